@@ -1,0 +1,72 @@
+/*
+ * The transport: one connection per host for the whole run, and inside it
+ * one long-lived /bin/sh per privilege (plain, or become to some user) that
+ * receives framed commands: one round trip per command, no new channel or
+ * process per task on the target.  "ssh" uses libssh, "local" fork/exec.
+ *
+ * A conn is used by one thread at a time.
+ */
+#ifndef CAIRN_CONN_H
+#define CAIRN_CONN_H
+
+#include "util.h"
+
+enum host_key_checking {
+	HKC_STRICT,	/* unknown or changed keys refuse the host */
+	HKC_ACCEPT_NEW,	/* unknown keys are added, changed keys refused */
+	HKC_OFF,	/* no check at all */
+};
+
+struct conn_opts {
+	const char	*type;		/* "ssh" (default) or "local" */
+	const char	*host;		/* address or ~/.ssh/config alias */
+	int		 port;		/* 0: from ssh config, else 22 */
+	const char	*user;		/* NULL: from ssh config, else $USER */
+	const char	*password;	/* for password authentication */
+	const char	*private_key;	/* key file, in addition to defaults */
+	int		 timeout;	/* connect timeout, seconds (default 10) */
+	enum host_key_checking hkc;
+	const char	*known_hosts;	/* NULL: ~/.ssh/known_hosts */
+	const char	*ssh_config;	/* NULL: ~/.ssh/config */
+};
+
+struct become {
+	const char	*method;	/* "sudo" (default) or "su" */
+	const char	*user;		/* default "root" */
+	const char	*password;	/* NULL: sudo -n */
+	const char	*flags;		/* extra sudo flags, default "-H -S -n" */
+};
+
+struct exec_result {
+	int		 rc;
+	struct buf	 out;
+	struct buf	 err;
+};
+#define EXEC_RESULT_INIT { 0, BUF_INIT, BUF_INIT }
+void	 exec_result_release(struct exec_result *);
+
+/* Error codes. */
+#define CONN_ERR_UNREACHABLE	-1	/* connect, auth, host key, lost link */
+#define CONN_ERR_BECOME		-2	/* sudo/su refused or wrong password */
+#define CONN_ERR_TIMEOUT	-3	/* command exceeded its timeout */
+
+struct conn;
+
+/*
+ * Connects and authenticates.  Returns 0, or CONN_ERR_UNREACHABLE and
+ * *cause (a sentence a person can act on, e.g. how to accept a new key).
+ */
+int	 conn_open(const struct conn_opts *, struct conn **, char **cause);
+/*
+ * Runs cmd through /bin/sh on the target, as the become user if b is not
+ * NULL.  stdin_data (may be NULL) is the command's standard input, any
+ * bytes; without it stdin is /dev/null.  Returns 0 when the command ran
+ * (whatever its exit status, in res->rc), or a CONN_ERR_* and *cause.
+ * timeout is in seconds, 0 for none.
+ */
+int	 conn_exec(struct conn *, const struct become *, const char *cmd,
+	    const void *stdin_data, size_t stdin_len, int timeout,
+	    struct exec_result *res, char **cause);
+void	 conn_close(struct conn *);	/* NULL-safe */
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * The Jinja2 expression subset and templates: "{{ expr }}" interpolation,
+ * "{% if %}/{% for %}" blocks, filters and tests, as Ansible uses them.
+ */
+#ifndef CAIRN_EXPR_H
+#define CAIRN_EXPR_H
+
+#include "value.h"
+
+/*
+ * Variable lookup for an evaluation.  lookup returns a new reference, or
+ * NULL when the name is undefined.  A looked-up string holding a template
+ * is rendered in the same scope (variables may refer to variables).
+ */
+struct expr_scope {
+	struct value	*(*lookup)(void *ud, const char *name);
+	void		 *ud;
+};
+
+/* Evaluates one expression ("a.b | default(3)"); 0 and *out, or -1 and *cause. */
+int	 expr_eval(const char *src, const struct expr_scope *,
+	    struct value **out, char **cause);
+/* A "when:" condition: a bare expression, truthiness as Jinja2. */
+int	 expr_eval_bool(const char *src, const struct expr_scope *, int *out,
+	    char **cause);
+/* Syntax check only, for refusing a playbook before any host is touched. */
+int	 expr_check(const char *src, char **cause);
+int	 template_check(const char *tmpl, char **cause);
+
+/*
+ * Renders a template string.  A template that is one "{{ expr }}" and
+ * nothing else keeps the expression's type (a list stays a list), as
+ * Ansible does; anything else gives a string.
+ */
+int	 template_render(const char *tmpl, const struct expr_scope *,
+	    struct value **out, char **cause);
+/*
+ * Renders every string inside a value (lists and dicts recursively), keys
+ * included.  Strings without templates and VALUE_UNSAFE ones are shared,
+ * not copied.
+ */
+int	 template_value(struct value *, const struct expr_scope *,
+	    struct value **out, char **cause);
+
+#endif

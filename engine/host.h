@@ -1,0 +1,36 @@
+/*
+ * The engine's side of the module contract: what a task context holds.
+ * Modules see it only through the ctx_* and host_* functions of module.h;
+ * the executor fills it in, host.c implements those functions on it.
+ */
+#ifndef CAIRN_HOST_H
+#define CAIRN_HOST_H
+
+#include "conn.h"
+#include "expr.h"
+#include "module.h"
+
+struct task_ctx {
+	const char		*host_name;	/* inventory_hostname */
+	struct conn		*conn;		/* open connection, NULL for MOD_LOCAL */
+	const struct become	*become;	/* NULL: run as the login user */
+	int			 check_mode;
+	int			 diff_mode;
+	int			 no_log;
+	int			 verbosity;	/* -v count */
+	struct expr_scope	 scope;		/* the task's variables */
+	const char		*playbook_dir;	/* directory of the playbook file */
+	const char		*role_dir;	/* the role's directory, or NULL */
+	int			 command_timeout;	/* seconds, 0: none */
+	/* set by host.c when the connection fails: the host is unreachable */
+	int			 unreachable;
+	char			*unreachable_msg;
+};
+
+/* Checks and converts raw task arguments against a module's table. */
+#define ARGS_STATIC	0x1	/* before any host: skip templated values */
+int	module_prepare_args(const struct module_entry *, struct value *raw,
+	    int flags, struct mod_args *, char **cause);
+void	mod_args_release(struct mod_args *);
+
+#endif

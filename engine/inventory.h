@@ -1,0 +1,89 @@
+/*
+ * Inventory: hosts, groups and their variables, from INI files, YAML files,
+ * directories of them, and "h1,h2," lists; group_vars/ and host_vars/ beside
+ * the inventory and the playbook; host patterns.
+ */
+#ifndef CAIRN_INVENTORY_H
+#define CAIRN_INVENTORY_H
+
+#include "value.h"
+
+struct inv_group;
+
+struct inv_host {
+	char		 *name;
+	struct value	 *vars;		/* dict: variables set on the host itself */
+	struct inv_group **groups;	/* direct groups, in order of adding */
+	size_t		  ngroups;
+	int		  implicit;	/* the implicit localhost, not in "all" */
+};
+
+struct inv_group {
+	char		 *name;
+	struct value	 *vars;		/* dict */
+	struct inv_group **children;
+	size_t		  nchildren;
+	struct inv_group **parents;
+	size_t		  nparents;
+	struct inv_host	**hosts;	/* direct members, in order */
+	size_t		  nhosts;
+	int		  depth;	/* distance from "all", for var precedence */
+};
+
+struct inventory {
+	struct inv_host	**hosts;	/* in the order first seen */
+	size_t		  nhosts;
+	struct inv_group **groups;	/* "all" and "ungrouped" always exist */
+	size_t		  ngroups;
+	struct inv_host	 *localhost;	/* implicit localhost, made on demand */
+	/* group_vars/host_vars found beside inventories and playbooks */
+	struct value	 *gv_inv, *hv_inv;	/* dict: name -> dict */
+	struct value	 *gv_play, *hv_play;
+};
+
+struct inventory *inventory_new(void);
+void	 inventory_free(struct inventory *);	/* NULL-safe */
+
+/*
+ * Adds a source: an INI or YAML file, a directory of them (group_vars and
+ * host_vars inside are read, hidden files and *.retry/*.orig/*~ skipped),
+ * or a comma-separated host list ("a,b," or "a,").  Reads group_vars/ and
+ * host_vars/ beside a file.  Returns 0, or -1 and *cause "file:line:col:
+ * message".
+ */
+int	 inventory_load(struct inventory *, const char *source, char **cause);
+/* Reads group_vars/ and host_vars/ in dir (the playbook's directory). */
+int	 inventory_load_playbook_vars(struct inventory *, const char *dir,
+	    char **cause);
+
+struct inv_host	 *inventory_find_host(struct inventory *, const char *);
+struct inv_group *inventory_find_group(struct inventory *, const char *);
+
+/*
+ * Hosts matching an Ansible pattern (all, *, group, host, a:b, a,b, a:&b,
+ * a:!b, wildcards, ~regex, g[0], g[0:2], g[-1]) in inventory order, no
+ * duplicates.  "localhost" matches the implicit localhost when the
+ * inventory has none.  Returns 0 and a malloc'd array (*n may be 0), or
+ * -1 and *cause for a malformed pattern.
+ */
+int	 inventory_match(struct inventory *, const char *pattern,
+	    struct inv_host ***hosts, size_t *n, char **cause);
+
+/*
+ * A host's variables from the inventory with Ansible's precedence: group
+ * vars from all to the deepest child (then by name), inventory then
+ * playbook group_vars, then host vars likewise.  A new dict.
+ */
+struct value	*inventory_host_vars(struct inventory *, struct inv_host *);
+/* Names of the groups a host is in (direct and inherited), sorted, no "all". */
+struct value	*inventory_group_names(struct inventory *, struct inv_host *);
+/* The "groups" magic variable: dict group -> list of host names. */
+struct value	*inventory_groups_var(struct inventory *);
+
+/* ansible-inventory --list (JSON), --graph, --host H. */
+void	 inventory_dump_list(struct inventory *, struct buf *);
+void	 inventory_dump_graph(struct inventory *, const char *group, struct buf *);
+int	 inventory_dump_host(struct inventory *, const char *, struct buf *,
+	    char **cause);
+
+#endif
