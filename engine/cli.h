@@ -1,1 +1,8 @@
-/* stub: to be written */
+/* The command line: `cairn play` and `cairn inventory`. */
+#ifndef CAIRN_CLI_H
+#define CAIRN_CLI_H
+
+/* Runs the command; returns the process exit code. */
+int	 cli_main(int argc, char **argv);
+
+#endif

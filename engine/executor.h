@@ -1,1 +1,51 @@
-/* stub: to be written */
+/*
+ * The executor: runs plays over the selected hosts with a pool of workers,
+ * linear or free, and keeps the per-host state (variables, facts,
+ * connection, counters) for the whole run.
+ */
+#ifndef CAIRN_EXECUTOR_H
+#define CAIRN_EXECUTOR_H
+
+#include "conn.h"
+#include "inventory.h"
+#include "playbook.h"
+
+struct run_opts {
+	struct value		*extra_vars;	/* dict, never NULL */
+	const char		*limit;		/* pattern or NULL */
+	struct value		*tags;		/* list of strings or NULL */
+	struct value		*skip_tags;
+	int			 forks;
+	int			 check;
+	int			 diff;
+	int			 verbosity;
+	const char		*remote_user;	/* -u */
+	const char		*private_key;	/* --private-key */
+	const char		*connection;	/* -c */
+	int			 become;	/* -b */
+	const char		*become_user;
+	const char		*become_method;
+	const char		*become_password;	/* -K */
+	int			 timeout;	/* connect timeout */
+	enum host_key_checking	 hkc;
+	int			 list_hosts;
+	int			 list_tasks;
+	int			 list_tags;
+	int			 json;		/* machine-readable results */
+	int			 gather_facts;	/* default of gather_facts */
+};
+
+/* Exit codes, as ansible-playbook's. */
+#define EXIT_OK			0
+#define EXIT_ERROR		1
+#define EXIT_HOST_FAILED	2
+#define EXIT_UNREACHABLE	3
+#define EXIT_PARSE		4
+#define EXIT_OPTIONS		5
+#define EXIT_INTERRUPTED	99
+
+/* Runs the playbooks in order; returns an exit code. */
+int	 executor_run(struct inventory *, struct playbook **, size_t,
+	    const struct run_opts *);
+
+#endif

@@ -1,1 +1,44 @@
-/* stub: to be written */
+/*
+ * Terminal output in ansible-playbook's default format (PLAY/TASK headers,
+ * one line per host result, PLAY RECAP), colour only on a terminal.  The
+ * only place besides cli.c that writes to the terminal.  Thread safe.
+ */
+#ifndef CAIRN_OUTPUT_H
+#define CAIRN_OUTPUT_H
+
+#include "value.h"
+
+enum out_status {
+	OUT_OK,
+	OUT_CHANGED,
+	OUT_FAILED,
+	OUT_SKIPPED,
+	OUT_UNREACHABLE,
+};
+
+struct host_stats {
+	int	ok, changed, unreachable, failed, skipped, rescued, ignored;
+};
+
+void	 output_init(int verbosity, int diff, int json);
+void	 output_play(const char *name);
+void	 output_task(const char *kind, const char *name);
+/*
+ * One host's result.  item is the loop item's label or NULL; ignored
+ * appends "...ignoring"; delegated names the delegate host or NULL.
+ */
+void	 output_result(const char *host, const char *delegated,
+	    enum out_status, struct value *result, const char *item,
+	    int ignored, int no_log, int is_debug);
+void	 output_recap(const char *const *hosts, const struct host_stats *,
+	    size_t n);
+void	 output_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	 output_warning(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+void	 output_error(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+/* A unified diff of two texts, for --diff. */
+void	 output_text_diff(struct buf *, const char *before_name,
+	    const char *before, const char *after_name, const char *after);
+
+#endif

@@ -1,1 +1,117 @@
-/* stub: to be written */
+/*
+ * Playbooks: YAML documents to plays and tasks, checked completely before
+ * any host is contacted (unknown keywords, unknown modules, unknown or
+ * missing module parameters, malformed expressions), with file:line:col.
+ */
+#ifndef CAIRN_PLAYBOOK_H
+#define CAIRN_PLAYBOOK_H
+
+#include "module.h"
+#include "value.h"
+
+enum task_kind {
+	TASK_MODULE,
+	TASK_BLOCK,
+};
+
+/* A boolean keyword that may be unset (inherit) or a template. */
+struct opt_bool {
+	int		 set;
+	struct value	*v;	/* bool, or a template string */
+};
+
+struct task {
+	enum task_kind		 kind;
+	char			*name;		/* NULL: the header shows the action */
+	struct loc		 loc;
+	/* TASK_MODULE */
+	const struct module_entry *module;
+	char			*action;	/* the module name as written */
+	struct value		*args;		/* raw args dict, templated per host */
+	/* TASK_BLOCK */
+	struct task		**block, **rescue, **always;
+	size_t			  nblock, nrescue, nalways;
+
+	struct value		*vars;		/* dict or NULL */
+	struct value		*when;		/* list of condition strings, or NULL */
+	struct value		*tags;		/* list: own tags and inherited ones */
+	char			*register_name;
+	struct opt_bool		 ignore_errors;
+	struct opt_bool		 ignore_unreachable;
+	struct opt_bool		 become;
+	struct value		*become_user;	/* string/template or NULL */
+	struct value		*become_method;
+	struct opt_bool		 check_mode;
+	struct opt_bool		 diff;
+	struct opt_bool		 no_log;
+	struct opt_bool		 run_once;
+	struct value		*remote_user;
+	struct value		*loop;		/* loop/with_items value, or NULL */
+	int			 loop_flatten;	/* with_items: flatten one level */
+	char			*loop_var;	/* default "item" */
+	char			*index_var;	/* loop_control.index_var */
+	struct value		*loop_label;	/* loop_control.label */
+	struct value		*changed_when;	/* list of conditions or NULL */
+	struct value		*failed_when;
+	struct value		*until;		/* list of conditions or NULL */
+	int			 retries;
+	int			 delay;
+	struct value		*notify;	/* list of handler names */
+	struct value		*listen;	/* handlers: list of topics */
+	struct value		*environment;	/* dict or NULL */
+	int			 timeout;
+	struct value		*delegate_to;
+};
+
+struct play {
+	char		 *name;
+	struct loc	  loc;
+	char		 *hosts;	/* pattern (may hold a template) */
+	struct value	 *vars;		/* dict */
+	struct value	 *vars_files;	/* list of paths, or NULL */
+	struct value	 *remote_user;
+	struct opt_bool	  become;
+	struct value	 *become_user;
+	struct value	 *become_method;
+	struct value	 *connection;
+	struct opt_bool	  gather_facts;
+	int		  strategy_free;
+	struct value	 *serial;	/* int, "30%", or list; NULL: all */
+	struct opt_bool	  ignore_errors;
+	struct opt_bool	  check_mode;
+	struct opt_bool	  diff;
+	struct opt_bool	  no_log;
+	int		  any_errors_fatal;
+	int		  force_handlers;
+	int		  max_fail_percentage;	/* -1: unset */
+	struct value	 *tags;
+	struct value	 *environment;
+	struct task	**pre_tasks, **tasks, **post_tasks, **handlers;
+	size_t		  npre_tasks, ntasks, npost_tasks, nhandlers;
+};
+
+struct playbook {
+	char		 *path;
+	char		 *dir;		/* the playbook's directory */
+	struct play	**plays;
+	size_t		  nplays;
+};
+
+/*
+ * Loads and checks a playbook.  Returns 0, or -1 and *cause
+ * ("file:line:col: message").  import_playbook entries are expanded.
+ */
+int	 playbook_load(const char *path, struct playbook **, char **cause);
+void	 playbook_free(struct playbook *);	/* NULL-safe */
+
+/*
+ * Splits "k=v k2='v 2' rest" as Ansible's parse_kv does.  With free_form,
+ * only the keys free-form modules take (chdir, creates, removes, ...) are
+ * pulled out; the rest of the text goes to "_raw_params".  A new dict.
+ */
+struct value	*playbook_parse_kv(const char *, int free_form);
+
+/* The name shown in TASK [...] headers. */
+const char	*task_display_name(const struct task *);
+
+#endif

@@ -1,0 +1,8 @@
+/* cairn: agentless configuration engine.  See cli.c. */
+#include "cli.h"
+
+int
+main(int argc, char **argv)
+{
+	return cli_main(argc, argv);
+}

@@ -1,0 +1,220 @@
+/* Config file and environment settings (cairn.cfg or ansible.cfg). */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "settings.h"
+#include "value.h"
+
+int
+settings_parse_hkc(const char *s, enum host_key_checking *out)
+{
+	struct value	*v;
+	int		 b;
+
+	if (strcasecmp(s, "accept-new") == 0 || strcasecmp(s, "accept_new") == 0)
+		*out = HKC_ACCEPT_NEW;
+	else if (strcasecmp(s, "off") == 0)
+		*out = HKC_OFF;
+	else if (strcasecmp(s, "strict") == 0)
+		*out = HKC_STRICT;
+	else {
+		v = value_str(s);
+		b = value_as_bool(v);
+		value_unref(v);
+		if (b < 0)
+			return -1;
+		*out = b ? HKC_STRICT : HKC_OFF;
+	}
+	return 0;
+}
+
+static int
+parse_bool(const char *s, int *out)
+{
+	struct value	*v = value_str(s);
+	int		 b = value_as_bool(v);
+
+	value_unref(v);
+	if (b < 0)
+		return -1;
+	*out = b;
+	return 0;
+}
+
+static void
+set_str(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = xstrdup(s);
+}
+
+static char *
+expand_home(const char *s)
+{
+	const char	*home = getenv("HOME");
+
+	if (s[0] == '~' && (s[1] == '/' || s[1] == '\0') && home != NULL)
+		return xasprintf("%s%s", home, s + 1);
+	return xstrdup(s);
+}
+
+/* One key of the file or the environment; -1 and *cause if bad. */
+static int
+apply(struct settings *st, const char *section, const char *key,
+    const char *val, const char *where, char **cause)
+{
+	int	n;
+
+	if (strcmp(section, "defaults") == 0) {
+		if (strcmp(key, "inventory") == 0 ||
+		    strcmp(key, "hostfile") == 0) {
+			free(st->inventory);
+			st->inventory = expand_home(val);
+		} else if (strcmp(key, "forks") == 0) {
+			if ((n = atoi(val)) <= 0)
+				goto bad;
+			st->forks = n;
+		} else if (strcmp(key, "remote_user") == 0)
+			set_str(&st->remote_user, val);
+		else if (strcmp(key, "private_key_file") == 0) {
+			free(st->private_key_file);
+			st->private_key_file = expand_home(val);
+		} else if (strcmp(key, "host_key_checking") == 0) {
+			if (settings_parse_hkc(val, &st->hkc) != 0)
+				goto bad;
+		} else if (strcmp(key, "timeout") == 0) {
+			if ((n = atoi(val)) <= 0)
+				goto bad;
+			st->timeout = n;
+		} else if (strcmp(key, "gathering") == 0)
+			st->gather_facts = strcmp(val, "explicit") != 0;
+	} else if (strcmp(section, "privilege_escalation") == 0) {
+		if (strcmp(key, "become") == 0) {
+			if (parse_bool(val, &st->become) != 0)
+				goto bad;
+		} else if (strcmp(key, "become_user") == 0)
+			set_str(&st->become_user, val);
+		else if (strcmp(key, "become_method") == 0)
+			set_str(&st->become_method, val);
+		else if (strcmp(key, "become_ask_pass") == 0) {
+			if (parse_bool(val, &st->become_ask_pass) != 0)
+				goto bad;
+		}
+	}
+	return 0;
+bad:
+	*cause = xasprintf("%s: invalid value '%s' for '%s'", where, val, key);
+	return -1;
+}
+
+static int
+read_config(struct settings *st, const char *path, char **cause)
+{
+	struct buf	 b = BUF_INIT;
+	char		*section = xstrdup(""), *line, *save, *eq, *where;
+	int		 lineno = 0, r = 0;
+
+	if (read_file(path, &b) != 0) {
+		free(section);
+		return 0;
+	}
+	st->path = xstrdup(path);
+	for (line = strtok_r(b.s, "\n", &save); line != NULL && r == 0;
+	    line = strtok_r(NULL, "\n", &save)) {
+		lineno++;
+		str_trim(line);
+		if (*line == '\0' || *line == '#' || *line == ';')
+			continue;
+		if (*line == '[') {
+			free(section);
+			section = xstrndup(line + 1, strcspn(line + 1, "]"));
+			continue;
+		}
+		if ((eq = strchr(line, '=')) == NULL)
+			continue;
+		*eq = '\0';
+		where = xasprintf("%s:%d", path, lineno);
+		r = apply(st, section, str_trim(line), str_trim(eq + 1), where,
+		    cause);
+		free(where);
+	}
+	free(section);
+	buf_release(&b);
+	return r;
+}
+
+static int
+find_config(struct settings *st, char **cause)
+{
+	const char	*env[] = { "CAIRN_CONFIG", "ANSIBLE_CONFIG" };
+	const char	*files[] = { "./cairn.cfg", "./ansible.cfg",
+			    "~/.cairn.cfg", "~/.ansible.cfg",
+			    "/etc/cairn/cairn.cfg", "/etc/ansible/ansible.cfg" };
+	const char	*e;
+	char		*path;
+	int		 r;
+
+	for (size_t i = 0; i < ARRAY_SIZE(env); i++)
+		if ((e = getenv(env[i])) != NULL && *e != '\0')
+			return read_config(st, e, cause);
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		path = expand_home(files[i]);
+		if (access(path, R_OK) == 0) {
+			r = read_config(st, path, cause);
+			free(path);
+			return r;
+		}
+		free(path);
+	}
+	return 0;
+}
+
+int
+settings_load(struct settings *st, char **cause)
+{
+	static const struct {
+		const char *env, *section, *key;
+	} envs[] = {
+		{ "ANSIBLE_INVENTORY", "defaults", "inventory" },
+		{ "ANSIBLE_FORKS", "defaults", "forks" },
+		{ "ANSIBLE_REMOTE_USER", "defaults", "remote_user" },
+		{ "ANSIBLE_PRIVATE_KEY_FILE", "defaults", "private_key_file" },
+		{ "ANSIBLE_HOST_KEY_CHECKING", "defaults", "host_key_checking" },
+		{ "CAIRN_HOST_KEY_CHECKING", "defaults", "host_key_checking" },
+		{ "ANSIBLE_TIMEOUT", "defaults", "timeout" },
+		{ "ANSIBLE_GATHERING", "defaults", "gathering" },
+		{ "ANSIBLE_BECOME", "privilege_escalation", "become" },
+		{ "ANSIBLE_BECOME_USER", "privilege_escalation", "become_user" },
+		{ "ANSIBLE_BECOME_METHOD", "privilege_escalation",
+		    "become_method" },
+		{ "ANSIBLE_BECOME_ASK_PASS", "privilege_escalation",
+		    "become_ask_pass" },
+	};
+	const char	*e;
+
+	memset(st, 0, sizeof *st);
+	st->forks = 50;
+	st->hkc = HKC_STRICT;
+	st->timeout = 10;
+	st->gather_facts = 1;
+	if (find_config(st, cause) != 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(envs); i++)
+		if ((e = getenv(envs[i].env)) != NULL && *e != '\0' &&
+		    apply(st, envs[i].section, envs[i].key, e, envs[i].env,
+		    cause) != 0)
+			return -1;
+	return 0;
+}
+
+void
+settings_release(struct settings *st)
+{
+	free(st->path);
+	free(st->inventory);
+	free(st->remote_user);
+	free(st->private_key_file);
+	free(st->become_user);
+	free(st->become_method);
+}
