@@ -365,7 +365,7 @@ eval_string(struct task_scope *ts, struct value *v)
 struct conn_settings {
 	struct conn_opts	 co;
 	char			*host, *user, *password, *key, *type, *port;
-	char			*key_str;
+	char			*key_str, *known_hosts, *ssh_config;
 };
 
 static void
@@ -378,6 +378,8 @@ conn_settings_release(struct conn_settings *cs)
 	free(cs->type);
 	free(cs->port);
 	free(cs->key_str);
+	free(cs->known_hosts);
+	free(cs->ssh_config);
 }
 
 static void
@@ -436,6 +438,13 @@ conn_settings(struct task_scope *ts, const struct task *t,
 	cs->co.password = cs->password;
 	cs->co.private_key = cs->key;
 	cs->co.timeout = r->opts->timeout;
+	/* $HOME, not the passwd entry, as OpenSSH's tools would for a user */
+	if (getenv("HOME") != NULL) {
+		cs->known_hosts = xasprintf("%s/.ssh/known_hosts", getenv("HOME"));
+		cs->ssh_config = xasprintf("%s/.ssh/config", getenv("HOME"));
+		cs->co.known_hosts = cs->known_hosts;
+		cs->co.ssh_config = cs->ssh_config;
+	}
 	cs->co.hkc = r->opts->hkc;
 	if ((hkc = scope_string(ts, "ansible_host_key_checking")) != NULL) {
 		struct value *b = value_str(hkc);

@@ -1,1 +1,174 @@
-/* stub: to be written */
+/* Shared between expr.c, expr-filters.c and template.c: the AST and evaluator. */
+#ifndef CAIRN_EXPR_INTERNAL_H
+#define CAIRN_EXPR_INTERNAL_H
+
+#include "expr.h"
+
+/* Tokens of the expression lexer. */
+enum tok_type {
+	T_EOF,		/* end of the source (expr_eval) */
+	T_END,		/* "}}" or "%}" closing a template tag */
+	T_NAME,
+	T_STR,
+	T_INT,
+	T_FLOAT,
+	T_OP,
+};
+
+enum op {
+	OP_NONE,
+	OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_FLOORDIV, OP_MOD, OP_POW, OP_TILDE,
+	OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IN, OP_NOTIN,
+	OP_AND, OP_OR, OP_NOT, OP_NEG, OP_POS,
+	OP_ASSIGN, OP_LPAREN, OP_RPAREN, OP_LBRACKET, OP_RBRACKET,
+	OP_LBRACE, OP_RBRACE, OP_COMMA, OP_DOT, OP_COLON, OP_PIPE,
+};
+
+struct token {
+	enum tok_type	 type;
+	enum op		 op;
+	size_t		 pos;	/* byte offset in the whole source text */
+	size_t		 len;
+	struct value	*v;	/* T_STR, T_INT, T_FLOAT */
+	char		*s;	/* T_NAME */
+	int		 strip;	/* T_END: "-}}" or "-%}" */
+};
+
+struct tokens {
+	struct token	*t;
+	size_t		 n;
+	size_t		 cap;
+};
+
+enum node_type {
+	N_CONST,	/* v */
+	N_NAME,		/* name */
+	N_LIST,		/* kids: items */
+	N_DICT,		/* kids: key, value, key, value... */
+	N_GETATTR,	/* kids[0].name */
+	N_GETITEM,	/* kids[0][kids[1]] */
+	N_SLICE,	/* kids[0][kids[1]:kids[2]:kids[3]], any may be NULL */
+	N_CALL,		/* kids[0](kids[1..], kw) */
+	N_FILTER,	/* kids[0] | name(kids[1..], kw) */
+	N_TEST,		/* kids[0] is [not] name(kids[1..], kw) */
+	N_UNARY,	/* op kids[0] */
+	N_BINOP,	/* kids[0] op kids[1], and/or included */
+	N_COMPARE,	/* kids[0] ops[0] kids[1] ops[1] kids[2]... */
+	N_COND,		/* kids[0] if kids[1] else kids[2] (may be NULL) */
+};
+
+struct node {
+	enum node_type	  type;
+	enum op		  op;
+	enum op		 *ops;
+	size_t		  pos;
+	struct value	 *v;
+	char		 *name;
+	struct node	**kids;
+	size_t		  nkids;
+	char		**kwnames;
+	struct node	**kwargs;
+	size_t		  nkw;
+	int		  negate;
+};
+
+/* A parser over a token array; text is the whole source, for messages. */
+struct parser {
+	const char	*text;
+	struct tokens	*toks;
+	size_t		 i;
+	char		*cause;
+};
+
+/* Evaluation state: the scope, template locals and the lazy-render guard. */
+#define EXPR_MAX_DEPTH	32
+struct eval {
+	const struct expr_scope	 *scope;
+	struct value		**frames;	/* dicts of locals, innermost last */
+	size_t			  nframes;
+	size_t			  cap;
+	const char		 *resolving[EXPR_MAX_DEPTH];
+	size_t			  nresolving;
+	int			  depth;
+	char			 *undef;	/* why the last undefined is undefined */
+};
+
+/* Arguments of a filter, test, function or method call. */
+struct expr_args {
+	struct value	**pos;
+	size_t		  npos;
+	char		**kwnames;
+	struct value	**kwvals;
+	size_t		  nkw;
+};
+
+/* expr.c */
+void		 expr_error(char **, const char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
+int		 expr_lex(const char *, size_t, int, struct tokens *, size_t *,
+		    char **);
+#define LEX_EXPR	0	/* until the end of the string */
+#define LEX_VAR		1	/* until "}}" */
+#define LEX_BLOCK	2	/* until "%}" */
+void		 expr_tokens_free(struct tokens *);
+struct node	*expr_parse_expr(struct parser *);
+struct node	*expr_parse_tuple(struct parser *);
+/* An expression without "x if c else y" (a for loop's iterable). */
+struct node	*expr_parse_or(struct parser *);
+const struct token *expr_peek(struct parser *);
+void		 expr_unexpected(struct parser *);
+void		 expr_node_free(struct node *);
+/*
+ * Evaluates a node: 0 and *out (NULL when undefined, the reason in
+ * ev->undef), or -1 and *cause.  Results are fully rendered.
+ */
+int		 expr_node_eval(struct eval *, struct node *, struct value **,
+		    char **);
+/* The same, but an undefined result is an error. */
+int		 expr_node_value(struct eval *, struct node *, struct value **,
+		    char **);
+void		 expr_set_undef(struct eval *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+/* Makes a caller-facing error of an undefined result; always -1. */
+int		 expr_undef_error(struct eval *, char **);
+void		 expr_eval_init(struct eval *, const struct expr_scope *);
+void		 expr_eval_done(struct eval *);
+void		 expr_push_frame(struct eval *);
+void		 expr_pop_frame(struct eval *);
+void		 expr_set_local(struct eval *, const char *, struct value *);
+int		 expr_truthy(const struct value *);
+/* Python ordering: -2 if the types do not compare. */
+int		 expr_compare(const struct value *, const struct value *, int);
+const char	*expr_type_name(const struct value *);
+/* Renders a value inside text: strings as is, others as Python's str(). */
+void		 expr_add_str(struct buf *, const struct value *);
+/* Attribute or key of a value (a "." path is split), new ref or NULL. */
+struct value	*expr_getattr(struct value *, const char *);
+/* Python's "needle in hay": 0 or 1, or -1 and *cause. */
+int		 expr_contains(struct value *, struct value *, char **);
+
+/* expr-filters.c */
+int		 expr_call_filter(struct eval *, const char *, struct value *,
+		    const struct expr_args *, struct value **, char **);
+int		 expr_call_test(struct eval *, const char *, struct value *,
+		    const struct expr_args *, int *, char **);
+int		 expr_call_function(struct eval *, const char *,
+		    const struct expr_args *, struct value **, char **);
+int		 expr_has_function(const char *);
+struct value	*expr_arg(const struct expr_args *, size_t, const char *);
+/* obj.name(args): str, dict and list methods Ansible users call. */
+int		 expr_call_method(struct eval *, struct value *, const char *,
+		    const struct expr_args *, struct value **, char **);
+/* Python's "fmt % args". */
+int		 expr_format_percent(const struct value *, const struct value *,
+		    struct value **, char **);
+
+/* template.c */
+/* Renders a (lazily looked-up) template string in the evaluation's scope. */
+int		 template_render_eval(struct eval *, const char *,
+		    struct value **, char **);
+/* Renders every template string in a value; new reference. */
+int		 template_value_eval(struct eval *, struct value *,
+		    struct value **, char **);
+
+#endif

@@ -42,4 +42,19 @@ int	 template_render(const char *tmpl, const struct expr_scope *,
 int	 template_value(struct value *, const struct expr_scope *,
 	    struct value **out, char **cause);
 
+/*
+ * Filters added at run time (Lua filters register here).  fn gets the
+ * input (never NULL: undefined input is an error before the call), the
+ * positional arguments and a dict of keyword arguments (NULL if none);
+ * it returns 0 and a new reference in *out, or -1 and a malloc'd *cause.
+ * A registered name replaces a built-in one.  Register before worker
+ * threads start: lookups do not lock against registration.
+ */
+typedef int (*expr_filter_fn)(void *ud, struct value *in,
+    struct value *const *args, size_t nargs, struct value *kwargs,
+    struct value **out, char **cause);
+void	 expr_filter_register(const char *name, expr_filter_fn fn, void *ud);
+/* 1 if a filter of that name exists (built-in or registered). */
+int	 expr_filter_exists(const char *name);
+
 #endif

@@ -48,6 +48,17 @@ struct mod_param {
 #define MOD_SUPPORTS_DIFF	0x2
 #define MOD_FREE_FORM		0x4	/* "cmd args" text goes to _raw_params */
 #define MOD_LOCAL		0x8	/* runs on the controller: no connection */
+/*
+ * Any parameter name is accepted (set_fact): declared parameters are still
+ * checked and converted, the others are passed through as given.
+ */
+#define MOD_ANY_PARAMS		0x10
+/*
+ * Without MOD_SUPPORTS_CHECK the engine does not call run in check mode:
+ * the task is skipped ("remote module (X) does not support check mode").
+ * With it, run is called and honours ctx_check_mode() itself (modules that
+ * skip in check mode, like raw, return MOD_SKIPPED).
+ */
 
 /*
  * Checked arguments: a dict holding every declared parameter under its
@@ -107,11 +118,50 @@ void		 result_set_exec(struct result *, const struct exec_result *);
 void		 result_diff(struct result *, const char *before_header,
 		    const char *before, const char *after_header,
 		    const char *after);
+/*
+ * Adds a diff of two dicts (file's {path, state, mode, ...}) rendered as
+ * Ansible renders them: JSON with sorted keys and an indent of 4, plus a
+ * newline.  Borrows both values.
+ */
+void		 result_diff_dict(struct result *, const struct value *before,
+		    const struct value *after);
+/* Appends a warning to the result's "warnings" list. */
+void		 result_warn(struct result *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+/* The same JSON rendering as result_diff_dict, for tests; malloc'd. */
+char		*diff_dict_text(const struct value *);
+
+/*
+ * File modes as Ansible's file-common arguments take them.  mode_parse
+ * accepts an int value (the bits themselves: YAML's 0644 is 420, which is
+ * 0644) or a string: octal ("644", "0644", "0o644") or symbolic
+ * ("u=rw,g+r,o-wx", "a+X").  Returns 0 and *octal (-1 for a symbolic mode,
+ * then the text stays in the value), or -1 and *cause.  "preserve" is
+ * handled by copy, not here.
+ */
+int		 mode_parse(const struct value *, int *octal, char **cause);
+/*
+ * Applies a symbolic mode to the current bits the way Ansible (and chmod)
+ * does: an empty "who" means "a" minus the umask bits; X sets x only on a
+ * directory or when some x bit is already set.  0 and *out, or -1 and
+ * *cause ("bad symbolic permission for mode: ...").
+ */
+int		 mode_apply_symbolic(const char *, mode_t cur, int isdir,
+		    mode_t umask, mode_t *out, char **cause);
+/*
+ * The target mode for a path from a mode argument (octal or symbolic, as
+ * given to the module): 0 and *out, or -1 and *cause.
+ */
+int		 mode_target(const struct value *, mode_t cur, int isdir,
+		    mode_t umask, mode_t *out, char **cause);
+/* "0644", "04755": as Ansible's file and copy print modes ('0%03o'). */
+void		 mode_format(mode_t, char out[8]);
 
 /* The task context. */
 int		 ctx_check_mode(struct task_ctx *);
 int		 ctx_diff_mode(struct task_ctx *);
 const char	*ctx_host_name(struct task_ctx *);
+int		 ctx_verbosity(struct task_ctx *);	/* -v count */
 /* A variable of the host (facts included), new reference or NULL. */
 struct value	*ctx_var(struct task_ctx *, const char *);
 /* Evaluates an expression in the task's variables; 0, or -1 and *cause. */
@@ -151,6 +201,13 @@ struct host_stat {
 	long long	 nlink;
 	char		 link[4096];	/* target of a symlink */
 	char		 checksum[41];	/* sha1 of a regular file, if asked */
+	/* filled by host_stat as well (stat's return values) */
+	unsigned int	 rawmode;	/* st_mode with the type bits */
+	long long	 ino, dev;
+	double		 atime_f, mtime_f, ctime_f;
+	int		 readable, writeable, executable;
+	char		 lnk_source[4096];	/* realpath of a symlink */
+	mode_t		 umask;		/* the remote shell's umask */
 };
 #define STAT_CHECKSUM	0x1	/* compute the sha1 of a regular file */
 #define STAT_FOLLOW	0x2	/* follow symlinks */
@@ -167,11 +224,13 @@ int		 host_stat(struct task_ctx *, const char *path, int flags,
  * write and fails with its output.  Does nothing in check mode.
  */
 struct write_opts {
-	const char	*mode;
+	const char	*mode;		/* octal or symbolic, for chmod */
 	const char	*owner;
 	const char	*group;
 	int		 backup;
 	const char	*validate;
+	int		 mkdirs;	/* create missing parent directories */
+	const char	*dir_mode;	/* mode of created parent directories */
 };
 int		 host_write(struct task_ctx *, const char *path,
 		    const void *data, size_t len, const struct write_opts *,
@@ -186,9 +245,67 @@ int		 host_set_attrs(struct task_ctx *, const char *path,
 		    const char *mode, const char *owner, const char *group,
 		    int recurse, int follow, int *changed, struct result *,
 		    char **cause);
+/*
+ * The same with the caller's view: st is the path's current stat (taken
+ * with the same follow), mode the module's mode argument (int or string
+ * value, or NULL).  Records before/after "mode", "owner", "group" in the
+ * diff dicts when not NULL (Ansible's file diff: "0644" and uid/gid
+ * numbers).  One round trip when something changes (two with recurse),
+ * none when nothing does.
+ */
+int		 host_set_attrs_st(struct task_ctx *, const char *path,
+		    const struct host_stat *st, const struct value *mode,
+		    const char *owner, const char *group, int recurse,
+		    int follow, int *changed, struct value *diff_before,
+		    struct value *diff_after, char **cause);
+/*
+ * Appends a path as one shell word: like shell_quote_buf, but a leading
+ * "~" or "~/" becomes "$HOME" so paths are expanded on the target as
+ * Ansible's path arguments are.
+ */
+void		 host_path_word(struct buf *, const char *path);
 
 /* The table of built-in modules, in modules/table.c. */
 extern const struct module_entry *const module_table[];
+/* By name or alias ("file", "ansible.builtin.file", "ansible.legacy.file"). */
 const struct module_entry *module_find(const char *name);
+
+/*
+ * Pure decisions of the built-in modules, exported for the unit tests.
+ */
+/* modules/command-common.c: the skip message for creates/removes, or NULL. */
+char		*command_skip_msg(const char *creates, int creates_found,
+		    const char *removes, int removes_found, int check_mode);
+/*
+ * Shell lines that set variable var to a command argument with $VAR,
+ * ${VAR} and a leading ~ expanded on the target as Python's expandvars
+ * and expanduser do (undefined variables stay as written).
+ */
+void		 command_arg_assign(struct buf *, const char *var,
+		    const char *arg);
+
+/* modules/mod-file.c */
+enum file_state { FS_ABSENT, FS_FILE, FS_DIRECTORY, FS_LINK, FS_HARD,
+	FS_TOUCH };
+const char	*file_state_name(enum file_state);
+/* The current state as Ansible's get_state sees it (hard: nlink > 1). */
+enum file_state	 file_prev_state(const struct host_stat *);
+/*
+ * What file must do to reach want: FA_* in *action, or -1 and *cause with
+ * Ansible's message (e.g. "file (/x) is absent, cannot continue").
+ */
+enum file_action { FA_NONE, FA_MKDIR, FA_LINK, FA_HARDLINK, FA_TOUCH,
+	FA_REMOVE, FA_ATTRS };
+struct file_plan {
+	enum file_state		 want;
+	const struct host_stat	*st;		/* the path, not followed */
+	const char		*path;
+	const char		*src;		/* NULL if not given */
+	const struct host_stat	*srcst;		/* link/hard: src as seen */
+	int			 force;
+	int			 dir_empty;	/* st is an empty directory */
+};
+int		 file_decide(const struct file_plan *, enum file_action *,
+		    char **cause);
 
 #endif

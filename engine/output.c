@@ -48,12 +48,11 @@ header(const char *text)
 {
 	size_t	len = strlen(text);
 
+	/* Ansible: the text, a space, and 80 - len stars (at least 3). */
 	fputs(text, stdout);
 	fputc(' ', stdout);
-	for (size_t i = len + 1; i < 79; i++)
+	for (size_t i = 0; i < (len + 3 < 80 ? 80 - len : 3); i++)
 		fputc('*', stdout);
-	if (len + 1 >= 79)
-		fputs("***", stdout);
 	fputc('\n', stdout);
 }
 
@@ -278,7 +277,7 @@ output_recap(const char *const *hosts, const struct host_stats *st, size_t n)
 		snprintf(ch, sizeof ch, "changed=%d", s->changed);
 		snprintf(un, sizeof un, "unreachable=%d", s->unreachable);
 		snprintf(fa, sizeof fa, "failed=%d", s->failed);
-		printf("%s%-26s%s : %s%-7s%s %s%-11s%s %s%-16s%s %s%-11s%s "
+		printf("%s%-26s%s : %s%-7s%s %s%-12s%s %s%-16s%s %s%-11s%s "
 		    "skipped=%-4d rescued=%-4d ignored=%-4d\n",
 		    col(hc), hosts[i], col(C_RESET),
 		    col(s->ok ? C_GREEN : ""), ok, col(C_RESET),

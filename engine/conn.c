@@ -1,0 +1,619 @@
+/* The transport-independent half: shells per become identity and framing. */
+#include <sys/random.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conn-internal.h"
+#include "shell.h"
+
+/*
+ * A quiet wait longer than this asks the transport to prove the link is
+ * alive (libssh 0.10 has no keepalive of its own).
+ */
+#define CONN_KEEPALIVE_MS	15000
+/* Bytes of stdin data per here-document line, before base64 (76 out). */
+#define CONN_B64_LINE		57
+
+void
+exec_result_release(struct exec_result *res)
+{
+	if (res == NULL)
+		return;
+	buf_release(&res->out);
+	buf_release(&res->err);
+	res->rc = 0;
+}
+
+void
+conn_random_hex(char out[33])
+{
+	unsigned char	 raw[16];
+	size_t		 got = 0;
+	ssize_t		 n;
+	int		 fd, i;
+
+	while (got < sizeof raw) {
+		n = getrandom(raw + got, sizeof raw - got, 0);
+		if (n > 0) {
+			got += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		break;
+	}
+	if (got < sizeof raw) {
+		/* Old kernels: /dev/urandom is as good. */
+		if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) == -1)
+			fatal("cannot open '/dev/urandom': %s", strerror(errno));
+		while (got < sizeof raw) {
+			n = read(fd, raw + got, sizeof raw - got);
+			if (n <= 0 && errno != EINTR)
+				fatal("cannot read '/dev/urandom'");
+			if (n > 0)
+				got += (size_t)n;
+		}
+		close(fd);
+	}
+	for (i = 0; i < 16; i++)
+		snprintf(out + 2 * i, 3, "%02x", raw[i]);
+}
+
+long long
+conn_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+conn_open(const struct conn_opts *opts, struct conn **cp, char **cause)
+{
+	const struct conn_ops	*ops;
+	struct conn		*c;
+	int			 r;
+
+	*cp = NULL;
+	if (opts->type == NULL || strcmp(opts->type, "ssh") == 0 ||
+	    strcmp(opts->type, "smart") == 0 ||
+	    strcmp(opts->type, "paramiko") == 0)
+		ops = &conn_ssh_ops;
+	else if (strcmp(opts->type, "local") == 0)
+		ops = &conn_local_ops;
+	else {
+		*cause = xasprintf("unknown connection type '%s': use ssh or "
+		    "local", opts->type);
+		return CONN_ERR_UNREACHABLE;
+	}
+
+	c = xcalloc(1, sizeof *c);
+	c->ops = ops;
+	c->host = xstrdup(opts->host != NULL ? opts->host : "localhost");
+	c->timeout = opts->timeout > 0 ? opts->timeout : 10;
+	conn_random_hex(c->token);
+	if ((r = ops->open(c, opts, cause)) != 0) {
+		free(c->host);
+		free(c);
+		return r;
+	}
+	*cp = c;
+	return 0;
+}
+
+/*
+ * A busy shell is told to end its process group, from a second stream:
+ * closing ours only reaches it once its command is done, and OpenSSH
+ * refuses signal requests in some setups.
+ */
+static void
+conn_kill_shell(struct conn *c, struct conn_shell *sh)
+{
+	struct buf	 out = BUF_INIT, err = BUF_INIT;
+	char		 cmd[64], *cause = NULL;
+	void		*k;
+	size_t		 n;
+	int		 eof = 0;
+	long long	 deadline = conn_now_ms() + 3000, left;
+
+	if (sh->kill_pid <= 1 || c->lost != NULL)
+		return;
+	snprintf(cmd, sizeof cmd, "kill -TERM %ld", sh->kill_pid);
+	if (c->ops->stream_open(c, cmd, &k, &cause) != 0) {
+		free(cause);
+		return;
+	}
+	while (!eof && (left = deadline - conn_now_ms()) > 0) {
+		if (c->ops->stream_io(c, k, NULL, 0, &n, &out, &err, &eof,
+		    (int)left, &cause) != 0) {
+			free(cause);
+			break;
+		}
+	}
+	c->ops->stream_close(c, k, !eof);
+	buf_release(&out);
+	buf_release(&err);
+}
+
+static void
+conn_drop_shell(struct conn *c, size_t i, int force)
+{
+	if (force)
+		conn_kill_shell(c, &c->shells[i]);
+	c->ops->stream_close(c, c->shells[i].stream, force);
+	free(c->shells[i].key);
+	c->nshells--;
+	memmove(&c->shells[i], &c->shells[i + 1],
+	    (c->nshells - i) * sizeof *c->shells);
+}
+
+void
+conn_close(struct conn *c)
+{
+	if (c == NULL)
+		return;
+	while (c->nshells > 0)
+		conn_drop_shell(c, c->nshells - 1, 0);
+	free(c->shells);
+	free(c->lost);
+	c->ops->close(c);
+	free(c->host);
+	free(c);
+}
+
+/* Finds needle in b from *from on; remembers where to look next time. */
+static const char *
+conn_find(struct buf *b, size_t *from, const char *needle)
+{
+	size_t		 nlen = strlen(needle);
+	const char	*p;
+
+	if (b->len < *from + nlen)
+		return NULL;
+	p = memmem(b->s + *from, b->len - *from, needle, nlen);
+	if (p == NULL)
+		*from = b->len - nlen + 1;
+	return p;
+}
+
+/* The last lines of a shell's stderr, for an error message. */
+static char *
+conn_err_text(struct buf *err, const char *drop)
+{
+	char	*s, *p;
+	size_t	 dlen = drop != NULL ? strlen(drop) : 0;
+
+	s = xstrndup(err->len ? err->s : "", err->len);
+	/* The sudo prompt is noise in a message. */
+	while (dlen != 0 && (p = strstr(s, drop)) != NULL)
+		memmove(p, p + dlen, strlen(p + dlen) + 1);
+	for (p = s; *p != '\0'; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	str_trim(s);
+	if (strlen(s) > 400)
+		memmove(s, s + strlen(s) - 400, 401);
+	return s;
+}
+
+/* The identity a shell runs as: "" for the login user. */
+static char *
+conn_shell_key(const struct become *b)
+{
+	if (b == NULL)
+		return xstrdup("");
+	return xasprintf("%s\n%s\n%s", b->method ? b->method : "sudo",
+	    b->user ? b->user : "root", b->flags ? b->flags : "");
+}
+
+/*
+ * sudo flags with a password: it has to be read from stdin (-S) after our
+ * prompt, so a -n (which refuses to ask) has to go.
+ */
+static int
+conn_sudo_flags(struct buf *cmd, const struct become *b, char **cause)
+{
+	const char	*flags = b->flags != NULL ? b->flags : "-H -S -n";
+	char		**argv, *w, *p;
+	size_t		  i;
+
+	if (shell_split(flags, &argv, cause) != 0)
+		return -1;
+	for (i = 0; argv[i] != NULL; i++) {
+		w = argv[i];
+		if (b->password != NULL) {
+			if (strcmp(w, "--non-interactive") == 0)
+				continue;
+			if (w[0] == '-' && w[1] != '-') {
+				while ((p = strchr(w + 1, 'n')) != NULL)
+					memmove(p, p + 1, strlen(p + 1) + 1);
+				if (w[1] == '\0')
+					continue;
+			}
+		}
+		buf_addc(cmd, ' ');
+		shell_quote_buf(cmd, w);
+	}
+	shell_argv_free(argv);
+	return 0;
+}
+
+/*
+ * The command line that starts a shell for b, printing ready once it runs
+ * (so a refused become is seen at once, and a password prompt can be told
+ * from a shell that needs none).
+ */
+static int
+conn_shell_cmdline(struct conn *c, const struct become *b, const char *ready,
+    const char *prompt, struct buf *cmd, char **cause)
+{
+	const char	*method, *user;
+	char		*inner;
+
+	/*
+	 * The pid to signal on a timeout: the shell, or sudo (which relays
+	 * TERM to it) when the shell belongs to another user.
+	 */
+	inner = xasprintf("echo %s $%s; exec /bin/sh", ready,
+	    b == NULL ? "$" : "PPID");
+	if (b == NULL) {
+		buf_adds(cmd, "/bin/sh -c ");
+		shell_quote_buf(cmd, inner);
+		free(inner);
+		return 0;
+	}
+	method = b->method != NULL ? b->method : "sudo";
+	user = b->user != NULL ? b->user : "root";
+	if (strcmp(method, "sudo") == 0) {
+		buf_adds(cmd, "sudo");
+		if (conn_sudo_flags(cmd, b, cause) != 0) {
+			free(inner);
+			return CONN_ERR_BECOME;
+		}
+		buf_adds(cmd, " -S -p ");
+		shell_quote_buf(cmd, prompt);
+		buf_adds(cmd, " -u ");
+		shell_quote_buf(cmd, user);
+		buf_adds(cmd, " /bin/sh -c ");
+		shell_quote_buf(cmd, inner);
+	} else if (strcmp(method, "su") == 0) {
+		if (b->password != NULL) {
+			/*
+			 * TODO: su reads the password from a terminal only;
+			 * that needs a pty, which would mix stdout and stderr.
+			 */
+			free(inner);
+			*cause = xasprintf("become method 'su' with a password "
+			    "is not supported yet on '%s': use become_method "
+			    "sudo", c->host);
+			return CONN_ERR_BECOME;
+		}
+		buf_adds(cmd, "su -s /bin/sh -c ");
+		shell_quote_buf(cmd, inner);
+		buf_addc(cmd, ' ');
+		shell_quote_buf(cmd, user);
+	} else {
+		free(inner);
+		*cause = xasprintf("become method '%s' is not supported: use "
+		    "sudo or su", method);
+		return CONN_ERR_BECOME;
+	}
+	free(inner);
+	return 0;
+}
+
+/* Starts a shell and waits until it says it is ready. */
+static int
+conn_start_shell(struct conn *c, const struct become *b, void **streamp,
+    long *kill_pid, char **cause)
+{
+	struct buf	 cmd = BUF_INIT, out = BUF_INIT, err = BUF_INIT;
+	struct buf	 wbuf = BUF_INIT;
+	char		 rnd[33], ready[64], prompt[64], *text;
+	const char	*rp;
+	size_t		 rfrom = 0, pfrom = 0, woff = 0, n;
+	void		*stream = NULL;
+	int		 r, eof = 0, prompts = 0;
+	long long	 deadline, left;
+	const char	*user = b != NULL && b->user != NULL ? b->user : "root";
+
+	/* Not the framing token: these show in ps on the target. */
+	conn_random_hex(rnd);
+	snprintf(ready, sizeof ready, "CAIRN-READY-%.16s", rnd);
+	snprintf(prompt, sizeof prompt, "CAIRN-PROMPT-%.16s:", rnd + 16);
+	if ((r = conn_shell_cmdline(c, b, ready, prompt, &cmd, cause)) != 0)
+		goto out;
+	if ((r = c->ops->stream_open(c, buf_cstr(&cmd), &stream, cause)) != 0)
+		goto out;
+
+	deadline = conn_now_ms() + (long long)c->timeout * 1000;
+	for (;;) {
+		if ((rp = conn_find(&out, &rfrom, ready)) != NULL) {
+			rfrom = (size_t)(rp - out.s);
+			if (memchr(rp, '\n', out.len - rfrom) != NULL) {
+				*kill_pid = strtol(rp + strlen(ready), NULL,
+				    10);
+				break;
+			}
+		}
+		if (conn_find(&err, &pfrom, prompt) != NULL) {
+			pfrom += strlen(prompt);
+			if (b == NULL || b->password == NULL) {
+				*cause = xasprintf("become to '%s' on '%s' "
+				    "failed: sudo asks for a password: set "
+				    "become_password (ansible_become_password)",
+				    user, c->host);
+				r = CONN_ERR_BECOME;
+				goto out;
+			}
+			if (++prompts > 1) {
+				text = conn_err_text(&err, prompt);
+				*cause = xasprintf("become to '%s' on '%s' "
+				    "failed: incorrect sudo password (%s)",
+				    user, c->host, text);
+				free(text);
+				r = CONN_ERR_BECOME;
+				goto out;
+			}
+			buf_adds(&wbuf, b->password);
+			buf_addc(&wbuf, '\n');
+			continue;
+		}
+		if (eof) {
+			text = conn_err_text(&err, prompt);
+			if (b != NULL) {
+				*cause = xasprintf("become to '%s' on '%s' "
+				    "failed: %s", user, c->host,
+				    *text != '\0' ? text : "no reason given");
+				r = CONN_ERR_BECOME;
+			} else {
+				*cause = xasprintf("cannot start /bin/sh on "
+				    "'%s': %s", c->host,
+				    *text != '\0' ? text : "it exited at once");
+				r = CONN_ERR_UNREACHABLE;
+			}
+			free(text);
+			goto out;
+		}
+		if ((left = deadline - conn_now_ms()) <= 0) {
+			*cause = xasprintf("%s on '%s' did not start within %d "
+			    "seconds", b != NULL ? "become" : "/bin/sh",
+			    c->host, c->timeout);
+			r = b != NULL ? CONN_ERR_BECOME : CONN_ERR_UNREACHABLE;
+			goto out;
+		}
+		n = 0;
+		r = c->ops->stream_io(c, stream, wbuf.s + woff, wbuf.len - woff,
+		    &n, &out, &err, &eof, (int)left, cause);
+		woff += n;
+		if (r != 0)
+			goto out;
+	}
+	*streamp = stream;
+	stream = NULL;
+	r = 0;
+out:
+	if (stream != NULL)
+		c->ops->stream_close(c, stream, 1);
+	if (wbuf.s != NULL)
+		explicit_bzero(wbuf.s, wbuf.len);
+	buf_release(&wbuf);
+	buf_release(&cmd);
+	buf_release(&out);
+	buf_release(&err);
+	return r;
+}
+
+/* The shell for b, started on first use. Returns its index. */
+static int
+conn_get_shell(struct conn *c, const struct become *b, size_t *idx,
+    char **cause)
+{
+	char	*key = conn_shell_key(b);
+	void	*stream = NULL;
+	size_t	 i;
+	int	 r;
+	long	 kill_pid = 0;
+
+	if (c->lost != NULL) {
+		/* Say what happened, not what fails now because of it. */
+		free(key);
+		*cause = xstrdup(c->lost);
+		return CONN_ERR_UNREACHABLE;
+	}
+	for (i = 0; i < c->nshells; i++) {
+		if (strcmp(c->shells[i].key, key) == 0) {
+			free(key);
+			*idx = i;
+			return 0;
+		}
+	}
+	if ((r = conn_start_shell(c, b, &stream, &kill_pid, cause)) != 0) {
+		free(key);
+		return r;
+	}
+	c->shells = xreallocarray(c->shells, c->nshells + 1,
+	    sizeof *c->shells);
+	c->shells[c->nshells].key = key;
+	c->shells[c->nshells].stream = stream;
+	c->shells[c->nshells].kill_pid = kill_pid;
+	*idx = c->nshells++;
+	return 0;
+}
+
+static void
+conn_base64(struct buf *b, const unsigned char *p, size_t len)
+{
+	static const char	 tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t			 i, line;
+	char			*o;
+	unsigned int		 v;
+
+	buf_grow(b, (len + 2) / 3 * 4 + len / CONN_B64_LINE + 2);
+	o = b->s + b->len;
+	for (i = 0, line = 0; i < len; i += 3) {
+		v = (unsigned int)p[i] << 16;
+		if (i + 1 < len)
+			v |= (unsigned int)p[i + 1] << 8;
+		if (i + 2 < len)
+			v |= p[i + 2];
+		*o++ = tab[(v >> 18) & 63];
+		*o++ = tab[(v >> 12) & 63];
+		*o++ = i + 1 < len ? tab[(v >> 6) & 63] : '=';
+		*o++ = i + 2 < len ? tab[v & 63] : '=';
+		line += 3;
+		if (line == CONN_B64_LINE || i + 3 >= len) {
+			*o++ = '\n';
+			line = 0;
+		}
+	}
+	b->len = (size_t)(o - b->s);
+	b->s[b->len] = '\0';
+}
+
+/*
+ * One chunk per command.  eval in a subshell: a syntax error or an exit in
+ * the command ends only the subshell.  Its stdin is /dev/null or its data,
+ * never the shell's own command stream.  The markers carry the secret
+ * token, so no output can fake them; stdout's carries the exit status.
+ */
+static void
+conn_frame(struct buf *chunk, const char *marker, const char *cmd,
+    const void *in, size_t inlen)
+{
+	/*
+	 * A job waited for, not a foreground command: the shell then runs
+	 * its TERM trap at once, which takes the command's whole process
+	 * group down when a timeout closes the shell.
+	 */
+	buf_adds(chunk, "trap 'trap - TERM; kill -TERM 0' TERM; ");
+	if (in != NULL && inlen != 0) {
+		buf_addf(chunk, "base64 -d <<'%s-IN' | ( eval ", marker);
+		shell_quote_buf(chunk, cmd);
+		buf_adds(chunk, " ) & wait $!");
+	} else {
+		buf_adds(chunk, "( eval ");
+		shell_quote_buf(chunk, cmd);
+		buf_adds(chunk, " ) </dev/null & wait $!");
+	}
+	buf_addf(chunk, "; printf '%%s%%d\\n' '%s:' \"$?\"; "
+	    "printf '%%s\\n' '%s' >&2\n", marker, marker);
+	if (in != NULL && inlen != 0) {
+		conn_base64(chunk, in, inlen);
+		buf_addf(chunk, "%s-IN\n", marker);
+	}
+}
+
+int
+conn_exec(struct conn *c, const struct become *b, const char *cmd,
+    const void *stdin_data, size_t stdin_len, int timeout,
+    struct exec_result *res, char **cause)
+{
+	struct buf	 chunk = BUF_INIT, omark = BUF_INIT, emark = BUF_INIT;
+	struct buf	 out = BUF_INIT, err = BUF_INIT;
+	char		 marker[80], *text, *end;
+	const char	*op = NULL, *ep = NULL, *digits;
+	size_t		 idx, woff = 0, n, ofrom = 0, efrom = 0, olen, elen;
+	int		 r, eof = 0, wait;
+	long long	 deadline = 0, now, quiet_since;
+	long		 rc;
+
+	buf_reset(&res->out);
+	buf_reset(&res->err);
+	res->rc = -1;
+	if ((r = conn_get_shell(c, b, &idx, cause)) != 0)
+		return r;
+
+	snprintf(marker, sizeof marker, "CAIRN-%s-%lu", c->token, ++c->seq);
+	conn_frame(&chunk, marker, cmd, stdin_data, stdin_len);
+	buf_addf(&omark, "%s:", marker);
+	buf_addf(&emark, "%s\n", marker);
+
+	now = quiet_since = conn_now_ms();
+	if (timeout > 0)
+		deadline = now + (long long)timeout * 1000;
+	for (;;) {
+		if (op == NULL && (op = conn_find(&out, &ofrom,
+		    omark.s)) != NULL) {
+			/* Wait for the whole status line. */
+			digits = op + omark.len;
+			if (memchr(digits, '\n', out.len -
+			    (size_t)(digits - out.s)) == NULL) {
+				ofrom = (size_t)(op - out.s);
+				op = NULL;
+			}
+		}
+		if (ep == NULL)
+			ep = conn_find(&err, &efrom, emark.s);
+		if (op != NULL && ep != NULL)
+			break;
+		if (eof) {
+			text = conn_err_text(&err, NULL);
+			*cause = xasprintf("the shell on '%s' exited during a "
+			    "command%s%s", c->host, *text ? ": " : "", text);
+			free(text);
+			r = CONN_ERR_UNREACHABLE;
+			goto fail;
+		}
+		now = conn_now_ms();
+		wait = CONN_KEEPALIVE_MS;
+		if (timeout > 0) {
+			if (now >= deadline) {
+				*cause = xasprintf("command timed out after %d "
+				    "seconds on '%s'", timeout, c->host);
+				r = CONN_ERR_TIMEOUT;
+				goto fail;
+			}
+			if (deadline - now < wait)
+				wait = (int)(deadline - now);
+		}
+		if (now - quiet_since >= CONN_KEEPALIVE_MS &&
+		    c->ops->keepalive != NULL) {
+			if ((r = c->ops->keepalive(c, cause)) != 0)
+				goto lost;
+			quiet_since = now;
+		}
+		n = 0;
+		olen = out.len;
+		elen = err.len;
+		r = c->ops->stream_io(c, c->shells[idx].stream,
+		    chunk.s + woff, chunk.len - woff, &n, &out, &err, &eof,
+		    wait, cause);
+		if (r != 0)
+			goto lost;
+		woff += n;
+		if (n != 0 || out.len != olen || err.len != elen)
+			quiet_since = conn_now_ms();
+	}
+
+	digits = op + omark.len;
+	rc = strtol(digits, &end, 10);
+	res->rc = (int)rc;
+	buf_add(&res->out, out.s, (size_t)(op - out.s));
+	buf_add(&res->err, err.s, (size_t)(ep - err.s));
+	buf_cstr(&res->out);
+	buf_cstr(&res->err);
+	r = 0;
+	goto out;
+
+lost:
+	free(c->lost);
+	c->lost = xstrdup(*cause);
+fail:
+	/* In an unknown state: a later command gets a fresh shell. */
+	conn_drop_shell(c, idx, 1);
+out:
+	buf_release(&chunk);
+	buf_release(&omark);
+	buf_release(&emark);
+	buf_release(&out);
+	buf_release(&err);
+	return r;
+}

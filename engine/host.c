@@ -1,0 +1,703 @@
+/* The host API modules use: one shell round trip per call over the host's connection. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "module.h"
+
+/* The task context. */
+
+int
+ctx_check_mode(struct task_ctx *ctx)
+{
+	return ctx->check_mode;
+}
+
+int
+ctx_diff_mode(struct task_ctx *ctx)
+{
+	return ctx->diff_mode;
+}
+
+const char *
+ctx_host_name(struct task_ctx *ctx)
+{
+	return ctx->host_name;
+}
+
+int
+ctx_verbosity(struct task_ctx *ctx)
+{
+	return ctx->verbosity;
+}
+
+struct value *
+ctx_var(struct task_ctx *ctx, const char *name)
+{
+	if (ctx->scope.lookup == NULL)
+		return NULL;
+	return ctx->scope.lookup(ctx->scope.ud, name);
+}
+
+int
+ctx_eval(struct task_ctx *ctx, const char *src, struct value **out,
+    char **cause)
+{
+	return expr_eval(src, &ctx->scope, out, cause);
+}
+
+static char *
+ctx_try(const char *dir, const char *sub, const char *name)
+{
+	char	*path;
+
+	if (dir == NULL)
+		return NULL;
+	if (sub != NULL)
+		path = xasprintf("%s/%s/%s", dir, sub, name);
+	else
+		path = xasprintf("%s/%s", dir, name);
+	if (access(path, F_OK) == 0)
+		return path;
+	free(path);
+	return NULL;
+}
+
+char *
+ctx_find_file(struct task_ctx *ctx, const char *subdir, const char *name)
+{
+	char	*path;
+
+	if (name[0] == '/')
+		return access(name, F_OK) == 0 ? xstrdup(name) : NULL;
+	/* Ansible's search path: the role first, then the playbook's. */
+	if ((path = ctx_try(ctx->role_dir, subdir, name)) != NULL ||
+	    (path = ctx_try(ctx->role_dir, NULL, name)) != NULL ||
+	    (path = ctx_try(ctx->playbook_dir, subdir, name)) != NULL ||
+	    (path = ctx_try(ctx->playbook_dir, NULL, name)) != NULL)
+		return path;
+	return NULL;
+}
+
+/* Shell words. */
+
+void
+host_path_word(struct buf *b, const char *path)
+{
+	if (strcmp(path, "~") == 0) {
+		buf_adds(b, "\"$HOME\"");
+		return;
+	}
+	if (str_startswith(path, "~/")) {
+		buf_adds(b, "\"$HOME\"");
+		shell_quote_buf(b, path + 1);
+		return;
+	}
+	shell_quote_buf(b, path);
+}
+
+/* Round trips. */
+
+static int
+host_exec(struct task_ctx *ctx, const char *cmd, const void *data,
+    size_t len, struct exec_result *res, char **cause)
+{
+	int	r;
+
+	if (ctx->conn == NULL) {
+		*cause = xstrdup("no connection to the host");
+		return -ENOTCONN;
+	}
+	r = conn_exec(ctx->conn, ctx->become, cmd, data, len,
+	    ctx->command_timeout, res, cause);
+	if (r == CONN_ERR_UNREACHABLE) {
+		ctx->unreachable = 1;
+		free(ctx->unreachable_msg);
+		ctx->unreachable_msg = xstrdup(*cause != NULL ? *cause :
+		    "connection lost");
+	}
+	return r;
+}
+
+/*
+ * Every script runs in a subshell so that cd, exit, traps or variables of
+ * one command never leak into the persistent shell the next one uses.
+ */
+static int
+host_script(struct task_ctx *ctx, struct buf *script, const void *data,
+    size_t len, struct exec_result *res, char **cause)
+{
+	struct buf	 cmd = BUF_INIT;
+	int		 r;
+
+	buf_adds(&cmd, "(\n");
+	buf_add(&cmd, script->s, script->len);
+	buf_adds(&cmd, "\n)");
+	r = host_exec(ctx, buf_cstr(&cmd), data, len, res, cause);
+	buf_release(&cmd);
+	return r;
+}
+
+int
+host_run(struct task_ctx *ctx, const char *cmd, struct exec_result *res,
+    char **cause)
+{
+	return host_run_stdin(ctx, cmd, NULL, 0, res, cause);
+}
+
+int
+host_run_stdin(struct task_ctx *ctx, const char *cmd, const void *data,
+    size_t len, struct exec_result *res, char **cause)
+{
+	struct buf	s = BUF_INIT;
+	int		r;
+
+	buf_adds(&s, cmd);
+	r = host_script(ctx, &s, data, len, res, cause);
+	buf_release(&s);
+	return r;
+}
+
+/* The remote error text of a failed script: its stderr, trimmed. */
+static char *
+host_err(const struct exec_result *res, const char *fallback)
+{
+	char	*s;
+
+	if (res->err.len == 0)
+		return xasprintf("%s (exit status %d)", fallback, res->rc);
+	s = xstrndup(res->err.s, res->err.len);
+	while (*s != '\0' && (s[strlen(s) - 1] == '\n' ||
+	    s[strlen(s) - 1] == '\r'))
+		s[strlen(s) - 1] = '\0';
+	return s;
+}
+
+int
+host_read(struct task_ctx *ctx, const char *path, struct buf *out,
+    char **cause)
+{
+	struct buf		 s = BUF_INIT;
+	struct exec_result	 res = EXEC_RESULT_INIT;
+	int			 r;
+
+	buf_adds(&s, "p=");
+	host_path_word(&s, path);
+	buf_adds(&s, "\n[ -e \"$p\" ] || exit 3\ncat -- \"$p\"");
+	r = host_script(ctx, &s, NULL, 0, &res, cause);
+	buf_release(&s);
+	if (r != 0)
+		goto out;
+	if (res.rc == 3) {
+		*cause = xasprintf("no such file '%s'", path);
+		r = -ENOENT;
+	} else if (res.rc != 0) {
+		*cause = host_err(&res, "cannot read file");
+		r = -EIO;
+	} else
+		buf_add(out, res.out.s != NULL ? res.out.s : "", res.out.len);
+out:
+	exec_result_release(&res);
+	return r;
+}
+
+/* Splits s in place into at most n lines; returns how many. */
+static size_t
+host_lines(char *s, char **lines, size_t n)
+{
+	size_t	i = 0;
+	char	*nl;
+
+	while (i < n && s != NULL && *s != '\0') {
+		lines[i++] = s;
+		if ((nl = strchr(s, '\n')) == NULL)
+			break;
+		*nl = '\0';
+		s = nl + 1;
+	}
+	return i;
+}
+
+static void
+host_copy_field(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src != NULL ? src : "");
+}
+
+int
+host_stat(struct task_ctx *ctx, const char *path, int flags,
+    struct host_stat *st, char **cause)
+{
+	struct buf		 s = BUF_INIT;
+	struct exec_result	 res = EXEC_RESULT_INIT;
+	const char		*L = (flags & STAT_FOLLOW) ? "-L " : "";
+	char			*text, *lines[10];
+	size_t			 n;
+	int			 r;
+
+	memset(st, 0, sizeof *st);
+	buf_adds(&s, "p=");
+	host_path_word(&s, path);
+	if (flags & STAT_FOLLOW)
+		buf_adds(&s, "\nif [ -e \"$p\" ]; then\n");
+	else
+		buf_adds(&s, "\nif [ -e \"$p\" ] || [ -L \"$p\" ]; then\n");
+	buf_addf(&s, "echo E\nstat %s--printf='%%f %%u %%g %%s %%.9Y %%h %%i "
+	    "%%d %%.9X %%.9Z\\n%%U\\n%%G\\n' -- \"$p\" || exit 1\n", L);
+	if (flags & STAT_FOLLOW)
+		buf_adds(&s, "echo; echo\n");
+	else
+		buf_adds(&s, "if [ -L \"$p\" ]; then readlink -- \"$p\"; "
+		    "readlink -f -- \"$p\" || echo; else echo; echo; fi\n");
+	buf_adds(&s, "a=A; [ -r \"$p\" ] && a=${a}r; [ -w \"$p\" ] && "
+	    "a=${a}w; [ -x \"$p\" ] && a=${a}x; echo \"$a\"\n");
+	if (flags & STAT_CHECKSUM) {
+		buf_adds(&s, "if [ -f \"$p\" ] && [ -r \"$p\" ]");
+		if (!(flags & STAT_FOLLOW))
+			buf_adds(&s, " && [ ! -L \"$p\" ]");
+		buf_adds(&s, "; then sha1sum < \"$p\" | cut -c1-40; "
+		    "else echo; fi\n");
+	} else
+		buf_adds(&s, "echo\n");
+	buf_adds(&s, "else echo N; fi\numask");
+	r = host_script(ctx, &s, NULL, 0, &res, cause);
+	buf_release(&s);
+	if (r != 0)
+		goto out;
+	if (res.rc != 0) {
+		*cause = host_err(&res, "cannot stat");
+		r = -EIO;
+		goto out;
+	}
+	text = xstrndup(res.out.s != NULL ? res.out.s : "", res.out.len);
+	n = host_lines(text, lines, ARRAY_SIZE(lines));
+	if (n >= 2 && strcmp(lines[0], "N") == 0) {
+		st->type = FT_NONE;
+		st->umask = (mode_t)strtoul(lines[1], NULL, 8);
+	} else if (n >= 9 && strcmp(lines[0], "E") == 0) {
+		unsigned int	m;
+
+		if (sscanf(lines[1], "%x %lld %lld %lld %lf %lld %lld %lld "
+		    "%lf %lf", &m, &st->uid, &st->gid, &st->size,
+		    &st->mtime_f, &st->nlink, &st->ino, &st->dev,
+		    &st->atime_f, &st->ctime_f) != 10) {
+			*cause = xasprintf("cannot parse the stat of '%s'",
+			    path);
+			free(text);
+			r = -EIO;
+			goto out;
+		}
+		st->rawmode = m;
+		st->mode = m & 07777;
+		st->mtime = (long long)st->mtime_f;
+		if (S_ISREG(m))
+			st->type = FT_FILE;
+		else if (S_ISDIR(m))
+			st->type = FT_DIR;
+		else if (S_ISLNK(m))
+			st->type = FT_LINK;
+		else
+			st->type = FT_OTHER;
+		host_copy_field(st->owner, sizeof st->owner, lines[2]);
+		host_copy_field(st->group, sizeof st->group, lines[3]);
+		host_copy_field(st->link, sizeof st->link, lines[4]);
+		host_copy_field(st->lnk_source, sizeof st->lnk_source,
+		    lines[5]);
+		st->readable = strchr(lines[6], 'r') != NULL;
+		st->writeable = strchr(lines[6], 'w') != NULL;
+		st->executable = strchr(lines[6], 'x') != NULL;
+		host_copy_field(st->checksum, sizeof st->checksum, lines[7]);
+		st->umask = (mode_t)strtoul(lines[8], NULL, 8);
+	} else {
+		*cause = xasprintf("cannot parse the stat of '%s'", path);
+		r = -EIO;
+	}
+	free(text);
+out:
+	exec_result_release(&res);
+	return r;
+}
+
+int
+host_write(struct task_ctx *ctx, const char *path, const void *data,
+    size_t len, const struct write_opts *o, char **backup, char **cause)
+{
+	struct buf		 s = BUF_INIT;
+	struct exec_result	 res = EXEC_RESULT_INIT;
+	const char		*v, *line;
+	char			*text, *nl;
+	int			 r;
+
+	if (backup != NULL)
+		*backup = NULL;
+	if (ctx->check_mode)
+		return 0;
+	buf_adds(&s, "p=");
+	host_path_word(&s, path);
+	buf_adds(&s, "\nd=$(dirname -- \"$p\")\n");
+	if (o != NULL && o->mkdirs) {
+		buf_adds(&s, "if [ ! -d \"$d\" ]; then mkdir -p -- \"$d\" "
+		    "|| exit 2\n");
+		if (o->dir_mode != NULL) {
+			buf_adds(&s, "chmod ");
+			shell_quote_buf(&s, o->dir_mode);
+			buf_adds(&s, " -- \"$d\" || exit 2\n");
+		}
+		buf_adds(&s, "fi\n");
+	}
+	buf_adds(&s,
+	    "if [ ! -d \"$d\" ]; then echo \"destination directory $d does "
+	    "not exist\" >&2; exit 2; fi\n"
+	    "t=$(mktemp \"$d/.cairn.XXXXXXXX\") || exit 2\n"
+	    "trap 'rm -f -- \"$t\"' EXIT\n"
+	    "dd of=\"$t\" conv=fsync status=none || exit 2\n"
+	    "if [ -e \"$p\" ]; then chmod --reference=\"$p\" -- \"$t\" || "
+	    "exit 2; chown --reference=\"$p\" -- \"$t\" 2>/dev/null; "
+	    "else chmod \"$(printf %o $((0666 & ~$(umask))))\" -- \"$t\" || "
+	    "exit 2; fi\n");
+	if (o != NULL && (v = o->mode) != NULL) {
+		buf_adds(&s, "chmod ");
+		shell_quote_buf(&s, v);
+		buf_adds(&s, " -- \"$t\" || exit 6\n");
+	}
+	if (o != NULL && (v = o->owner) != NULL) {
+		buf_adds(&s, "chown ");
+		shell_quote_buf(&s, v);
+		buf_adds(&s, " -- \"$t\" || exit 6\n");
+	}
+	if (o != NULL && (v = o->group) != NULL) {
+		buf_adds(&s, "chgrp ");
+		shell_quote_buf(&s, v);
+		buf_adds(&s, " -- \"$t\" || exit 6\n");
+	}
+	if (o != NULL && o->validate != NULL) {
+		/* The user's command, with %s the temp file as one word. */
+		buf_adds(&s, "{ ");
+		for (v = o->validate; *v != '\0'; v++) {
+			if (v[0] == '%' && v[1] == 's') {
+				buf_adds(&s, "\"$t\"");
+				v++;
+			} else
+				buf_addc(&s, *v);
+		}
+		buf_adds(&s, "\n} 1>&2 </dev/null || exit 3\n");
+	}
+	if (o != NULL && o->backup)
+		buf_adds(&s, "if [ -e \"$p\" ]; then "
+		    "b=\"$p.$$.$(date +%Y-%m-%d@%H:%M:%S)~\"; "
+		    "cp -p -- \"$p\" \"$b\" || exit 4; "
+		    "printf 'backup=%s\\n' \"$b\"; fi\n");
+	buf_adds(&s, "mv -f -- \"$t\" \"$p\" || exit 5");
+	r = host_script(ctx, &s, data, len, &res, cause);
+	buf_release(&s);
+	if (r != 0)
+		goto out;
+	switch (res.rc) {
+	case 0:
+		break;
+	case 3:
+		text = host_err(&res, "validation failed");
+		*cause = xasprintf("failed to validate: %s", text);
+		free(text);
+		r = -EINVAL;
+		goto out;
+	case 4:
+		text = host_err(&res, "cp failed");
+		*cause = xasprintf("could not make backup of %s: %s", path,
+		    text);
+		free(text);
+		r = -EIO;
+		goto out;
+	default:
+		*cause = host_err(&res, "cannot write file");
+		r = -EIO;
+		goto out;
+	}
+	text = xstrndup(res.out.s != NULL ? res.out.s : "", res.out.len);
+	for (line = text; line != NULL && *line != '\0'; line = nl) {
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl++ = '\0';
+		if (str_startswith(line, "backup=") && backup != NULL) {
+			free(*backup);
+			*backup = xstrdup(line + strlen("backup="));
+		}
+	}
+	free(text);
+out:
+	exec_result_release(&res);
+	return r;
+}
+
+/* 1 if an owner argument (name or number) differs from the current one. */
+static int
+host_owner_differs(const char *want, const char *name, long long id)
+{
+	char	*end;
+	long	 n;
+
+	if (want == NULL)
+		return 0;
+	n = strtol(want, &end, 10);
+	if (*want != '\0' && *end == '\0')
+		return n != id;
+	return strcmp(want, name) != 0;
+}
+
+/* The mode argument as chmod text: ints as octal, "0o644" as "644". */
+static char *
+host_mode_text(const struct value *mode)
+{
+	if (mode->type == V_INT)
+		return xasprintf("%llo", mode->u.i);
+	if (mode->type == V_STR && mode->u.str.s[0] == '0' &&
+	    (mode->u.str.s[1] == 'o' || mode->u.str.s[1] == 'O'))
+		return xstrdup(mode->u.str.s + 2);
+	return value_to_string(mode);
+}
+
+/*
+ * Does anything below path (recurse) differ?  One round trip; find
+ * does the owner/group and octal tests, symbolic modes are applied here.
+ */
+static int
+host_recurse_differs(struct task_ctx *ctx, const char *path,
+    const struct value *mode, const char *owner, const char *group,
+    int follow, mode_t umask, int *differs, char **cause)
+{
+	struct buf		 s = BUF_INIT;
+	struct exec_result	 res = EXEC_RESULT_INIT;
+	int			 r, octal = -1;
+	char			*text, *line, *nl, *mt;
+	unsigned int		 m;
+	char			 t;
+	mode_t			 want;
+
+	*differs = 0;
+	if (mode != NULL && mode_parse(mode, &octal, cause) != 0)
+		return -1;
+	buf_addf(&s, "find %s", follow ? "-L " : "");
+	host_path_word(&s, path);
+	buf_adds(&s, " -mindepth 1 \\( -false");
+	if (owner != NULL) {
+		buf_adds(&s, " -o ! -user ");
+		shell_quote_buf(&s, owner);
+	}
+	if (group != NULL) {
+		buf_adds(&s, " -o ! -group ");
+		shell_quote_buf(&s, group);
+	}
+	if (mode != NULL && octal >= 0)
+		buf_addf(&s, " -o \\( ! -type l ! -perm %04o \\)", octal);
+	buf_adds(&s, " \\) -printf 'X\\n' -quit");
+	if (mode != NULL && octal < 0) {
+		/* Symbolic: list every mode and decide below. */
+		buf_reset(&s);
+		buf_addf(&s, "find %s", follow ? "-L " : "");
+		host_path_word(&s, path);
+		buf_adds(&s, " -mindepth 1 \\( -false");
+		if (owner != NULL) {
+			buf_adds(&s, " -o ! -user ");
+			shell_quote_buf(&s, owner);
+		}
+		if (group != NULL) {
+			buf_adds(&s, " -o ! -group ");
+			shell_quote_buf(&s, group);
+		}
+		buf_adds(&s, " \\) -printf 'X\\n' -quit\nfind ");
+		if (follow)
+			buf_adds(&s, "-L ");
+		host_path_word(&s, path);
+		buf_adds(&s, " -mindepth 1 ! -type l -printf '%m %y\\n'");
+	}
+	r = host_script(ctx, &s, NULL, 0, &res, cause);
+	buf_release(&s);
+	if (r != 0)
+		goto out;
+	if (res.rc != 0) {
+		*cause = host_err(&res, "find failed");
+		r = -EIO;
+		goto out;
+	}
+	text = xstrndup(res.out.s != NULL ? res.out.s : "", res.out.len);
+	for (line = text; line != NULL && *line != '\0'; line = nl) {
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl++ = '\0';
+		if (strcmp(line, "X") == 0) {
+			*differs = 1;
+			break;
+		}
+		if (sscanf(line, "%o %c", &m, &t) != 2)
+			continue;
+		mt = mode->u.str.s;
+		if (mode_apply_symbolic(mt, m, t == 'd', umask, &want,
+		    cause) != 0) {
+			free(text);
+			r = -1;
+			goto out;
+		}
+		if (want != (m & 07777)) {
+			*differs = 1;
+			break;
+		}
+	}
+	free(text);
+out:
+	exec_result_release(&res);
+	return r;
+}
+
+int
+host_set_attrs_st(struct task_ctx *ctx, const char *path,
+    const struct host_stat *st, const struct value *mode, const char *owner,
+    const char *group, int recurse, int follow, int *changed,
+    struct value *diff_before, struct value *diff_after, char **cause)
+{
+	struct buf		 s = BUF_INIT;
+	struct exec_result	 res = EXEC_RESULT_INIT;
+	const char		*h;
+	char			 mb[8], *mtext;
+	mode_t			 want = st->mode;
+	int			 do_mode = 0, do_owner, do_group, r = 0;
+	int			 rec = 0;
+	long long		 uid, gid;
+
+	*changed = 0;
+	/* A symlink's own mode cannot be changed on Linux: leave it. */
+	if (mode != NULL && st->type != FT_LINK) {
+		if (mode_target(mode, st->mode, st->type == FT_DIR, st->umask,
+		    &want, cause) != 0)
+			return -1;
+		do_mode = (want != st->mode);
+	}
+	do_owner = host_owner_differs(owner, st->owner, st->uid);
+	do_group = host_owner_differs(group, st->group, st->gid);
+	if (recurse && st->type == FT_DIR && (mode != NULL || owner != NULL ||
+	    group != NULL)) {
+		if (ctx->check_mode) {
+			if (host_recurse_differs(ctx, path, mode, owner, group,
+			    follow, st->umask, &rec, cause) != 0)
+				return -1;
+		} else
+			rec = 1;	/* chmod -c and chown -c will tell */
+	}
+	if (do_mode) {
+		if (diff_before != NULL) {
+			mode_format(st->mode, mb);
+			value_dict_setstr(diff_before, "mode", mb);
+			mode_format(want, mb);
+			value_dict_setstr(diff_after, "mode", mb);
+		}
+	}
+	if (do_owner && diff_before != NULL)
+		value_dict_setint(diff_before, "owner", st->uid);
+	if (do_group && diff_before != NULL)
+		value_dict_setint(diff_before, "group", st->gid);
+	if (!do_mode && !do_owner && !do_group && !rec)
+		return 0;
+	if (ctx->check_mode) {
+		*changed = do_mode || do_owner || do_group || rec;
+		if (do_owner && diff_after != NULL)
+			value_dict_setstr(diff_after, "owner", owner);
+		if (do_group && diff_after != NULL)
+			value_dict_setstr(diff_after, "group", group);
+		return 0;
+	}
+
+	h = (st->type == FT_LINK) ? "-h " : "";
+	buf_adds(&s, "p=");
+	host_path_word(&s, path);
+	buf_adds(&s, "\n");
+	if (do_mode)
+		buf_addf(&s, "chmod %04o -- \"$p\" || exit 1\n",
+		    (unsigned int)want);
+	if (do_owner) {
+		buf_addf(&s, "chown %s", h);
+		shell_quote_buf(&s, owner);
+		buf_adds(&s, " -- \"$p\" || exit 1\n");
+	}
+	if (do_group) {
+		buf_addf(&s, "chgrp %s", h);
+		shell_quote_buf(&s, group);
+		buf_adds(&s, " -- \"$p\" || exit 1\n");
+	}
+	if (rec) {
+		const char *L = follow ? "-L " : "";
+
+		buf_adds(&s, "c=$( {");
+		if (mode != NULL) {
+			mtext = host_mode_text(mode);
+			buf_addf(&s, " chmod -R -c %s", L);
+			shell_quote_buf(&s, mtext);
+			buf_adds(&s, " -- \"$p\" &&");
+			free(mtext);
+		}
+		if (owner != NULL) {
+			buf_addf(&s, " chown -R -c %s", L);
+			shell_quote_buf(&s, owner);
+			buf_adds(&s, " -- \"$p\" &&");
+		}
+		if (group != NULL) {
+			buf_addf(&s, " chgrp -R -c %s", L);
+			shell_quote_buf(&s, group);
+			buf_adds(&s, " -- \"$p\" &&");
+		}
+		buf_adds(&s, " :; } ) || exit 1\n"
+		    "[ -n \"$c\" ] && echo R\n");
+	}
+	buf_addf(&s, "stat %s-c 'S %%u %%g' -- \"$p\"",
+	    st->type == FT_LINK ? "" : "-L ");
+	r = host_script(ctx, &s, NULL, 0, &res, cause);
+	buf_release(&s);
+	if (r != 0)
+		goto out;
+	if (res.rc != 0) {
+		*cause = host_err(&res, "cannot set attributes");
+		r = -EIO;
+		goto out;
+	}
+	*changed = do_mode || do_owner || do_group;
+	if (res.out.len > 0) {
+		const char *o = buf_cstr(&res.out), *sl;
+
+		if (strstr(o, "R\n") == o || strstr(o, "\nR\n") != NULL)
+			*changed = 1;
+		if ((sl = strstr(o, "S ")) != NULL &&
+		    sscanf(sl, "S %lld %lld", &uid, &gid) == 2) {
+			if (do_owner && diff_after != NULL)
+				value_dict_setint(diff_after, "owner", uid);
+			if (do_group && diff_after != NULL)
+				value_dict_setint(diff_after, "group", gid);
+		}
+	}
+out:
+	exec_result_release(&res);
+	return r;
+}
+
+int
+host_set_attrs(struct task_ctx *ctx, const char *path, const char *mode,
+    const char *owner, const char *group, int recurse, int follow,
+    int *changed, struct result *result, char **cause)
+{
+	struct host_stat	 st;
+	struct value		*m = NULL;
+	int			 r;
+
+	*changed = 0;
+	if ((r = host_stat(ctx, path, follow ? STAT_FOLLOW : 0, &st,
+	    cause)) != 0)
+		return r;
+	if (st.type == FT_NONE) {
+		*cause = xasprintf("path '%s' does not exist", path);
+		return -ENOENT;
+	}
+	if (mode != NULL)
+		m = value_str(mode);
+	r = host_set_attrs_st(ctx, path, &st, m, owner, group, recurse,
+	    follow, changed, NULL, NULL, cause);
+	value_unref(m);
+	return r;
+}

@@ -1,0 +1,873 @@
+/* Jinja2 templates: text, {{ }}, {% if/for/set/raw %}, {# #}, whitespace control. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr-internal.h"
+
+enum tnode_type {
+	TN_TEXT,
+	TN_OUT,
+	TN_IF,
+	TN_FOR,
+	TN_SET,
+};
+
+struct tnode;
+struct tlist {
+	struct tnode	**v;
+	size_t		  n;
+};
+
+struct tnode {
+	enum tnode_type	 type;
+	size_t		 pos;
+	const char	*text;		/* TN_TEXT: points into the template */
+	size_t		 len;
+	struct node	*expr;		/* TN_OUT, TN_SET value, TN_FOR iterable */
+	struct node	**conds;	/* TN_IF: NULL for else */
+	struct tlist	*bodies;
+	size_t		 nbranch;
+	char		**targets;	/* TN_FOR, TN_SET */
+	size_t		 ntargets;
+	struct node	*filter;	/* TN_FOR: "for x in y if cond" */
+	struct tlist	 body;		/* TN_FOR, block TN_SET */
+	struct tlist	 else_body;	/* TN_FOR */
+};
+
+enum piece_type {
+	P_TEXT,
+	P_VAR,
+	P_BLOCK,
+};
+
+struct piece {
+	enum piece_type	 type;
+	size_t		 pos;
+	const char	*text;
+	size_t		 len;
+	struct tokens	 toks;
+};
+
+struct tparser {
+	const char	*text;
+	struct piece	*pieces;
+	size_t		 n;
+	size_t		 i;
+	char		*cause;
+};
+
+static void	tlist_free(struct tlist *);
+
+static void
+tnode_free(struct tnode *t)
+{
+	size_t	i;
+
+	if (t == NULL)
+		return;
+	expr_node_free(t->expr);
+	expr_node_free(t->filter);
+	for (i = 0; i < t->nbranch; i++) {
+		expr_node_free(t->conds[i]);
+		tlist_free(&t->bodies[i]);
+	}
+	free(t->conds);
+	free(t->bodies);
+	for (i = 0; i < t->ntargets; i++)
+		free(t->targets[i]);
+	free(t->targets);
+	tlist_free(&t->body);
+	tlist_free(&t->else_body);
+	free(t);
+}
+
+static void
+tlist_free(struct tlist *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		tnode_free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static void
+tlist_add(struct tlist *l, struct tnode *t)
+{
+	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+	l->v[l->n++] = t;
+}
+
+static struct tnode *
+tnode_new(enum tnode_type type, size_t pos)
+{
+	struct tnode	*t = xcalloc(1, sizeof *t);
+
+	t->type = type;
+	t->pos = pos;
+	return t;
+}
+
+/* Scanning into pieces. */
+
+static void
+piece_add(struct tparser *tp, struct piece *pc)
+{
+	tp->pieces = xreallocarray(tp->pieces, tp->n + 1, sizeof *tp->pieces);
+	tp->pieces[tp->n++] = *pc;
+}
+
+static int
+is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Text between tags, with the neighbours' whitespace control applied. */
+static void
+add_text(struct tparser *tp, size_t start, size_t end, int lstrip, int trim_nl,
+    int rstrip)
+{
+	struct piece	pc;
+
+	if (lstrip) {
+		while (start < end && is_ws(tp->text[start]))
+			start++;
+	} else if (trim_nl) {
+		if (start < end && tp->text[start] == '\n')
+			start++;
+		else if (start + 1 < end && tp->text[start] == '\r' &&
+		    tp->text[start + 1] == '\n')
+			start += 2;
+	}
+	if (rstrip) {
+		while (end > start && is_ws(tp->text[end - 1]))
+			end--;
+	}
+	if (start == end)
+		return;
+	memset(&pc, 0, sizeof pc);
+	pc.type = P_TEXT;
+	pc.pos = start;
+	pc.text = tp->text + start;
+	pc.len = end - start;
+	piece_add(tp, &pc);
+}
+
+/* Is there "{% [-] word [-] %}" at p?  Sets *end past it and the strips. */
+static int
+match_tag(const char *text, size_t p, const char *word, size_t *end,
+    int *lstrip, int *rstrip)
+{
+	size_t	l = strlen(word);
+
+	if (strncmp(text + p, "{%", 2) != 0)
+		return 0;
+	p += 2;
+	*lstrip = text[p] == '-';
+	if (*lstrip)
+		p++;
+	while (is_ws(text[p]))
+		p++;
+	if (strncmp(text + p, word, l) != 0)
+		return 0;
+	p += l;
+	while (is_ws(text[p]))
+		p++;
+	*rstrip = text[p] == '-';
+	if (*rstrip)
+		p++;
+	if (strncmp(text + p, "%}", 2) != 0)
+		return 0;
+	*end = p + 2;
+	return 1;
+}
+
+static int
+scan(struct tparser *tp)
+{
+	const char	*text = tp->text, *q;
+	size_t		 p = 0, t, end, rend;
+	int		 lstrip = 0, trim_nl = 0, ls, rs, ls2, rs2;
+	struct piece	 pc;
+
+	for (;;) {
+		q = text + p;
+		while ((q = strchr(q, '{')) != NULL &&
+		    q[1] != '{' && q[1] != '%' && q[1] != '#')
+			q++;
+		if (q == NULL) {
+			add_text(tp, p, strlen(text), lstrip, trim_nl, 0);
+			return 0;
+		}
+		t = (size_t)(q - text);
+		add_text(tp, p, t, lstrip, trim_nl, q[2] == '-');
+		lstrip = trim_nl = 0;
+		if (q[1] == '#') {
+			const char *c = strstr(q + 2, "#}");
+
+			if (c == NULL) {
+				expr_error(&tp->cause, text, t,
+				    "unterminated comment");
+				return -1;
+			}
+			lstrip = c > q + 2 && c[-1] == '-';
+			trim_nl = !lstrip;
+			p = (size_t)(c - text) + 2;
+			continue;
+		}
+		if (match_tag(text, t, "raw", &end, &ls, &rs)) {
+			for (rend = end; text[rend] != '\0'; rend++) {
+				if (match_tag(text, rend, "endraw", &p, &ls2,
+				    &rs2))
+					break;
+			}
+			if (text[rend] == '\0') {
+				expr_error(&tp->cause, text, t,
+				    "missing '{%% endraw %%}'");
+				return -1;
+			}
+			add_text(tp, end, rend, rs, !rs, ls2);
+			lstrip = rs2;
+			trim_nl = !rs2;
+			continue;
+		}
+		memset(&pc, 0, sizeof pc);
+		pc.type = q[1] == '{' ? P_VAR : P_BLOCK;
+		pc.pos = t;
+		if (expr_lex(text, t + 2 + (q[2] == '-'), pc.type == P_VAR ?
+		    LEX_VAR : LEX_BLOCK, &pc.toks, &p, &tp->cause) != 0) {
+			expr_tokens_free(&pc.toks);
+			return -1;
+		}
+		lstrip = pc.toks.t[pc.toks.n - 1].strip;
+		trim_nl = pc.type == P_BLOCK && !lstrip;
+		piece_add(tp, &pc);
+	}
+}
+
+/* Parsing pieces into a tree. */
+
+static int
+piece_name(struct tparser *tp, const char *name)
+{
+	struct piece	*pc;
+
+	if (tp->i >= tp->n)
+		return 0;
+	pc = &tp->pieces[tp->i];
+	return pc->type == P_BLOCK && pc->toks.t[0].type == T_NAME &&
+	    strcmp(pc->toks.t[0].s, name) == 0;
+}
+
+/* Parses an expression filling the rest of a tag. */
+static struct node *
+tag_expr(struct tparser *tp, struct parser *p, int tuple)
+{
+	struct node	*n;
+
+	n = tuple ? expr_parse_tuple(p) : expr_parse_expr(p);
+	if (n != NULL && expr_peek(p)->type != T_END) {
+		expr_unexpected(p);
+		expr_node_free(n);
+		n = NULL;
+	}
+	if (n == NULL) {
+		free(tp->cause);
+		tp->cause = p->cause;
+		p->cause = NULL;
+	}
+	return n;
+}
+
+static int
+tag_end(struct tparser *tp, struct parser *p)
+{
+	if (expr_peek(p)->type == T_END)
+		return 0;
+	expr_unexpected(p);
+	free(tp->cause);
+	tp->cause = p->cause;
+	p->cause = NULL;
+	return -1;
+}
+
+/* Names separated by commas, for "for a, b in" and "set a, b =". */
+static int
+tag_targets(struct tparser *tp, struct parser *p, struct tnode *t)
+{
+	const struct token	*tok;
+
+	for (;;) {
+		tok = expr_peek(p);
+		if (tok->type != T_NAME) {
+			expr_unexpected(p);
+			free(tp->cause);
+			tp->cause = p->cause;
+			p->cause = NULL;
+			return -1;
+		}
+		t->targets = xreallocarray(t->targets, t->ntargets + 1,
+		    sizeof *t->targets);
+		t->targets[t->ntargets++] = xstrdup(tok->s);
+		p->i++;
+		tok = expr_peek(p);
+		if (tok->type != T_OP || tok->op != OP_COMMA)
+			return 0;
+		p->i++;
+	}
+}
+
+static int	parse_body(struct tparser *, struct tlist *, const char *const *);
+
+static int
+end_expected(struct tparser *tp, const char *what)
+{
+	if (tp->i >= tp->n) {
+		expr_error(&tp->cause, tp->text, strlen(tp->text),
+		    "unexpected end of template, expected '%s'", what);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+parse_if(struct tparser *tp, struct parser *p, struct tnode *t)
+{
+	static const char *const stops[] = { "elif", "else", "endif", NULL };
+	struct node		*cond;
+	int			 is_else = 0;
+
+	for (;;) {
+		cond = NULL;
+		if (!is_else && (cond = tag_expr(tp, p, 0)) == NULL)
+			return -1;
+		if (is_else && tag_end(tp, p) != 0)
+			return -1;
+		t->conds = xreallocarray(t->conds, t->nbranch + 1,
+		    sizeof *t->conds);
+		t->bodies = xreallocarray(t->bodies, t->nbranch + 1,
+		    sizeof *t->bodies);
+		t->conds[t->nbranch] = cond;
+		memset(&t->bodies[t->nbranch], 0, sizeof *t->bodies);
+		t->nbranch++;
+		if (parse_body(tp, &t->bodies[t->nbranch - 1],
+		    is_else ? stops + 2 : stops) != 0)
+			return -1;
+		if (end_expected(tp, "endif") != 0)
+			return -1;
+		p->toks = &tp->pieces[tp->i].toks;
+		p->i = 1;
+		if (piece_name(tp, "endif")) {
+			tp->i++;
+			return tag_end(tp, p);
+		}
+		is_else = piece_name(tp, "else");
+		tp->i++;
+	}
+}
+
+static int
+parse_for(struct tparser *tp, struct parser *p, struct tnode *t)
+{
+	static const char *const stops[] = { "else", "endfor", NULL };
+	const struct token	*tok;
+
+	if (tag_targets(tp, p, t) != 0)
+		return -1;
+	tok = expr_peek(p);
+	if (tok->type != T_NAME || strcmp(tok->s, "in") != 0) {
+		expr_unexpected(p);
+		free(tp->cause);
+		tp->cause = p->cause;
+		p->cause = NULL;
+		return -1;
+	}
+	p->i++;
+	if ((t->expr = expr_parse_or(p)) == NULL) {
+		free(tp->cause);
+		tp->cause = p->cause;
+		p->cause = NULL;
+		return -1;
+	}
+	tok = expr_peek(p);
+	if (tok->type == T_NAME && strcmp(tok->s, "if") == 0) {
+		p->i++;
+		if ((t->filter = tag_expr(tp, p, 0)) == NULL)
+			return -1;
+	} else if (tag_end(tp, p) != 0)
+		return -1;
+	if (parse_body(tp, &t->body, stops) != 0 ||
+	    end_expected(tp, "endfor") != 0)
+		return -1;
+	if (piece_name(tp, "else")) {
+		tp->i++;
+		if (parse_body(tp, &t->else_body, stops + 1) != 0 ||
+		    end_expected(tp, "endfor") != 0)
+			return -1;
+	}
+	tp->i++;
+	return 0;
+}
+
+static int
+parse_set(struct tparser *tp, struct parser *p, struct tnode *t)
+{
+	static const char *const stops[] = { "endset", NULL };
+	const struct token	*tok;
+
+	if (tag_targets(tp, p, t) != 0)
+		return -1;
+	tok = expr_peek(p);
+	if (tok->type == T_END && t->ntargets == 1) {
+		if (parse_body(tp, &t->body, stops) != 0 ||
+		    end_expected(tp, "endset") != 0)
+			return -1;
+		tp->i++;
+		return 0;
+	}
+	if (tok->type != T_OP || tok->op != OP_ASSIGN) {
+		expr_unexpected(p);
+		free(tp->cause);
+		tp->cause = p->cause;
+		p->cause = NULL;
+		return -1;
+	}
+	p->i++;
+	return (t->expr = tag_expr(tp, p, 1)) == NULL ? -1 : 0;
+}
+
+/* Parses pieces until a block tag named in stops (left unconsumed). */
+static int
+parse_body(struct tparser *tp, struct tlist *l, const char *const *stops)
+{
+	struct piece		*pc;
+	struct tnode		*t;
+	struct parser		 p;
+	const struct token	*tok;
+	size_t			 k;
+	int			 r;
+
+	while (tp->i < tp->n) {
+		pc = &tp->pieces[tp->i];
+		memset(&p, 0, sizeof p);
+		p.text = tp->text;
+		p.toks = &pc->toks;
+		if (pc->type == P_TEXT) {
+			t = tnode_new(TN_TEXT, pc->pos);
+			t->text = pc->text;
+			t->len = pc->len;
+			tlist_add(l, t);
+			tp->i++;
+			continue;
+		}
+		if (pc->type == P_VAR) {
+			t = tnode_new(TN_OUT, pc->pos);
+			tlist_add(l, t);
+			tp->i++;
+			if ((t->expr = tag_expr(tp, &p, 0)) == NULL)
+				return -1;
+			continue;
+		}
+		tok = &pc->toks.t[0];
+		if (tok->type != T_NAME) {
+			expr_error(&tp->cause, tp->text, tok->pos,
+			    "expected a tag name");
+			return -1;
+		}
+		for (k = 0; stops != NULL && stops[k] != NULL; k++) {
+			if (strcmp(tok->s, stops[k]) == 0)
+				return 0;
+		}
+		p.i = 1;
+		tp->i++;
+		if (strcmp(tok->s, "if") == 0) {
+			t = tnode_new(TN_IF, pc->pos);
+			tlist_add(l, t);
+			r = parse_if(tp, &p, t);
+		} else if (strcmp(tok->s, "for") == 0) {
+			t = tnode_new(TN_FOR, pc->pos);
+			tlist_add(l, t);
+			r = parse_for(tp, &p, t);
+		} else if (strcmp(tok->s, "set") == 0) {
+			t = tnode_new(TN_SET, pc->pos);
+			tlist_add(l, t);
+			r = parse_set(tp, &p, t);
+		} else {
+			expr_error(&tp->cause, tp->text, tok->pos,
+			    "%s tag '%s'", strncmp(tok->s, "end", 3) == 0 ||
+			    strcmp(tok->s, "else") == 0 ||
+			    strcmp(tok->s, "elif") == 0 ? "unexpected" :
+			    "unknown", tok->s);
+			return -1;
+		}
+		if (r != 0)
+			return -1;
+	}
+	return 0;
+}
+
+struct template {
+	struct tparser	tp;
+	struct tlist	body;
+};
+
+static void
+template_free(struct template *tm)
+{
+	size_t	i;
+
+	tlist_free(&tm->body);
+	for (i = 0; i < tm->tp.n; i++)
+		expr_tokens_free(&tm->tp.pieces[i].toks);
+	free(tm->tp.pieces);
+	free(tm->tp.cause);
+}
+
+static int
+template_parse(const char *text, struct template *tm, char **cause)
+{
+	memset(tm, 0, sizeof *tm);
+	tm->tp.text = text;
+	if (scan(&tm->tp) != 0 || parse_body(&tm->tp, &tm->body, NULL) != 0) {
+		free(*cause);
+		*cause = tm->tp.cause;
+		tm->tp.cause = NULL;
+		template_free(tm);
+		return -1;
+	}
+	return 0;
+}
+
+/* Rendering. */
+
+static int	render_list(struct eval *, struct tlist *, struct buf *,
+		    char **);
+
+/* Binds for/set targets; several names unpack a list. Takes v. */
+static int
+bind(struct eval *ev, struct tnode *t, struct value *v, char **cause)
+{
+	size_t	i;
+
+	if (t->ntargets == 1) {
+		expr_set_local(ev, t->targets[0], v);
+		return 0;
+	}
+	if (v->type != V_LIST || v->u.list.n != t->ntargets) {
+		free(*cause);
+		*cause = xasprintf("cannot unpack %s into %zu names",
+		    expr_type_name(v), t->ntargets);
+		value_unref(v);
+		return -1;
+	}
+	for (i = 0; i < t->ntargets; i++)
+		expr_set_local(ev, t->targets[i],
+		    value_ref(v->u.list.items[i]));
+	value_unref(v);
+	return 0;
+}
+
+/* What a for loop walks: lists, dict keys, string characters. */
+static int
+iter_items(struct value *v, struct value ***items, size_t *n, char **cause)
+{
+	size_t	i;
+
+	switch (v->type) {
+	case V_LIST:
+		*n = v->u.list.n;
+		*items = xcalloc(*n + 1, sizeof **items);
+		for (i = 0; i < *n; i++)
+			(*items)[i] = value_ref(v->u.list.items[i]);
+		return 0;
+	case V_DICT:
+		*n = v->u.dict.n;
+		*items = xcalloc(*n + 1, sizeof **items);
+		for (i = 0; i < *n; i++)
+			(*items)[i] = value_str(v->u.dict.keys[i]);
+		return 0;
+	case V_STR:
+		*n = v->u.str.len;
+		*items = xcalloc(*n + 1, sizeof **items);
+		for (i = 0; i < *n; i++)
+			(*items)[i] = value_strn(v->u.str.s + i, 1);
+		return 0;
+	default:
+		free(*cause);
+		*cause = xasprintf("'%s' object is not iterable",
+		    expr_type_name(v));
+		return -1;
+	}
+}
+
+static void
+items_free(struct value **items, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		value_unref(items[i]);
+	free(items);
+}
+
+static int
+render_for(struct eval *ev, struct tnode *t, struct buf *b, char **cause)
+{
+	struct value	*seq, **items, *c, *loop;
+	size_t		 n, i, k;
+	int		 r = -1;
+
+	if (expr_node_value(ev, t->expr, &seq, cause) != 0)
+		return -1;
+	if (iter_items(seq, &items, &n, cause) != 0) {
+		value_unref(seq);
+		return -1;
+	}
+	value_unref(seq);
+	expr_push_frame(ev);
+	if (t->filter != NULL) {
+		for (i = k = 0; i < n; i++) {
+			if (bind(ev, t, value_ref(items[i]), cause) != 0 ||
+			    expr_node_value(ev, t->filter, &c, cause) != 0)
+				goto out;
+			if (expr_truthy(c))
+				items[k++] = items[i];
+			else
+				value_unref(items[i]);
+			value_unref(c);
+		}
+		n = k;
+	}
+	for (i = 0; i < n; i++) {
+		if (bind(ev, t, value_ref(items[i]), cause) != 0)
+			goto out;
+		loop = value_dict();
+		value_dict_setint(loop, "index", (long long)i + 1);
+		value_dict_setint(loop, "index0", (long long)i);
+		value_dict_setint(loop, "revindex", (long long)(n - i));
+		value_dict_setint(loop, "revindex0", (long long)(n - i - 1));
+		value_dict_setbool(loop, "first", i == 0);
+		value_dict_setbool(loop, "last", i == n - 1);
+		value_dict_setint(loop, "length", (long long)n);
+		value_dict_setint(loop, "depth", 1);
+		value_dict_setint(loop, "depth0", 0);
+		if (i > 0)
+			value_dict_set(loop, "previtem", value_ref(items[i - 1]));
+		if (i + 1 < n)
+			value_dict_set(loop, "nextitem", value_ref(items[i + 1]));
+		expr_set_local(ev, "loop", loop);
+		if (render_list(ev, &t->body, b, cause) != 0)
+			goto out;
+	}
+	if (n == 0 && render_list(ev, &t->else_body, b, cause) != 0)
+		goto out;
+	r = 0;
+out:
+	expr_pop_frame(ev);
+	items_free(items, n);
+	return r;
+}
+
+static int
+render_list(struct eval *ev, struct tlist *l, struct buf *b, char **cause)
+{
+	struct tnode	*t;
+	struct value	*v;
+	struct buf	 sb = BUF_INIT;
+	size_t		 i, k;
+	int		 c;
+
+	for (i = 0; i < l->n; i++) {
+		t = l->v[i];
+		switch (t->type) {
+		case TN_TEXT:
+			buf_add(b, t->text, t->len);
+			break;
+		case TN_OUT:
+			if (expr_node_value(ev, t->expr, &v, cause) != 0)
+				return -1;
+			expr_add_str(b, v);
+			value_unref(v);
+			break;
+		case TN_IF:
+			for (k = 0; k < t->nbranch; k++) {
+				if (t->conds[k] == NULL)
+					break;
+				if (expr_node_value(ev, t->conds[k], &v,
+				    cause) != 0)
+					return -1;
+				c = expr_truthy(v);
+				value_unref(v);
+				if (c)
+					break;
+			}
+			if (k < t->nbranch &&
+			    render_list(ev, &t->bodies[k], b, cause) != 0)
+				return -1;
+			break;
+		case TN_FOR:
+			if (render_for(ev, t, b, cause) != 0)
+				return -1;
+			break;
+		case TN_SET:
+			if (t->expr == NULL) {
+				if (render_list(ev, &t->body, &sb, cause) != 0) {
+					buf_release(&sb);
+					return -1;
+				}
+				v = value_strn(buf_cstr(&sb), sb.len);
+				buf_release(&sb);
+			} else if (expr_node_value(ev, t->expr, &v, cause) != 0)
+				return -1;
+			if (bind(ev, t, v, cause) != 0)
+				return -1;
+			break;
+		}
+	}
+	return 0;
+}
+
+int
+template_render_eval(struct eval *ev, const char *text, struct value **out,
+    char **cause)
+{
+	struct template	 tm;
+	struct buf	 b = BUF_INIT;
+	int		 r;
+
+	*out = NULL;
+	if (strstr(text, "{{") == NULL && strstr(text, "{%") == NULL &&
+	    strstr(text, "{#") == NULL) {
+		*out = value_str(text);
+		return 0;
+	}
+	if (template_parse(text, &tm, cause) != 0)
+		return -1;
+	/* One "{{ expr }}" alone keeps its type, as Ansible does. */
+	if (tm.body.n == 1 && tm.body.v[0]->type == TN_OUT)
+		r = expr_node_value(ev, tm.body.v[0]->expr, out, cause);
+	else {
+		expr_push_frame(ev);
+		r = render_list(ev, &tm.body, &b, cause);
+		expr_pop_frame(ev);
+		if (r == 0)
+			*out = value_strn(buf_cstr(&b), b.len);
+		buf_release(&b);
+	}
+	template_free(&tm);
+	return r;
+}
+
+int
+template_value_eval(struct eval *ev, struct value *v, struct value **out,
+    char **cause)
+{
+	struct value	*r = NULL, *item, *k;
+	struct buf	 kb = BUF_INIT;
+	size_t		 i;
+	int		 changed = 0;
+
+	*out = NULL;
+	switch (v->type) {
+	case V_STR:
+		if (!value_is_template(v))
+			break;
+		if (template_render_eval(ev, v->u.str.s, &r, cause) != 0)
+			return -1;
+		if (r->refs == 1 && r->loc.file == NULL)
+			r->loc = v->loc;
+		*out = r;
+		return 0;
+	case V_LIST:
+		r = value_list();
+		for (i = 0; i < v->u.list.n; i++) {
+			if (template_value_eval(ev, v->u.list.items[i], &item,
+			    cause) != 0) {
+				value_unref(r);
+				return -1;
+			}
+			changed |= item != v->u.list.items[i];
+			value_list_append(r, item);
+		}
+		break;
+	case V_DICT:
+		r = value_dict();
+		for (i = 0; i < v->u.dict.n; i++) {
+			if (template_value_eval(ev, v->u.dict.vals[i], &item,
+			    cause) != 0) {
+				value_unref(r);
+				return -1;
+			}
+			changed |= item != v->u.dict.vals[i];
+			if (strstr(v->u.dict.keys[i], "{{") == NULL &&
+			    strstr(v->u.dict.keys[i], "{%") == NULL) {
+				value_dict_set(r, v->u.dict.keys[i], item);
+				continue;
+			}
+			changed = 1;
+			if (template_render_eval(ev, v->u.dict.keys[i], &k,
+			    cause) != 0) {
+				value_unref(item);
+				value_unref(r);
+				return -1;
+			}
+			expr_add_str(&kb, k);
+			value_unref(k);
+			value_dict_set(r, buf_cstr(&kb), item);
+			buf_reset(&kb);
+		}
+		buf_release(&kb);
+		break;
+	default:
+		break;
+	}
+	if (r != NULL && changed) {
+		r->flags = v->flags;
+		r->loc = v->loc;
+		*out = r;
+		return 0;
+	}
+	value_unref(r);
+	*out = value_ref(v);
+	return 0;
+}
+
+int
+template_render(const char *tmpl, const struct expr_scope *scope,
+    struct value **out, char **cause)
+{
+	struct eval	ev;
+	int		r;
+
+	expr_eval_init(&ev, scope);
+	r = template_render_eval(&ev, tmpl, out, cause);
+	expr_eval_done(&ev);
+	return r;
+}
+
+int
+template_value(struct value *v, const struct expr_scope *scope,
+    struct value **out, char **cause)
+{
+	struct eval	ev;
+	int		r;
+
+	expr_eval_init(&ev, scope);
+	r = template_value_eval(&ev, v, out, cause);
+	expr_eval_done(&ev);
+	return r;
+}
+
+int
+template_check(const char *tmpl, char **cause)
+{
+	struct template	tm;
+
+	if (template_parse(tmpl, &tm, cause) != 0)
+		return -1;
+	template_free(&tm);
+	return 0;
+}

@@ -1,0 +1,303 @@
+/* Unit tests for engine/playbook.c: structure, free-form args, refusals. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "playbook.h"
+
+static char tmpdir[] = "/tmp/cairn-test-playbook-XXXXXX";
+
+static char *
+write_file(const char *name, const char *text)
+{
+	char	*path = xasprintf("%s/%s", tmpdir, name);
+	FILE	*f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+/* Loads text as a playbook; returns the error (malloc'd) or NULL. */
+static char *
+load(const char *text, struct playbook **pb)
+{
+	char	*path = write_file("play.yml", text), *cause = NULL;
+	int	 r;
+
+	*pb = NULL;
+	r = playbook_load(path, pb, &cause);
+	free(path);
+	if (r == 0)
+		return NULL;
+	assert_non_null(cause);
+	return cause;
+}
+
+static void
+expect_error(const char *text, const char *where, const char *what)
+{
+	struct playbook	*pb;
+	char		*err = load(text, &pb);
+
+	if (err == NULL)
+		fail_msg("no error for:\n%s", text);
+	if (strstr(err, where) == NULL || strstr(err, what) == NULL)
+		fail_msg("error '%s' lacks '%s' or '%s'", err, where, what);
+	free(err);
+}
+
+static void
+test_parse_kv(void **state)
+{
+	struct value	*d;
+
+	(void)state;
+	d = playbook_parse_kv("path=/tmp/x state=directory mode='0755'", 0);
+	assert_string_equal(value_dict_get(d, "path")->u.str.s, "/tmp/x");
+	assert_string_equal(value_dict_get(d, "state")->u.str.s, "directory");
+	assert_string_equal(value_dict_get(d, "mode")->u.str.s, "0755");
+	assert_null(value_dict_get(d, "_raw_params"));
+	value_unref(d);
+
+	d = playbook_parse_kv("msg=\"hello world\" x={{ a | default('b c') }}", 0);
+	assert_string_equal(value_dict_get(d, "msg")->u.str.s, "hello world");
+	assert_string_equal(value_dict_get(d, "x")->u.str.s,
+	    "{{ a | default('b c') }}");
+	value_unref(d);
+
+	/* free form: only the known keys come out, the rest is the command */
+	d = playbook_parse_kv("echo a=b 'c d' creates=/x chdir=/tmp", 1);
+	assert_string_equal(value_dict_get(d, "_raw_params")->u.str.s,
+	    "echo a=b 'c d'");
+	assert_string_equal(value_dict_get(d, "creates")->u.str.s, "/x");
+	assert_string_equal(value_dict_get(d, "chdir")->u.str.s, "/tmp");
+	value_unref(d);
+}
+
+static void
+test_structure(void **state)
+{
+	struct playbook	*pb;
+	struct play	*p;
+	struct task	*t;
+	char		*err;
+
+	(void)state;
+	err = load(
+	    "- name: first\n"
+	    "  hosts: web:db\n"
+	    "  gather_facts: no\n"
+	    "  become: yes\n"
+	    "  tags: [base]\n"
+	    "  vars:\n"
+	    "    a: 1\n"
+	    "  tasks:\n"
+	    "    - name: make dir\n"
+	    "      file: path=/tmp/x state=directory\n"
+	    "      tags: dirs,files\n"
+	    "    - ansible.builtin.command: echo hi\n"
+	    "      register: out\n"
+	    "      when:\n"
+	    "        - a == 1\n"
+	    "        - out is not defined\n"
+	    "    - debug:\n"
+	    "        msg: \"{{ item }}\"\n"
+	    "      with_items: [1, [2, 3]]\n"
+	    "    - block:\n"
+	    "        - command: /bin/false\n"
+	    "      rescue:\n"
+	    "        - debug: msg=rescued\n"
+	    "      always:\n"
+	    "        - debug: msg=always\n"
+	    "  handlers:\n"
+	    "    - name: restart\n"
+	    "      debug: msg=restarted\n"
+	    "      listen: web restart\n", &pb);
+	if (err != NULL)
+		fail_msg("%s", err);
+	assert_int_equal(pb->nplays, 1);
+	p = pb->plays[0];
+	assert_string_equal(p->name, "first");
+	assert_string_equal(p->hosts, "web:db");
+	assert_true(p->gather_facts.set);
+	assert_false(value_truthy(p->gather_facts.v));
+	assert_true(value_truthy(p->become.v));
+	assert_int_equal(p->ntasks, 4);
+	assert_int_equal(p->nhandlers, 1);
+
+	t = p->tasks[0];
+	assert_string_equal(t->name, "make dir");
+	assert_string_equal(t->module->name, "file");
+	assert_string_equal(value_dict_get(t->args, "state")->u.str.s,
+	    "directory");
+	/* play tags are inherited, then the task's own */
+	assert_int_equal(t->tags->u.list.n, 3);
+	assert_string_equal(t->tags->u.list.items[0]->u.str.s, "base");
+	assert_string_equal(t->tags->u.list.items[2]->u.str.s, "files");
+	assert_int_equal(t->loc.line, 9);
+	assert_int_equal(t->loc.col, 7);
+
+	t = p->tasks[1];
+	assert_null(t->name);
+	assert_string_equal(t->module->name, "command");
+	assert_string_equal(task_display_name(t), "ansible.builtin.command");
+	assert_string_equal(value_dict_get(t->args, "_raw_params")->u.str.s,
+	    "echo hi");
+	assert_string_equal(t->register_name, "out");
+	assert_int_equal(t->when->u.list.n, 2);
+
+	t = p->tasks[2];
+	assert_non_null(t->loop);
+	assert_true(t->loop_flatten);
+	assert_string_equal(t->loop_var, "item");
+
+	t = p->tasks[3];
+	assert_int_equal(t->kind, TASK_BLOCK);
+	assert_int_equal(t->nblock, 1);
+	assert_int_equal(t->nrescue, 1);
+	assert_int_equal(t->nalways, 1);
+
+	assert_string_equal(p->handlers[0]->listen->u.list.items[0]->u.str.s,
+	    "web restart");
+	playbook_free(pb);
+}
+
+static void
+test_import_tasks(void **state)
+{
+	struct playbook	*pb;
+	char		*err, *inc;
+
+	(void)state;
+	inc = write_file("more.yml",
+	    "- name: included one\n"
+	    "  debug: msg=one\n"
+	    "- name: included two\n"
+	    "  debug: msg=two\n");
+	free(inc);
+	err = load(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - debug: msg=zero\n"
+	    "    - import_tasks: more.yml\n"
+	    "      tags: inc\n", &pb);
+	if (err != NULL)
+		fail_msg("%s", err);
+	assert_int_equal(pb->plays[0]->ntasks, 3);
+	assert_string_equal(pb->plays[0]->tasks[2]->name, "included two");
+	assert_string_equal(pb->plays[0]->tasks[2]->tags->u.list.items[0]->
+	    u.str.s, "inc");
+	playbook_free(pb);
+}
+
+static void
+test_refusals(void **state)
+{
+	(void)state;
+	/* unknown task keyword: shows up as a second action */
+	expect_error(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - name: x\n"
+	    "      command: echo hi\n"
+	    "      whem: true\n",
+	    "play.yml:5:13", "whem");
+	/* unknown module */
+	expect_error(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - name: x\n"
+	    "      no_such_module: a=b\n",
+	    "play.yml:4:23", "couldn't resolve module/action 'no_such_module'");
+	/* unknown parameter */
+	expect_error(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - file:\n"
+	    "        path: /tmp/x\n"
+	    "        colour: blue\n",
+	    "play.yml:4:9", "colour");
+	/* missing required parameter */
+	expect_error(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - copy:\n"
+	    "        content: hi\n",
+	    "play.yml:4:9", "dest");
+	/* unknown play keyword */
+	expect_error(
+	    "- hosts: all\n"
+	    "  taks: []\n",
+	    "play.yml:2:9", "'taks' is not a valid attribute for a play");
+	/* a play without hosts */
+	expect_error("- name: x\n  tasks: []\n", "play.yml:1:3", "no 'hosts'");
+	/* malformed YAML */
+	expect_error("- hosts: all\n  tasks:\n    - debug: msg=a\n   - x\n",
+	    "play.yml:", "");
+	/* not a list of plays */
+	expect_error("hosts: all\n", "play.yml:1:1", "list of plays");
+	/* a bad boolean */
+	expect_error("- hosts: all\n  become: maybe\n", "play.yml:2:11",
+	    "'become' must be a boolean");
+	/* a broken expression in when */
+	expect_error(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - debug: msg=x\n"
+	    "      when: a ==\n",
+	    "play.yml:4:13", "when");
+	/* two modules in one task */
+	expect_error(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - debug: msg=x\n"
+	    "      ping:\n",
+	    "play.yml:", "conflicting action statements");
+	/* loop over a scalar */
+	expect_error(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - debug: msg=x\n"
+	    "      loop: 5\n",
+	    "play.yml:4:13", "'loop' must be a list");
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	char	*cmd = xasprintf("rm -rf '%s'", tmpdir);
+	int	 r;
+
+	(void)state;
+	r = system(cmd);
+	free(cmd);
+	return r == 0 ? 0 : -1;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_kv),
+		cmocka_unit_test(test_structure),
+		cmocka_unit_test(test_import_tasks),
+		cmocka_unit_test(test_refusals),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
