@@ -144,6 +144,8 @@ value_copy(const struct value *v)
 	struct value	*c;
 	size_t		 i;
 
+	if (v == NULL)
+		return NULL;
 	switch (v->type) {
 	case V_STR:
 		c = value_strn(v->u.str.s, v->u.str.len);
@@ -390,15 +392,33 @@ add_float(struct buf *b, double f, int json)
 		    (json ? "Infinity" : "inf"));
 		return;
 	}
-	/* Python's repr: shortest round-trip form, always with a dot. */
-	snprintf(tmp, sizeof tmp, "%.17g", f);
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(tmp, sizeof tmp, "%.*g", prec, f);
-		if (strtod(tmp, NULL) == f)
+	/*
+	 * Python's repr: the shortest form that reads back the same, in
+	 * positional notation from 1e-4 up to 1e16, exponent form outside.
+	 */
+	int	prec, exp10;
+	char	digits[64];
+
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(digits, sizeof digits, "%.*e", prec - 1, f);
+		if (strtod(digits, NULL) == f)
 			break;
 	}
+	exp10 = atoi(strchr(digits, 'e') + 1);
+	if (f != 0.0 && (exp10 < -4 || exp10 >= 16)) {
+		/* 1e+16 as Python writes it: mantissa, "e+16" */
+		char *e = strchr(digits, 'e');
+		char mant[64];
+
+		snprintf(mant, sizeof mant, "%.*s", (int)(e - digits), digits);
+		buf_addf(b, "%se%c%02d", mant, exp10 < 0 ? '-' : '+',
+		    exp10 < 0 ? -exp10 : exp10);
+		return;
+	}
+	snprintf(tmp, sizeof tmp, "%.*f", prec - 1 - exp10 > 0 ?
+	    prec - 1 - exp10 : 0, f);
 	buf_adds(b, tmp);
-	if (strpbrk(tmp, ".eEn") == NULL)
+	if (strchr(tmp, '.') == NULL)
 		buf_adds(b, ".0");
 }
 
@@ -703,16 +723,19 @@ utf8_add(struct buf *b, unsigned long cp)
 static int
 json_hex4(struct json_parser *jp, unsigned long *cp)
 {
-	char	tmp[5];
-	char	*end;
-
 	if (jp->end - jp->p < 4)
 		return json_error(jp, "short \\u escape");
-	memcpy(tmp, jp->p, 4);
-	tmp[4] = '\0';
-	*cp = strtoul(tmp, &end, 16);
-	if (*end != '\0')
-		return json_error(jp, "bad \\u escape");
+	*cp = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = jp->p[i];
+
+		if (c >= '0' && c <= '9')
+			*cp = *cp * 16 + (unsigned long)(c - '0');
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			*cp = *cp * 16 + (unsigned long)((c | 0x20) - 'a' + 10);
+		else
+			return json_error(jp, "bad \\u escape");
+	}
 	jp->p += 4;
 	return 0;
 }
@@ -749,8 +772,11 @@ json_string(struct json_parser *jp, struct buf *b)
 				jp->p += 2;
 				if (json_hex4(jp, &lo) != 0)
 					return -1;
+				if (lo < 0xdc00 || lo > 0xdfff)
+					return json_error(jp, "bad surrogate pair");
 				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-			}
+			} else if (cp >= 0xd800 && cp < 0xe000)
+				return json_error(jp, "lone surrogate");
 			utf8_add(b, cp);
 			break;
 		default:
@@ -879,6 +905,7 @@ json_parse(struct json_parser *jp)
 				jp->p++;
 			}
 			if (jp->p == start || (jp->p - start == 1 && *start == '-')) {
+				jp->p = start;
 				json_error(jp, "unexpected character");
 				return NULL;
 			}
