@@ -172,12 +172,21 @@ load_inventory(struct inv_args *ia, const struct settings *st,
 	const char		*dflt[] = { "/etc/cairn/hosts", "/etc/ansible/hosts" };
 
 	if (ia->n == 0 && st->inventory != NULL) {
+		/* a "h1,h2," host list stays whole; else comma-separated paths */
 		copy = xstrdup(st->inventory);
-		for (tok = strtok_r(copy, ",", &save); tok != NULL;
-		    tok = strtok_r(NULL, ",", &save)) {
-			ia->sources = xreallocarray(ia->sources, ia->n + 1,
-			    sizeof *ia->sources);
-			ia->sources[ia->n++] = xstrdup(tok);
+		if (strchr(copy, ',') != NULL && access(strtok_r(copy, ",",
+		    &save), F_OK) != 0) {
+			ia->sources = xcalloc(1, sizeof *ia->sources);
+			ia->sources[ia->n++] = xstrdup(st->inventory);
+		} else {
+			free(copy);
+			copy = xstrdup(st->inventory);
+			for (tok = strtok_r(copy, ",", &save); tok != NULL;
+			    tok = strtok_r(NULL, ",", &save)) {
+				ia->sources = xreallocarray(ia->sources,
+				    ia->n + 1, sizeof *ia->sources);
+				ia->sources[ia->n++] = xstrdup(tok);
+			}
 		}
 		free(copy);
 	}
@@ -204,6 +213,9 @@ load_inventory(struct inv_args *ia, const struct settings *st,
 			return EXIT_PARSE;
 		}
 	}
+	for (size_t i = 0; inv->warnings != NULL &&
+	    i < inv->warnings->u.list.n; i++)
+		output_warning("%s", inv->warnings->u.list.items[i]->u.str.s);
 	if (inv->nhosts == 0)
 		output_warning("provided hosts list is empty, only localhost is "
 		    "available. Note that the implicit localhost does not "
@@ -520,9 +532,17 @@ cmd_inventory(int argc, char **argv)
 		goto out;
 	if (mode == OPT_LIST)
 		inventory_dump_list(inv, &b);
-	else if (mode == OPT_GRAPH)
-		inventory_dump_graph(inv, optind < argc ? argv[optind] : "all",
-		    &b);
+	else if (mode == OPT_GRAPH) {
+		const char *g = optind < argc ? argv[optind] : "all";
+
+		if (inventory_find_group(inv, g) == NULL) {
+			output_error("Pattern must be valid group name when "
+			    "using --graph: no group '%s'", g);
+			rc = EXIT_ERROR;
+			goto out;
+		}
+		inventory_dump_graph(inv, g, &b);
+	}
 	else if (inventory_dump_host(inv, host, &b, &cause) != 0) {
 		output_error("%s", cause);
 		free(cause);

@@ -518,12 +518,12 @@ conn_exec(struct conn *c, const struct become *b, const char *cmd,
 {
 	struct buf	 chunk = BUF_INIT, omark = BUF_INIT, emark = BUF_INIT;
 	struct buf	 out = BUF_INIT, err = BUF_INIT;
-	char		 marker[80], *text, *end;
-	const char	*op = NULL, *ep = NULL, *digits;
+	char		 marker[80], *text;
+	const char	*p;
 	size_t		 idx, woff = 0, n, ofrom = 0, efrom = 0, olen, elen;
+	ssize_t		 opos = -1, epos = -1;	/* offsets: buffers move */
 	int		 r, eof = 0, wait;
 	long long	 deadline = 0, now, quiet_since;
-	long		 rc;
 
 	buf_reset(&res->out);
 	buf_reset(&res->err);
@@ -540,19 +540,17 @@ conn_exec(struct conn *c, const struct become *b, const char *cmd,
 	if (timeout > 0)
 		deadline = now + (long long)timeout * 1000;
 	for (;;) {
-		if (op == NULL && (op = conn_find(&out, &ofrom,
+		if (opos == -1 && (p = conn_find(&out, &ofrom,
 		    omark.s)) != NULL) {
 			/* Wait for the whole status line. */
-			digits = op + omark.len;
-			if (memchr(digits, '\n', out.len -
-			    (size_t)(digits - out.s)) == NULL) {
-				ofrom = (size_t)(op - out.s);
-				op = NULL;
-			}
+			ofrom = (size_t)(p - out.s);
+			if (memchr(p, '\n', out.len - ofrom) != NULL)
+				opos = (ssize_t)ofrom;
 		}
-		if (ep == NULL)
-			ep = conn_find(&err, &efrom, emark.s);
-		if (op != NULL && ep != NULL)
+		if (epos == -1 && (p = conn_find(&err, &efrom,
+		    emark.s)) != NULL)
+			epos = p - err.s;
+		if (opos != -1 && epos != -1)
 			break;
 		if (eof) {
 			text = conn_err_text(&err, NULL);
@@ -593,11 +591,9 @@ conn_exec(struct conn *c, const struct become *b, const char *cmd,
 			quiet_since = conn_now_ms();
 	}
 
-	digits = op + omark.len;
-	rc = strtol(digits, &end, 10);
-	res->rc = (int)rc;
-	buf_add(&res->out, out.s, (size_t)(op - out.s));
-	buf_add(&res->err, err.s, (size_t)(ep - err.s));
+	res->rc = (int)strtol(out.s + opos + omark.len, NULL, 10);
+	buf_add(&res->out, out.s, (size_t)opos);
+	buf_add(&res->err, err.s, (size_t)epos);
 	buf_cstr(&res->out);
 	buf_cstr(&res->err);
 	r = 0;

@@ -63,6 +63,18 @@ int	 conn_open(const struct conn_opts *, struct conn **, char **cause);
  * bytes; without it stdin is /dev/null.  Returns 0 when the command ran
  * (whatever its exit status, in res->rc), or a CONN_ERR_* and *cause.
  * timeout is in seconds, 0 for none.
+ *
+ * res must have been initialised (EXEC_RESULT_INIT); it is reset, and
+ * res->out and res->err hold the exact bytes (NUL-terminated as well).
+ * Each command runs in a subshell of the persistent shell: cd, variables
+ * and set options do not carry over to the next command.  It runs as an
+ * asynchronous job, so it starts with SIGINT and SIGQUIT ignored.
+ * The first command for a become identity starts its shell (sudo with
+ * b->flags, -n dropped and the password written when one is set); a
+ * refused become is CONN_ERR_BECOME.  On CONN_ERR_TIMEOUT the command's
+ * process group is sent SIGTERM and that shell is replaced on next use.
+ * After CONN_ERR_UNREACHABLE from a lost link, every later call returns
+ * the same error at once.
  */
 int	 conn_exec(struct conn *, const struct become *, const char *cmd,
 	    const void *stdin_data, size_t stdin_len, int timeout,

@@ -49,7 +49,7 @@ dump_sorted(const struct value *v)
 	return out;
 }
 
-/* The host's variables as ansible-inventory shows them: sorted, no internals. */
+/* A host's variables as ansible-inventory shows them: sorted, no internals. */
 static struct value *
 dump_host_vars(struct inventory *inv, struct inv_host *h)
 {

@@ -38,7 +38,8 @@ pylit_skip(struct pylit *pl)
 static int
 pylit_idchar(char c)
 {
-	return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80;
+	return isalnum((unsigned char)c) || c == '_' ||
+	    (unsigned char)c >= 0x80;
 }
 
 static struct value *
@@ -264,7 +265,8 @@ pylit_string(struct pylit *pl, struct buf *b)
 				cp = 0;
 				for (i = 0; i < 3 && p[i] >= '0' && p[i] <= '7';
 				    i++)
-					cp = cp * 8 + (unsigned long)(p[i] - '0');
+					cp = cp * 8 +
+					    (unsigned long)(p[i] - '0');
 				pylit_utf8(b, cp);
 				p += i - 1;
 				break;
@@ -523,7 +525,8 @@ inventory_ini_shlex(const char *line, struct value **out, char **cause)
 				break;
 			case '\\':
 				if (p[1] == '\0') {
-					*cause = xstrdup("no escaped character");
+					*cause = xstrdup("no escaped "
+					    "character");
 					goto fail;
 				}
 				buf_addc(&b, p[1]);

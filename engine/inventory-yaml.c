@@ -1,4 +1,4 @@
-/* YAML inventories (all: hosts/vars/children), as ansible-core's yaml plugin. */
+/* YAML inventories (all: hosts/vars/children), as ansible-core's plugin. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -26,7 +26,7 @@ struct inv_index {
 	struct inv_table	 groups;
 };
 
-/* Extensions Ansible skips in an inventory directory (INVENTORY_IGNORE_EXTS). */
+/* What Ansible skips in an inventory directory (INVENTORY_IGNORE_EXTS). */
 static const char *const inventory_ignore_exts[] = {
 	".pyc", ".pyo", ".swp", ".bak", "~", ".rpm", ".md", ".txt", ".rst",
 	".orig", ".ini", ".cfg", ".retry", NULL
@@ -61,7 +61,8 @@ inventory_table_put(struct inv_table *t, const char *key, void *val)
 		t->n = 0;
 		for (i = 0; i < old.cap; i++) {
 			if (old.keys[i] != NULL)
-				inventory_table_put(t, old.keys[i], old.vals[i]);
+				inventory_table_put(t, old.keys[i],
+				    old.vals[i]);
 		}
 		free(old.keys);
 		free(old.vals);
@@ -772,7 +773,7 @@ inventory_load_yaml(struct inventory *inv, const char *path,
 	char	*where;
 
 	if (doc->type == V_NULL)
-		return 0;	/* empty: Ansible falls back to INI, which is empty */
+		return 0;	/* empty: as the INI fallback Ansible tries */
 	if (doc->type != V_DICT) {
 		where = loc_format(&doc->loc);
 		*cause = xasprintf("%s: YAML inventory has invalid structure: "
@@ -1033,7 +1034,8 @@ inventory_load_list(struct inventory *inv, const char *source)
 		if (inventory_find_host(inv, host) == NULL) {
 			h = inventory_add_host(inv, host, ungrouped, NULL);
 			if (port != -1)
-				value_dict_setint(h->vars, "ansible_port", port);
+				value_dict_setint(h->vars, "ansible_port",
+				    port);
 		}
 		free(host);
 	}

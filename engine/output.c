@@ -421,11 +421,11 @@ output_text_diff(struct buf *out, const char *bname, const char *before,
 		for (i = 0, j = 0; i < n || j < m;) {
 			if (i < n && j < m && line_eq(&a, head + i, &b, head + j))
 				ops[nops] = ' ', oi[nops++] = head + i, i++, j++;
-			else if (j < m && (i == n || lcs[i * (m + 1) + j + 1] >=
-			    lcs[(i + 1) * (m + 1) + j]))
-				ops[nops] = '+', oi[nops++] = head + j++;
-			else
+			else if (i < n && (j == m || lcs[(i + 1) * (m + 1) + j] >=
+			    lcs[i * (m + 1) + j + 1]))
 				ops[nops] = '-', oi[nops++] = head + i++;
+			else
+				ops[nops] = '+', oi[nops++] = head + j++;
 		}
 		free(lcs);
 	} else {

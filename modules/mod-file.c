@@ -302,7 +302,6 @@ file_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 	enum file_action	 action;
 	char			*cause = NULL, *real = NULL, *absrc = NULL, m[8];
 	const char		*key = "path", *tpath;
-	enum mod_status		 status;
 	size_t			 i;
 
 	if (host_stat(ctx, path, 0, &st, &cause) != 0)
@@ -563,8 +562,7 @@ out_failed:
 	buf_release(&s);
 	free(real);
 	free(absrc);
-	status = MOD_FAILED;
-	return status;
+	return MOD_FAILED;	/* file_script filled the result */
 }
 
 const struct module_entry module_file = {

@@ -389,6 +389,26 @@ test_become(void **state)
 	assert_int_equal(r, CONN_ERR_BECOME);
 	assert_non_null(strstr(cause, "'su' with a password"));
 	free(cause);
+	cause = NULL;
+
+	/* su needs no password from root. */
+	su.password = NULL;
+	su.user = "nobody";
+	r = conn_exec(c, &su, "id -un", NULL, 0, 0, &res, &cause);
+	assert_int_equal(r, 0);
+	assert_string_equal(res.out.s, "nobody\n");
+
+	/* A timeout under become ends the command as well. */
+	r = conn_exec(c, &b, "sleep 32 | cat", NULL, 0, 1, &res, &cause);
+	assert_int_equal(r, CONN_ERR_TIMEOUT);
+	free(cause);
+	run(c, "sleep 1; n=0; for f in /proc/[0-9]*/cmdline; do "
+	    "tr '\\0' ' ' <$f 2>/dev/null | grep -q '^sleep 32 $' && "
+	    "n=$((n+1)); done; echo $n", NULL, 0, &res);
+	assert_string_equal(res.out.s, "0\n");
+	r = conn_exec(c, &b, "id -un", NULL, 0, 0, &res, &cause);
+	assert_int_equal(r, 0);
+	assert_string_equal(res.out.s, "nobody\n");
 	exec_result_release(&res);
 }
 

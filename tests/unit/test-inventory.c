@@ -1,4 +1,4 @@
-/* Unit tests for engine/inventory*.c: INI, YAML, vars files, patterns, dumps. */
+/* Unit tests of engine/inventory*.c: INI, YAML, vars files, patterns, dumps. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -515,7 +515,8 @@ test_vars_files(void **state)
 	touch("site/inventory/group_vars/all/20.yml", "level: gv-all-20\n"
 	    "b: {x: 1}\n");
 	touch("site/inventory/group_vars/all/ignored.txt", "c: 3\n");
-	touch("site/inventory/group_vars/web", "level: gv-web\nweb_only: yes\n");
+	touch("site/inventory/group_vars/web",
+	    "level: gv-web\nweb_only: yes\n");
 	touch("site/inventory/group_vars/web.yml", "shadowed: true\n");
 	touch("site/inventory/host_vars/w1.yaml", "level: hv-w1\n"
 	    "b: {y: 2}\n");
@@ -597,7 +598,8 @@ test_comma_list(void **state)
 	assert_int_equal(inventory_load(inv, "solo,", &cause), 0);
 	assert_match(inv, "all", "h1 h2 solo");
 	assert_int_equal(inventory_load(inv, "/nonexistent/hosts", &cause), -1);
-	assert_string_equal(cause, "cannot open inventory '/nonexistent/hosts': "
+	assert_string_equal(cause,
+	    "cannot open inventory '/nonexistent/hosts': "
 	    "No such file or directory");
 	free(cause);
 	inventory_free(inv);
@@ -880,7 +882,8 @@ test_examples(void **state)
 			first = xstrdup(buf_cstr(&b));
 		else
 			assert_string_equal(buf_cstr(&b), first);
-		assert_match(inv, "app:!web", "db1.example.com db2.example.com");
+		assert_match(inv, "app:!web",
+		    "db1.example.com db2.example.com");
 		assert_var(inv, "db1.example.com", "ansible_port", "2222");
 		assert_var(inv, "db1.example.com", "backup_hour", "1");
 		assert_var(inv, "db2.example.com", "backup_hour", "3");
