@@ -511,9 +511,9 @@ conn_ssh_stream_close(struct conn *c, void *stream, int force)
 	if (st == NULL)
 		return;
 	/*
-	 * A busy shell gets SIGTERM (OpenSSH 7.9 and later deliver it);
-	 * what it started then loses its output pipes and dies of SIGPIPE,
-	 * or finishes on its own.
+	 * conn.c has already told a busy shell's process group to end; the
+	 * signal request is a second try (OpenSSH 7.9+ delivers it to the
+	 * session's process group, when privilege separation allows).
 	 */
 	if (force && ssh_channel_is_open(st->channel))
 		ssh_channel_request_send_signal(st->channel, "TERM");

@@ -1412,7 +1412,9 @@ lazy(struct eval *ev, struct value *v, const char *name, int guard,
 		r = template_render_eval(ev, v->u.str.s, out, cause);
 	else
 		r = template_value_eval(ev, v, out, cause);
-	expr_eval_done(ev);
+	while (ev->nframes > 0)
+		expr_pop_frame(ev);
+	free(ev->frames);
 	ev->frames = frames, ev->nframes = nframes, ev->cap = cap;
 	ev->nresolving--;
 	value_unref(v);
@@ -1558,6 +1560,8 @@ eval_raw(struct eval *ev, struct node *n, struct value **out, char **cause)
 	*out = NULL;
 	if (n->type == N_NAME) {
 		if ((v = lookup(ev, n->name)) == NULL) {
+			if (strcmp(n->name, "omit") == 0)
+				return *out = value_str(EXPR_OMIT), 0;
 			expr_set_undef(ev, "'%s' is undefined", n->name);
 			return 0;
 		}
@@ -2042,6 +2046,11 @@ expr_node_eval(struct eval *ev, struct node *n, struct value **out,
 	case N_FILTER:
 		if (expr_node_eval(ev, n->kids[0], &a, cause) != 0)
 			return -1;
+		/* x | default(y): y is not needed (it may be undefined). */
+		if (a != NULL && n->nkids < 3 && n->nkw == 0 &&
+		    (strcmp(n->name, "default") == 0 ||
+		    strcmp(n->name, "d") == 0))
+			return *out = a, 0;
 		if (eval_args(ev, n, 1, &args, cause) != 0) {
 			value_unref(a);
 			return -1;

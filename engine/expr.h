@@ -17,6 +17,12 @@ struct expr_scope {
 	void		 *ud;
 };
 
+/*
+ * What "omit" gives when the scope does not define it: module argument
+ * handling drops parameters whose value is this string, as Ansible does.
+ */
+#define EXPR_OMIT	"__omit_place_holder__cairn"
+
 /* Evaluates one expression ("a.b | default(3)"); 0 and *out, or -1 and *cause. */
 int	 expr_eval(const char *src, const struct expr_scope *,
 	    struct value **out, char **cause);

@@ -280,6 +280,9 @@ test_undefined(void **state)
 	EXPECT("nope | mandatory('set nope please')", "ERR: set nope please");
 	EXPECT("a | mandatory", "1");
 	EXPECT("empty | first | default('none')", "\"none\"");
+	EXPECT("a | default(nope)", "1");
+	EXPECT("nope | default(nope2)", "ERR: 'nope2' is undefined");
+	EXPECT("nope | default(omit)", "\"" EXPR_OMIT "\"");
 }
 
 static void
