@@ -31,6 +31,7 @@ struct host_state {
 	char			*conn_error;	/* a failed connect, reused */
 	int			 failed;	/* out of the run */
 	int			 unreachable;
+	int			 ended;		/* meta end_host/end_play: out of the play */
 	struct value		*notified;	/* handler names and topics */
 	struct host_stats	 st;
 };
@@ -717,7 +718,9 @@ exec_module(struct task_scope *ts, const struct task *t,
 		return res.v;
 	}
 	free(ctx.unreachable_msg);
-	value_dict_setbool(res.v, "changed", st == MOD_CHANGED);
+	/* a failed module may say it changed something (command ran) */
+	if (st != MOD_FAILED || value_dict_get(res.v, "changed") == NULL)
+		value_dict_setbool(res.v, "changed", st == MOD_CHANGED);
 	if (st == MOD_FAILED)
 		value_dict_setbool(res.v, "failed", 1);
 	else
@@ -928,6 +931,27 @@ struct task_job {
 	int			 run_once;
 };
 
+/* Results came from hosts: their strings are data, never templates. */
+static void
+mark_unsafe(struct value *v)
+{
+	switch (v->type) {
+	case V_STR:
+		v->flags |= VALUE_UNSAFE;
+		break;
+	case V_LIST:
+		for (size_t i = 0; i < v->u.list.n; i++)
+			mark_unsafe(v->u.list.items[i]);
+		break;
+	case V_DICT:
+		for (size_t i = 0; i < v->u.dict.n; i++)
+			mark_unsafe(v->u.dict.vals[i]);
+		break;
+	default:
+		break;
+	}
+}
+
 static void
 record_result(struct task_scope *ts, const struct task *t,
     struct value *res)
@@ -936,9 +960,15 @@ record_result(struct task_scope *ts, const struct task *t,
 	struct host_state	*hs = ts->hs;
 	struct value		*facts;
 
+	if (t->register_name != NULL) {
+		struct value *safe = value_copy(res);
+
+		mark_unsafe(safe);
+		pthread_mutex_lock(&r->lock);
+		value_dict_set(hs->hvars, t->register_name, safe);
+		pthread_mutex_unlock(&r->lock);
+	}
 	pthread_mutex_lock(&r->lock);
-	if (t->register_name != NULL)
-		value_dict_set(hs->hvars, t->register_name, value_ref(res));
 	facts = value_dict_get(res, "ansible_facts");
 	if (facts != NULL && facts->type == V_DICT &&
 	    !result_flag(res, "failed")) {
@@ -1070,6 +1100,15 @@ report:
 		hs->unreachable = 1;
 		r->any_unreachable = 1;
 	} else if (st == OUT_FAILED && !ignore) {
+		struct value *ft = value_dict();
+
+		value_dict_setstr(ft, "name", task_display_name(t));
+		value_dict_setstr(ft, "action", t->action);
+		pthread_mutex_lock(&r->lock);
+		value_dict_set(hs->hvars, "ansible_failed_task", ft);
+		value_dict_set(hs->hvars, "ansible_failed_result",
+		    value_ref(res));
+		pthread_mutex_unlock(&r->lock);
 		hs->failed = 1;
 		r->any_failed = 1;
 	}
@@ -1145,7 +1184,7 @@ alive_hosts(struct host_state **in, size_t n, struct host_state **out)
 	size_t	k = 0;
 
 	for (size_t i = 0; i < n; i++)
-		if (!in[i]->failed && !in[i]->unreachable)
+		if (!in[i]->failed && !in[i]->unreachable && !in[i]->ended)
 			out[k++] = in[i];
 	return k;
 }
@@ -1175,6 +1214,7 @@ run_block(struct run *r, const struct task *t, const struct frame *parent,
 	struct frame		 fr = { parent, t, parent ? parent->is_handler : 0 };
 	struct host_state	**failed = xcalloc(n + 1, sizeof *failed);
 	size_t			 nfailed = 0;
+	int			 saved = r->any_failed;
 
 	run_tasks(r, t->block, t->nblock, &fr, hosts, n);
 	/* Hosts that failed inside the block get the rescue section. */
@@ -1186,10 +1226,13 @@ run_block(struct run *r, const struct task *t, const struct frame *parent,
 		}
 	}
 	if (nfailed > 0) {
-		int saved = r->any_failed;
+		int others_failed = 0;
 
+		for (size_t i = 0; i < n; i++)
+			others_failed |= hosts[i]->failed;
+		/* the block's failures count only if the rescue fails too */
+		r->any_failed = saved || others_failed;
 		run_tasks(r, t->rescue, t->nrescue, &fr, failed, nfailed);
-		r->any_failed = saved;
 		for (size_t i = 0; i < nfailed; i++) {
 			pthread_mutex_lock(&r->lock);
 			if (!failed[i]->failed) {
@@ -1230,6 +1273,57 @@ print_task_header(const struct task *t, const struct frame *fr)
 	    task_display_name(t));
 }
 
+static void flush_handlers(struct run *, struct host_state **, size_t);
+
+/* meta actions act on the run, not on a host: carried out here. */
+static void
+run_meta(struct run *r, const struct task *t, const struct frame *fr,
+    struct host_state **hosts, size_t n)
+{
+	struct value	*a = value_dict_get(t->args, "_raw_params");
+	const char	*action = a != NULL && a->type == V_STR ? a->u.str.s : "";
+	struct task_scope ts;
+	int		 ok;
+	char		*cause = NULL;
+
+	if (strcmp(action, "flush_handlers") == 0) {
+		flush_handlers(r, hosts, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		task_scope_init(&ts, r, hosts[i], fr, t);
+		if (eval_conditions(&ts, t->when, &ok, &cause) != 0) {
+			free(cause);
+			cause = NULL;
+			ok = 0;
+		}
+		task_scope_release(&ts);
+		if (!ok)
+			continue;
+		if (strcmp(action, "end_play") == 0 ||
+		    strcmp(action, "end_batch") == 0) {
+			for (size_t j = 0; j < n; j++)
+				hosts[j]->ended = 1;
+			return;
+		}
+		if (strcmp(action, "end_host") == 0)
+			hosts[i]->ended = 1;
+		else if (strcmp(action, "clear_facts") == 0) {
+			pthread_mutex_lock(&r->lock);
+			value_unref(hosts[i]->facts);
+			hosts[i]->facts = value_dict();
+			pthread_mutex_unlock(&r->lock);
+		} else if (strcmp(action, "clear_host_errors") == 0)
+			hosts[i]->failed = 0;
+		else if (strcmp(action, "reset_connection") == 0) {
+			conn_close(hosts[i]->conn);
+			hosts[i]->conn = NULL;
+			free(hosts[i]->conn_key);
+			hosts[i]->conn_key = NULL;
+		}
+	}
+}
+
 static int
 run_tasks(struct run *r, struct task **tasks, size_t ntasks,
     const struct frame *fr, struct host_state **hosts, size_t n)
@@ -1253,6 +1347,10 @@ run_tasks(struct run *r, struct task **tasks, size_t ntasks,
 		}
 		if (!tags_match(r, t))
 			continue;
+		if (strcmp(t->module->name, "meta") == 0) {
+			run_meta(r, t, fr, alive, k);
+			continue;
+		}
 		print_task_header(t, fr);
 		memset(&job, 0, sizeof job);
 		job.task = t;
@@ -1370,6 +1468,7 @@ gather_facts_fn(struct run *r, size_t i, void *arg)
 		goto out;
 	}
 	facts = facts_parse(buf_cstr(&er.out));
+	mark_unsafe(facts);
 	pthread_mutex_lock(&r->lock);
 	value_dict_merge(hs->facts, facts, 0);
 	pthread_mutex_unlock(&r->lock);
@@ -1562,6 +1661,8 @@ run_play(struct run *r, struct play *p)
 		free(hosts);
 		return 0;
 	}
+	for (size_t i = 0; i < n; i++)
+		hosts[i]->ended = 0;
 	r->active = hosts;
 	r->nactive = n;
 	if (load_vars_files(r, p, &cause) != 0) {

@@ -1355,11 +1355,23 @@ expr_getattr(struct value *v, const char *path)
 static int
 contains_template(const struct value *v)
 {
-	size_t	i;
+	const char	*p, *end;
+	size_t		 i;
 
 	switch (v->type) {
 	case V_STR:
-		return value_is_template(v);
+		/* One memchr pass: this runs over whole variables often. */
+		if (v->flags & VALUE_UNSAFE)
+			return 0;
+		p = v->u.str.s;
+		end = p + v->u.str.len;
+		while ((p = memchr(p, '{', (size_t)(end - p))) != NULL &&
+		    p + 1 < end) {
+			if (p[1] == '{' || p[1] == '%')
+				return 1;
+			p++;
+		}
+		return 0;
 	case V_LIST:
 		for (i = 0; i < v->u.list.n; i++)
 			if (contains_template(v->u.list.items[i]))

@@ -49,6 +49,13 @@ ctx_eval(struct task_ctx *ctx, const char *src, struct value **out,
 	return expr_eval(src, &ctx->scope, out, cause);
 }
 
+int
+ctx_render(struct task_ctx *ctx, const char *tmpl, struct value **out,
+    char **cause)
+{
+	return template_render(tmpl, &ctx->scope, out, cause);
+}
+
 static char *
 ctx_try(const char *dir, const char *sub, const char *name)
 {

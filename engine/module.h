@@ -167,6 +167,9 @@ struct value	*ctx_var(struct task_ctx *, const char *);
 /* Evaluates an expression in the task's variables; 0, or -1 and *cause. */
 int		 ctx_eval(struct task_ctx *, const char *, struct value **,
 		    char **cause);
+/* Renders a template text in the task's variables; 0, or -1 and *cause. */
+int		 ctx_render(struct task_ctx *, const char *, struct value **,
+		    char **cause);
 /*
  * Finds a controller file the way Ansible does for copy's src: absolute
  * as is, else in the role's or playbook's files/ (subdir) then beside

@@ -152,6 +152,7 @@ shown_result(struct value *res, int no_log)
 		const char *k = res->u.dict.keys[i];
 
 		if (strcmp(k, "diff") == 0 || str_startswith(k, "_ansible") ||
+		    strcmp(k, "failed") == 0 ||
 		    (strcmp(k, "invocation") == 0 && out_verbosity < 3))
 			continue;
 		if (res->u.dict.vals[i]->flags & VALUE_SECRET)

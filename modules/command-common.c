@@ -385,8 +385,11 @@ command_common_run(struct task_ctx *ctx, const struct mod_args *args,
 	result_set_exec(r, &res);
 	rc = res.rc;
 	exec_result_release(&res);
-	if (rc != 0)
+	if (rc != 0) {
+		/* it ran, so Ansible reports it changed even when it failed */
+		result_setbool(r, "changed", 1);
 		return result_fail(r, "non-zero return code");
+	}
 	return MOD_CHANGED;
 
 transport:
