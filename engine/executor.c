@@ -1616,6 +1616,29 @@ batch_size(struct run *r, struct task_scope *ts, struct value *serial,
 	return sz > nhosts ? nhosts : sz;
 }
 
+/* pre_tasks, tasks and post_tasks, each followed by its handlers. */
+static void
+run_sections(struct run *r, struct host_state **hosts, size_t n)
+{
+	struct play	*p = r->play;
+
+	run_tasks(r, p->pre_tasks, p->npre_tasks, NULL, hosts, n);
+	flush_handlers(r, hosts, n);
+	run_tasks(r, p->tasks, p->ntasks, NULL, hosts, n);
+	flush_handlers(r, hosts, n);
+	run_tasks(r, p->post_tasks, p->npost_tasks, NULL, hosts, n);
+	flush_handlers(r, hosts, n);
+}
+
+/* free strategy: each host runs through the play on its own. */
+static void
+free_host_fn(struct run *r, size_t i, void *arg)
+{
+	struct host_state	**hosts = arg;
+
+	run_sections(r, &hosts[i], 1);
+}
+
 static int
 run_play(struct run *r, struct play *p)
 {
@@ -1691,24 +1714,11 @@ run_play(struct run *r, struct play *p)
 			output_task("TASK", "Gathering Facts");
 			pool_run(r, k, gather_facts_fn, batch);
 		}
-		if (p->strategy_free) {
-			/* free: each host runs through the play on its own */
-			k = alive_hosts(hosts + done, bsz, batch);
-			run_tasks(r, p->pre_tasks, p->npre_tasks, NULL, batch, k);
-			flush_handlers(r, batch, k);
-			run_tasks(r, p->tasks, p->ntasks, NULL, batch, k);
-			flush_handlers(r, batch, k);
-			run_tasks(r, p->post_tasks, p->npost_tasks, NULL, batch, k);
-			flush_handlers(r, batch, k);
-		} else {
-			k = alive_hosts(hosts + done, bsz, batch);
-			run_tasks(r, p->pre_tasks, p->npre_tasks, NULL, batch, k);
-			flush_handlers(r, batch, k);
-			run_tasks(r, p->tasks, p->ntasks, NULL, batch, k);
-			flush_handlers(r, batch, k);
-			run_tasks(r, p->post_tasks, p->npost_tasks, NULL, batch, k);
-			flush_handlers(r, batch, k);
-		}
+		k = alive_hosts(hosts + done, bsz, batch);
+		if (p->strategy_free)
+			pool_run(r, k, free_host_fn, batch);
+		else
+			run_sections(r, batch, k);
 		free(batch);
 		done += bsz;
 	}
