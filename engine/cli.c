@@ -50,6 +50,7 @@ usage_play(FILE *f)
 "      --list-hosts         list the hosts each play would run on\n"
 "      --list-tasks         list the tasks each play would run\n"
 "      --syntax-check       check the playbooks, run nothing\n"
+"      --json               print the results as one JSON document\n"
 "      --host-key-checking MODE  strict (default), accept-new or off\n"
 "  -v, --verbose            more output (-vvvv for the most)\n"
 "      --version            print the version\n"
@@ -270,6 +271,7 @@ cmd_play(int argc, char **argv)
 		{ "syntax-check", no_argument, NULL, OPT_SYNTAX_CHECK },
 		{ "host-key-checking", required_argument, NULL, OPT_HKC },
 		{ "flush-cache", no_argument, NULL, OPT_FLUSH_CACHE },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
@@ -393,6 +395,9 @@ cmd_play(int argc, char **argv)
 			break;
 		case OPT_FLUSH_CACHE:
 			break;
+		case OPT_JSON:
+			o.json = 1;
+			break;
 		case 'v':
 			o.verbosity++;
 			break;
@@ -414,7 +419,12 @@ cmd_play(int argc, char **argv)
 		rc = EXIT_OPTIONS;
 		goto out;
 	}
-	output_init(o.verbosity, o.diff, 0);
+	if (getenv("ANSIBLE_STDOUT_CALLBACK") != NULL &&
+	    (strcmp(getenv("ANSIBLE_STDOUT_CALLBACK"), "json") == 0 ||
+	    strcmp(getenv("ANSIBLE_STDOUT_CALLBACK"), "ansible.posix.json") == 0))
+		o.json = 1;
+	output_init(o.verbosity, o.diff, o.json && !o.list_hosts &&
+	    !o.list_tasks && !syntax);
 	/* Everything is read and checked before any host is contacted. */
 	for (int i = optind; i < argc; i++) {
 		if (access(argv[i], R_OK) != 0) {

@@ -1093,8 +1093,11 @@ report:
 		output_result(hs->name, NULL, st, res, NULL,
 		    st == OUT_FAILED && ignore, no_log,
 		    strcmp(t->module->name, "debug") == 0);
-	else if (st == OUT_FAILED && ignore)
-		output_msg("...ignoring");
+	else {
+		output_loop_result(hs->name, res, no_log);
+		if (st == OUT_FAILED && ignore)
+			output_msg("...ignoring");
+	}
 	if (st == OUT_UNREACHABLE) {
 		output_result(hs->name, NULL, st, res, NULL, 0, no_log, 0);
 		hs->unreachable = 1;

@@ -14,6 +14,15 @@ static pthread_mutex_t	 out_lock = PTHREAD_MUTEX_INITIALIZER;
 static int		 out_color;
 static int		 out_verbosity;
 static int		 out_diff;
+/*
+ * JSON mode (--json, or ANSIBLE_STDOUT_CALLBACK=json): nothing is printed
+ * while the run goes; the whole run is printed as one document at the
+ * recap, shaped like Ansible's json callback: plays, tasks, per-host
+ * results, stats.
+ */
+static struct value	*out_json;	/* the document, or NULL */
+static struct value	*out_json_play;	/* the current play's task list */
+static struct value	*out_json_task;	/* the current task's hosts dict */
 
 #define C_RESET		"\033[0m"
 #define C_GREEN		"\033[0;32m"
@@ -30,6 +39,10 @@ output_init(int verbosity, int diff, int json)
 
 	out_verbosity = verbosity;
 	out_diff = diff;
+	if (json) {
+		out_json = value_dict();
+		value_dict_set(out_json, "plays", value_list());
+	}
 	out_color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL &&
 	    !json;
 	if (force != NULL && (strcmp(force, "1") == 0 ||
@@ -56,10 +69,32 @@ header(const char *text)
 	fputc('\n', stdout);
 }
 
+static struct value *
+json_named(const char *what, const char *name)
+{
+	struct value	*entry = value_dict(), *inner = value_dict();
+
+	value_dict_setstr(inner, "name", name);
+	value_dict_set(entry, what, inner);
+	return entry;
+}
+
 void
 output_play(const char *name)
 {
-	char	*text = xasprintf("PLAY [%s]", name);
+	char	*text;
+
+	if (out_json != NULL) {
+		struct value *play = json_named("play", name);
+
+		pthread_mutex_lock(&out_lock);
+		out_json_play = value_list();
+		value_dict_set(play, "tasks", out_json_play);
+		value_list_append(value_dict_get(out_json, "plays"), play);
+		pthread_mutex_unlock(&out_lock);
+		return;
+	}
+	text = xasprintf("PLAY [%s]", name);
 
 	pthread_mutex_lock(&out_lock);
 	fputc('\n', stdout);
@@ -72,7 +107,22 @@ output_play(const char *name)
 void
 output_task(const char *kind, const char *name)
 {
-	char	*text = xasprintf("%s [%s]", kind, name);
+	char	*text;
+
+	if (out_json != NULL) {
+		struct value *task = json_named("task", name);
+
+		pthread_mutex_lock(&out_lock);
+		out_json_task = value_dict();
+		value_dict_set(task, "hosts", out_json_task);
+		if (out_json_play != NULL)
+			value_list_append(out_json_play, task);
+		else
+			value_unref(task);
+		pthread_mutex_unlock(&out_lock);
+		return;
+	}
+	text = xasprintf("%s [%s]", kind, name);
 
 	pthread_mutex_lock(&out_lock);
 	fputc('\n', stdout);
@@ -208,6 +258,22 @@ output_result(const char *host, const char *delegated, enum out_status st,
 	const char	*c = C_GREEN, *word = "ok";
 	int		 show;
 
+	if (out_json != NULL) {
+		/* loop items are inside the task's final result */
+		if (item != NULL || out_json_task == NULL)
+			return;
+		shown = res != NULL ? shown_result(res, no_log) : value_dict();
+		if (res != NULL && value_dict_get(res, "failed") != NULL)
+			value_dict_set(shown, "failed",
+			    value_ref(value_dict_get(res, "failed")));
+		if (res != NULL && !no_log && value_dict_get(res, "diff"))
+			value_dict_set(shown, "diff",
+			    value_ref(value_dict_get(res, "diff")));
+		pthread_mutex_lock(&out_lock);
+		value_dict_set(out_json_task, host, shown);
+		pthread_mutex_unlock(&out_lock);
+		return;
+	}
 	switch (st) {
 	case OUT_OK:
 		break;
@@ -263,8 +329,47 @@ output_result(const char *host, const char *delegated, enum out_status st,
 }
 
 void
+output_loop_result(const char *host, struct value *res, int no_log)
+{
+	if (out_json != NULL)
+		output_result(host, NULL, OUT_OK, res, NULL, 0, no_log, 0);
+}
+
+static void
+json_recap(const char *const *hosts, const struct host_stats *st, size_t n)
+{
+	struct value	*stats = value_dict(), *h;
+	struct buf	 b = BUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		h = value_dict();
+		value_dict_setint(h, "ok", st[i].ok);
+		value_dict_setint(h, "changed", st[i].changed);
+		value_dict_setint(h, "unreachable", st[i].unreachable);
+		value_dict_setint(h, "failures", st[i].failed);
+		value_dict_setint(h, "skipped", st[i].skipped);
+		value_dict_setint(h, "rescued", st[i].rescued);
+		value_dict_setint(h, "ignored", st[i].ignored);
+		value_dict_set(stats, hosts[i], h);
+	}
+	value_dict_set(out_json, "stats", stats);
+	value_to_json(&b, out_json, 1);
+	puts(buf_cstr(&b));
+	fflush(stdout);
+	buf_release(&b);
+	value_unref(out_json);
+	out_json = out_json_play = out_json_task = NULL;
+}
+
+void
 output_recap(const char *const *hosts, const struct host_stats *st, size_t n)
 {
+	if (out_json != NULL) {
+		pthread_mutex_lock(&out_lock);
+		json_recap(hosts, st, n);
+		pthread_mutex_unlock(&out_lock);
+		return;
+	}
 	pthread_mutex_lock(&out_lock);
 	fputc('\n', stdout);
 	header("PLAY RECAP");
@@ -297,6 +402,8 @@ output_msg(const char *fmt, ...)
 {
 	va_list	ap;
 
+	if (out_json != NULL)
+		return;
 	pthread_mutex_lock(&out_lock);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);

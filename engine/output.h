@@ -30,6 +30,8 @@ void	 output_task(const char *kind, const char *name);
 void	 output_result(const char *host, const char *delegated,
 	    enum out_status, struct value *result, const char *item,
 	    int ignored, int no_log, int is_debug);
+/* The final result of a loop task (its items were shown one by one). */
+void	 output_loop_result(const char *host, struct value *res, int no_log);
 void	 output_recap(const char *const *hosts, const struct host_stats *,
 	    size_t n);
 void	 output_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
