@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "executor.h"
 #include "inventory.h"
+#include "lua.h"
 #include "output.h"
 #include "playbook.h"
 #include "settings.h"
@@ -52,6 +53,7 @@ usage_play(FILE *f)
 "      --syntax-check       check the playbooks, run nothing\n"
 "      --json               print the results as one JSON document\n"
 "      --host-key-checking MODE  strict (default), accept-new or off\n"
+"  -M, --module-path DIRS   look for Lua modules here first (':' between)\n"
 "  -v, --verbose            more output (-vvvv for the most)\n"
 "      --version            print the version\n"
 "  -h, --help               this help\n"
@@ -273,10 +275,12 @@ cmd_play(int argc, char **argv)
 		{ "flush-cache", no_argument, NULL, OPT_FLUSH_CACHE },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "module-path", required_argument, NULL, 'M' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct buf		 modpath = BUF_INIT;
 	struct run_opts		 o;
 	struct settings		 st;
 	struct inv_args		 ia = { NULL, 0 };
@@ -304,7 +308,7 @@ cmd_play(int argc, char **argv)
 	ask_pass = st.become_ask_pass;
 	o.gather_facts = st.gather_facts;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:l:e:f:u:c:T:bKCDt:vh", longopts,
+	while ((c = getopt_long(argc, argv, "i:l:e:f:u:c:T:bKCDt:vM:h", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'i':
@@ -401,6 +405,10 @@ cmd_play(int argc, char **argv)
 		case 'v':
 			o.verbosity++;
 			break;
+		case 'M':
+			buf_addf(&modpath, "%s%s", modpath.len ? ":" : "",
+			    optarg);
+			break;
 		case OPT_VERSION:
 			print_version();
 			goto out;
@@ -425,6 +433,9 @@ cmd_play(int argc, char **argv)
 		o.json = 1;
 	output_init(o.verbosity, o.diff, o.json && !o.list_hosts &&
 	    !o.list_tasks && !syntax);
+	if (st.library != NULL)
+		buf_addf(&modpath, "%s%s", modpath.len ? ":" : "", st.library);
+	lua_configure(modpath.len ? buf_cstr(&modpath) : NULL, o.verbosity);
 	/* Everything is read and checked before any host is contacted. */
 	for (int i = optind; i < argc; i++) {
 		if (access(argv[i], R_OK) != 0) {
@@ -473,6 +484,7 @@ out:
 	value_unref(o.tags);
 	value_unref(o.skip_tags);
 	free((char *)o.become_password);
+	buf_release(&modpath);
 	settings_release(&st);
 	return rc;
 }

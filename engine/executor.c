@@ -681,6 +681,7 @@ exec_module(struct task_scope *ts, const struct task *t,
 	ctx.host_name = hs->name;
 	ctx.check_mode = check;
 	ctx.diff_mode = diff;
+	ctx.module = m;
 	ctx.verbosity = r->opts->verbosity;
 	ctx.scope = ts->s.es;
 	ctx.playbook_dir = r->pb->dir;

@@ -12,6 +12,7 @@
 
 struct task_ctx {
 	const char		*host_name;	/* inventory_hostname */
+	const struct module_entry *module;	/* the module being run */
 	struct conn		*conn;		/* open connection, NULL for MOD_LOCAL */
 	const struct become	*become;	/* NULL: run as the login user */
 	int			 check_mode;

@@ -10,6 +10,7 @@
 
 #include "expr.h"
 #include "host.h"
+#include "lua.h"
 #include "playbook.h"
 #include "yaml.h"
 
@@ -455,10 +456,15 @@ parse_module_args(struct loader *ld, struct value *node, struct task *t)
 
 	if ((owned = find_action(ld, node, t, &argsv, &keyv)) < 0)
 		return -1;
-	t->module = module_find(t->action);
+	t->module = lua_module_find(t->action, ld->dir, &cause);
 	if (t->module == NULL) {
 		if (owned)
 			value_unref(argsv);
+		if (cause != NULL) {
+			fail_at(ld, keyv, "%s: %s", t->action, cause);
+			free(cause);
+			return -1;
+		}
 		return fail_at(ld, keyv, "couldn't resolve module/action '%s'"
 		    " (a misspelled module name, or a module cairn does not "
 		    "have yet)", t->action);
@@ -1060,6 +1066,11 @@ playbook_load(const char *path, struct playbook **out, char **cause)
 	free(tmp);
 	ld.path = pb->path;
 	ld.dir = pb->dir;
+	/* Lua filters first: expressions are checked against the filters. */
+	if (lua_filters_load(pb->dir, cause) != 0) {
+		playbook_free(pb);
+		return -1;
+	}
 	if (load_plays(&ld, path, NULL, pb, &cap) != 0) {
 		*cause = ld.cause;
 		playbook_free(pb);

@@ -87,6 +87,9 @@ apply(struct settings *st, const char *section, const char *key,
 			if ((n = atoi(val)) <= 0)
 				goto bad;
 			st->timeout = n;
+		} else if (strcmp(key, "library") == 0) {
+			free(st->library);
+			st->library = expand_home(val);
 		} else if (strcmp(key, "gathering") == 0)
 			st->gather_facts = strcmp(val, "explicit") != 0;
 	} else if (strcmp(section, "privilege_escalation") == 0) {
@@ -184,6 +187,8 @@ settings_load(struct settings *st, char **cause)
 		{ "CAIRN_HOST_KEY_CHECKING", "defaults", "host_key_checking" },
 		{ "ANSIBLE_TIMEOUT", "defaults", "timeout" },
 		{ "ANSIBLE_GATHERING", "defaults", "gathering" },
+		{ "ANSIBLE_LIBRARY", "defaults", "library" },
+		{ "CAIRN_LIBRARY", "defaults", "library" },
 		{ "ANSIBLE_BECOME", "privilege_escalation", "become" },
 		{ "ANSIBLE_BECOME_USER", "privilege_escalation", "become_user" },
 		{ "ANSIBLE_BECOME_METHOD", "privilege_escalation",
@@ -217,4 +222,5 @@ settings_release(struct settings *st)
 	free(st->private_key_file);
 	free(st->become_user);
 	free(st->become_method);
+	free(st->library);
 }

@@ -23,6 +23,7 @@ struct settings {
 	char			*become_method;
 	int			 become_ask_pass;
 	int			 gather_facts;	/* "gathering = explicit": 0 */
+	char			*library;	/* Lua module path, ':' between */
 };
 
 /* Fills defaults, then the file, then the environment; -1 and *cause. */

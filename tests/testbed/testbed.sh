@@ -106,7 +106,7 @@ cmd_base() {
 	[ -f "$BASE/etc/cairn-testbed" ] && return 0
 	mkdir -p "$CACHE"
 	exec 8>"$CACHE/.lock"
-	flock 8
+	flock -w 600 8 || die "base image cache $CACHE is locked by another run"
 	# Someone else may have built it while we waited for the lock.
 	if [ -f "$BASE/etc/cairn-testbed" ]; then
 		exec 8>&-
@@ -253,7 +253,12 @@ mkdir -p $m/run/sshd $m/run/lock
 exec chroot $m /usr/sbin/sshd -D -e -o ListenAddress=$ip"
 	rm -f "$h/pid"
 	# The launched shell records its own pid, which unshare then keeps.
-	setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' launcher "$h/pid" \
+	# Descriptors other than 0-2 are closed: an inherited lock or pipe held
+	# by a host for its whole life would block later runs or our caller.
+	setsid bash -c 'for fd in $(ls /proc/$$/fd); do
+			[ "$fd" -gt 2 ] && eval "exec $fd>&-"
+		done
+		echo $$ >"$1"; shift; exec "$@"' launcher "$h/pid" \
 		unshare --mount --pid --uts --fork --kill-child \
 		sh -c "$inner" </dev/null >"$h/sshd.log" 2>&1 8>&- 9>&- &
 	local n
@@ -315,7 +320,7 @@ stop_all() {
 lock_state() {
 	mkdir -p "$STATE"
 	exec 9>"$STATE/.lock"
-	flock 9
+	flock -w 120 9 || die "state directory $STATE is locked by another run"
 }
 
 cmd_up() {

@@ -1,0 +1,95 @@
+/*
+ * Line and block edits of a file's text, ported from Ansible's
+ * lineinfile.py, replace.py and blockinfile.py so that the same input gives
+ * the same bytes, changed flag and message.  Pure functions: no host; the
+ * host side (read, write, attributes) is fileedit_* in fileedit-host.c.
+ */
+#ifndef CAIRN_FILEEDIT_H
+#define CAIRN_FILEEDIT_H
+
+#include <stddef.h>
+
+#include "module.h"
+#include "util.h"
+
+/* lineinfile's parameters (NULL: not given). */
+struct lineinfile_spec {
+	const char	*regexp;
+	const char	*search_string;
+	const char	*line;
+	const char	*insertafter;
+	const char	*insertbefore;
+	int		 backrefs;
+	int		 firstmatch;
+};
+
+/*
+ * state=present on in (len bytes; an absent file is empty): the new text
+ * in out, *changed, *msg ("line added", "line replaced" or "", static).
+ * 0, or -1 and *cause for a bad regular expression or template.
+ */
+int	fileedit_line_present(const char *in, size_t len,
+	    const struct lineinfile_spec *, struct buf *out, int *changed,
+	    const char **msg, char **cause);
+/* state=absent: the new text in out, *found lines removed. */
+int	fileedit_line_absent(const char *in, size_t len,
+	    const struct lineinfile_spec *, struct buf *out, size_t *found,
+	    char **cause);
+
+/*
+ * replace: regexp (re.MULTILINE) substituted with repl inside the section
+ * delimited by after/before (NULL or "": none).  *msg is malloc'd:
+ * "N replacements made", "" or "Pattern for before/after params did not
+ * match the given file: ...".
+ */
+int	fileedit_replace(const char *in, size_t len, const char *regexp,
+	    const char *repl, const char *after, const char *before,
+	    struct buf *out, int *changed, char **msg, char **cause);
+
+/* blockinfile's parameters. */
+struct blockinfile_spec {
+	const char	*block;		/* "" removes the block */
+	const char	*marker;	/* with {mark} */
+	const char	*marker_begin;
+	const char	*marker_end;
+	const char	*insertafter;	/* NULL if not given */
+	const char	*insertbefore;
+	int		 present;	/* state=present */
+	int		 append_newline;
+	int		 prepend_newline;
+};
+
+/*
+ * blockinfile on in (exists = 0: no file yet): out, *changed, *msg
+ * ("Block inserted", "Block removed", "File created" or "", static).
+ */
+int	fileedit_block(const char *in, size_t len, int exists,
+	    const struct blockinfile_spec *, struct buf *out, int *changed,
+	    const char **msg, char **cause);
+
+/* fileedit-host.c: the host side shared by the three modules. */
+
+/*
+ * Stats path following symlinks; *real (malloc'd) is the file to write,
+ * the symlink's target when path is one.  Fails for a directory with
+ * Ansible's "Path X is a directory !".
+ */
+int	fileedit_stat(struct task_ctx *, const char *path, char **real,
+	    struct host_stat *, char **cause);
+
+/*
+ * Writes data when content_changed (atomically, with the module's backup
+ * and validate arguments, creating parent directories for a new file),
+ * then applies mode/owner/group, appending Ansible's "ownership, perms or
+ * SE linux context changed" to msg and adding the attribute diff when
+ * attr_diff is set.  *changed in/out; *backup (malloc'd) when one was made.
+ */
+int	fileedit_commit(struct task_ctx *, const struct mod_args *,
+	    const char *path, const char *real, const struct host_stat *,
+	    int content_changed, const char *data, size_t len, int attr_diff,
+	    struct buf *msg, int *changed, char **backup, struct result *,
+	    char **cause);
+/* The validate hook shared by the three: "validate must contain %s". */
+int	fileedit_validate_cmd(const struct mod_args *, char **cause);
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * Pure decisions of the git module: reading `git ls-remote`, the ssh
+ * command git is told to use, the umask argument and what to do with a
+ * destination in a given state.  No host access, so unit tests call them.
+ */
+#ifndef CAIRN_GIT_H
+#define CAIRN_GIT_H
+
+#include "util.h"
+#include "value.h"
+
+enum git_ref_kind {
+	GIT_REF_HEAD,		/* "HEAD": the remote's default branch */
+	GIT_REF_BRANCH,		/* refs/heads/VERSION exists */
+	GIT_REF_TAG,		/* refs/tags/VERSION exists */
+	GIT_REF_SHA,		/* looks like a (possibly short) commit id */
+	GIT_REF_UNKNOWN,	/* none of these: git checkout decides */
+};
+
+/*
+ * What version names in the output of `git ls-remote REPO`, checked the
+ * way Ansible does: HEAD, then a branch, then a tag (the peeled ^{} line
+ * wins for an annotated tag), else a commit id as given.  Fills sha with
+ * the 40-hex commit, or "" when the remote does not say (SHA, UNKNOWN, or
+ * a HEAD missing from the output).
+ */
+enum git_ref_kind git_ref_resolve(const char *lsremote, const char *version,
+		    char sha[41]);
+const char	*git_ref_kind_name(enum git_ref_kind);
+
+/*
+ * The GIT_SSH_COMMAND text for key_file, accept_hostkey,
+ * accept_newhostkey and ssh_opts, shell text for git to run (the key path
+ * quoted), or NULL when none is set.  malloc'd.
+ */
+char		*git_ssh_command(const char *key_file, int accept_hostkey,
+		    int accept_newhostkey, const char *ssh_opts);
+
+/*
+ * The umask argument: an octal string ("0022", "022") or an int, 0 and
+ * *out, or -1 and *cause.
+ */
+int		 git_umask_parse(const struct value *, unsigned int *out,
+		    char **cause);
+
+/* The destination as the module found it, and what was asked. */
+struct git_state {
+	int		 exists;	/* a repository is at dest */
+	int		 clone;
+	int		 update;
+	int		 force;
+	int		 check;
+	int		 local_mods;	/* tracked files differ from HEAD */
+	int		 url_changed;	/* the remote's URL is not repo */
+	const char	*before;	/* HEAD's commit, or NULL */
+	const char	*target;	/* the commit version names, or "" */
+	enum git_ref_kind kind;
+};
+
+enum git_action {
+	GA_CLONE,		/* clone, then switch to version */
+	GA_NONE,		/* nothing to do: report before as after */
+	GA_FAIL_MODS,		/* local modifications without force */
+	GA_PREDICT,		/* check mode: report, change nothing */
+	GA_UPDATE,		/* fetch, then switch to version */
+};
+enum git_action	 git_decide(const struct git_state *);
+/* Check mode: whether the predicted run changes something. */
+int		 git_predict_changed(const struct git_state *);
+
+/* Options of a clone command. */
+struct git_clone {
+	const char	*repo;
+	const char	*remote;
+	const char	*version;
+	const char	*reference;
+	const char	*refspec;
+	long long	 depth;		/* 0: full history */
+	int		 bare;
+	int		 single_branch;
+	enum git_ref_kind kind;
+};
+/*
+ * Appends the arguments of `git clone` (after "clone") as shell words;
+ * the destination is the shell variable d.
+ * Returns 1 when depth had to be ignored (a commit id without refspec:
+ * Ansible warns), else 0.
+ */
+int		 git_clone_args(struct buf *, const struct git_clone *);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * The service module's pure decisions: what an init script's status says,
+ * and which action reaches the wanted state.  No host is touched here.
+ */
+#ifndef CAIRN_SERVICE_PLAN_H
+#define CAIRN_SERVICE_PLAN_H
+
+/*
+ * Whether a SysV service runs, from `service NAME status` as Ansible's
+ * LinuxService.get_service_status reads it: 1 running, 0 not, -1 unknown
+ * (LSB codes 1-4 and 69 mean stopped; a one-line output is searched for
+ * "stop", "run", "start"...; rc 0 otherwise means running).
+ */
+int	 service_sysv_running(int rc, const char *out, const char *name);
+
+/*
+ * The action for state ("started", "running", "stopped", "restarted",
+ * "reloaded") given whether the service runs: "start", "stop", "restart",
+ * "reload", or NULL when nothing is to be done.
+ */
+const char *service_action(const char *state, int running);
+
+/* The "state" Ansible returns after the task: "started" or "stopped". */
+const char *service_result_state(const char *state);
+
+/* systemctl is-enabled output to enabled (1), disabled (0). */
+int	 service_systemd_enabled(int rc, const char *out);
+
+#endif

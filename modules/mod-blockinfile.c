@@ -1,0 +1,142 @@
+/* blockinfile: keeps a marked block of lines in a file, as Ansible's blockinfile does. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileedit.h"
+#include "module.h"
+
+static const char *const blockinfile_aliases[] = {
+	"ansible.builtin.blockinfile", "ansible.legacy.blockinfile", NULL
+};
+static const char *const path_aliases[] = { "dest", "destfile", "name", NULL };
+static const char *const block_aliases[] = { "content", NULL };
+static const char *const attributes_aliases[] = { "attr", NULL };
+static const char *const state_choices[] = { "absent", "present", NULL };
+
+static const struct mod_param blockinfile_params[] = {
+	{ "path", P_PATH, P_REQUIRED, NULL, NULL, path_aliases },
+	{ "state", P_STR, 0, "present", state_choices, NULL },
+	{ "marker", P_STR, 0, "# {mark} ANSIBLE MANAGED BLOCK", NULL, NULL },
+	{ "block", P_STR, 0, "", NULL, block_aliases },
+	{ "insertafter", P_STR, 0, NULL, NULL, NULL },
+	{ "insertbefore", P_STR, 0, NULL, NULL, NULL },
+	{ "create", P_BOOL, 0, "no", NULL, NULL },
+	{ "backup", P_BOOL, 0, "no", NULL, NULL },
+	{ "validate", P_STR, 0, NULL, NULL, NULL },
+	{ "marker_begin", P_STR, 0, "BEGIN", NULL, NULL },
+	{ "marker_end", P_STR, 0, "END", NULL, NULL },
+	{ "append_newline", P_BOOL, 0, "no", NULL, NULL },
+	{ "prepend_newline", P_BOOL, 0, "no", NULL, NULL },
+	{ "mode", P_RAW, 0, NULL, NULL, NULL },
+	{ "owner", P_STR, 0, NULL, NULL, NULL },
+	{ "group", P_STR, 0, NULL, NULL, NULL },
+	{ "unsafe_writes", P_BOOL, 0, "no", NULL, NULL },
+	{ "attributes", P_STR, 0, NULL, NULL, attributes_aliases },
+	{ "seuser", P_STR, 0, NULL, NULL, NULL },
+	{ "serole", P_STR, 0, NULL, NULL, NULL },
+	{ "setype", P_STR, 0, NULL, NULL, NULL },
+	{ "selevel", P_STR, 0, NULL, NULL, NULL },
+	{ NULL }
+};
+
+static int
+blockinfile_validate(const struct mod_args *args, char **cause)
+{
+	if (args_has(args, "insertbefore") && args_has(args, "insertafter")) {
+		*cause = xstrdup("parameters are mutually exclusive: "
+		    "insertbefore|insertafter");
+		return -1;
+	}
+	return fileedit_validate_cmd(args, cause);
+}
+
+static enum mod_status
+blockinfile_run(struct task_ctx *ctx, const struct mod_args *args,
+    struct result *r)
+{
+	const char		*path = args_str(args, "path");
+	struct blockinfile_spec	 sp;
+	struct host_stat	 st;
+	struct buf		 in = BUF_INIT, out = BUF_INIT, msg = BUF_INIT;
+	char			*cause = NULL, *real = NULL, *backup = NULL;
+	char			*header = NULL;
+	const char		*m;
+	int			 changed = 0, exists;
+	enum mod_status		 status = MOD_FAILED;
+
+	memset(&sp, 0, sizeof sp);
+	sp.block = args_str(args, "block");
+	sp.marker = args_str(args, "marker");
+	sp.marker_begin = args_str(args, "marker_begin");
+	sp.marker_end = args_str(args, "marker_end");
+	sp.insertafter = args_str(args, "insertafter");
+	sp.insertbefore = args_str(args, "insertbefore");
+	sp.present = strcmp(args_str(args, "state"), "present") == 0;
+	sp.append_newline = args_bool(args, "append_newline", 0);
+	sp.prepend_newline = args_bool(args, "prepend_newline", 0);
+	if (sp.block == NULL)
+		sp.block = "";
+
+	if (fileedit_stat(ctx, path, &real, &st, &cause) != 0) {
+		if (st.type == FT_DIR)
+			result_setint(r, "rc", 256);
+		goto fail;
+	}
+	exists = st.type != FT_NONE;
+	if (!exists) {
+		if (!args_bool(args, "create", 0)) {
+			result_setint(r, "rc", 257);
+			cause = xasprintf("Path %s does not exist !", path);
+			goto fail;
+		}
+		if (!sp.present) {
+			buf_addf(&msg, "File %s not present", path);
+			status = MOD_OK;
+			goto done;
+		}
+	} else if (host_read(ctx, real, &in, &cause) != 0)
+		goto fail;
+
+	if (fileedit_block(buf_cstr(&in), in.len, exists, &sp, &out, &changed,
+	    &m, &cause) != 0)
+		goto fail;
+	buf_adds(&msg, m);
+	if (ctx_diff_mode(ctx)) {
+		header = xasprintf("%s (content)", path);
+		result_diff(r, header, buf_cstr(&in), header, buf_cstr(&out));
+	}
+	if (ctx_check_mode(ctx) && !exists) {
+		status = changed ? MOD_CHANGED : MOD_OK;
+		goto done;
+	}
+	if (fileedit_commit(ctx, args, path, real, &st, changed, out.s,
+	    out.len, 1, &msg, &changed, &backup, r, &cause) != 0)
+		goto fail;
+	if (backup != NULL)
+		result_setstr(r, "backup_file", backup);
+	status = changed ? MOD_CHANGED : MOD_OK;
+done:
+	result_setstr(r, "msg", buf_cstr(&msg));
+	goto out;
+fail:
+	status = result_fail(r, "%s", cause != NULL ? cause :
+	    "blockinfile failed");
+out:
+	free(cause);
+	free(real);
+	free(backup);
+	free(header);
+	buf_release(&in);
+	buf_release(&out);
+	buf_release(&msg);
+	return status;
+}
+
+const struct module_entry module_blockinfile = {
+	.name = "blockinfile",
+	.aliases = blockinfile_aliases,
+	.params = blockinfile_params,
+	.flags = MOD_SUPPORTS_CHECK | MOD_SUPPORTS_DIFF,
+	.validate = blockinfile_validate,
+	.run = blockinfile_run,
+};

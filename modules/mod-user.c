@@ -1,0 +1,492 @@
+/* user: local accounts through getent and useradd/usermod/userdel, as Ansible's user module. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "accounts.h"
+#include "module.h"
+
+static const char *const user_aliases[] = {
+	"ansible.builtin.user", "ansible.legacy.user", NULL
+};
+static const char *const name_aliases[] = { "user", NULL };
+static const char *const create_home_aliases[] = { "createhome", NULL };
+static const char *const state_choices[] = { "absent", "present", NULL };
+static const char *const update_choices[] = { "always", "on_create", NULL };
+
+static const struct mod_param user_params[] = {
+	{ "name", P_STR, P_REQUIRED, NULL, NULL, name_aliases },
+	{ "state", P_STR, 0, "present", state_choices, NULL },
+	{ "uid", P_INT, 0, NULL, NULL, NULL },
+	{ "group", P_STR, 0, NULL, NULL, NULL },
+	{ "groups", P_LIST, 0, NULL, NULL, NULL },
+	{ "append", P_BOOL, 0, "no", NULL, NULL },
+	{ "shell", P_STR, 0, NULL, NULL, NULL },
+	{ "home", P_PATH, 0, NULL, NULL, NULL },
+	{ "create_home", P_BOOL, 0, "yes", NULL, create_home_aliases },
+	{ "move_home", P_BOOL, 0, "no", NULL, NULL },
+	{ "system", P_BOOL, 0, "no", NULL, NULL },
+	{ "comment", P_STR, 0, NULL, NULL, NULL },
+	{ "password", P_STR, P_SECRET, NULL, NULL, NULL },
+	{ "update_password", P_STR, 0, "always", update_choices, NULL },
+	{ "password_lock", P_BOOL, 0, NULL, NULL, NULL },
+	{ "expires", P_FLOAT, 0, NULL, NULL, NULL },
+	{ "remove", P_BOOL, 0, "no", NULL, NULL },
+	{ "force", P_BOOL, 0, "no", NULL, NULL },
+	{ "non_unique", P_BOOL, 0, "no", NULL, NULL },
+	{ "skeleton", P_STR, 0, NULL, NULL, NULL },
+	{ "umask", P_STR, 0, NULL, NULL, NULL },
+	{ "generate_ssh_key", P_BOOL, 0, "no", NULL, NULL },
+	{ "ssh_key_type", P_STR, 0, "rsa", NULL, NULL },
+	{ "ssh_key_bits", P_INT, 0, NULL, NULL, NULL },
+	{ "ssh_key_file", P_PATH, 0, NULL, NULL, NULL },
+	{ "ssh_key_comment", P_STR, 0, NULL, NULL, NULL },
+	{ "ssh_key_passphrase", P_STR, P_SECRET, NULL, NULL, NULL },
+	{ NULL }
+};
+
+/* Separates a command's own output from the state read after it. */
+#define USER_MARK	"#cairn-state"
+
+static int
+user_validate(const struct mod_args *args, char **cause)
+{
+	struct value	*v = args_get(args, "name");
+	const char	*name = args_str(args, "name");
+
+	if (name != NULL && !value_is_template(v) && (name[0] == '\0' ||
+	    name[0] == '-' || strpbrk(name, ":\n,") != NULL)) {
+		*cause = xasprintf("invalid user name '%s'", name);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+user_want(const struct mod_args *args, struct accounts_user_want *w)
+{
+	struct value	*groups = args_get(args, "groups"), *e;
+	size_t		 i;
+
+	memset(w, 0, sizeof *w);
+	w->name = args_str(args, "name");
+	w->uid = args_has(args, "uid") ? args_int(args, "uid", -1) : -1;
+	w->group = args_str(args, "group");
+	if (groups != NULL && groups->type == V_LIST) {
+		w->groups = (const char **)xcalloc(groups->u.list.n + 1, sizeof *w->groups);
+		for (i = 0; i < groups->u.list.n; i++) {
+			e = groups->u.list.items[i];
+			if (e->type == V_STR)
+				w->groups[w->ngroups++] = str_trim(
+				    xstrdup(e->u.str.s));
+		}
+	}
+	w->append = args_bool(args, "append", 0);
+	w->comment = args_str(args, "comment");
+	w->home = args_str(args, "home");
+	w->shell = args_str(args, "shell");
+	w->password = args_str(args, "password");
+	w->update_always = strcmp(args_str(args, "update_password"),
+	    "always") == 0;
+	w->password_lock = args_has(args, "password_lock") ?
+	    args_bool(args, "password_lock", 0) : -1;
+	if ((e = args_get(args, "expires")) != NULL) {
+		w->has_expires = 1;
+		w->expires = e->type == V_FLOAT ? e->u.f : (double)e->u.i;
+	}
+	w->create_home = args_bool(args, "create_home", 1);
+	w->move_home = args_bool(args, "move_home", 0);
+	w->system = args_bool(args, "system", 0);
+	w->non_unique = args_bool(args, "non_unique", 0);
+	w->force = args_bool(args, "force", 0);
+	w->remove = args_bool(args, "remove", 0);
+	w->skeleton = args_str(args, "skeleton");
+	w->umask = args_str(args, "umask");
+}
+
+static void
+user_want_release(struct accounts_user_want *w)
+{
+	size_t	i;
+
+	for (i = 0; i < w->ngroups; i++)
+		free((char *)w->groups[i]);
+	free(w->groups);
+}
+
+/* Runs a script; 0, or -1 with the result failed (transport error). */
+static int
+user_exec(struct task_ctx *ctx, struct buf *s, const char *in,
+    struct exec_result *res, struct result *r)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	rc = host_run_stdin(ctx, buf_cstr(s), in, in != NULL ? strlen(in) :
+	    0, res, &cause);
+	buf_release(s);
+	if (rc != 0) {
+		result_fail(r, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads the state after USER_MARK in out (or all of it); -1 on failure. */
+static int
+user_read_db(struct result *r, const struct exec_result *res,
+    struct accounts_db *db, const char *name, int record)
+{
+	const char	*text = buf_cstr((struct buf *)&res->out), *mark;
+	char		*cause = NULL, *before;
+
+	if ((mark = strstr(text, USER_MARK "\n")) != NULL) {
+		before = xstrndup(text, (size_t)(mark - text));
+		if (record && *before != '\0')
+			result_setstr(r, "stdout", before);
+		free(before);
+		text = mark + strlen(USER_MARK "\n");
+	}
+	if (record && res->err.len > 0)
+		result_set(r, "stderr", value_strn(res->err.s, res->err.len));
+	if (accounts_parse_db(text, db, &cause) != 0) {
+		result_fail(r, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	/* getent took an all-digit name as a uid. */
+	if (db->has_user && strcmp(db->pw.name, name) != 0) {
+		accounts_passwd_release(&db->pw);
+		db->has_user = 0;
+		free(db->hash);
+		db->hash = NULL;
+		db->has_shadow = 0;
+	}
+	return 0;
+}
+
+static enum mod_status
+user_cmd_failed(struct result *r, const struct accounts_argv *a,
+    const struct exec_result *res)
+{
+	char	*line = accounts_argv_line(a, 1), *e;
+
+	result_set_exec(r, res);
+	result_setstr(r, "cmd", line);
+	e = xstrndup(res->err.s != NULL ? res->err.s : "", res->err.len);
+	while (*e != '\0' && e[strlen(e) - 1] == '\n')
+		e[strlen(e) - 1] = '\0';
+	if (*e != '\0')
+		result_fail(r, "%s", e);
+	else
+		result_fail(r, "'%s' failed with status %d", line, res->rc);
+	free(e);
+	free(line);
+	return MOD_FAILED;
+}
+
+/* The user as the diff shows it. */
+static struct value *
+user_view(const struct accounts_db *db, const char *name)
+{
+	struct value	 *d = value_dict(), *l;
+	const struct accounts_group *g;
+	const char	**of;
+	size_t		  n, i;
+	char		  num[32];
+
+	value_dict_setstr(d, "name", name);
+	if (!db->has_user) {
+		value_dict_setstr(d, "state", "absent");
+		return d;
+	}
+	value_dict_setstr(d, "state", "present");
+	value_dict_setint(d, "uid", db->pw.uid);
+	snprintf(num, sizeof num, "%lld", db->pw.gid);
+	g = accounts_group_find(db, num);
+	value_dict_setstr(d, "group", g != NULL ? g->name : num);
+	l = value_list();
+	of = accounts_member_of(db, name, db->pw.gid, &n);
+	for (i = 0; i < n; i++)
+		value_list_append(l, value_str(of[i]));
+	free(of);
+	value_dict_set(d, "groups", l);
+	value_dict_setstr(d, "comment", db->pw.gecos);
+	value_dict_setstr(d, "home", db->pw.home);
+	value_dict_setstr(d, "shell", db->pw.shell);
+	return d;
+}
+
+/* What the diff's after side would be once w is applied. */
+static struct value *
+user_view_after(const struct accounts_user_want *w,
+    const struct accounts_db *db, int present)
+{
+	struct value	*d = user_view(db, w->name), *l, *cur;
+	size_t		 i, j;
+
+	if (!present) {
+		value_unref(d);
+		d = value_dict();
+		value_dict_setstr(d, "name", w->name);
+		value_dict_setstr(d, "state", "absent");
+		return d;
+	}
+	value_dict_setstr(d, "state", "present");
+	if (w->uid != -1)
+		value_dict_setint(d, "uid", w->uid);
+	if (w->group != NULL) {
+		const struct accounts_group *g = accounts_group_find(db,
+		    w->group);
+
+		value_dict_setstr(d, "group", g != NULL ? g->name : w->group);
+	}
+	if (w->groups != NULL) {
+		cur = value_dict_get(d, "groups");
+		l = w->append && cur != NULL ? value_copy(cur) : value_list();
+		for (i = 0; i < w->ngroups; i++) {
+			if (w->groups[i][0] == '\0')
+				continue;
+			for (j = 0; j < l->u.list.n; j++)
+				if (strcmp(l->u.list.items[j]->u.str.s,
+				    w->groups[i]) == 0)
+					break;
+			if (j == l->u.list.n)
+				value_list_append(l, value_str(w->groups[i]));
+		}
+		value_dict_set(d, "groups", l);
+	}
+	if (w->comment != NULL)
+		value_dict_setstr(d, "comment", w->comment);
+	if (w->home != NULL)
+		value_dict_setstr(d, "home", w->home);
+	if (w->shell != NULL)
+		value_dict_setstr(d, "shell", w->shell);
+	return d;
+}
+
+static enum mod_status
+user_absent(struct task_ctx *ctx, const struct accounts_user_want *w,
+    struct result *r)
+{
+	struct buf		 s = BUF_INIT;
+	struct exec_result	 res = EXEC_RESULT_INIT;
+	struct accounts_db	 db;
+	struct accounts_argv	 a = { NULL, 0 };
+	struct value		*before, *after;
+	char			*line;
+	enum mod_status		 st = MOD_FAILED;
+
+	accounts_read_script(&s, w->name, NULL, 1, NULL);
+	if (user_exec(ctx, &s, NULL, &res, r) != 0)
+		goto out;
+	if (user_read_db(r, &res, &db, w->name, 0) != 0)
+		goto out;
+	if (!db.has_user) {
+		accounts_db_release(&db);
+		st = MOD_OK;
+		goto out;
+	}
+	if (ctx_diff_mode(ctx)) {
+		before = user_view(&db, w->name);
+		after = user_view_after(w, &db, 0);
+		result_diff_dict(r, before, after);
+		value_unref(before);
+		value_unref(after);
+	}
+	accounts_db_release(&db);
+	result_setbool(r, "force", w->force);
+	result_setbool(r, "remove", w->remove);
+	st = MOD_CHANGED;
+	if (ctx_check_mode(ctx))
+		goto out;
+	accounts_userdel(w, &a);
+	line = accounts_argv_line(&a, 0);
+	buf_adds(&s, line);
+	free(line);
+	exec_result_release(&res);
+	if (user_exec(ctx, &s, NULL, &res, r) != 0)
+		st = MOD_FAILED;
+	else if (res.rc != 0)
+		st = user_cmd_failed(r, &a, &res);
+	else {
+		if (res.out.len > 0)
+			result_set(r, "stdout", value_strn(res.out.s,
+			    res.out.len));
+		if (res.err.len > 0)
+			result_set(r, "stderr", value_strn(res.err.s,
+			    res.err.len));
+	}
+out:
+	accounts_argv_release(&a);
+	exec_result_release(&res);
+	return st;
+}
+
+static enum mod_status
+user_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
+{
+	struct accounts_user_want w;
+	struct accounts_db	 db, now;
+	struct accounts_argv	 a = { NULL, 0 };
+	struct buf		 s = BUF_INIT;
+	struct exec_result	 res = EXEC_RESULT_INIT;
+	struct value		*before = NULL, *after = NULL;
+	char			*cause = NULL, *line;
+	int			 check = ctx_check_mode(ctx), changed = 0;
+	int			 exists, home_missing;
+	enum mod_status		 st = MOD_FAILED;
+
+	user_want(args, &w);
+	result_setstr(r, "name", w.name);
+	result_setstr(r, "state", args_str(args, "state"));
+	if (strcmp(args_str(args, "state"), "absent") == 0) {
+		st = user_absent(ctx, &w, r);
+		user_want_release(&w);
+		return st;
+	}
+
+	accounts_read_script(&s, w.name, NULL, 1, w.home);
+	if (user_exec(ctx, &s, NULL, &res, r) != 0)
+		goto out;
+	if (user_read_db(r, &res, &db, w.name, 0) != 0)
+		goto out;
+	exec_result_release(&res);
+	exists = db.has_user;
+	if (exists) {
+		if (accounts_usermod(&w, &db, &a, &cause) != 0)
+			goto fail_db;
+	} else if (accounts_useradd(&w, &db, &a, &cause) != 0) {
+		/* Ansible predicts a new user without checking its groups. */
+		if (!check)
+			goto fail_db;
+		free(cause);
+		cause = NULL;
+		accounts_argv_add(&a, "useradd");
+	}
+	if (ctx_diff_mode(ctx)) {
+		before = user_view(&db, w.name);
+		after = user_view_after(&w, &db, 1);
+	}
+	home_missing = w.create_home && !db.path_exists &&
+	    !(exists && accounts_argv_has(&a, "-m"));
+
+	if (a.n > 0)
+		changed = 1;
+	if (a.n > 0 && !check) {
+		/* The command, then the state it left, in one round trip. */
+		buf_adds(&s, "n=");
+		shell_quote_buf(&s, w.name);
+		buf_adds(&s, "\n");
+		if (!exists && w.create_home && w.home != NULL)
+			buf_adds(&s, "d=$(dirname -- ");
+		if (!exists && w.create_home && w.home != NULL) {
+			shell_quote_buf(&s, w.home);
+			buf_adds(&s, "); made=\nif [ ! -d \"$d\" ]; then "
+			    "mkdir -p -- \"$d\" && made=1; fi\n");
+		}
+		line = accounts_argv_line(&a, 0);
+		buf_addf(&s, "%s || { rc=$?; ", line);
+		free(line);
+		if (!exists && w.create_home && w.home != NULL)
+			buf_adds(&s, "[ -z \"$made\" ] || "
+			    "rmdir -p -- \"$d\" 2>/dev/null; ");
+		buf_adds(&s, "exit $rc; }\necho '" USER_MARK "'\n");
+		accounts_read_script(&s, w.name, NULL, 0, NULL);
+		if (user_exec(ctx, &s, NULL, &res, r) != 0)
+			goto out_db;
+		if (res.rc != 0) {
+			st = user_cmd_failed(r, &a, &res);
+			goto out_db;
+		}
+		if (user_read_db(r, &res, &now, w.name, 1) != 0)
+			goto out_db;
+		exec_result_release(&res);
+		home_missing = w.create_home && !now.path_exists;
+		/* Keep the groups of the first read for the diff. */
+		accounts_passwd_release(&db.pw);
+		db.pw = now.pw;
+		memset(&now.pw, 0, sizeof now.pw);
+		accounts_db_release(&now);
+	}
+	if (!exists) {
+		result_setbool(r, "system", w.system);
+		result_setbool(r, "create_home", w.create_home);
+	} else {
+		result_setbool(r, "append", w.append);
+		result_setbool(r, "move_home", w.move_home);
+	}
+	if (w.password != NULL)
+		result_setstr(r, "password", "NOT_LOGGING_PASSWORD");
+	if (!exists && check)
+		goto done;
+
+	result_setint(r, "uid", db.pw.uid);
+	result_setint(r, "group", db.pw.gid);
+	result_setstr(r, "comment", db.pw.gecos);
+	result_setstr(r, "home", db.pw.home);
+	result_setstr(r, "shell", db.pw.shell);
+	if (w.groups != NULL) {
+		struct buf	g = BUF_INIT;
+		size_t		i;
+
+		for (i = 0; i < w.ngroups; i++)
+			buf_addf(&g, "%s%s", i > 0 ? "," : "", w.groups[i]);
+		result_setstr(r, "groups", buf_cstr(&g));
+		buf_release(&g);
+	}
+	if (home_missing) {
+		changed = 1;
+		if (!check) {
+			buf_adds(&s, "n=");
+			shell_quote_buf(&s, w.name);
+			buf_adds(&s, "\n");
+			accounts_homedir_script(&s, w.home != NULL ? w.home :
+			    db.pw.home, w.skeleton);
+			if (user_exec(ctx, &s, NULL, &res, r) != 0)
+				goto out_db;
+			if (res.rc != 0) {
+				st = result_fail(r, "cannot create home "
+				    "directory: %.*s", (int)res.err.len,
+				    res.err.s != NULL ? res.err.s : "");
+				goto out_db;
+			}
+			exec_result_release(&res);
+		}
+	}
+	if (args_bool(args, "generate_ssh_key", 0)) {
+		int	kc = 0;
+
+		if (accounts_sshkey(ctx, args, &db, r, &kc) != 0)
+			goto out_db;
+		changed |= kc;
+	}
+done:
+	if (before != NULL && changed && !value_equal(before, after))
+		result_diff_dict(r, before, after);
+	st = changed ? MOD_CHANGED : MOD_OK;
+	goto out_db;
+
+fail_db:
+	st = result_fail(r, "%s", cause);
+	free(cause);
+out_db:
+	accounts_db_release(&db);
+out:
+	value_unref(before);
+	value_unref(after);
+	accounts_argv_release(&a);
+	exec_result_release(&res);
+	buf_release(&s);
+	user_want_release(&w);
+	return st;
+}
+
+const struct module_entry module_user = {
+	.name = "user",
+	.aliases = user_aliases,
+	.params = user_params,
+	.flags = MOD_SUPPORTS_CHECK | MOD_SUPPORTS_DIFF,
+	.validate = user_validate,
+	.run = user_run,
+};

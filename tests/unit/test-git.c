@@ -1,0 +1,258 @@
+/* Unit tests of the git module's decisions (engine/git.c) and its argument checks. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "git.h"
+#include "host.h"
+#include "module.h"
+
+#define SHA_A	"1111111111111111111111111111111111111111"
+#define SHA_B	"2222222222222222222222222222222222222222"
+#define SHA_T	"3333333333333333333333333333333333333333"
+#define SHA_P	"4444444444444444444444444444444444444444"
+
+static const char ls[] =
+    SHA_A "\tHEAD\n"
+    SHA_A "\trefs/heads/main\n"
+    SHA_B "\trefs/heads/feature\n"
+    SHA_T "\trefs/tags/v1.0\n"
+    SHA_P "\trefs/tags/v1.0^{}\n"
+    SHA_B "\trefs/tags/v1.1\n";
+
+static void
+test_resolve(void **state)
+{
+	char	sha[41];
+
+	(void)state;
+	assert_int_equal(git_ref_resolve(ls, "HEAD", sha), GIT_REF_HEAD);
+	assert_string_equal(sha, SHA_A);
+	assert_int_equal(git_ref_resolve(ls, "feature", sha), GIT_REF_BRANCH);
+	assert_string_equal(sha, SHA_B);
+	/* An annotated tag: the peeled commit, not the tag object. */
+	assert_int_equal(git_ref_resolve(ls, "v1.0", sha), GIT_REF_TAG);
+	assert_string_equal(sha, SHA_P);
+	assert_int_equal(git_ref_resolve(ls, "v1.1", sha), GIT_REF_TAG);
+	assert_string_equal(sha, SHA_B);
+	/* A prefix of a ref name is not that ref. */
+	assert_int_equal(git_ref_resolve(ls, "feat", sha), GIT_REF_UNKNOWN);
+	assert_string_equal(sha, "");
+	assert_int_equal(git_ref_resolve(ls, "deadbeef", sha), GIT_REF_SHA);
+	assert_string_equal(sha, "");
+	assert_int_equal(git_ref_resolve(ls, "dead", sha), GIT_REF_UNKNOWN);
+	assert_int_equal(git_ref_resolve("", "HEAD", sha), GIT_REF_HEAD);
+	assert_string_equal(sha, "");
+	assert_int_equal(git_ref_resolve(SHA_A "\trefs/heads/x\r\n", "x", sha),
+	    GIT_REF_BRANCH);
+	assert_string_equal(sha, SHA_A);
+	assert_string_equal(git_ref_kind_name(GIT_REF_TAG), "tag");
+}
+
+static void
+test_ssh_command(void **state)
+{
+	char	*s;
+
+	(void)state;
+	assert_null(git_ssh_command(NULL, 0, 0, NULL));
+	s = git_ssh_command("/root/.ssh/deploy key", 1, 0, NULL);
+	assert_string_equal(s, "ssh -i '/root/.ssh/deploy key' "
+	    "-o IdentitiesOnly=yes -o StrictHostKeyChecking=no");
+	free(s);
+	s = git_ssh_command(NULL, 0, 1, "-p 2222");
+	assert_string_equal(s, "ssh -o StrictHostKeyChecking=accept-new "
+	    "-p 2222");
+	free(s);
+}
+
+static void
+test_umask(void **state)
+{
+	struct value	*v;
+	unsigned int	 m = 0;
+	char		*cause = NULL;
+
+	(void)state;
+	v = value_str("0027");
+	assert_int_equal(git_umask_parse(v, &m, &cause), 0);
+	assert_int_equal(m, 027);
+	value_unref(v);
+	v = value_int(022);
+	assert_int_equal(git_umask_parse(v, &m, &cause), 0);
+	assert_int_equal(m, 022);
+	value_unref(v);
+	v = value_str("u=rwx");
+	assert_int_equal(git_umask_parse(v, &m, &cause), -1);
+	assert_string_equal(cause, "umask must be defined as a quoted octal "
+	    "integer");
+	free(cause);
+	value_unref(v);
+}
+
+static void
+test_decide(void **state)
+{
+	struct git_state	s;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	s.clone = s.update = 1;
+	assert_int_equal(git_decide(&s), GA_CLONE);
+	s.check = 1;
+	assert_int_equal(git_decide(&s), GA_PREDICT);
+	assert_int_equal(git_predict_changed(&s), 1);
+	s.check = 0;
+	s.clone = 0;
+	assert_int_equal(git_decide(&s), GA_PREDICT);
+
+	s.exists = 1;
+	s.before = SHA_A;
+	s.target = SHA_A;
+	s.kind = GIT_REF_BRANCH;
+	assert_int_equal(git_decide(&s), GA_UPDATE);
+	s.update = 0;
+	assert_int_equal(git_decide(&s), GA_NONE);
+	s.update = 1;
+	s.local_mods = 1;
+	assert_int_equal(git_decide(&s), GA_FAIL_MODS);
+	/* Even in check mode. */
+	s.check = 1;
+	assert_int_equal(git_decide(&s), GA_FAIL_MODS);
+	s.force = 1;
+	assert_int_equal(git_decide(&s), GA_PREDICT);
+	/* force resets the modifications: a change. */
+	assert_int_equal(git_predict_changed(&s), 1);
+	s.local_mods = 0;
+	assert_int_equal(git_predict_changed(&s), 0);
+	s.target = SHA_B;
+	assert_int_equal(git_predict_changed(&s), 1);
+	s.target = SHA_A;
+	s.url_changed = 1;
+	assert_int_equal(git_predict_changed(&s), 1);
+	s.url_changed = 0;
+	/* A short commit id. */
+	s.kind = GIT_REF_SHA;
+	s.target = "1111111";
+	assert_int_equal(git_predict_changed(&s), 0);
+	s.target = "2222222";
+	assert_int_equal(git_predict_changed(&s), 1);
+}
+
+static void
+test_clone_args(void **state)
+{
+	struct git_clone	c;
+	struct buf		b = BUF_INIT;
+
+	(void)state;
+	memset(&c, 0, sizeof c);
+	c.repo = "/srv/git/app.git";
+	c.remote = "origin";
+	c.version = "v1.0";
+	c.kind = GIT_REF_TAG;
+	assert_int_equal(git_clone_args(&b, &c), 0);
+	assert_string_equal(buf_cstr(&b),
+	    " --origin 'origin' -- '/srv/git/app.git' \"$d\"");
+	buf_reset(&b);
+	c.depth = 1;
+	assert_int_equal(git_clone_args(&b, &c), 0);
+	assert_string_equal(buf_cstr(&b), " --origin 'origin' --depth 1 "
+	    "--branch 'v1.0' -- '/srv/git/app.git' \"$d\"");
+	buf_reset(&b);
+	c.kind = GIT_REF_SHA;
+	c.version = "abcdef1";
+	assert_int_equal(git_clone_args(&b, &c), 1);
+	assert_string_equal(buf_cstr(&b),
+	    " --origin 'origin' -- '/srv/git/app.git' \"$d\"");
+	buf_reset(&b);
+	c.depth = 0;
+	c.bare = 1;
+	c.single_branch = 1;
+	c.kind = GIT_REF_BRANCH;
+	c.version = "main";
+	c.reference = "/srv/ref";
+	c.repo = "it's";
+	assert_int_equal(git_clone_args(&b, &c), 0);
+	assert_string_equal(buf_cstr(&b), " --bare --reference '/srv/ref' "
+	    "--single-branch --branch 'main' -- 'it'\\''s' \"$d\"");
+	buf_release(&b);
+}
+
+/* The validate hook, through the engine's argument checks. */
+static char *
+validate_err(struct value *raw)
+{
+	const struct module_entry	*m = module_find("git");
+	struct mod_args			 a = { NULL };
+	char				*cause = NULL;
+
+	assert_non_null(m);
+	if (module_prepare_args(m, raw, ARGS_STATIC, &a, &cause) == 0) {
+		assert_int_equal(m->validate(&a, &cause), -1);
+		mod_args_release(&a);
+	}
+	value_unref(raw);
+	assert_non_null(cause);
+	return cause;
+}
+
+static struct value *
+args2(const char *k1, struct value *v1, const char *k2, struct value *v2)
+{
+	struct value	*d = value_dict();
+
+	value_dict_set(d, "repo", value_str("/srv/git/app.git"));
+	if (k1 != NULL)
+		value_dict_set(d, k1, v1);
+	if (k2 != NULL)
+		value_dict_set(d, k2, v2);
+	return d;
+}
+
+static void
+test_validate(void **state)
+{
+	char	*c;
+
+	(void)state;
+	assert_ptr_equal(module_find("ansible.builtin.git"),
+	    module_find("git"));
+	c = validate_err(args2(NULL, NULL, NULL, NULL));
+	assert_string_equal(c, "the destination directory must be specified "
+	    "unless clone=no");
+	free(c);
+	c = validate_err(args2("dest", value_str("/srv/app"),
+	    "depth", value_int(0)));
+	assert_string_equal(c, "depth must be a positive integer");
+	free(c);
+	c = validate_err(args2("dest", value_str("/srv/app"),
+	    "umask", value_str("abc")));
+	assert_string_equal(c, "umask must be defined as a quoted octal "
+	    "integer");
+	free(c);
+	c = validate_err(args2("accept_hostkey", value_bool(1),
+	    "accept_newhostkey", value_bool(1)));
+	assert_non_null(strstr(c, "mutually exclusive"));
+	free(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_resolve),
+		cmocka_unit_test(test_ssh_command),
+		cmocka_unit_test(test_umask),
+		cmocka_unit_test(test_decide),
+		cmocka_unit_test(test_clone_args),
+		cmocka_unit_test(test_validate),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

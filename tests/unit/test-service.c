@@ -1,0 +1,128 @@
+/* Unit tests of the service module's decisions (engine/service-plan.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+#include "module.h"
+#include "service-plan.h"
+
+static void
+test_sysv_running(void **state)
+{
+	(void)state;
+	/* LSB codes win over any text. */
+	assert_int_equal(service_sysv_running(3, "demo is running\n", "demo"),
+	    0);
+	assert_int_equal(service_sysv_running(69, "", "x"), 0);
+	assert_int_equal(service_sysv_running(0, "demo is running\n", "demo"),
+	    1);
+	assert_int_equal(service_sysv_running(0, "demo is not running\n",
+	    "demo"), 0);
+	/* The name is removed first: "stopwatch" must not read as "stop". */
+	assert_int_equal(service_sysv_running(0, "stopwatch is running\n",
+	    "stopwatch"), 1);
+	assert_int_equal(service_sysv_running(0, "Stopped\n", "x"), 0);
+	assert_int_equal(service_sysv_running(0, "started\n", "x"), 1);
+	/* Several lines are not searched: rc 0 means running. */
+	assert_int_equal(service_sysv_running(0, "a\nstopped\nc\n", "x"), 1);
+	assert_int_equal(service_sysv_running(5, "a\nb\nc\n", "x"), -1);
+	assert_int_equal(service_sysv_running(5, "x dead but pid file "
+	    "exists\n", "y"), 0);
+}
+
+static void
+test_action(void **state)
+{
+	(void)state;
+	assert_null(service_action("started", 1));
+	assert_string_equal(service_action("started", 0), "start");
+	assert_string_equal(service_action("running", 0), "start");
+	assert_string_equal(service_action("stopped", 1), "stop");
+	assert_null(service_action("stopped", 0));
+	assert_string_equal(service_action("restarted", 1), "restart");
+	assert_string_equal(service_action("restarted", 0), "start");
+	assert_string_equal(service_action("reloaded", 1), "reload");
+	assert_string_equal(service_action("reloaded", 0), "start");
+	assert_null(service_action(NULL, 0));
+	assert_string_equal(service_result_state("reloaded"), "started");
+	assert_string_equal(service_result_state("stopped"), "stopped");
+	assert_int_equal(service_systemd_enabled(0, "enabled"), 1);
+	assert_int_equal(service_systemd_enabled(1, "disabled"), 0);
+}
+
+static char *
+validate(const char *mod, struct value *raw)
+{
+	const struct module_entry	*m = module_find(mod);
+	struct mod_args			 a = { NULL };
+	char				*cause = NULL;
+
+	assert_non_null(m);
+	/* The engine runs the validate hook while preparing. */
+	if (module_prepare_args(m, raw, 0, &a, &cause) != 0) {
+		value_unref(raw);
+		return cause;
+	}
+	value_unref(raw);
+	if (m->validate(&a, &cause) == 0)
+		cause = NULL;
+	mod_args_release(&a);
+	return cause;
+}
+
+static void
+test_validate_and_aliases(void **state)
+{
+	struct value	*d;
+	char		*c;
+
+	(void)state;
+	assert_ptr_equal(module_find("systemd"), module_find("service"));
+	assert_ptr_equal(module_find("ansible.builtin.systemd"),
+	    module_find("service"));
+	assert_ptr_equal(module_find("ansible.builtin.sysvinit"),
+	    module_find("service"));
+	d = value_dict();
+	value_dict_setstr(d, "name", "x");
+	c = validate("service", d);
+	assert_string_equal(c, "one of the following is required: state, "
+	    "enabled, masked, daemon_reload, daemon_reexec");
+	free(c);
+	d = value_dict();
+	value_dict_setstr(d, "name", "x");
+	value_dict_setstr(d, "state", "started");
+	assert_null(validate("service", d));
+	d = value_dict();
+	value_dict_setstr(d, "daemon_reload", "yes");
+	assert_null(validate("systemd", d));
+	d = value_dict();
+	value_dict_setstr(d, "enabled", "yes");
+	c = validate("service", d);
+	assert_string_equal(c, "state, enabled or masked requires name");
+	free(c);
+	d = value_dict();
+	value_dict_setstr(d, "name", "x");
+	value_dict_setstr(d, "state", "started");
+	value_dict_setstr(d, "scope", "user");
+	c = validate("systemd", d);
+	assert_non_null(strstr(c, "scope=user"));
+	free(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sysv_running),
+		cmocka_unit_test(test_action),
+		cmocka_unit_test(test_validate_and_aliases),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
