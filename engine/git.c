@@ -221,3 +221,74 @@ git_clone_args(struct buf *b, const struct git_clone *c)
 	buf_adds(b, " \"$d\"");
 	return ignored;
 }
+
+/*
+ * The shell scripts the module runs, after its preamble has set g (git),
+ * d (dest), r (remote) and v (version).
+ */
+void
+git_probe_script(struct buf *b, int bare)
+{
+	buf_adds(b, bare ? "[ -f \"$d/config\" ] && [ -d \"$d/objects\" ]" :
+	    "[ -e \"$d/.git\" ]");
+	buf_adds(b, " || exit 0\ncd \"$d\" || exit 1\necho exists=1\n"
+	    "echo \"head=$(\"$g\" rev-parse -q --verify HEAD 2>/dev/null)\"\n"
+	    "echo \"url=$(\"$g\" config --get \"remote.$r.url\")\"\n");
+	if (!bare)
+		buf_adds(b, "m=$(\"$g\" status --porcelain) || exit 1\n"
+		    "if printf '%s\\n' \"$m\" | grep -v '^?""?' | grep -q .; "
+		    "then echo mods=1; fi\n");
+}
+
+void
+git_fetch_script(struct buf *b, long long depth, int bare, int force,
+    const char *refspec)
+{
+	buf_adds(b, "\"$g\" fetch");
+	if (depth > 0)
+		buf_addf(b, " --depth %lld", depth);
+	if (!bare)
+		buf_adds(b, " --tags");
+	if (force)
+		buf_adds(b, " --force");
+	buf_adds(b, " \"$r\"");
+	if (bare)
+		buf_adds(b, " '+refs/heads/*:refs/heads/*' "
+		    "'+refs/tags/*:refs/tags/*'");
+	if (refspec != NULL) {
+		buf_addc(b, ' ');
+		shell_quote_buf(b, refspec);
+	}
+}
+
+void
+git_switch_script(struct buf *b, enum git_ref_kind kind, long long depth)
+{
+	buf_adds(b, "cd \"$d\" || exit 1\n");
+	switch (kind) {
+	case GIT_REF_HEAD:
+		buf_adds(b, "b=$(\"$g\" symbolic-ref -q "
+		    "\"refs/remotes/$r/HEAD\") || { \"$g\" remote set-head "
+		    "\"$r\" -a >/dev/null && b=$(\"$g\" symbolic-ref -q "
+		    "\"refs/remotes/$r/HEAD\"); } || exit 1\n"
+		    "b=${b#refs/remotes/\"$r\"/}\n"
+		    "\"$g\" checkout --force \"$b\" && "
+		    "\"$g\" reset --hard \"$r/$b\" --");
+		break;
+	case GIT_REF_BRANCH:
+		buf_adds(b, "if \"$g\" show-ref --verify --quiet "
+		    "\"refs/heads/$v\"; then\n"
+		    "\t\"$g\" checkout --force \"$v\" && "
+		    "\"$g\" reset --hard \"$r/$v\" --\nelse\n");
+		if (depth > 0)
+			buf_addf(b, "\t\"$g\" fetch --depth %lld \"$r\" "
+			    "\"+refs/heads/$v:refs/remotes/$r/$v\" || exit 1\n",
+			    depth);
+		buf_adds(b, "\t\"$g\" checkout --track -b \"$v\" \"$r/$v\"\n"
+		    "fi");
+		break;
+	default:
+		buf_adds(b, "\"$g\" checkout --force \"$v\"");
+		break;
+	}
+}

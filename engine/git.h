@@ -88,4 +88,20 @@ struct git_clone {
  */
 int		 git_clone_args(struct buf *, const struct git_clone *);
 
+/*
+ * The scripts the module runs, after a preamble that sets the shell
+ * variables g (the git program), d (dest), r (remote) and v (version).
+ * probe prints "exists=1", "head=SHA", "url=URL" and "mods=1" (tracked
+ * files modified) lines for a repository at d, nothing when there is
+ * none.  fetch brings the remote's refs (and tags) in; switch moves the
+ * work tree to v: HEAD resets to the remote's default branch, a branch is
+ * checked out tracking the remote's and reset to it, anything else is
+ * checked out detached.
+ */
+void		 git_probe_script(struct buf *, int bare);
+void		 git_fetch_script(struct buf *, long long depth, int bare,
+		    int force, const char *refspec);
+void		 git_switch_script(struct buf *, enum git_ref_kind,
+		    long long depth);
+
 #endif

@@ -80,8 +80,16 @@ struct luahost	*luahost_begin(lua_State *, struct task_ctx *, struct result *);
 void		 luahost_end(struct luahost *);
 /* Appends a log line from cairn.log/print to the running result. */
 void		 luahost_log(lua_State *, const char *level, const char *text);
-/* The require of the sandbox (lua.c). */
+/* lua.c: the require of the sandbox. */
 int		 luamod_require(lua_State *);
+/* The chunk of a file, compiled on first use; NULL and *cause. */
+const struct luachunk *luamod_chunk(const char *path, const char *name,
+		    char **cause);
+/* 1 if the file was compiled already. */
+int		 luamod_chunk_known(const char *path);
+/* Pushes what the chunk returned in this state (run once); 0 or -1. */
+int		 luamod_value(struct luastate *, const struct luachunk *,
+		    char **cause);
 
 /* lua-regex.c */
 void		 luaregex_open(lua_State *);	/* pushes cairn.regex */

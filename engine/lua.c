@@ -4,7 +4,6 @@
  * state), turning M.params into a parameter table the engine checks like
  * a C module's, and calling M.run with a host object.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -12,7 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "expr.h"
 #include "host.h"
 #include "lua-internal.h"
 #include "lua.h"
@@ -24,11 +22,6 @@ struct luamod {
 	struct luachunk		 chunk;
 	struct mod_param	*params;
 	struct luamod		*next;
-};
-
-struct luafilter {
-	const struct luachunk	*chunk;
-	char			*name;
 };
 
 /* Recursive: a module's top-level code may require another file. */
@@ -126,7 +119,24 @@ luamod_in_path(const char *file)
 	return NULL;
 }
 
-/* Reads and compiles a file into a chunk; 0, or -1 and *cause. */
+/*
+ * The name of a file in Lua's messages, which keep at most LUA_IDSIZE
+ * bytes: a long path becomes its last two components ("library/x.lua").
+ */
+static const char *
+luamod_shown(const char *path)
+{
+	const char	*p = path + strlen(path);
+	int		 slashes = 0;
+
+	if (strlen(path) < LUA_IDSIZE - 8)
+		return path;
+	while (p > path && slashes < 2)
+		if (*--p == '/')
+			slashes++;
+	return slashes == 2 ? p + 1 : path;
+}
+
 static int
 luamod_writer(lua_State *L, const void *p, size_t sz, void *ud)
 {
@@ -147,7 +157,7 @@ luamod_compile(const char *path, const char *name, struct luachunk *c,
 		*cause = xasprintf("cannot read '%s': %s", path, strerror(-r));
 		return -1;
 	}
-	chunkname = xasprintf("@%s", path);
+	chunkname = xasprintf("@%s", luamod_shown(path));
 	r = luaL_loadbufferx(ls->L, buf_cstr(&src), src.len, chunkname, "t");
 	free(chunkname);
 	buf_release(&src);
@@ -174,7 +184,7 @@ luamod_compile(const char *path, const char *name, struct luachunk *c,
  * Pushes what the chunk returned in this state, running it the first
  * time.  0, or -1 and *cause.
  */
-static int
+int
 luamod_value(struct luastate *ls, const struct luachunk *c, char **cause)
 {
 	lua_State	*L = ls->L;
@@ -193,7 +203,7 @@ luamod_value(struct luastate *ls, const struct luachunk *c, char **cause)
 		return 0;
 	}
 	lua_pop(L, 1);
-	chunkname = xasprintf("@%s", c->path);
+	chunkname = xasprintf("@%s", luamod_shown(c->path));
 	r = luaL_loadbufferx(L, c->code, c->len, chunkname, "b");
 	free(chunkname);
 	if (r != LUA_OK) {
@@ -580,7 +590,8 @@ luamod_diff(struct result *res, struct value *d)
 
 /* The table M.run returned (at -1) into the result. */
 static enum mod_status
-luamod_result(lua_State *L, const struct luamod *m, struct result *res)
+luamod_result(lua_State *L, int mod, const struct luamod *m,
+    struct result *res)
 {
 	struct value	*v;
 	char		*cause = NULL;
@@ -589,13 +600,13 @@ luamod_result(lua_State *L, const struct luamod *m, struct result *res)
 	const char	*flags[] = { "changed", "failed", "skipped" };
 
 	if (lua_type(L, -1) != LUA_TTABLE) {
-		lua_getfield(L, -2, "run");
+		lua_getfield(L, mod, "run");
 		lua_Debug ar;
 		lua_getinfo(L, ">S", &ar);
 		line = ar.linedefined;
 		return result_fail(res, "%s:%d: run returned a %s, a table is "
 		    "expected ({ changed = false, msg = \"...\" })",
-		    m->chunk.path, line, luaL_typename(L, -1));
+		    luamod_shown(m->chunk.path), line, luaL_typename(L, -1));
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
 		lua_getfield(L, -1, flags[i]);
@@ -703,8 +714,10 @@ luamod_run(struct task_ctx *ctx, const struct mod_args *args,
 
 	if (luamod_value(ls, &m->chunk, &cause) != 0)
 		return luamod_fail_trace(res, cause, NULL);
-	lua_getfield(L, top + 1, "run");
+	/* The host stays referenced below the call until luahost_end. */
 	h = luahost_begin(L, ctx, res);
+	lua_getfield(L, top + 1, "run");
+	lua_pushvalue(L, top + 2);
 	luamod_push_args(L, top + 1, args);
 	ls->chunk = &m->chunk;
 	r = luasb_call(ls, 2, 1, &msg, &trace);
@@ -718,7 +731,7 @@ luamod_run(struct task_ctx *ctx, const struct mod_args *args,
 	} else if (r != 0)
 		st = luamod_fail_trace(res, msg, trace);
 	else
-		st = luamod_result(L, m, res);
+		st = luamod_result(L, top + 1, m, res);
 	lua_settop(L, top);
 	if (ctx->unreachable)
 		return MOD_FAILED;
@@ -727,8 +740,7 @@ luamod_run(struct task_ctx *ctx, const struct mod_args *args,
 
 /* require: NAME.lua (dots are directories) on the module path only. */
 
-/* The chunk of a file, compiled on first use; NULL and *cause. */
-static const struct luachunk *
+const struct luachunk *
 luamod_chunk(const char *path, const char *name, char **cause)
 {
 	struct luachunk	*c = NULL;
@@ -752,6 +764,18 @@ luamod_chunk(const char *path, const char *name, char **cause)
 out:
 	pthread_mutex_unlock(&luamod_lock);
 	return c;
+}
+
+int
+luamod_chunk_known(const char *path)
+{
+	int	found = 0;
+
+	pthread_mutex_lock(&luamod_lock);
+	for (size_t i = 0; i < luamod_nchunks && !found; i++)
+		found = strcmp(luamod_chunks[i]->path, path) == 0;
+	pthread_mutex_unlock(&luamod_lock);
+	return found;
 }
 
 int
@@ -789,128 +813,6 @@ luamod_require(lua_State *L)
 		return lua_error(L);
 	}
 	return 1;
-}
-
-/* Filters. */
-
-static int
-luafilter_call(void *ud, struct value *in, struct value *const *args,
-    size_t nargs, struct value *kwargs, struct value **out, char **cause)
-{
-	struct luafilter	*lf = ud;
-	struct luastate		*ls = luasb_get();
-	lua_State		*L = ls->L;
-	char			*msg, *trace;
-	int			 top = lua_gettop(L), n, r;
-
-	if (luamod_value(ls, lf->chunk, cause) != 0)
-		return -1;
-	lua_getfield(L, -1, "filters");
-	lua_getfield(L, -1, lf->name);
-	luahost_push_value(L, in);
-	for (size_t i = 0; i < nargs; i++)
-		luahost_push_value(L, args[i]);
-	n = (int)nargs + 1;
-	if (kwargs != NULL && value_len(kwargs) > 0) {
-		luahost_push_value(L, kwargs);
-		n++;
-	}
-	ls->chunk = lf->chunk;
-	r = luasb_call(ls, n, 1, &msg, &trace);
-	ls->chunk = NULL;
-	if (r != 0) {
-		*cause = xasprintf("filter '%s': %s", lf->name, msg);
-		free(msg);
-		free(trace);
-		lua_settop(L, top);
-		return -1;
-	}
-	*out = luahost_to_value(L, -1, cause);
-	lua_settop(L, top);
-	return *out != NULL ? 0 : -1;
-}
-
-static int
-luafilter_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Registers the filters of one file; 0, or -1 and *cause. */
-static int
-luafilter_file(const char *path, char **cause)
-{
-	struct luastate		*ls = luasb_get();
-	lua_State		*L = ls->L;
-	const struct luachunk	*c;
-	struct luafilter	*lf;
-	int			 top = lua_gettop(L);
-
-	for (size_t i = 0; i < luamod_nchunks; i++)
-		if (strcmp(luamod_chunks[i]->path, path) == 0)
-			return 0;	/* already registered */
-	if ((c = luamod_chunk(path, path, cause)) == NULL ||
-	    luamod_value(ls, c, cause) != 0)
-		return -1;
-	if (lua_type(L, -1) != LUA_TTABLE ||
-	    lua_getfield(L, -1, "filters") != LUA_TTABLE) {
-		*cause = xasprintf("%s: a filter file must return { filters = "
-		    "{ name = function(value, ...) ... end } }", path);
-		lua_settop(L, top);
-		return -1;
-	}
-	lua_pushnil(L);
-	while (lua_next(L, -2) != 0) {
-		if (lua_type(L, -2) != LUA_TSTRING ||
-		    lua_type(L, -1) != LUA_TFUNCTION) {
-			*cause = xasprintf("%s: filters must map names to "
-			    "functions", path);
-			lua_settop(L, top);
-			return -1;
-		}
-		lf = xcalloc(1, sizeof *lf);
-		lf->chunk = c;
-		lf->name = xstrdup(lua_tostring(L, -2));
-		/* Lives as long as the filter table: until exit. */
-		expr_filter_register(lf->name, luafilter_call, lf);
-		lua_pop(L, 1);
-	}
-	lua_settop(L, top);
-	return 0;
-}
-
-int
-lua_filters_load(const char *playbook_dir, char **cause)
-{
-	char		*dir, **names = NULL, *path;
-	size_t		 n = 0, i;
-	DIR		*d;
-	struct dirent	*de;
-	int		 r = 0;
-
-	dir = xasprintf("%s/filter_plugins", playbook_dir);
-	if ((d = opendir(dir)) == NULL) {
-		free(dir);
-		return 0;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || !str_endswith(de->d_name, ".lua"))
-			continue;
-		names = xreallocarray(names, n + 1, sizeof *names);
-		names[n++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	qsort(names, n, sizeof *names, luafilter_cmp);
-	for (i = 0; i < n; i++) {
-		path = xasprintf("%s/%s", dir, names[i]);
-		if (r == 0)
-			r = luafilter_file(path, cause);
-		free(path);
-		free(names[i]);
-	}
-	free(names);
-	free(dir);
-	return r;
 }
 
 int

@@ -226,6 +226,15 @@ print_diffs(struct value *res)
 		e = d->type == V_LIST ? d->u.list.items[i] : d;
 		if (e->type != V_DICT)
 			continue;
+		struct value *prep = value_dict_get(e, "prepared");
+
+		/* apt and others describe their change as prepared text */
+		if (prep != NULL && prep->type == V_STR) {
+			buf_add(&b, prep->u.str.s, prep->u.str.len);
+			if (prep->u.str.len && prep->u.str.s[prep->u.str.len - 1]
+			    != '\n')
+				buf_addc(&b, '\n');
+		}
 		struct value *bv = value_dict_get(e, "before");
 		struct value *av = value_dict_get(e, "after");
 		struct value *bhv = value_dict_get(e, "before_header");

@@ -80,6 +80,34 @@ fail_at(struct loader *ld, const struct value *v, const char *fmt, ...)
 	return -1;
 }
 
+/* An error at a mapping key (where it was written), else at its value. */
+static int
+fail_key(struct loader *ld, const struct value *d, const char *key,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int
+fail_key(struct loader *ld, const struct value *d, const char *key,
+    const char *fmt, ...)
+{
+	const struct loc	*kl = value_dict_keyloc(d, key);
+	struct value		 at;
+	va_list			 ap;
+	char			*msg;
+	int			 r;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (kl != NULL) {
+		memset(&at, 0, sizeof at);
+		at.loc = *kl;
+		r = fail_at(ld, &at, "%s", msg);
+	} else
+		r = fail_at(ld, value_dict_get(d, key), "%s", msg);
+	free(msg);
+	return r;
+}
+
 /* The value under key, with the key's own location when it is a scalar. */
 static struct value *
 get(const struct value *d, const char *key)
@@ -402,12 +430,13 @@ find_action(struct loader *ld, struct value *node, struct task *t,
 		if (in_list(task_keywords, k))
 			continue;
 		if (found != NULL)
-			return fail_at(ld, node->u.dict.vals[i],
+			return fail_key(ld, node, k,
 			    "conflicting action statements: '%s', '%s' "
 			    "(or '%s' is not a valid task keyword)", found, k, k);
 		found = k;
 		*argsv = node->u.dict.vals[i];
 		*keyv = node->u.dict.vals[i];
+		t->action_key = k;
 	}
 	if (found != NULL && (get(node, "action") || get(node, "local_action")))
 		return fail_at(ld, *argsv, "conflicting action statements: "
@@ -449,6 +478,7 @@ static int
 parse_module_args(struct loader *ld, struct value *node, struct task *t)
 {
 	struct value		*argsv = NULL, *keyv = NULL, *extra, *a;
+	struct value		 where;
 	struct mod_args		 margs = { NULL };
 	char			*cause = NULL;
 	size_t			 i;
@@ -456,16 +486,21 @@ parse_module_args(struct loader *ld, struct value *node, struct task *t)
 
 	if ((owned = find_action(ld, node, t, &argsv, &keyv)) < 0)
 		return -1;
+	/* errors about the module point at its name */
+	memset(&where, 0, sizeof where);
+	where.loc = keyv->loc;
+	if (t->action_key != NULL && value_dict_keyloc(node, t->action_key))
+		where.loc = *value_dict_keyloc(node, t->action_key);
 	t->module = lua_module_find(t->action, ld->dir, &cause);
 	if (t->module == NULL) {
 		if (owned)
 			value_unref(argsv);
 		if (cause != NULL) {
-			fail_at(ld, keyv, "%s: %s", t->action, cause);
+			fail_at(ld, &where, "%s: %s", t->action, cause);
 			free(cause);
 			return -1;
 		}
-		return fail_at(ld, keyv, "couldn't resolve module/action '%s'"
+		return fail_at(ld, &where, "couldn't resolve module/action '%s'"
 		    " (a misspelled module name, or a module cairn does not "
 		    "have yet)", t->action);
 	}
@@ -501,7 +536,17 @@ parse_module_args(struct loader *ld, struct value *node, struct task *t)
 		return -1;
 	if (module_prepare_args(t->module, a, ARGS_STATIC, &margs,
 	    &cause) != 0) {
-		fail_at(ld, keyv, "%s: %s", t->action, cause);
+		/* point at the parameter the message names, if any */
+		for (i = 0; i < a->u.dict.n; i++) {
+			char *q = xasprintf("'%s'", a->u.dict.keys[i]);
+			const struct loc *kl = value_dict_keyloc(a,
+			    a->u.dict.keys[i]);
+
+			if (strstr(cause, q) != NULL && kl != NULL)
+				where.loc = *kl;
+			free(q);
+		}
+		fail_at(ld, &where, "%s: %s", t->action, cause);
 		free(cause);
 		return -1;
 	}
@@ -620,7 +665,7 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 			const char *k = node->u.dict.keys[i];
 
 			if (!in_list(task_keywords, k))
-				return fail_at(ld, node->u.dict.vals[i],
+				return fail_key(ld, node, k,
 				    "'%s' is not a valid keyword for a block",
 				    k), task_free(t), -1;
 		}
@@ -636,8 +681,10 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 			return fail_at(ld, node, "'rescue' and 'always' need "
 			    "a 'block'"), task_free(t), -1;
 		t->kind = TASK_MODULE;
-		if (parse_module_args(ld, node, t) != 0 ||
-		    parse_loop(ld, node, t) != 0)
+		int bad = parse_module_args(ld, node, t);
+
+		t->action_key = NULL;	/* it points into node */
+		if (bad != 0 || parse_loop(ld, node, t) != 0)
 			goto out;
 	}
 	if (want_dict(ld, get(node, "vars"), "vars", &t->vars) != 0 ||
@@ -880,13 +927,13 @@ parse_play(struct loader *ld, struct value *node, struct play **out)
 		const char *k = node->u.dict.keys[i];
 
 		if (strcmp(k, "roles") == 0)
-			return fail_at(ld, node->u.dict.vals[i], "'roles' are "
+			return fail_key(ld, node, k, "'roles' are "
 			    "not supported yet: use import_tasks");
 		if (strcmp(k, "vars_prompt") == 0)
-			return fail_at(ld, node->u.dict.vals[i], "'vars_prompt'"
+			return fail_key(ld, node, k, "'vars_prompt'"
 			    " is not supported: pass the values with -e");
 		if (!in_list(play_keywords, k))
-			return fail_at(ld, node->u.dict.vals[i], "'%s' is not "
+			return fail_key(ld, node, k, "'%s' is not "
 			    "a valid attribute for a play", k);
 	}
 	if ((v = get(node, "hosts")) == NULL)

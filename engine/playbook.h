@@ -27,6 +27,7 @@ struct task {
 	/* TASK_MODULE */
 	const struct module_entry *module;
 	char			*action;	/* the module name as written */
+	const char		*action_key;	/* its key in the task (loading only) */
 	struct value		*args;		/* raw args dict, templated per host */
 	/* TASK_BLOCK */
 	struct task		**block, **rescue, **always;

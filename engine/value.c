@@ -131,6 +131,7 @@ value_unref(struct value *v)
 		}
 		free(v->u.dict.keys);
 		free(v->u.dict.vals);
+		free(v->u.dict.klocs);
 		break;
 	default:
 		break;
@@ -157,9 +158,13 @@ value_copy(const struct value *v)
 		break;
 	case V_DICT:
 		c = value_dict();
-		for (i = 0; i < v->u.dict.n; i++)
+		for (i = 0; i < v->u.dict.n; i++) {
 			value_dict_set(c, v->u.dict.keys[i],
 			    value_copy(v->u.dict.vals[i]));
+			if (v->u.dict.klocs != NULL)
+				value_dict_set_keyloc(c, v->u.dict.keys[i],
+				    &v->u.dict.klocs[i]);
+		}
 		break;
 	default:
 		c = value_new(v->type);
@@ -240,7 +245,13 @@ value_dict_set(struct value *d, const char *key, struct value *v)
 		    sizeof *d->u.dict.keys);
 		d->u.dict.vals = xreallocarray(d->u.dict.vals, d->u.dict.cap,
 		    sizeof *d->u.dict.vals);
+		if (d->u.dict.klocs != NULL)
+			d->u.dict.klocs = xreallocarray(d->u.dict.klocs,
+			    d->u.dict.cap, sizeof *d->u.dict.klocs);
 	}
+	if (d->u.dict.klocs != NULL)
+		memset(&d->u.dict.klocs[d->u.dict.n], 0,
+		    sizeof *d->u.dict.klocs);
 	d->u.dict.keys[d->u.dict.n] = xstrdup(key);
 	d->u.dict.vals[d->u.dict.n++] = v;
 }
@@ -278,8 +289,35 @@ value_dict_del(struct value *d, const char *key)
 	    rest * sizeof *d->u.dict.keys);
 	memmove(&d->u.dict.vals[i], &d->u.dict.vals[i + 1],
 	    rest * sizeof *d->u.dict.vals);
+	if (d->u.dict.klocs != NULL)
+		memmove(&d->u.dict.klocs[i], &d->u.dict.klocs[i + 1],
+		    rest * sizeof *d->u.dict.klocs);
 	d->u.dict.n--;
 	return 1;
+}
+
+const struct loc *
+value_dict_keyloc(const struct value *d, const char *key)
+{
+	long	i;
+
+	if (d == NULL || d->type != V_DICT || d->u.dict.klocs == NULL ||
+	    (i = dict_index(d, key)) < 0 || d->u.dict.klocs[i].file == NULL)
+		return NULL;
+	return &d->u.dict.klocs[i];
+}
+
+void
+value_dict_set_keyloc(struct value *d, const char *key, const struct loc *loc)
+{
+	long	i;
+
+	if (d->type != V_DICT || (i = dict_index(d, key)) < 0)
+		return;
+	if (d->u.dict.klocs == NULL)
+		d->u.dict.klocs = xcalloc(d->u.dict.cap ? d->u.dict.cap : 1,
+		    sizeof *d->u.dict.klocs);
+	d->u.dict.klocs[i] = *loc;
 }
 
 void

@@ -57,6 +57,7 @@ struct value {
 		struct {
 			char		**keys;
 			struct value	**vals;
+			struct loc	 *klocs;	/* where each key was written, or NULL */
 			size_t		  n;
 			size_t		  cap;
 		} dict;
@@ -92,6 +93,10 @@ void		 value_dict_setstr(struct value *, const char *, const char *);
 void		 value_dict_setint(struct value *, const char *, long long);
 void		 value_dict_setbool(struct value *, const char *, int);
 int		 value_dict_del(struct value *, const char *);
+/* Where a key was written (YAML mappings); NULL if unknown. */
+const struct loc *value_dict_keyloc(const struct value *, const char *);
+void		 value_dict_set_keyloc(struct value *, const char *,
+		    const struct loc *);
 /* Shallow merge of src into dst (dst's keys replaced); recursive if deep. */
 void		 value_dict_merge(struct value *, const struct value *, int);
 

@@ -163,7 +163,9 @@ struct yaml_frame {
 	int		 have_key;
 	int		 key_merge;
 	char		*key;
+	struct loc	 key_loc;
 	char		**keys;
+	struct loc	*key_locs;
 	struct value	**vals;
 	size_t		 n;
 	size_t		 cap;
@@ -571,6 +573,7 @@ yaml_frame_clear(struct yaml_frame *f)
 		value_unref(f->vals[i]);
 	}
 	free(f->keys);
+	free(f->key_locs);
 	free(f->vals);
 	for (i = 0; i < f->nmerges; i++)
 		value_unref(f->merges[i]);
@@ -636,6 +639,7 @@ yaml_add(struct yaml_ctx *ctx, struct value *v, const struct loc *at,
 			value_unref(v);
 			return -1;
 		}
+		f->key_loc = *at;
 		value_unref(v);
 		f->key = xstrdup(keytext);
 		f->key_merge = merge;
@@ -670,8 +674,11 @@ yaml_add(struct yaml_ctx *ctx, struct value *v, const struct loc *at,
 	if (f->n == f->cap) {
 		f->cap = f->cap == 0 ? 8 : f->cap * 2;
 		f->keys = xreallocarray(f->keys, f->cap, sizeof *f->keys);
+		f->key_locs = xreallocarray(f->key_locs, f->cap,
+		    sizeof *f->key_locs);
 		f->vals = xreallocarray(f->vals, f->cap, sizeof *f->vals);
 	}
+	f->key_locs[f->n] = f->key_loc;
 	f->keys[f->n] = f->key;
 	f->vals[f->n++] = v;
 	f->key = NULL;
@@ -721,6 +728,7 @@ yaml_build_mapping(struct yaml_ctx *ctx, struct yaml_frame *f)
 	}
 	for (i = 0; i < f->n; i++) {
 		value_dict_set(d, f->keys[i], f->vals[i]);
+		value_dict_set_keyloc(d, f->keys[i], &f->key_locs[i]);
 		free(f->keys[i]);
 	}
 	f->n = 0;

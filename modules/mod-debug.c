@@ -51,7 +51,8 @@ debug_run(struct task_ctx *ctx, const struct mod_args *args,
 		result_set(r, name, value_ref(var));
 	} else if (ctx_eval(ctx, name, &out, &cause) == 0) {
 		result_set(r, name, out);
-	} else if (cause != NULL && strstr(cause, "undefined") != NULL) {
+	} else if (cause != NULL && (strstr(cause, "undefined") != NULL ||
+	    strstr(cause, "has no attribute") != NULL)) {
 		result_setstr(r, name, "VARIABLE IS NOT DEFINED!");
 	} else {
 		result_fail(r, "%s", cause != NULL ? cause : "bad expression");

@@ -202,33 +202,7 @@ git_switch(struct git_run *g, enum git_ref_kind kind, long long depth)
 	char			*msg;
 	int			 rv;
 
-	buf_adds(&s, "cd \"$d\" || exit 1\n");
-	switch (kind) {
-	case GIT_REF_HEAD:
-		buf_adds(&s, "b=$(\"$g\" symbolic-ref -q "
-		    "\"refs/remotes/$r/HEAD\") || { \"$g\" remote set-head "
-		    "\"$r\" -a >/dev/null && b=$(\"$g\" symbolic-ref -q "
-		    "\"refs/remotes/$r/HEAD\"); } || exit 1\n"
-		    "b=${b#refs/remotes/\"$r\"/}\n"
-		    "\"$g\" checkout --force \"$b\" && "
-		    "\"$g\" reset --hard \"$r/$b\" --");
-		break;
-	case GIT_REF_BRANCH:
-		buf_adds(&s, "if \"$g\" show-ref --verify --quiet "
-		    "\"refs/heads/$v\"; then\n"
-		    "\t\"$g\" checkout --force \"$v\" && "
-		    "\"$g\" reset --hard \"$r/$v\" --\nelse\n");
-		if (depth > 0)
-			buf_addf(&s, "\t\"$g\" fetch --depth %lld \"$r\" "
-			    "\"+refs/heads/$v:refs/remotes/$r/$v\" || exit 1\n",
-			    depth);
-		buf_adds(&s, "\t\"$g\" checkout --track -b \"$v\" \"$r/$v\"\n"
-		    "fi");
-		break;
-	default:
-		buf_adds(&s, "\"$g\" checkout --force \"$v\"");
-		break;
-	}
+	git_switch_script(&s, kind, depth);
 	msg = xasprintf("Failed to checkout %s", g->version);
 	rv = git_step(g, buf_cstr(&s), msg, &res);
 	free(msg);
@@ -324,15 +298,7 @@ git_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 	git_preamble(&g, mask, um != NULL);
 
 	/* What is at dest now. */
-	buf_adds(&s, g.bare ? "[ -f \"$d/config\" ] && [ -d \"$d/objects\" ]" :
-	    "[ -e \"$d/.git\" ]");
-	buf_adds(&s, " || exit 0\ncd \"$d\" || exit 1\necho exists=1\n"
-	    "echo \"head=$(\"$g\" rev-parse -q --verify HEAD 2>/dev/null)\"\n"
-	    "echo \"url=$(\"$g\" config --get \"remote.$r.url\")\"\n");
-	if (!g.bare)
-		buf_adds(&s, "m=$(\"$g\" status --porcelain) || exit 1\n"
-		    "if printf '%s\\n' \"$m\" | grep -v '^?""?' | grep -q .; "
-		    "then echo mods=1; fi\n");
+	git_probe_script(&s, g.bare);
 	if (git_step(&g, buf_cstr(&s), NULL, &res) != 0)
 		goto out;
 	exists = git_field(&res.out, "exists");
@@ -441,21 +407,7 @@ git_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 			shell_quote_buf(&s, g.repo);
 			buf_adds(&s, " || exit 1\n");
 		}
-		buf_adds(&s, "\"$g\" fetch");
-		if (depth > 0)
-			buf_addf(&s, " --depth %lld", depth);
-		if (!g.bare)
-			buf_adds(&s, " --tags");
-		if (st.force)
-			buf_adds(&s, " --force");
-		buf_adds(&s, " \"$r\"");
-		if (g.bare)
-			buf_adds(&s, " '+refs/heads/*:refs/heads/*' "
-			    "'+refs/tags/*:refs/tags/*'");
-		if (refspec != NULL) {
-			buf_addc(&s, ' ');
-			shell_quote_buf(&s, refspec);
-		}
+		git_fetch_script(&s, depth, g.bare, st.force, refspec);
 		if (git_step(&g, buf_cstr(&s), NULL, &res) != 0)
 			goto out;
 	}

@@ -8,6 +8,7 @@ printf 'welcome to a cairn host\n' >"$T/files/motd"
 pb=$(playbook provision.yml <<'EOF'
 - name: provision
   hosts: testhosts
+  gather_facts: false
   vars:
     app_dir: /srv/app
   tasks:

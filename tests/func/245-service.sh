@@ -54,8 +54,10 @@ pb=$(playbook up.yml <<'YAML'
           - s.enabled
 YAML
 )
+note "check mode: the script is not copied, so the service is not found"
 run_play --check "$pb"
-note "check mode: the script is not there yet, so the service task fails"
+assert_rc 2
+assert_host 1 '! test -e /etc/init.d/cairn-demo'
 run_play "$pb"
 assert_rc 0
 assert_recap h1 changed=2 failed=0

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -242,6 +243,92 @@ test_validate(void **state)
 	free(c);
 }
 
+/* The scripts, run by /bin/sh against a scratch repository. */
+static char *
+sh_out(const char *dir, const char *script)
+{
+	struct buf	 b = BUF_INIT;
+	char		 line[512], *cmd;
+	FILE		*f;
+
+	cmd = xasprintf("cd %s && { g=git; d=%s/work; r=origin\n%s\n}"
+	    " 2>/dev/null", dir, dir, script);
+	assert_non_null(f = popen(cmd, "r"));
+	while (fgets(line, sizeof line, f) != NULL)
+		buf_adds(&b, line);
+	pclose(f);
+	free(cmd);
+	return buf_detach(&b, NULL);
+}
+
+static void
+test_scripts(void **state)
+{
+	struct buf	 b = BUF_INIT;
+	char		 dir[] = "/tmp/cairn-test-git.XXXXXX", *out, *cmd;
+
+	(void)state;
+	if (system("command -v git >/dev/null 2>&1") != 0)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	cmd = xasprintf("cd %s && export GIT_AUTHOR_NAME=t "
+	    "GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t"
+	    " && git init -q -b main src && cd src && echo 1 >f && git add f"
+	    " && git commit -qm 1 && git tag v1 && echo 2 >f && "
+	    "git commit -qam 2 && git tag v2 && git checkout -q -b dev && "
+	    "echo 3 >f && git commit -qam 3 && git checkout -q main && cd .. "
+	    "&& git clone -q src work", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+
+	git_probe_script(&b, 0);
+	out = sh_out(dir, buf_cstr(&b));
+	assert_non_null(strstr(out, "exists=1\nhead="));
+	assert_non_null(strstr(out, "/src\n"));
+	assert_null(strstr(out, "mods=1"));
+	free(out);
+	/* An untracked file is not a modification, a changed one is. */
+	out = sh_out(dir, "echo x >work/new; echo x >>work/f");
+	free(out);
+	out = sh_out(dir, buf_cstr(&b));
+	assert_non_null(strstr(out, "mods=1"));
+	free(out);
+	buf_reset(&b);
+
+	buf_adds(&b, "v=v1; cd \"$d\" && git checkout -q -- f && ");
+	git_switch_script(&b, GIT_REF_TAG, 0);
+	buf_adds(&b, " >/dev/null && cat f");
+	out = sh_out(dir, buf_cstr(&b));
+	assert_string_equal(out, "1\n");
+	free(out);
+	buf_reset(&b);
+	buf_adds(&b, "v=dev; cd \"$d\" && ");
+	git_fetch_script(&b, 0, 0, 0, NULL);
+	buf_adds(&b, " && ");
+	git_switch_script(&b, GIT_REF_BRANCH, 0);
+	buf_adds(&b, " >/dev/null && cat f && git rev-parse --abbrev-ref HEAD");
+	out = sh_out(dir, buf_cstr(&b));
+	assert_string_equal(out, "3\ndev\n");
+	free(out);
+	buf_reset(&b);
+	buf_adds(&b, "v=HEAD; ");
+	buf_adds(&b, "{ ");
+	git_switch_script(&b, GIT_REF_HEAD, 0);
+	buf_adds(&b, "; } >/dev/null && cat f && git rev-parse --abbrev-ref HEAD");
+	out = sh_out(dir, buf_cstr(&b));
+	assert_string_equal(out, "2\nmain\n");
+	free(out);
+	buf_reset(&b);
+	git_fetch_script(&b, 2, 1, 1, "refs/x:refs/y");
+	assert_string_equal(buf_cstr(&b), "\"$g\" fetch --depth 2 --force "
+	    "\"$r\" '+refs/heads/*:refs/heads/*' '+refs/tags/*:refs/tags/*' "
+	    "'refs/x:refs/y'");
+	buf_release(&b);
+	cmd = xasprintf("rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
 int
 main(void)
 {
@@ -252,6 +339,7 @@ main(void)
 		cmocka_unit_test(test_decide),
 		cmocka_unit_test(test_clone_args),
 		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_scripts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -481,6 +481,26 @@ test_run_errors(void **state)
 	luamod_set_limits(LUA_DEF_INSTRUCTIONS, 0);
 }
 
+static void
+test_run_require(void **state)
+{
+	struct e2e	*e = *state;
+	struct result	 r = { NULL };
+
+	write_lua("helpers.lua", "local H = {}\n"
+	    "function H.double(x) return 2 * x end\n"
+	    "return H\n");
+	assert_int_equal(run_mod(e, "usesreq",
+	    "local h = require('helpers')\n"
+	    "return { run = function(host, args)\n"
+	    "  return { changed = false, n = h.double(21),\n"
+	    "    same = require('helpers') == h } end }\n", value_dict(), &r),
+	    MOD_OK);
+	assert_int_equal(value_dict_get(r.v, "n")->u.i, 42);
+	assert_int_equal(value_dict_get(r.v, "same")->u.b, 1);
+	value_unref(r.v);
+}
+
 static const char *const FILER =
     "local M = {}\n"
     "M.params = { path = { type = 'path', required = true },\n"
@@ -628,6 +648,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_run_errors, e2e_setup,
 		    e2e_teardown),
 		cmocka_unit_test_setup_teardown(test_run_host_api, e2e_setup,
+		    e2e_teardown),
+		cmocka_unit_test_setup_teardown(test_run_require, e2e_setup,
 		    e2e_teardown),
 	};
 

@@ -210,14 +210,14 @@ test_refusals(void **state)
 	    "    - name: x\n"
 	    "      command: echo hi\n"
 	    "      whem: true\n",
-	    "play.yml:5:13", "whem");
+	    "play.yml:5:7", "whem");
 	/* unknown module */
 	expect_error(
 	    "- hosts: all\n"
 	    "  tasks:\n"
 	    "    - name: x\n"
 	    "      no_such_module: a=b\n",
-	    "play.yml:4:23", "couldn't resolve module/action 'no_such_module'");
+	    "play.yml:4:7", "couldn't resolve module/action 'no_such_module'");
 	/* unknown parameter */
 	expect_error(
 	    "- hosts: all\n"
@@ -225,19 +225,19 @@ test_refusals(void **state)
 	    "    - file:\n"
 	    "        path: /tmp/x\n"
 	    "        colour: blue\n",
-	    "play.yml:4:9", "colour");
+	    "play.yml:5:9", "colour");
 	/* missing required parameter */
 	expect_error(
 	    "- hosts: all\n"
 	    "  tasks:\n"
 	    "    - copy:\n"
 	    "        content: hi\n",
-	    "play.yml:4:9", "dest");
+	    "play.yml:3:7", "dest");
 	/* unknown play keyword */
 	expect_error(
 	    "- hosts: all\n"
 	    "  taks: []\n",
-	    "play.yml:2:9", "'taks' is not a valid attribute for a play");
+	    "play.yml:2:3", "'taks' is not a valid attribute for a play");
 	/* a play without hosts */
 	expect_error("- name: x\n  tasks: []\n", "play.yml:1:3", "no 'hosts'");
 	/* malformed YAML */
