@@ -273,9 +273,13 @@ task_scope_init(struct task_scope *ts, struct run *r, struct host_state *hs,
 		if (f->block != NULL && f->block->vars != NULL &&
 		    f->block->vars->type == V_DICT)
 			scope_push(&ts->s, f->block->vars);
+	if (t != NULL && t->role != NULL)
+		scope_push(&ts->s, t->role->vars);
 	scope_push(&ts->s, r->play_vars_files);
 	scope_push(&ts->s, r->play->vars);
 	scope_push(&ts->s, hs->inv_vars);
+	if (t != NULL && t->role != NULL)
+		scope_push(&ts->s, t->role->defaults);
 }
 
 static void
@@ -622,6 +626,31 @@ eval_conditions(struct task_scope *ts, struct value *conds, int *out,
 	return 0;
 }
 
+/*
+ * The conditions a task inherits: its role's "when" and those of the
+ * blocks around it, all of which must hold before its own.
+ */
+static int
+eval_inherited_conditions(struct task_scope *ts, const struct task *t,
+    const struct frame *fr, int *ok, char **cause)
+{
+	const struct frame	*f;
+
+	*ok = 1;
+	if (t->role != NULL && t->role->when != NULL &&
+	    (eval_conditions(ts, t->role->when, ok, cause) != 0 || !*ok))
+		return *ok ? -1 : 0;
+	for (f = fr; f != NULL; f = f->parent) {
+		if (f->block == NULL || f->block->when == NULL)
+			continue;
+		if (eval_conditions(ts, f->block->when, ok, cause) != 0)
+			return -1;
+		if (!*ok)
+			return 0;
+	}
+	return 0;
+}
+
 /* Runs the module once (no loop) on one host; returns a result dict. */
 static struct value *
 exec_module(struct task_scope *ts, const struct task *t,
@@ -685,6 +714,7 @@ exec_module(struct task_scope *ts, const struct task *t,
 	ctx.verbosity = r->opts->verbosity;
 	ctx.scope = ts->s.es;
 	ctx.playbook_dir = r->pb->dir;
+	ctx.role_dir = t->role != NULL ? t->role->path : NULL;
 	ctx.command_timeout = t->timeout;
 	if (!(m->flags & MOD_LOCAL)) {
 		conn_settings(ts, t, fr, &cs);
@@ -1012,6 +1042,19 @@ run_task_host(struct run *r, struct host_state *hs, const struct task *t,
 		res = value_ref(shared_result);
 		goto report;
 	}
+	if (eval_inherited_conditions(&ts, t, fr, &ok, &cause) != 0) {
+		res = fail_result("The conditional check failed: %s", cause);
+		free(cause);
+		goto report;
+	}
+	if (!ok) {
+		res = value_dict();
+		value_dict_setbool(res, "changed", 0);
+		value_dict_setbool(res, "skipped", 1);
+		value_dict_setstr(res, "skip_reason",
+		    "Conditional result was False");
+		goto report;
+	}
 	if (t->loop == NULL) {
 		if (eval_conditions(&ts, t->when, &ok, &cause) != 0) {
 			res = fail_result("The conditional check '%s' failed. "
@@ -1273,8 +1316,18 @@ run_block(struct run *r, const struct task *t, const struct frame *parent,
 static void
 print_task_header(const struct task *t, const struct frame *fr)
 {
-	output_task(fr != NULL && fr->is_handler ? "RUNNING HANDLER" : "TASK",
-	    task_display_name(t));
+	const char	*kind = fr != NULL && fr->is_handler ?
+			    "RUNNING HANDLER" : "TASK";
+	char		*name;
+
+	/* role tasks show as "role : task", as Ansible does */
+	if (t->role != NULL) {
+		name = xasprintf("%s : %s", t->role->name,
+		    task_display_name(t));
+		output_task(kind, name);
+		free(name);
+	} else
+		output_task(kind, task_display_name(t));
 }
 
 static void flush_handlers(struct run *, struct host_state **, size_t);
@@ -1628,6 +1681,7 @@ run_sections(struct run *r, struct host_state **hosts, size_t n)
 
 	run_tasks(r, p->pre_tasks, p->npre_tasks, NULL, hosts, n);
 	flush_handlers(r, hosts, n);
+	run_tasks(r, p->role_tasks, p->nrole_tasks, NULL, hosts, n);
 	run_tasks(r, p->tasks, p->ntasks, NULL, hosts, n);
 	flush_handlers(r, hosts, n);
 	run_tasks(r, p->post_tasks, p->npost_tasks, NULL, hosts, n);

@@ -19,6 +19,8 @@ struct loader {
 	const char	*dir;		/* its directory */
 	char		*cause;
 	int		 depth;		/* import nesting */
+	struct play	*play;		/* the play being read */
+	struct role	*role;		/* the role whose files are being read */
 };
 
 static const char *const play_keywords[] = {
@@ -28,7 +30,7 @@ static const char *const play_keywords[] = {
 	"ignore_errors", "check_mode", "diff", "no_log", "tags", "environment",
 	"any_errors_fatal", "force_handlers", "max_fail_percentage",
 	"gather_subset", "gather_timeout", "collections", "order", "port",
-	"become_flags", "become_exe", NULL
+	"become_flags", "become_exe", "roles", NULL
 };
 
 static const char *const task_keywords[] = {
@@ -654,6 +656,7 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 		    value_type_name(node->type));
 	t = xcalloc(1, sizeof *t);
 	t->loc = node->loc;
+	t->role = ld->role;
 	t->retries = 3;
 	t->delay = 5;
 	if (want_string(ld, get(node, "name"), "name", &t->name) != 0 ||
@@ -821,6 +824,9 @@ is_import(struct value *node)
 	    get(node, "ansible.builtin.include_tasks"));
 }
 
+static int role_import(struct loader *, struct value *, struct value *,
+    struct value *, struct task ***, size_t *, size_t *);
+
 static int
 parse_tasks_into(struct loader *ld, struct value *v, const char *what,
     struct value *tags, const char *section, struct task ***list,
@@ -834,13 +840,23 @@ parse_tasks_into(struct loader *ld, struct value *v, const char *what,
 	if (v->type != V_LIST)
 		return fail_at(ld, v, "'%s' must be a list of tasks", what);
 	for (i = 0; i < v->u.list.n; i++) {
-		if (is_import(v->u.list.items[i])) {
-			if (task_import(ld, v->u.list.items[i], tags, section,
+		struct value *node = v->u.list.items[i], *rv;
+
+		if (is_import(node)) {
+			if (task_import(ld, node, tags, section,
 			    list, n, cap) != 0)
 				return -1;
 			continue;
 		}
-		if (parse_task(ld, v->u.list.items[i], tags, section, &t) != 0)
+		if (node->type == V_DICT && ((rv = get(node, "import_role")) ||
+		    (rv = get(node, "include_role")) ||
+		    (rv = get(node, "ansible.builtin.import_role")) ||
+		    (rv = get(node, "ansible.builtin.include_role")))) {
+			if (role_import(ld, node, rv, tags, list, n, cap) != 0)
+				return -1;
+			continue;
+		}
+		if (parse_task(ld, node, tags, section, &t) != 0)
 			return -1;
 		append_task(list, n, cap, t);
 	}
@@ -882,6 +898,290 @@ load_task_file(struct loader *ld, const char *path, struct value *from,
 	return r;
 }
 
+
+/* A YAML file of a role (defaults/main.yml...), or NULL if there is none. */
+static int
+role_file(struct loader *ld, const char *dir, const char *sub,
+    const char *base, struct value **out, char **path_out)
+{
+	static const char *const exts[] = { ".yml", ".yaml", "", ".json" };
+	char	*path, *cause = NULL;
+
+	*out = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
+		path = xasprintf("%s/%s/%s%s", dir, sub, base, exts[i]);
+		if (access(path, R_OK) != 0) {
+			free(path);
+			continue;
+		}
+		if (yaml_load_file(path, out, &cause) != 0) {
+			ld->cause = cause;
+			free(path);
+			return -1;
+		}
+		if (path_out != NULL)
+			*path_out = path;
+		else
+			free(path);
+		return 0;
+	}
+	return 0;
+}
+
+/* Where a role lives: roles/ beside the playbook, then the roles path. */
+static char *
+role_find(struct loader *ld, const char *name)
+{
+	const char	*env = getenv("ANSIBLE_ROLES_PATH"), *home = getenv("HOME");
+	char		*paths, *tok, *save, *dir;
+
+	if (strchr(name, '/') != NULL) {
+		dir = name[0] == '/' ? xstrdup(name) :
+		    xasprintf("%s/%s", ld->dir, name);
+		if (access(dir, X_OK) == 0)
+			return dir;
+		free(dir);
+	}
+	paths = xasprintf("%s/roles:%s:%s:%s/.ansible/roles:"
+	    "/usr/share/ansible/roles:/etc/ansible/roles", ld->dir, ld->dir,
+	    env != NULL ? env : "", home != NULL ? home : "/root");
+	for (tok = strtok_r(paths, ":", &save); tok != NULL;
+	    tok = strtok_r(NULL, ":", &save)) {
+		if (*tok == '\0')
+			continue;
+		dir = xasprintf("%s/%s", tok, name);
+		if (access(dir, X_OK) == 0) {
+			free(paths);
+			return dir;
+		}
+		free(dir);
+	}
+	free(paths);
+	return NULL;
+}
+
+static void
+role_free(struct role *r)
+{
+	if (r == NULL)
+		return;
+	free(r->name);
+	free(r->path);
+	value_unref(r->defaults);
+	value_unref(r->vars);
+	value_unref(r->when);
+	free(r);
+}
+
+static const char *const role_keywords[] = {
+	"role", "name", "when", "tags", "vars", "become", "become_user",
+	"tasks_from", "handlers_from", "vars_from", "defaults_from",
+	"allow_duplicates", "public", "apply", "rolespec_validate", NULL
+};
+
+static int load_role(struct loader *, struct value *, struct value *,
+    struct task ***, size_t *, size_t *, const char *, int);
+
+/* meta/main.yml dependencies run before the role itself. */
+static int
+role_dependencies(struct loader *ld, const char *dir, struct value *tags,
+    struct task ***list, size_t *n, size_t *cap, int *allow_dup)
+{
+	struct value	*meta = NULL, *deps;
+	int		 r = 0;
+
+	if (role_file(ld, dir, "meta", "main", &meta, NULL) != 0)
+		return -1;
+	if (meta == NULL || meta->type != V_DICT) {
+		value_unref(meta);
+		return 0;
+	}
+	*allow_dup = value_truthy(get(meta, "allow_duplicates"));
+	deps = get(meta, "dependencies");
+	for (size_t i = 0; deps != NULL && deps->type == V_LIST &&
+	    i < deps->u.list.n && r == 0; i++)
+		r = load_role(ld, deps->u.list.items[i], tags, list, n, cap,
+		    NULL, 1);
+	value_unref(meta);
+	return r;
+}
+
+/*
+ * One "roles:" entry (or import_role): finds the role, loads its defaults,
+ * vars and dependencies, then its tasks into the list and its handlers
+ * into the play's.  tasks_from picks another tasks file.
+ */
+static int
+load_role(struct loader *ld, struct value *entry, struct value *tags,
+    struct task ***list, size_t *n, size_t *cap, const char *tasks_from,
+    int dedupe)
+{
+	struct play	*p = ld->play;
+	struct role	*role, *saved;
+	struct value	*namev, *doc = NULL, *params, *rtags = NULL, *hl;
+	char		*name = NULL, *dir, *hpath = NULL;
+	int		 allow_dup = 0, r = -1;
+	size_t		 hcap;
+
+	if (entry->type == V_STR)
+		namev = entry;
+	else if (entry->type == V_DICT) {
+		namev = get(entry, "role") ? get(entry, "role") :
+		    get(entry, "name");
+		if (namev == NULL)
+			return fail_at(ld, entry, "a role entry needs 'role'");
+	} else
+		return fail_at(ld, entry, "a role entry must be a name or a "
+		    "mapping");
+	if (namev->type != V_STR || value_is_template(namev))
+		return fail_at(ld, namev, "a role name must be a literal "
+		    "string");
+	if (++ld->depth > 32)
+		return fail_at(ld, namev, "roles nested too deeply");
+	name = xstrdup(namev->u.str.s);
+	if ((dir = role_find(ld, name)) == NULL) {
+		fail_at(ld, namev, "the role '%s' was not found in %s/roles, "
+		    "%s or the roles path", name, ld->dir, ld->dir);
+		goto out;
+	}
+	params = value_dict();
+	if (entry->type == V_DICT) {
+		for (size_t i = 0; i < entry->u.dict.n; i++) {
+			const char *k = entry->u.dict.keys[i];
+
+			if (!in_list(role_keywords, k))
+				value_dict_set(params, k,
+				    value_ref(entry->u.dict.vals[i]));
+		}
+		if (want_tags(ld, get(entry, "tags"), tags, &rtags) != 0) {
+			value_unref(params);
+			free(dir);
+			goto out;
+		}
+	}
+	if (rtags == NULL)
+		rtags = value_ref(tags);
+	if (role_dependencies(ld, dir, rtags, list, n, cap, &allow_dup) != 0)
+		goto fail;
+	/* the same role with the same parameters runs once per play */
+	for (size_t i = 0; dedupe && !allow_dup && i < p->nroles; i++) {
+		struct value *pv = value_dict_get(p->roles[i]->vars,
+		    "__cairn_params");
+
+		if (strcmp(p->roles[i]->path, dir) == 0 && pv != NULL &&
+		    value_equal(pv, params)) {
+			value_unref(params);
+			value_unref(rtags);
+			free(dir);
+			r = 0;
+			goto out;
+		}
+	}
+	role = xcalloc(1, sizeof *role);
+	role->name = xstrdup(name);
+	role->path = dir;
+	p->roles = xreallocarray(p->roles, p->nroles + 1, sizeof *p->roles);
+	p->roles[p->nroles++] = role;
+	if (role_file(ld, dir, "defaults", "main", &doc, NULL) != 0)
+		goto fail;
+	role->defaults = doc != NULL && doc->type == V_DICT ? doc :
+	    (value_unref(doc), value_dict());
+	if (role_file(ld, dir, "vars", "main", &doc, NULL) != 0)
+		goto fail;
+	role->vars = doc != NULL && doc->type == V_DICT ? value_copy(doc) :
+	    value_dict();
+	value_unref(doc);
+	if (entry->type == V_DICT && get(entry, "vars") != NULL &&
+	    get(entry, "vars")->type == V_DICT)
+		value_dict_merge(role->vars, get(entry, "vars"), 0);
+	value_dict_merge(role->vars, params, 0);
+	value_dict_set(role->vars, "__cairn_params", value_ref(params));
+	value_dict_setstr(role->vars, "role_path", dir);
+	value_dict_setstr(role->vars, "role_name", name);
+	if (entry->type == V_DICT && want_conditions(ld, get(entry, "when"),
+	    "when", &role->when) != 0)
+		goto fail;
+	saved = ld->role;
+	ld->role = role;
+	if (role_file(ld, dir, "tasks", tasks_from ? tasks_from : "main", &doc,
+	    &hpath) != 0) {
+		ld->role = saved;
+		goto fail;
+	}
+	if (doc == NULL && tasks_from != NULL) {
+		ld->role = saved;
+		fail_at(ld, entry, "the role '%s' has no tasks file '%s'",
+		    name, tasks_from);
+		goto fail;
+	}
+	if (doc != NULL)
+		r = parse_tasks_into(ld, doc, "tasks", rtags, "tasks", list, n,
+		    cap);
+	else
+		r = 0;
+	value_unref(doc);
+	free(hpath);
+	hpath = NULL;
+	if (r == 0 && (r = role_file(ld, dir, "handlers", "main", &doc,
+	    NULL)) == 0 && doc != NULL) {
+		hcap = p->nhandlers;
+		hl = doc;
+		r = parse_tasks_into(ld, hl, "handlers", rtags, "handlers",
+		    &p->handlers, &p->nhandlers, &hcap);
+		value_unref(doc);
+	}
+	ld->role = saved;
+fail:
+	value_unref(params);
+	value_unref(rtags);
+out:
+	free(name);
+	ld->depth--;
+	return r;
+}
+
+/* import_role / include_role with a literal name: read in place. */
+static int
+role_import(struct loader *ld, struct value *node, struct value *rv,
+    struct value *tags, struct task ***list, size_t *n, size_t *cap)
+{
+	struct value	*spec, *entry, *tf;
+	char		*from = NULL;
+	int		 r;
+
+	if (rv->type == V_STR && strchr(rv->u.str.s, '=') == NULL)
+		return load_role(ld, rv, tags, list, n, cap, NULL, 0);
+	if (rv->type == V_STR) {
+		spec = playbook_parse_kv(rv->u.str.s, 0);
+		spec->loc = rv->loc;
+	} else
+		spec = value_ref(rv);
+	if (spec->type != V_DICT || get(spec, "name") == NULL) {
+		value_unref(spec);
+		return fail_at(ld, rv, "import_role needs a 'name'");
+	}
+	/* the role entry: the spec less tasks_from, plus the task's keys */
+	entry = value_copy(spec);
+	value_dict_del(entry, "tasks_from");
+	if (get(node, "vars") != NULL)
+		value_dict_set(entry, "vars", value_ref(get(node, "vars")));
+	if (get(node, "when") != NULL)
+		value_dict_set(entry, "when", value_ref(get(node, "when")));
+	if (get(node, "tags") != NULL)
+		value_dict_set(entry, "tags", value_ref(get(node, "tags")));
+	if ((tf = get(spec, "tasks_from")) != NULL) {
+		from = value_to_string(tf);
+		/* "tasks_from: setup.yml" names the file with its extension */
+		if (str_endswith(from, ".yml") || str_endswith(from, ".yaml"))
+			*strrchr(from, '.') = '\0';
+	}
+	r = load_role(ld, entry, tags, list, n, cap, from, 0);
+	free(from);
+	value_unref(entry);
+	value_unref(spec);
+	return r;
+}
+
 static void
 play_free(struct play *p)
 {
@@ -908,7 +1208,27 @@ play_free(struct play *p)
 	tasks_free(p->tasks, p->ntasks);
 	tasks_free(p->post_tasks, p->npost_tasks);
 	tasks_free(p->handlers, p->nhandlers);
+	tasks_free(p->role_tasks, p->nrole_tasks);
+	for (size_t i = 0; i < p->nroles; i++)
+		role_free(p->roles[i]);
+	free(p->roles);
 	free(p);
+}
+
+static int
+parse_roles(struct loader *ld, struct value *v, struct play *p)
+{
+	size_t	cap = 0;
+
+	if (v == NULL || v->type == V_NULL)
+		return 0;
+	if (v->type != V_LIST)
+		return fail_at(ld, v, "'roles' must be a list");
+	for (size_t i = 0; i < v->u.list.n; i++)
+		if (load_role(ld, v->u.list.items[i], p->tags, &p->role_tasks,
+		    &p->nrole_tasks, &cap, NULL, 1) != 0)
+			return -1;
+	return 0;
 }
 
 static int
@@ -926,9 +1246,6 @@ parse_play(struct loader *ld, struct value *node, struct play **out)
 	for (size_t i = 0; i < node->u.dict.n; i++) {
 		const char *k = node->u.dict.keys[i];
 
-		if (strcmp(k, "roles") == 0)
-			return fail_key(ld, node, k, "'roles' are "
-			    "not supported yet: use import_tasks");
 		if (strcmp(k, "vars_prompt") == 0)
 			return fail_key(ld, node, k, "'vars_prompt'"
 			    " is not supported: pass the values with -e");
@@ -1006,14 +1323,16 @@ parse_play(struct loader *ld, struct value *node, struct play **out)
 	p->become_method = value_ref(get(node, "become_method"));
 	p->connection = value_ref(get(node, "connection"));
 	p->serial = value_ref(get(node, "serial"));
-	if (parse_task_list(ld, get(node, "pre_tasks"), "pre_tasks", p->tags,
+	ld->play = p;
+	if (parse_task_list(ld, get(node, "handlers"), "handlers", p->tags,
+	    &p->handlers, &p->nhandlers, "handlers") != 0 ||
+	    parse_roles(ld, get(node, "roles"), p) != 0 ||
+	    parse_task_list(ld, get(node, "pre_tasks"), "pre_tasks", p->tags,
 	    &p->pre_tasks, &p->npre_tasks, "tasks") != 0 ||
 	    parse_task_list(ld, get(node, "tasks"), "tasks", p->tags,
 	    &p->tasks, &p->ntasks, "tasks") != 0 ||
 	    parse_task_list(ld, get(node, "post_tasks"), "post_tasks", p->tags,
-	    &p->post_tasks, &p->npost_tasks, "tasks") != 0 ||
-	    parse_task_list(ld, get(node, "handlers"), "handlers", p->tags,
-	    &p->handlers, &p->nhandlers, "handlers") != 0)
+	    &p->post_tasks, &p->npost_tasks, "tasks") != 0)
 		goto fail;
 	*out = p;
 	return 0;

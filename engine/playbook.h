@@ -20,8 +20,22 @@ struct opt_bool {
 	struct value	*v;	/* bool, or a template string */
 };
 
+/*
+ * One use of a role in a play: its directory, its defaults (lowest
+ * precedence) and vars (above the play's), the parameters it was given,
+ * and the conditions and tags of the "roles:" entry.
+ */
+struct role {
+	char		*name;
+	char		*path;		/* the role's directory */
+	struct value	*defaults;	/* dict */
+	struct value	*vars;		/* dict: vars/main.yml, then params */
+	struct value	*when;		/* list of conditions, or NULL */
+};
+
 struct task {
 	enum task_kind		 kind;
+	const struct role	*role;		/* the role the task is from, or NULL */
 	char			*name;		/* NULL: the header shows the action */
 	struct loc		 loc;
 	/* TASK_MODULE */
@@ -89,6 +103,10 @@ struct play {
 	struct value	 *environment;
 	struct task	**pre_tasks, **tasks, **post_tasks, **handlers;
 	size_t		  npre_tasks, ntasks, npost_tasks, nhandlers;
+	struct task	**role_tasks;	/* roles: run between pre_tasks and tasks */
+	size_t		  nrole_tasks;
+	struct role	**roles;
+	size_t		  nroles;
 };
 
 struct playbook {

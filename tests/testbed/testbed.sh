@@ -9,7 +9,9 @@
 #   CAIRN_TESTBED_CACHE    base image cache       (/var/cache/cairn-testbed)
 #   CAIRN_TESTBED_NET      first three octets     (127.0.1)
 #   CAIRN_TESTBED_FIRST    last octet of host h1  (11)
-#   CAIRN_TESTBED_FLAVOUR  default | python | podman (default: no python at all)
+#   CAIRN_TESTBED_FLAVOUR  default | python | podman | compat (default: no python
+#                          at all; compat: python3, python3-apt and podman, for
+#                          the compatibility suite's ansible-playbook side)
 #   CAIRN_TESTBED_MIRROR   Debian mirror          (from apt's sources)
 #
 # Needs root.  Everything a run creates lives under the state directory, so
@@ -30,7 +32,8 @@ case $FLAVOUR in
 default) ;;
 python) BASE_PKGS=$BASE_PKGS,python3 ;;
 podman) ;;	# podman itself is installed after debootstrap, by podman.sh
-*) echo "testbed: unknown flavour '$FLAVOUR' (default, python or podman)" >&2; exit 1 ;;
+compat) BASE_PKGS=$BASE_PKGS,python3,python3-apt ;;
+*) echo "testbed: unknown flavour '$FLAVOUR' (default, python, podman or compat)" >&2; exit 1 ;;
 esac
 BASE=$CACHE/$SUITE-$FLAVOUR-r$BASE_REV
 HOSTS=$STATE/hosts
@@ -94,7 +97,7 @@ base_setup() {
 	# No daemon may start inside the image while it is being built or used.
 	printf '#!/bin/sh\nexit 101\n' >"$d/usr/sbin/policy-rc.d"
 	chmod 0755 "$d/usr/sbin/policy-rc.d"
-	[ "$FLAVOUR" != podman ] || "$(dirname "$0")/podman.sh" setup "$d"
+	case $FLAVOUR in podman | compat) "$(dirname "$0")/podman.sh" setup "$d" ;; esac
 	mkdir -p "$d/var/cache/apt/archives/partial"
 	chroot "$d" apt-get clean
 	mkdir -p "$d/var/cache/apt/archives/partial"

@@ -200,6 +200,70 @@ test_import_tasks(void **state)
 }
 
 static void
+test_roles(void **state)
+{
+	struct playbook	*pb;
+	struct play	*p;
+	char		*err, *f;
+	char		*dirs = xasprintf("mkdir -p %s/roles/app/tasks "
+			    "%s/roles/app/defaults %s/roles/app/handlers "
+			    "%s/roles/app/meta %s/roles/dep/tasks", tmpdir,
+			    tmpdir, tmpdir, tmpdir, tmpdir);
+
+	(void)state;
+	assert_int_equal(system(dirs), 0);
+	free(dirs);
+	free(write_file("roles/app/tasks/main.yml",
+	    "- name: app task\n  debug: msg={{ port }}\n"));
+	free(write_file("roles/app/defaults/main.yml", "port: 80\n"));
+	free(write_file("roles/app/handlers/main.yml",
+	    "- name: restart app\n  debug: msg=restart\n"));
+	free(write_file("roles/app/meta/main.yml",
+	    "dependencies:\n  - dep\n"));
+	free(write_file("roles/dep/tasks/main.yml",
+	    "- name: dep task\n  debug: msg=dep\n"));
+	err = load(
+	    "- hosts: all\n"
+	    "  roles:\n"
+	    "    - role: app\n"
+	    "      port: 8080\n"
+	    "      tags: web\n"
+	    "    - app\n"
+	    "  tasks:\n"
+	    "    - import_role: name=dep\n", &pb);
+	if (err != NULL)
+		fail_msg("%s", err);
+	p = pb->plays[0];
+	/* dep first (dependency), then app; the second "app" has other
+	 * parameters (none), so it runs again; dep with none runs once */
+	assert_int_equal(p->nrole_tasks, 3);
+	assert_string_equal(p->role_tasks[0]->name, "dep task");
+	assert_string_equal(p->role_tasks[1]->name, "app task");
+	assert_string_equal(p->role_tasks[1]->role->name, "app");
+	assert_int_equal(value_dict_get(p->role_tasks[1]->role->vars,
+	    "port")->u.i, 8080);
+	assert_int_equal(value_dict_get(p->role_tasks[1]->role->defaults,
+	    "port")->u.i, 80);
+	assert_string_equal(p->role_tasks[1]->tags->u.list.items[0]->u.str.s,
+	    "web");
+	assert_null(value_dict_get(p->role_tasks[2]->role->vars, "port"));
+	assert_int_equal(p->nhandlers, 2);
+	assert_string_equal(p->handlers[0]->name, "restart app");
+	/* import_role in tasks reads the role in place */
+	assert_int_equal(p->ntasks, 1);
+	assert_string_equal(p->tasks[0]->name, "dep task");
+	playbook_free(pb);
+
+	f = xasprintf("- hosts: all\n  roles: [nothere]\n");
+	err = load(f, &pb);
+	free(f);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "play.yml:2:11: the role 'nothere' was "
+	    "not found"));
+	free(err);
+}
+
+static void
 test_refusals(void **state)
 {
 	(void)state;
@@ -297,6 +361,7 @@ main(void)
 		cmocka_unit_test(test_parse_kv),
 		cmocka_unit_test(test_structure),
 		cmocka_unit_test(test_import_tasks),
+		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_refusals),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
