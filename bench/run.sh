@@ -10,7 +10,7 @@ cairn=${1:-$top/_build/werror/cairn}
 hosts=${HOSTS:-10}
 rounds=${ROUNDS:-5}
 export CAIRN_TESTBED_DIR=${CAIRN_TESTBED_DIR:-/var/tmp/cairn-bench}
-export CAIRN_TESTBED_FIRST=${CAIRN_TESTBED_FIRST:-101}
+export CAIRN_TESTBED_FIRST=${CAIRN_TESTBED_FIRST:-141}
 export CAIRN_TESTBED_FLAVOUR=python
 tb=$top/tests/testbed/testbed.sh
 
@@ -28,6 +28,8 @@ inv=$CAIRN_TESTBED_DIR/inventory.ini
 export HOME=$CAIRN_TESTBED_DIR/home
 export ANSIBLE_PIPELINING=True ANSIBLE_FORKS=50 ANSIBLE_HOST_KEY_CHECKING=True
 export ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3
+# OpenSSH reads ~/.ssh from the passwd entry, not $HOME: say it.
+export ANSIBLE_SSH_ARGS="-o UserKnownHostsFile=$HOME/.ssh/known_hosts -o ControlMaster=auto -o ControlPersist=60s"
 
 reset_hosts() {
 	for i in $(seq 1 "$hosts"); do "$tb" exec "$i" rm -rf /srv/bench; done
@@ -45,6 +47,21 @@ time_run() {
 	end=$(date +%s.%N)
 	echo "$end - $start" | bc -l
 }
+
+# A timing only counts if the run did the work: both tools must succeed
+# on every host first.
+check_run() {
+	local out
+	if [ "$1" = ansible ]; then
+		out=$(ansible-playbook -i "$inv" "$here/playbook.yml" 2>&1)
+	else
+		out=$("$cairn" play -i "$inv" "$here/playbook.yml" 2>&1)
+	fi || { echo "$out"; echo "bench: $1 failed" >&2; exit 1; }
+	[ "$(grep -c 'failed=0' <<<"$out")" = "$hosts" ] ||
+	    { echo "$out"; echo "bench: $1 did not run on all hosts" >&2; exit 1; }
+}
+check_run ansible
+check_run cairn
 
 median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f", m}'; }
 
