@@ -493,7 +493,12 @@ parse_module_args(struct loader *ld, struct value *node, struct task *t)
 	where.loc = keyv->loc;
 	if (t->action_key != NULL && value_dict_keyloc(node, t->action_key))
 		where.loc = *value_dict_keyloc(node, t->action_key);
-	t->module = lua_module_find(t->action, ld->dir, &cause);
+	/* a role's library/ first, then the playbook's */
+	t->module = NULL;
+	if (ld->role != NULL)
+		t->module = lua_module_find(t->action, ld->role->path, &cause);
+	if (t->module == NULL && cause == NULL)
+		t->module = lua_module_find(t->action, ld->dir, &cause);
 	if (t->module == NULL) {
 		if (owned)
 			value_unref(argsv);
