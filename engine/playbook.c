@@ -329,6 +329,71 @@ next_token(const char *s, size_t *start)
 	return i - *start;
 }
 
+/*
+ * Python's escape sequences in a k=v token, as Ansible's _decode_escapes:
+ * \n, \t, \\, \', \", \xHH, \uHHHH ... (others stay as written).
+ */
+static char *
+decode_escapes(const char *s, size_t n)
+{
+	struct buf	 b = BUF_INIT;
+	size_t		 i, k, digits;
+	unsigned long	 cp;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] != '\\' || i + 1 >= n) {
+			buf_addc(&b, s[i]);
+			continue;
+		}
+		switch (s[++i]) {
+		case 'n': buf_addc(&b, '\n'); break;
+		case 't': buf_addc(&b, '\t'); break;
+		case 'r': buf_addc(&b, '\r'); break;
+		case 'a': buf_addc(&b, '\a'); break;
+		case 'b': buf_addc(&b, '\b'); break;
+		case 'f': buf_addc(&b, '\f'); break;
+		case 'v': buf_addc(&b, '\v'); break;
+		case '\\': buf_addc(&b, '\\'); break;
+		case '\'': buf_addc(&b, '\''); break;
+		case '"': buf_addc(&b, '"'); break;
+		case 'x': case 'u': case 'U':
+			digits = s[i] == 'x' ? 2 : s[i] == 'u' ? 4 : 8;
+			for (k = 0, cp = 0; k < digits && i + 1 + k < n &&
+			    strchr("0123456789abcdefABCDEF", s[i + 1 + k]) &&
+			    s[i + 1 + k] != '\0'; k++)
+				cp = cp * 16 + (unsigned long)(s[i + 1 + k] <= '9' ?
+				    s[i + 1 + k] - '0' : (s[i + 1 + k] | 0x20) -
+				    'a' + 10);
+			if (k != digits) {
+				buf_addc(&b, '\\');
+				buf_addc(&b, s[i]);
+				break;
+			}
+			i += digits;
+			if (cp < 0x80)
+				buf_addc(&b, (char)cp);
+			else if (cp < 0x800) {
+				buf_addc(&b, (char)(0xc0 | (cp >> 6)));
+				buf_addc(&b, (char)(0x80 | (cp & 0x3f)));
+			} else if (cp < 0x10000) {
+				buf_addc(&b, (char)(0xe0 | (cp >> 12)));
+				buf_addc(&b, (char)(0x80 | ((cp >> 6) & 0x3f)));
+				buf_addc(&b, (char)(0x80 | (cp & 0x3f)));
+			} else {
+				buf_addc(&b, (char)(0xf0 | (cp >> 18)));
+				buf_addc(&b, (char)(0x80 | ((cp >> 12) & 0x3f)));
+				buf_addc(&b, (char)(0x80 | ((cp >> 6) & 0x3f)));
+				buf_addc(&b, (char)(0x80 | (cp & 0x3f)));
+			}
+			break;
+		default:
+			buf_addc(&b, '\\');
+			buf_addc(&b, s[i]);
+		}
+	}
+	return buf_detach(&b, NULL);
+}
+
 struct value *
 playbook_parse_kv(const char *s, int free_form)
 {
@@ -348,7 +413,10 @@ playbook_parse_kv(const char *s, int free_form)
 		key = eq ? xstrndup(tok, keylen) : NULL;
 		if (eq != NULL && is_kv_key(tok, keylen) &&
 		    (!free_form || in_list(free_form_keys, key))) {
-			val = unquote(eq + 1, len - keylen - 1);
+			char *dec = decode_escapes(eq + 1, len - keylen - 1);
+
+			val = unquote(dec, strlen(dec));
+			free(dec);
 			value_dict_set(d, key, value_str_take(val));
 		} else {
 			if (raw.len)

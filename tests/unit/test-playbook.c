@@ -74,6 +74,13 @@ test_parse_kv(void **state)
 	    "{{ a | default('b c') }}");
 	value_unref(d);
 
+	/* escapes are decoded in values, as Ansible's _decode_escapes does */
+	d = playbook_parse_kv("content=\"a\\nb\\t\\x41\\u00e9\" other=\\q", 0);
+	assert_string_equal(value_dict_get(d, "content")->u.str.s,
+	    "a\nb\tA\xc3\xa9");
+	assert_string_equal(value_dict_get(d, "other")->u.str.s, "\\q");
+	value_unref(d);
+
 	/* free form: only the known keys come out, the rest is the command */
 	d = playbook_parse_kv("echo a=b 'c d' creates=/x chdir=/tmp", 1);
 	assert_string_equal(value_dict_get(d, "_raw_params")->u.str.s,
