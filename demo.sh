@@ -3,6 +3,9 @@
 # them with playbooks/provision.yml, runs it again to show that nothing
 # changes, and tears the hosts down.  Run as root on Debian 12.
 set -euo pipefail
+# The whole script is one block ending in exit, so that bash has read all of
+# it before it starts: the file may be edited while a long run is going on.
+{
 cd "$(dirname "$0")"
 top=$(pwd)
 
@@ -52,3 +55,5 @@ step "Tearing the hosts down"
 "$tb" down
 trap - EXIT
 echo "done"
+exit
+}

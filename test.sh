@@ -4,7 +4,10 @@
 # Ends with "N passed, N failed" summed over all of it; non-zero on any
 # failure.  Needs root (the functional tests start throwaway hosts).
 set -uo pipefail
-cd "$(dirname "$0")"
+# The whole script is one block ending in exit, so that bash has read all of
+# it before it starts: the file may be edited while a long run is going on.
+{
+cd "$(dirname "$0")" || exit 1
 top=$(pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
@@ -105,7 +108,7 @@ if [ -f "$top/_build/werror/Makefile" ]; then
 	say "distcheck"
 	if (cd "$top/_build/werror" &&
 		make -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >distcheck.log 2>&1); then
-		grep -E 'archives ready|cairn-.*\.tar\.gz' "$top/_build/werror/distcheck.log" | head -3
+		grep -A1 'archives ready' "$top/_build/werror/distcheck.log"
 		pass distcheck
 	else
 		tail -60 "$top/_build/werror/distcheck.log"
@@ -120,3 +123,5 @@ if [ ${#failures[@]} -gt 0 ]; then
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
+exit
+}

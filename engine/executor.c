@@ -942,9 +942,11 @@ count_result(struct run *r, struct host_state *hs, enum out_status st,
 		hs->st.skipped++;
 		break;
 	case OUT_FAILED:
-		if (ignored)
+		/* As Ansible: an ignored failure also counts as ok. */
+		if (ignored) {
+			hs->st.ok++;
 			hs->st.ignored++;
-		else
+		} else
 			hs->st.failed++;
 		break;
 	case OUT_UNREACHABLE:

@@ -1,3 +1,4 @@
+#!/bin/bash
 # A user pings every host of the inventory, then reads per-host variables.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,3 +1,4 @@
+#!/bin/bash
 # A provisioning playbook brings three fresh hosts to the wanted state, and a
 # second run finds nothing to change.
 . "$(dirname "$0")/lib.sh"

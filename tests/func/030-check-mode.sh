@@ -1,3 +1,4 @@
+#!/bin/bash
 # --check on fresh hosts reports what would change and changes nothing;
 # --diff shows the content change a copy would make.
 . "$(dirname "$0")/lib.sh"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # A task failing on one host stops that host only: the others go on to the
 # end of the play; the run exits 2.
 . "$(dirname "$0")/lib.sh"

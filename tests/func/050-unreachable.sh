@@ -1,3 +1,4 @@
+#!/bin/bash
 # A host nobody answers for is reported UNREACHABLE; the others are served;
 # the run exits 3.
 . "$(dirname "$0")/lib.sh"

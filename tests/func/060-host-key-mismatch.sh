@@ -1,3 +1,4 @@
+#!/bin/bash
 # A host whose key does not match known_hosts is refused (man in the middle
 # or a reinstalled host); turning host key checking off lets it through.
 . "$(dirname "$0")/lib.sh"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # Mistakes in a playbook are reported as file:line:col with exit 4 before
 # any host is contacted: the inventory holds a host nobody answers for, which
 # would turn any contact into exit 3, and a real host that would get a mark.

@@ -1,3 +1,4 @@
+#!/bin/bash
 # become: deploy has passwordless sudo, alice needs her password, and a
 # missing password is a clean task failure, not a hang.
 . "$(dirname "$0")/lib.sh"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # `cairn inventory` shows what an INI inventory with children, vars and
 # ranges means, without contacting anyone.
 . "$(dirname "$0")/lib.sh"

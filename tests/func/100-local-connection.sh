@@ -1,3 +1,4 @@
+#!/bin/bash
 # connection: local (and -c local) runs tasks on the controller itself.
 . "$(dirname "$0")/lib.sh"
 

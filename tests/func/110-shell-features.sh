@@ -1,3 +1,4 @@
+#!/bin/bash
 # shell with chdir, creates, removes and stdin; command with argv and no
 # shell; raw.
 . "$(dirname "$0")/lib.sh"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # copy with backup keeps the old file; a copy that cannot be done leaves
 # neither a half-written file nor a temporary one.
 . "$(dirname "$0")/lib.sh"

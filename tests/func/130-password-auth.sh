@@ -1,3 +1,4 @@
+#!/bin/bash
 # A user with only a password (bob) logs in with ansible_password; a wrong
 # password makes the host unreachable.
 . "$(dirname "$0")/lib.sh"

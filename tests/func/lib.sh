@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for the functional tests, sourced by each tests/func/NNN-*.sh.
 #
 # tests/func/run exports: CAIRN (the binary), TESTBED (testbed.sh), the

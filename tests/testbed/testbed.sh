@@ -436,6 +436,9 @@ cmd_env() {
 	done
 }
 
+# One compound command ending in exit: bash reads a script as it runs it, and
+# this keeps an edit of the file during a long "up" from being executed.
+{
 case ${1:-} in
 base) cmd_base ;;
 up) shift; cmd_up "$@" ;;
@@ -449,3 +452,5 @@ env) cmd_env ;;
 	exit 1
 	;;
 esac
+exit
+}
