@@ -1,6 +1,7 @@
 #!/bin/bash
 # Everything CI checks, in order: a -Werror build with its unit and
-# functional tests, an ASan/UBSan build with the same, and `make distcheck`.
+# functional tests, an ASan/UBSan build with the same, `make distcheck`,
+# and the compatibility suite against ansible-playbook.
 # Ends with "N passed, N failed" summed over all of it; non-zero on any
 # failure.  Needs root (the functional tests start throwaway hosts).
 set -uo pipefail
@@ -113,6 +114,27 @@ if [ -f "$top/_build/werror/Makefile" ]; then
 	else
 		tail -60 "$top/_build/werror/distcheck.log"
 		flunk distcheck
+	fi
+fi
+
+# (d) the same playbooks through ansible-playbook and cairn give the same
+# hosts (installs Debian's ansible for this suite only; CAIRN_SKIP_COMPAT=1
+# leaves it out)
+if [ -z "${CAIRN_SKIP_COMPAT:-}" ] && [ -x "$top/_build/werror/cairn" ]; then
+	say "compatibility with ansible-playbook"
+	"$top/tests/compat/run" "$top/_build/werror/cairn" 2>&1 |
+		tee "$top/_build/werror/compat.log"
+	line=$(grep -E '^compat: [0-9]+ passed, [0-9]+ failed$' \
+		"$top/_build/werror/compat.log" | tail -1)
+	if [ -z "$line" ]; then
+		flunk "compatibility suite did not finish"
+	else
+		p=${line#compat: }
+		p=${p%% passed*}
+		f=${line#*, }
+		f=${f%% failed}
+		pass compat "$p"
+		[ "$f" = 0 ] || flunk "compatibility suite" "$f"
 	fi
 fi
 

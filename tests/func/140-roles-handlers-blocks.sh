@@ -1,3 +1,4 @@
+#!/bin/bash
 # An existing Ansible layout runs unchanged: a role with defaults, vars,
 # templates, handlers and a dependency; a block whose rescue recovers a
 # failure; handlers that run once after the tasks that notified them.

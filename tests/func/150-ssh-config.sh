@@ -1,3 +1,4 @@
+#!/bin/bash
 # ~/.ssh/config is honoured: a Host alias names the real address, the
 # user, the port and the key, so the inventory holds only the alias, as
 # with ansible-playbook on a workstation that already reaches its servers.
