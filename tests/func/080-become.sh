@@ -90,3 +90,25 @@ assert_contains "$OUT" '"uid.stdout": "0"'
 assert_not_contains "$OUT" "alicepw" "the output (a secret leaked)"
 assert_host_eq 1 "root" 'cat /var/tmp/who'
 assert_host_eq 2 "root" 'cat /var/tmp/who'
+
+# 6. -K asks once; without a terminal the password is read from stdin.
+reset_hosts 1
+echo "\$ echo alicepw | cairn play -K ..."
+OUT=$(cd "$T" && echo alicepw | HOME=$TESTBED_HOME timeout -k 5 60 \
+	"$CAIRN" play -i "$inv" -u alice -b -K -l h1 "$pb" 2>&1)
+RC=$?
+printf '%s\n' "$OUT" | sed 's/^/  | /'
+assert_rc 0
+assert_contains "$OUT" "BECOME password:"
+assert_not_contains "$OUT" "alicepw" "the output (a secret leaked)"
+assert_host_eq 1 "root" 'cat /var/tmp/who'
+
+# 7. A wrong password is a clean failure that names the problem.
+reset_hosts 1
+OUT=$(cd "$T" && echo wrong | HOME=$TESTBED_HOME timeout -k 5 60 \
+	"$CAIRN" play -i "$inv" -u alice -b -K -l h1 "$pb" 2>&1)
+RC=$?
+printf '%s\n' "$OUT" | sed 's/^/  | /'
+assert_rc 2
+assert_match "$OUT" "[Ii]ncorrect|[Ss]orry|wrong" "the failure message"
+assert_not_contains "$OUT" "UNREACHABLE"
