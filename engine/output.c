@@ -265,7 +265,7 @@ output_result(const char *host, const char *delegated, enum out_status st,
 	struct buf	 b = BUF_INIT, js = BUF_INIT;
 	struct value	*shown;
 	const char	*c = C_GREEN, *word = "ok";
-	int		 show;
+	int		 show, always;
 
 	if (out_json != NULL) {
 		/* loop items are inside the task's final result */
@@ -307,8 +307,11 @@ output_result(const char *host, const char *delegated, enum out_status st,
 		buf_adds(&b, ": UNREACHABLE!");
 	if (item != NULL)
 		buf_addf(&b, " => (item=%s)", no_log ? "None" : item);
+	/* a module may ask to be shown always (assert), as Ansible's do */
+	always = res != NULL &&
+	    value_truthy(value_dict_get(res, "_ansible_verbose_always"));
 	show = res != NULL && (st == OUT_FAILED || st == OUT_UNREACHABLE ||
-	    out_verbosity > 0 || (is_debug && st != OUT_SKIPPED));
+	    out_verbosity > 0 || ((is_debug || always) && st != OUT_SKIPPED));
 	if (show) {
 		shown = shown_result(res, no_log);
 		if (is_debug && st == OUT_OK) {
@@ -320,7 +323,8 @@ output_result(const char *host, const char *delegated, enum out_status st,
 				value_dict_del(shown, "item");
 			}
 		}
-		sorted_json(&js, shown, is_debug || out_verbosity > 0 ? 4 : 0, 0);
+		sorted_json(&js, shown, is_debug || always || out_verbosity > 0 ?
+		    4 : 0, 0);
 		value_unref(shown);
 		buf_addf(&b, " => %s", buf_cstr(&js));
 	}

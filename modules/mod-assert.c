@@ -53,6 +53,7 @@ assert_run(struct task_ctx *ctx, const struct mod_args *args,
 		}
 		free(expr);
 	}
+	result_setbool(r, "_ansible_verbose_always", 1);
 	if ((msg = args_get(args, "success_msg")) != NULL)
 		result_set(r, "msg", value_ref(msg));
 	else
