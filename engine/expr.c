@@ -63,38 +63,6 @@ expr_tokens_free(struct tokens *tt)
 	tt->n = tt->cap = 0;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static void
-utf8_put(struct buf *b, unsigned long cp)
-{
-	if (cp < 0x80)
-		buf_addc(b, (char)cp);
-	else if (cp < 0x800) {
-		buf_addc(b, (char)(0xc0 | (cp >> 6)));
-		buf_addc(b, (char)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		buf_addc(b, (char)(0xe0 | (cp >> 12)));
-		buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_addc(b, (char)(0x80 | (cp & 0x3f)));
-	} else {
-		buf_addc(b, (char)(0xf0 | (cp >> 18)));
-		buf_addc(b, (char)(0x80 | ((cp >> 12) & 0x3f)));
-		buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_addc(b, (char)(0x80 | (cp & 0x3f)));
-	}
-}
-
 /* A quoted string with Python's escapes; *pp points at the quote. */
 static int
 lex_string(const char *text, size_t *pp, struct value **out, char **cause)
@@ -102,8 +70,6 @@ lex_string(const char *text, size_t *pp, struct value **out, char **cause)
 	size_t		 p = *pp, start = *pp;
 	char		 q = text[p++];
 	struct buf	 b = BUF_INIT;
-	unsigned long	 cp;
-	int		 i, n, h;
 
 	for (;;) {
 		char c = text[p];
@@ -120,68 +86,16 @@ lex_string(const char *text, size_t *pp, struct value **out, char **cause)
 			buf_addc(&b, c);
 			continue;
 		}
-		c = text[p++];
-		switch (c) {
-		case 'n':
-			buf_addc(&b, '\n');
-			break;
-		case 't':
-			buf_addc(&b, '\t');
-			break;
-		case 'r':
-			buf_addc(&b, '\r');
-			break;
-		case '0':
-			buf_addc(&b, '\0');
-			break;
-		case 'a':
-			buf_addc(&b, '\a');
-			break;
-		case 'b':
-			buf_addc(&b, '\b');
-			break;
-		case 'f':
-			buf_addc(&b, '\f');
-			break;
-		case 'v':
-			buf_addc(&b, '\v');
-			break;
-		case '\\':
-		case '\'':
-		case '"':
-			buf_addc(&b, c);
-			break;
-		case '\n':
-			break;
-		case 'x':
-		case 'u':
-		case 'U':
-			n = c == 'x' ? 2 : c == 'u' ? 4 : 8;
-			cp = 0;
-			for (i = 0; i < n; i++) {
-				if ((h = hexval(text[p])) < 0)
-					break;
-				cp = cp * 16 + (unsigned long)h;
-				p++;
-			}
-			if (i != n || cp > 0x10ffff) {
+		{
+			const char *e = text + p;
+
+			if (py_unescape(&e, &b) != 0) {
 				buf_release(&b);
-				expr_error(cause, text, p, "bad \\%c escape", c);
+				expr_error(cause, text, p + 1, "bad \\%c escape",
+				    text[p]);
 				return -1;
 			}
-			if (c == 'x')
-				buf_addc(&b, (char)cp);
-			else
-				utf8_put(&b, cp);
-			break;
-		case '\0':
-			p--;
-			break;
-		default:
-			/* Python keeps unknown escapes as they are: "\d" */
-			buf_addc(&b, '\\');
-			buf_addc(&b, c);
-			break;
+			p = (size_t)(e - text);
 		}
 	}
 	*pp = p;

@@ -154,34 +154,13 @@ out:
 	return pylit_located(pl, v);
 }
 
-static void
-pylit_utf8(struct buf *b, unsigned long cp)
-{
-	if (cp < 0x80)
-		buf_addc(b, (char)cp);
-	else if (cp < 0x800) {
-		buf_addc(b, (char)(0xc0 | (cp >> 6)));
-		buf_addc(b, (char)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		buf_addc(b, (char)(0xe0 | (cp >> 12)));
-		buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_addc(b, (char)(0x80 | (cp & 0x3f)));
-	} else {
-		buf_addc(b, (char)(0xf0 | (cp >> 18)));
-		buf_addc(b, (char)(0x80 | ((cp >> 12) & 0x3f)));
-		buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_addc(b, (char)(0x80 | (cp & 0x3f)));
-	}
-}
-
 /* One string literal, with its prefix, appended to b. */
 static int
 pylit_string(struct pylit *pl, struct buf *b)
 {
 	const char	*p = pl->p;
-	int		 raw = 0, triple, i, nd;
-	char		 q, hex[9];
-	unsigned long	 cp;
+	int		 raw = 0, triple;
+	char		 q;
 
 	while (*p != '\0' && strchr("rRbBuU", *p) != NULL) {
 		if (*p == 'r' || *p == 'R')
@@ -214,68 +193,8 @@ pylit_string(struct pylit *pl, struct buf *b)
 			continue;
 		}
 		p++;
-		switch (*p) {
-		case '\n':
-			p++;
-			continue;
-		case 'n':
-			buf_addc(b, '\n');
-			break;
-		case 't':
-			buf_addc(b, '\t');
-			break;
-		case 'r':
-			buf_addc(b, '\r');
-			break;
-		case 'a':
-			buf_addc(b, '\a');
-			break;
-		case 'b':
-			buf_addc(b, '\b');
-			break;
-		case 'f':
-			buf_addc(b, '\f');
-			break;
-		case 'v':
-			buf_addc(b, '\v');
-			break;
-		case '\\':
-		case '\'':
-		case '"':
-			buf_addc(b, *p);
-			break;
-		case 'x':
-		case 'u':
-		case 'U':
-			nd = *p == 'x' ? 2 : *p == 'u' ? 4 : 8;
-			for (i = 0; i < nd; i++) {
-				if (!isxdigit((unsigned char)p[1 + i]))
-					return -1;
-				hex[i] = p[1 + i];
-			}
-			hex[nd] = '\0';
-			cp = strtoul(hex, NULL, 16);
-			if (cp > 0x10ffff)
-				return -1;
-			pylit_utf8(b, cp);
-			p += nd;
-			break;
-		default:
-			if (*p >= '0' && *p <= '7') {
-				cp = 0;
-				for (i = 0; i < 3 && p[i] >= '0' && p[i] <= '7';
-				    i++)
-					cp = cp * 8 +
-					    (unsigned long)(p[i] - '0');
-				pylit_utf8(b, cp);
-				p += i - 1;
-				break;
-			}
-			buf_addc(b, '\\');
-			buf_addc(b, *p);
-			break;
-		}
-		p++;
+		if (py_unescape(&p, b) != 0)
+			return -1;
 	}
 	pl->p = p;
 	return 0;

@@ -337,60 +337,20 @@ static char *
 decode_escapes(const char *s, size_t n)
 {
 	struct buf	 b = BUF_INIT;
-	size_t		 i, k, digits;
-	unsigned long	 cp;
+	char		*copy = xstrndup(s, n);
+	const char	*p = copy;
 
-	for (i = 0; i < n; i++) {
-		if (s[i] != '\\' || i + 1 >= n) {
-			buf_addc(&b, s[i]);
+	while (*p != '\0') {
+		if (*p != '\\') {
+			buf_addc(&b, *p++);
 			continue;
 		}
-		switch (s[++i]) {
-		case 'n': buf_addc(&b, '\n'); break;
-		case 't': buf_addc(&b, '\t'); break;
-		case 'r': buf_addc(&b, '\r'); break;
-		case 'a': buf_addc(&b, '\a'); break;
-		case 'b': buf_addc(&b, '\b'); break;
-		case 'f': buf_addc(&b, '\f'); break;
-		case 'v': buf_addc(&b, '\v'); break;
-		case '\\': buf_addc(&b, '\\'); break;
-		case '\'': buf_addc(&b, '\''); break;
-		case '"': buf_addc(&b, '"'); break;
-		case 'x': case 'u': case 'U':
-			digits = s[i] == 'x' ? 2 : s[i] == 'u' ? 4 : 8;
-			for (k = 0, cp = 0; k < digits && i + 1 + k < n &&
-			    strchr("0123456789abcdefABCDEF", s[i + 1 + k]) &&
-			    s[i + 1 + k] != '\0'; k++)
-				cp = cp * 16 + (unsigned long)(s[i + 1 + k] <= '9' ?
-				    s[i + 1 + k] - '0' : (s[i + 1 + k] | 0x20) -
-				    'a' + 10);
-			if (k != digits) {
-				buf_addc(&b, '\\');
-				buf_addc(&b, s[i]);
-				break;
-			}
-			i += digits;
-			if (cp < 0x80)
-				buf_addc(&b, (char)cp);
-			else if (cp < 0x800) {
-				buf_addc(&b, (char)(0xc0 | (cp >> 6)));
-				buf_addc(&b, (char)(0x80 | (cp & 0x3f)));
-			} else if (cp < 0x10000) {
-				buf_addc(&b, (char)(0xe0 | (cp >> 12)));
-				buf_addc(&b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-				buf_addc(&b, (char)(0x80 | (cp & 0x3f)));
-			} else {
-				buf_addc(&b, (char)(0xf0 | (cp >> 18)));
-				buf_addc(&b, (char)(0x80 | ((cp >> 12) & 0x3f)));
-				buf_addc(&b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-				buf_addc(&b, (char)(0x80 | (cp & 0x3f)));
-			}
-			break;
-		default:
+		p++;
+		/* a malformed \x stays as written, as the regex Ansible uses */
+		if (py_unescape(&p, &b) != 0)
 			buf_addc(&b, '\\');
-			buf_addc(&b, s[i]);
-		}
 	}
+	free(copy);
 	return buf_detach(&b, NULL);
 }
 

@@ -237,12 +237,10 @@ regex_isoct(char c)
 static void
 regex_addchar(struct buf *out, unsigned int c, int unicode)
 {
-	if (!unicode || c < 0x80)
+	if (!unicode)
 		buf_addc(out, (char)c);
-	else {
-		buf_addc(out, (char)(0xc0 | (c >> 6)));
-		buf_addc(out, (char)(0x80 | (c & 0x3f)));
-	}
+	else
+		buf_add_utf8(out, c);
 }
 
 static int

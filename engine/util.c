@@ -171,6 +171,79 @@ buf_addf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+buf_add_utf8(struct buf *b, unsigned long cp)
+{
+	if (cp < 0x80)
+		buf_addc(b, (char)cp);
+	else if (cp < 0x800) {
+		buf_addc(b, (char)(0xc0 | (cp >> 6)));
+		buf_addc(b, (char)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		buf_addc(b, (char)(0xe0 | (cp >> 12)));
+		buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		buf_addc(b, (char)(0x80 | (cp & 0x3f)));
+	} else {
+		buf_addc(b, (char)(0xf0 | (cp >> 18)));
+		buf_addc(b, (char)(0x80 | ((cp >> 12) & 0x3f)));
+		buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		buf_addc(b, (char)(0x80 | (cp & 0x3f)));
+	}
+}
+
+int
+py_unescape(const char **pp, struct buf *b)
+{
+	static const char	 from[] = "ntrabfv\\'\"";
+	static const char	 to[] = "\n\t\r\a\b\f\v\\'\"";
+	const char		*p = *pp, *hit;
+	unsigned long		 cp = 0;
+	int			 i, n;
+
+	if (*p == '\0') {
+		buf_addc(b, '\\');
+		return 0;
+	}
+	if (*p == '\n') {
+		*pp = p + 1;
+		return 0;
+	}
+	if ((hit = strchr(from, *p)) != NULL) {
+		buf_addc(b, to[hit - from]);
+		*pp = p + 1;
+		return 0;
+	}
+	if (*p == 'x' || *p == 'u' || *p == 'U') {
+		n = *p == 'x' ? 2 : *p == 'u' ? 4 : 8;
+		for (i = 1; i <= n; i++) {
+			char c = p[i];
+
+			if (c >= '0' && c <= '9')
+				cp = cp * 16 + (unsigned long)(c - '0');
+			else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+				cp = cp * 16 + (unsigned long)((c | 0x20) - 'a' + 10);
+			else
+				return -1;
+		}
+		if (cp > 0x10ffff)
+			return -1;
+		buf_add_utf8(b, cp);
+		*pp = p + n + 1;
+		return 0;
+	}
+	if (*p >= '0' && *p <= '7') {
+		for (i = 0; i < 3 && p[i] >= '0' && p[i] <= '7'; i++)
+			cp = cp * 8 + (unsigned long)(p[i] - '0');
+		buf_add_utf8(b, cp);
+		*pp = p + i;
+		return 0;
+	}
+	buf_addc(b, '\\');
+	buf_addc(b, *p);
+	*pp = p + 1;
+	return 0;
+}
+
 const char *
 buf_cstr(struct buf *b)
 {

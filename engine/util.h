@@ -41,6 +41,16 @@ void	 buf_addc(struct buf *, char);
 void	 buf_addf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 buf_vaddf(struct buf *, const char *, va_list);
+/* Appends a Unicode code point as UTF-8. */
+void	 buf_add_utf8(struct buf *, unsigned long);
+/*
+ * Decodes the escape sequence at *pp (just after a backslash) as Python
+ * does in a string literal: \n \t \r \a \b \f \v \\ \' \" \xHH \uHHHH
+ * \UHHHHHHHH, octal \ooo, and backslash-newline (nothing).  An unknown
+ * escape is kept as written.  Returns 0 and moves *pp past the sequence,
+ * or -1 (and *pp unmoved) for a malformed \x, \u or \U.
+ */
+int	 py_unescape(const char **pp, struct buf *);
 /* Always a valid C string, "" when empty. */
 const char *buf_cstr(struct buf *);
 /* Hands the string over to the caller (never NULL) and resets the buffer. */

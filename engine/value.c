@@ -738,26 +738,6 @@ json_error(struct json_parser *jp, const char *what)
 	return -1;
 }
 
-static void
-utf8_add(struct buf *b, unsigned long cp)
-{
-	if (cp < 0x80)
-		buf_addc(b, (char)cp);
-	else if (cp < 0x800) {
-		buf_addc(b, (char)(0xc0 | (cp >> 6)));
-		buf_addc(b, (char)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		buf_addc(b, (char)(0xe0 | (cp >> 12)));
-		buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_addc(b, (char)(0x80 | (cp & 0x3f)));
-	} else {
-		buf_addc(b, (char)(0xf0 | (cp >> 18)));
-		buf_addc(b, (char)(0x80 | ((cp >> 12) & 0x3f)));
-		buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_addc(b, (char)(0x80 | (cp & 0x3f)));
-	}
-}
-
 static int
 json_hex4(struct json_parser *jp, unsigned long *cp)
 {
@@ -815,7 +795,7 @@ json_string(struct json_parser *jp, struct buf *b)
 				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 			} else if (cp >= 0xd800 && cp < 0xe000)
 				return json_error(jp, "lone surrogate");
-			utf8_add(b, cp);
+			buf_add_utf8(b, cp);
 			break;
 		default:
 			jp->p--;

@@ -291,11 +291,73 @@ test_read_file(void **state)
 	buf_release(&b);
 }
 
+/* Decodes one escape (after the backslash); returns the text or NULL. */
+static char *
+unescape(const char *in, const char **rest)
+{
+	struct buf	 b = BUF_INIT;
+	const char	*p = in;
+
+	if (py_unescape(&p, &b) != 0) {
+		buf_release(&b);
+		return NULL;
+	}
+	*rest = p;
+	return buf_detach(&b, NULL);
+}
+
+static void
+test_py_unescape(void **state)
+{
+	static const struct {
+		const char *in, *out, *rest;
+	} cases[] = {
+		{ "nX", "\n", "X" }, { "t", "\t", "" }, { "\\", "\\", "" },
+		{ "'", "'", "" }, { "\"", "\"", "" }, { "x41z", "A", "z" },
+		{ "xe9", "\xc3\xa9", "" }, { "u20ac!", "\xe2\x82\xac", "!" },
+		{ "U0001F600", "\xf0\x9f\x98\x80", "" }, { "101", "A", "" },
+		{ "0", "", "" }, { "\nnext", "", "next" }, { "d", "\\d", "" },
+		{ "", "\\", "" },
+	};
+	struct buf	 b = BUF_INIT;
+	const char	*rest, *p;
+	char		*out;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		out = unescape(cases[i].in, &rest);
+		assert_non_null(out);
+		/* "\0" decodes to one NUL byte: compare as C strings */
+		assert_string_equal(out, cases[i].out);
+		assert_string_equal(rest, cases[i].rest);
+		free(out);
+	}
+	/* malformed hex escapes are refused and the position kept */
+	p = "x4";
+	assert_int_equal(py_unescape(&p, &b), -1);
+	assert_string_equal(p, "x4");
+	p = "uzzzz";
+	assert_int_equal(py_unescape(&p, &b), -1);
+	p = "U00110000";
+	assert_int_equal(py_unescape(&p, &b), -1);
+	assert_int_equal(b.len, 0);
+	buf_release(&b);
+
+	buf_add_utf8(&b, 0x7f);
+	buf_add_utf8(&b, 0x7ff);
+	buf_add_utf8(&b, 0xffff);
+	buf_add_utf8(&b, 0x10ffff);
+	assert_memory_equal(b.s, "\x7f\xdf\xbf\xef\xbf\xbf\xf4\x8f\xbf\xbf",
+	    10);
+	buf_release(&b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_alloc),
+		cmocka_unit_test(test_py_unescape),
 		cmocka_unit_test(test_buf_basic),
 		cmocka_unit_test(test_buf_binary_and_growth),
 		cmocka_unit_test(test_str_helpers),
