@@ -1060,23 +1060,7 @@ expr_type_name(const struct value *v)
 {
 	if (v == NULL)
 		return "AnsibleUndefined";
-	switch (v->type) {
-	case V_NULL:
-		return "NoneType";
-	case V_BOOL:
-		return "bool";
-	case V_INT:
-		return "int";
-	case V_FLOAT:
-		return "float";
-	case V_STR:
-		return "str";
-	case V_LIST:
-		return "list";
-	case V_DICT:
-		return "dict";
-	}
-	return "object";
+	return value_type_name(v->type);
 }
 
 static void

@@ -185,6 +185,22 @@ result_diff_list(struct result *r)
 	return l;
 }
 
+enum mod_status
+result_fail_exec(struct result *r, const char *cmd,
+    const struct exec_result *res)
+{
+	size_t	len = res->err.len;
+
+	result_set_exec(r, res);
+	result_setstr(r, "cmd", cmd);
+	while (len > 0 && (res->err.s[len - 1] == '\n' ||
+	    res->err.s[len - 1] == '\r'))
+		len--;
+	if (len > 0)
+		return result_fail(r, "%.*s", (int)len, res->err.s);
+	return result_fail(r, "command failed with status %d", res->rc);
+}
+
 void
 result_diff(struct result *r, const char *before_header, const char *before,
     const char *after_header, const char *after)

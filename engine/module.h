@@ -114,6 +114,13 @@ enum mod_status	 result_fail(struct result *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 /* Records rc, stdout, stderr, stdout_lines, stderr_lines of a command. */
 void		 result_set_exec(struct result *, const struct exec_result *);
+/*
+ * A command that exited non-zero: records rc/stdout/stderr and cmd, and
+ * fails with its stderr (trailing newlines cut), or with the status when
+ * it printed nothing.  Returns MOD_FAILED.
+ */
+enum mod_status	 result_fail_exec(struct result *, const char *cmd,
+		    const struct exec_result *);
 /* Adds a before/after pair to the diff list (text diffs; headers optional). */
 void		 result_diff(struct result *, const char *before_header,
 		    const char *before, const char *after_header,

@@ -133,7 +133,7 @@ container_step(struct task_ctx *ctx, struct result *r, const struct buf *pre,
     const char *step, struct exec_result *res)
 {
 	struct buf	 s = BUF_INIT;
-	char		*cause = NULL, *err;
+	char		*cause = NULL;
 
 	buf_add(&s, pre->s, pre->len);
 	buf_adds(&s, step);
@@ -146,16 +146,7 @@ container_step(struct task_ctx *ctx, struct result *r, const struct buf *pre,
 	buf_release(&s);
 	if (res->rc == 0)
 		return 0;
-	result_set_exec(r, res);
-	result_setstr(r, "cmd", step);
-	err = xstrndup(res->err.s != NULL ? res->err.s : "", res->err.len);
-	while (*err != '\0' && strchr("\r\n", err[strlen(err) - 1]) != NULL)
-		err[strlen(err) - 1] = '\0';
-	if (*err != '\0')
-		result_fail(r, "%s", err);
-	else
-		result_fail(r, "command failed with status %d", res->rc);
-	free(err);
+	result_fail_exec(r, step, res);
 	return -1;
 }
 

@@ -70,7 +70,7 @@ image_step(struct task_ctx *ctx, struct result *r, const struct buf *pre,
     const char *step, const void *data, size_t len, struct exec_result *res)
 {
 	struct buf	 s = BUF_INIT;
-	char		*cause = NULL, *err;
+	char		*cause = NULL;
 	int		 rv;
 
 	buf_add(&s, pre->s, pre->len);
@@ -84,16 +84,7 @@ image_step(struct task_ctx *ctx, struct result *r, const struct buf *pre,
 	}
 	if (res->rc == 0)
 		return 0;
-	result_set_exec(r, res);
-	result_setstr(r, "cmd", step);
-	err = xstrndup(res->err.s != NULL ? res->err.s : "", res->err.len);
-	while (*err != '\0' && strchr("\r\n", err[strlen(err) - 1]) != NULL)
-		err[strlen(err) - 1] = '\0';
-	if (*err != '\0')
-		result_fail(r, "%s", err);
-	else
-		result_fail(r, "command failed with status %d", res->rc);
-	free(err);
+	result_fail_exec(r, step, res);
 	return -1;
 }
 
