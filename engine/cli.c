@@ -52,6 +52,7 @@ usage_play(FILE *f)
 "      --list-tasks         list the tasks each play would run\n"
 "      --syntax-check       check the playbooks, run nothing\n"
 "      --json               print the results as one JSON document\n"
+"      --force-handlers     run notified handlers even on failed hosts\n"
 "      --host-key-checking MODE  strict (default), accept-new or off\n"
 "  -M, --module-path DIRS   look for Lua modules here first (':' between)\n"
 "  -v, --verbose            more output (-vvvv for the most)\n"
@@ -243,6 +244,7 @@ enum {
 	OPT_HOST,
 	OPT_FLUSH_CACHE,
 	OPT_JSON,
+	OPT_FORCE_HANDLERS,
 };
 
 static int
@@ -274,6 +276,7 @@ cmd_play(int argc, char **argv)
 		{ "host-key-checking", required_argument, NULL, OPT_HKC },
 		{ "flush-cache", no_argument, NULL, OPT_FLUSH_CACHE },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "force-handlers", no_argument, NULL, OPT_FORCE_HANDLERS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "module-path", required_argument, NULL, 'M' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -401,6 +404,9 @@ cmd_play(int argc, char **argv)
 			break;
 		case OPT_JSON:
 			o.json = 1;
+			break;
+		case OPT_FORCE_HANDLERS:
+			o.force_handlers = 1;
 			break;
 		case 'v':
 			o.verbosity++;

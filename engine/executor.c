@@ -29,6 +29,10 @@ struct host_state {
 	struct conn		*conn;
 	char			*conn_key;	/* what conn was opened with */
 	char			*conn_error;	/* a failed connect, reused */
+	/* delegate_to: this host's own connection to the delegate */
+	struct conn		*dconn;
+	char			*dconn_key;
+	char			*dconn_error;
 	int			 failed;	/* out of the run */
 	int			 unreachable;
 	int			 ended;		/* meta end_host/end_play: out of the play */
@@ -419,6 +423,8 @@ conn_settings(struct task_scope *ts, const struct task *t,
 	if (cs->key == NULL && r->opts->private_key != NULL)
 		cs->key = xstrdup(r->opts->private_key);
 	cs->type = scope_string(ts, "ansible_connection");
+	if (cs->type == NULL && t != NULL && t->connection != NULL)
+		cs->type = eval_string(ts, t->connection);
 	if (cs->type == NULL && t != NULL && r->play->connection != NULL)
 		cs->type = eval_string(ts, r->play->connection);
 	if (cs->type == NULL && r->opts->connection != NULL)
@@ -463,29 +469,40 @@ conn_settings(struct task_scope *ts, const struct task *t,
 	    cs->co.port, cs->user ? cs->user : "", cs->key ? cs->key : "");
 }
 
-/* Opens (or reuses) the host's connection; 0, or -1 with *cause. */
+/*
+ * Opens (or reuses) a connection kept in a slot (a host's own, or its
+ * connection to a delegate); a failed connect is remembered so a dead
+ * host costs one timeout, not one per task.  0, or -1 with *cause.
+ */
 static int
-host_connect(struct host_state *hs, struct conn_settings *cs, char **cause)
+slot_connect(struct conn **conn, char **key, char **error,
+    struct conn_settings *cs, char **cause)
 {
-	if (hs->conn != NULL && strcmp(hs->conn_key, cs->key_str) == 0)
+	if (*conn != NULL && strcmp(*key, cs->key_str) == 0)
 		return 0;
-	if (hs->conn_error != NULL && hs->conn_key != NULL &&
-	    strcmp(hs->conn_key, cs->key_str) == 0) {
-		*cause = xstrdup(hs->conn_error);
+	if (*error != NULL && *key != NULL && strcmp(*key, cs->key_str) == 0) {
+		*cause = xstrdup(*error);
 		return -1;
 	}
-	conn_close(hs->conn);
-	hs->conn = NULL;
-	free(hs->conn_key);
-	free(hs->conn_error);
-	hs->conn_error = NULL;
-	hs->conn_key = xstrdup(cs->key_str);
-	if (conn_open(&cs->co, &hs->conn, cause) != 0) {
-		hs->conn = NULL;
-		hs->conn_error = xstrdup(*cause);
+	conn_close(*conn);
+	*conn = NULL;
+	free(*key);
+	free(*error);
+	*error = NULL;
+	*key = xstrdup(cs->key_str);
+	if (conn_open(&cs->co, conn, cause) != 0) {
+		*conn = NULL;
+		*error = xstrdup(*cause);
 		return -1;
 	}
 	return 0;
+}
+
+static int
+host_connect(struct host_state *hs, struct conn_settings *cs, char **cause)
+{
+	return slot_connect(&hs->conn, &hs->conn_key, &hs->conn_error, cs,
+	    cause);
 }
 
 struct become_settings {
@@ -651,6 +668,125 @@ eval_inherited_conditions(struct task_scope *ts, const struct task *t,
 	return 0;
 }
 
+/* Adds one environment mapping (templated) to env; -1 with *cause. */
+static int
+env_merge(struct task_scope *ts, struct value *layer, struct value *env,
+    char **cause)
+{
+	struct value	*out = NULL;
+
+	if (layer == NULL)
+		return 0;
+	if (template_value(layer, &ts->s.es, &out, cause) != 0)
+		return -1;
+	if (out->type != V_DICT) {
+		value_unref(out);
+		*cause = xstrdup("'environment' must be a mapping");
+		return -1;
+	}
+	value_dict_merge(env, out, 0);
+	value_unref(out);
+	return 0;
+}
+
+/*
+ * The task's environment (play, then enclosing blocks, then the task) as
+ * a shell prefix "export K='v'; ", or NULL when there is none.
+ */
+static int
+task_env_prefix(struct task_scope *ts, const struct task *t,
+    const struct frame *fr, char **out, char **cause)
+{
+	const struct frame	*chain[64], *f;
+	struct value		*env = value_dict();
+	struct buf		 b = BUF_INIT;
+	size_t			 n = 0;
+	int			 r = -1;
+
+	*out = NULL;
+	for (f = fr; f != NULL && n < ARRAY_SIZE(chain); f = f->parent)
+		chain[n++] = f;
+	if (env_merge(ts, ts->run->play->environment, env, cause) != 0)
+		goto done;
+	while (n-- > 0)
+		if (chain[n]->block != NULL && env_merge(ts,
+		    chain[n]->block->environment, env, cause) != 0)
+			goto done;
+	if (env_merge(ts, t->environment, env, cause) != 0)
+		goto done;
+	for (size_t i = 0; i < env->u.dict.n; i++) {
+		const char *k = env->u.dict.keys[i];
+		char *v;
+
+		if (strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789_") != strlen(k) || (k[0] >= '0' && k[0] <= '9') ||
+		    k[0] == '\0') {
+			*cause = xasprintf("invalid environment variable name "
+			    "'%s'", k);
+			goto done;
+		}
+		v = value_to_string(env->u.dict.vals[i]);
+		buf_addf(&b, "export %s=", k);
+		shell_quote_buf(&b, v);
+		buf_adds(&b, "; ");
+		free(v);
+	}
+	if (b.len > 0)
+		*out = buf_detach(&b, NULL);
+	r = 0;
+done:
+	buf_release(&b);
+	value_unref(env);
+	return r;
+}
+
+static struct host_state *state_of(struct run *, struct inv_host *);
+
+/*
+ * delegate_to: the module runs over a connection to another host, made
+ * with that host's connection variables (ansible_host, ansible_user...),
+ * while the task keeps this host's variables.  The connection is this
+ * host's own (one per delegating host), so threads never share one.
+ */
+static int
+delegate_connect(struct task_scope *ts, const struct task *t,
+    const struct frame *fr, const char *name, struct conn **out, char **cause)
+{
+	struct run		*r = ts->run;
+	struct host_state	*hs = ts->hs, *ds, tmp;
+	struct inv_host		**m = NULL;
+	struct task_scope	 dts;
+	struct conn_settings	 cs;
+	size_t			 n = 0;
+	int			 rc;
+
+	if (inventory_match(r->inv, name, &m, &n, NULL) == 0 && n == 1)
+		ds = state_of(r, m[0]);
+	else {
+		/* not in the inventory: the name is the address */
+		memset(&tmp, 0, sizeof tmp);
+		tmp.name = name;
+		tmp.inv_vars = value_dict();
+		tmp.facts = value_dict();
+		tmp.hvars = value_dict();
+		ds = &tmp;
+	}
+	free(m);
+	task_scope_init(&dts, r, ds, fr, t);
+	conn_settings(&dts, t, fr, &cs);
+	task_scope_release(&dts);
+	if (ds == &tmp) {
+		value_unref(tmp.inv_vars);
+		value_unref(tmp.facts);
+		value_unref(tmp.hvars);
+	}
+	rc = slot_connect(&hs->dconn, &hs->dconn_key, &hs->dconn_error, &cs,
+	    cause);
+	conn_settings_release(&cs);
+	*out = hs->dconn;
+	return rc;
+}
+
 /* Runs the module once (no loop) on one host; returns a result dict. */
 static struct value *
 exec_module(struct task_scope *ts, const struct task *t,
@@ -666,8 +802,8 @@ exec_module(struct task_scope *ts, const struct task *t,
 	struct conn_settings	 cs;
 	struct become_settings	 bs;
 	enum mod_status		 st;
-	char			*cause = NULL;
-	int			 check, diff;
+	char			*cause = NULL, *env_prefix = NULL, *delegate = NULL;
+	int			 check, diff, rc;
 
 	if (template_value(t->args, &ts->s.es, &args, &cause) != 0) {
 		v = fail_result("%s", cause);
@@ -715,26 +851,46 @@ exec_module(struct task_scope *ts, const struct task *t,
 	ctx.scope = ts->s.es;
 	ctx.playbook_dir = r->pb->dir;
 	ctx.role_dir = t->role != NULL ? t->role->path : NULL;
+	if (task_env_prefix(ts, t, fr, &env_prefix, &cause) != 0) {
+		mod_args_release(&margs);
+		v = fail_result("%s", cause);
+		free(cause);
+		return v;
+	}
+	ctx.env_prefix = env_prefix;
 	ctx.command_timeout = t->timeout;
 	if (!(m->flags & MOD_LOCAL)) {
-		conn_settings(ts, t, fr, &cs);
-		if (host_connect(hs, &cs, &cause) != 0) {
+		if (t->delegate_to != NULL)
+			delegate = eval_string(ts, t->delegate_to);
+		if (delegate != NULL)
+			rc = delegate_connect(ts, t, fr, delegate, &ctx.conn,
+			    &cause);
+		else {
+			conn_settings(ts, t, fr, &cs);
+			rc = host_connect(hs, &cs, &cause);
 			conn_settings_release(&cs);
+			ctx.conn = hs->conn;
+		}
+		if (rc != 0) {
 			mod_args_release(&margs);
 			*unreachable = 1;
 			v = fail_result("%s", cause);
 			value_dict_setbool(v, "unreachable", 1);
 			value_dict_del(v, "failed");
 			free(cause);
+			free(env_prefix);
+			free(delegate);
 			return v;
 		}
-		conn_settings_release(&cs);
 		become_settings(ts, t, fr, &bs);
-		ctx.conn = hs->conn;
 		ctx.become = bs.on ? &bs.b : NULL;
 	}
 	res.v = value_dict();
 	st = m->run(&ctx, &margs, &res);
+	free(env_prefix);
+	if (delegate != NULL)
+		value_dict_set(res.v, "_ansible_delegated_to",
+		    value_str_take(delegate));
 	become_settings_release(&bs);
 	mod_args_release(&margs);
 	if (ctx.unreachable) {
@@ -744,8 +900,13 @@ exec_module(struct task_scope *ts, const struct task *t,
 		value_dict_setbool(res.v, "unreachable", 1);
 		free(ctx.unreachable_msg);
 		/* a lost connection is not reused */
-		conn_close(hs->conn);
-		hs->conn = NULL;
+		if (ctx.conn == hs->dconn) {
+			conn_close(hs->dconn);
+			hs->dconn = NULL;
+		} else {
+			conn_close(hs->conn);
+			hs->conn = NULL;
+		}
 		return res.v;
 	}
 	free(ctx.unreachable_msg);
@@ -844,6 +1005,15 @@ exec_with_retries(struct task_scope *ts, const struct task *t,
 		    ts->hs->name, task_display_name(t), t->retries - attempt + 1);
 		sleep((unsigned)t->delay);
 	}
+}
+
+/* The host a result's module ran on, when it was delegated. */
+static const char *
+delegated_to(struct value *res)
+{
+	struct value	*d = value_dict_get(res, "_ansible_delegated_to");
+
+	return d != NULL && d->type == V_STR ? d->u.str.s : NULL;
 }
 
 static enum out_status
@@ -1111,8 +1281,9 @@ run_task_host(struct run *r, struct host_state *hs, const struct task *t,
 		all_skipped &= st == OUT_SKIPPED;
 		label = item_label(&ts, t, item);
 		if (st != OUT_UNREACHABLE)
-			output_result(hs->name, NULL, st, ir, label, 0,
-			    no_log, strcmp(t->module->name, "debug") == 0);
+			output_result(hs->name, delegated_to(ir), st, ir,
+			    label, 0, no_log,
+			    strcmp(t->module->name, "debug") == 0);
 		free(label);
 		value_list_append(results, ir);
 	}
@@ -1136,7 +1307,7 @@ report:
 	st = status_of(res);
 	if (st != OUT_UNREACHABLE && (t->loop == NULL || st == OUT_SKIPPED ||
 	    shared_result != NULL))
-		output_result(hs->name, NULL, st, res, NULL,
+		output_result(hs->name, delegated_to(res), st, res, NULL,
 		    st == OUT_FAILED && ignore, no_log,
 		    strcmp(t->module->name, "debug") == 0);
 	else {
@@ -1334,6 +1505,32 @@ print_task_header(const struct task *t, const struct frame *fr)
 
 static void flush_handlers(struct run *, struct host_state **, size_t);
 
+/*
+ * any_errors_fatal: a failure on one host ends the play for all of them;
+ * max_fail_percentage: so does more than that share of the batch failing.
+ */
+static void
+stop_on_failures(struct run *r, const struct task *t,
+    struct host_state **ran, size_t n)
+{
+	struct play	*p = r->play;
+	size_t		 failed = 0, batch_failed = 0;
+
+	for (size_t i = 0; i < n; i++)
+		failed += ran[i]->failed || ran[i]->unreachable;
+	for (size_t i = 0; i < r->nactive; i++)
+		batch_failed += r->active[i]->failed ||
+		    r->active[i]->unreachable;
+	if (!((failed > 0 && (p->any_errors_fatal || t->any_errors_fatal)) ||
+	    (p->max_fail_percentage >= 0 && r->nactive > 0 &&
+	    batch_failed * 100 > (size_t)p->max_fail_percentage * r->nactive)))
+		return;
+	output_banner("NO MORE HOSTS LEFT");
+	for (size_t i = 0; i < r->nactive; i++)
+		r->active[i]->ended = 1;
+	r->any_failed = 1;
+}
+
 /* meta actions act on the run, not on a host: carried out here. */
 static void
 run_meta(struct run *r, const struct task *t, const struct frame *fr,
@@ -1428,6 +1625,7 @@ run_tasks(struct run *r, struct task **tasks, size_t ntasks,
 		pool_run(r, k, task_job_fn, &job);
 		value_unref(shared);
 		shared = NULL;
+		stop_on_failures(r, t, alive, k);
 	}
 	free(alive);
 	return 0;
@@ -1449,7 +1647,9 @@ flush_handlers(struct run *r, struct host_state **hosts, size_t n)
 			struct value *nl = hosts[i]->notified;
 			int hit = 0;
 
-			if (hosts[i]->failed || hosts[i]->unreachable)
+			if (hosts[i]->unreachable ||
+			    (hosts[i]->failed && !r->play->force_handlers &&
+			    !r->opts->force_handlers))
 				continue;
 			for (size_t j = 0; j < nl->u.list.n && !hit; j++) {
 				const char *name = nl->u.list.items[j]->u.str.s;
@@ -1463,8 +1663,19 @@ flush_handlers(struct run *r, struct host_state **hosts, size_t n)
 			if (hit)
 				notified[k++] = hosts[i];
 		}
-		if (k > 0)
+		if (k > 0) {
+			/* force_handlers: failed hosts run them too */
+			int *was = xcalloc(k, sizeof *was);
+
+			for (size_t i = 0; i < k; i++) {
+				was[i] = notified[i]->failed;
+				notified[i]->failed = 0;
+			}
 			run_tasks(r, &p->handlers[h], 1, &fr, notified, k);
+			for (size_t i = 0; i < k; i++)
+				notified[i]->failed |= was[i];
+			free(was);
+		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		value_unref(hosts[i]->notified);
@@ -1543,19 +1754,26 @@ out:
 static struct host_state *
 state_of(struct run *r, struct inv_host *ih)
 {
+	struct host_state	*hs;
+
 	for (size_t i = 0; i < r->nhosts; i++)
 		if (r->hosts[i].ih == ih)
 			return &r->hosts[i];
+	/* the implicit localhost, made once (delegate_to may race for it) */
+	pthread_mutex_lock(&r->lock);
 	if (r->localhost == NULL) {
-		r->localhost = xcalloc(1, sizeof *r->localhost);
-		r->localhost->ih = ih;
-		r->localhost->name = ih->name;
-		r->localhost->inv_vars = inventory_host_vars(r->inv, ih);
-		r->localhost->facts = value_dict();
-		r->localhost->hvars = value_dict();
-		r->localhost->notified = value_list();
+		hs = xcalloc(1, sizeof *hs);
+		hs->ih = ih;
+		hs->name = ih->name;
+		hs->inv_vars = inventory_host_vars(r->inv, ih);
+		hs->facts = value_dict();
+		hs->hvars = value_dict();
+		hs->notified = value_list();
+		r->localhost = hs;
 	}
-	return r->localhost;
+	hs = r->localhost;
+	pthread_mutex_unlock(&r->lock);
+	return hs;
 }
 
 /* vars_files of the play, relative to the playbook. */
@@ -1842,8 +2060,14 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 			stats[nstats++] = *s;
 		}
 		if (r.localhost != NULL) {
-			names[nstats] = r.localhost->name;
-			stats[nstats++] = r.localhost->st;
+			struct host_stats *s = &r.localhost->st;
+
+			/* only when it ran something itself, not as a delegate */
+			if (s->ok + s->changed + s->unreachable + s->failed +
+			    s->skipped + s->rescued + s->ignored > 0) {
+				names[nstats] = r.localhost->name;
+				stats[nstats++] = *s;
+			}
 		}
 		output_recap(names, stats, nstats);
 		free(names);
@@ -1859,6 +2083,9 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 		conn_close(hs->conn);
 		free(hs->conn_key);
 		free(hs->conn_error);
+		conn_close(hs->dconn);
+		free(hs->dconn_key);
+		free(hs->dconn_error);
 		value_unref(hs->inv_vars);
 		value_unref(hs->facts);
 		value_unref(hs->hvars);
@@ -1868,6 +2095,9 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 		conn_close(r.localhost->conn);
 		free(r.localhost->conn_key);
 		free(r.localhost->conn_error);
+		conn_close(r.localhost->dconn);
+		free(r.localhost->dconn_key);
+		free(r.localhost->dconn_error);
 		value_unref(r.localhost->inv_vars);
 		value_unref(r.localhost->facts);
 		value_unref(r.localhost->hvars);

@@ -33,6 +33,7 @@ struct run_opts {
 	int			 list_tags;
 	int			 json;		/* machine-readable results */
 	int			 gather_facts;	/* default of gather_facts */
+	int			 force_handlers;	/* --force-handlers */
 };
 
 /* Exit codes, as ansible-playbook's. */

@@ -118,8 +118,15 @@ host_exec(struct task_ctx *ctx, const char *cmd, const void *data,
 		*cause = xstrdup("no connection to the host");
 		return -ENOTCONN;
 	}
-	r = conn_exec(ctx->conn, ctx->become, cmd, data, len,
-	    ctx->command_timeout, res, cause);
+	if (ctx->env_prefix != NULL) {
+		char *full = xasprintf("%s%s", ctx->env_prefix, cmd);
+
+		r = conn_exec(ctx->conn, ctx->become, full, data, len,
+		    ctx->command_timeout, res, cause);
+		free(full);
+	} else
+		r = conn_exec(ctx->conn, ctx->become, cmd, data, len,
+		    ctx->command_timeout, res, cause);
 	if (r == CONN_ERR_UNREACHABLE) {
 		ctx->unreachable = 1;
 		free(ctx->unreachable_msg);

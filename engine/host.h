@@ -23,6 +23,8 @@ struct task_ctx {
 	const char		*playbook_dir;	/* directory of the playbook file */
 	const char		*role_dir;	/* the role's directory, or NULL */
 	int			 command_timeout;	/* seconds, 0: none */
+	/* "export K='v' ...; " for the task's environment, or NULL */
+	const char		*env_prefix;
 	/* set by host.c when the connection fails: the host is unreachable */
 	int			 unreachable;
 	char			*unreachable_msg;

@@ -80,6 +80,18 @@ json_named(const char *what, const char *name)
 }
 
 void
+output_banner(const char *text)
+{
+	if (out_json != NULL)
+		return;
+	pthread_mutex_lock(&out_lock);
+	fputc('\n', stdout);
+	header(text);
+	fflush(stdout);
+	pthread_mutex_unlock(&out_lock);
+}
+
+void
 output_play(const char *name)
 {
 	char	*text;

@@ -22,6 +22,8 @@ struct host_stats {
 
 void	 output_init(int verbosity, int diff, int json);
 void	 output_play(const char *name);
+/* A header line of its own ("NO MORE HOSTS LEFT"). */
+void	 output_banner(const char *text);
 void	 output_task(const char *kind, const char *name);
 /*
  * One host's result.  item is the loop item's label or NULL; ignored

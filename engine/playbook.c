@@ -439,6 +439,7 @@ task_free(struct task *t)
 	value_unref(t->listen);
 	value_unref(t->environment);
 	value_unref(t->delegate_to);
+	value_unref(t->connection);
 	free(t);
 }
 
@@ -766,6 +767,16 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 	}
 	t->become_user = value_ref(get(node, "become_user"));
 	t->become_method = value_ref(get(node, "become_method"));
+	t->connection = value_ref(get(node, "connection"));
+	if (get(node, "any_errors_fatal") != NULL) {
+		struct opt_bool afe = { 0, NULL };
+
+		if (want_bool(ld, get(node, "any_errors_fatal"),
+		    "any_errors_fatal", &afe) != 0)
+			goto out;
+		t->any_errors_fatal = value_truthy(afe.v);
+		value_unref(afe.v);
+	}
 	t->remote_user = value_ref(get(node, "remote_user"));
 	if (get(node, "delegate_to") != NULL) {
 		value_unref(t->delegate_to);

@@ -76,6 +76,8 @@ struct task {
 	struct value		*environment;	/* dict or NULL */
 	int			 timeout;
 	struct value		*delegate_to;
+	struct value		*connection;	/* ssh, local, or NULL */
+	int			 any_errors_fatal;
 };
 
 struct play {

@@ -3,47 +3,11 @@
 # with `sshd -t -f %s`; a bad line is refused and the file left untouched;
 # a second run changes nothing; --check changes nothing but predicts; --diff
 # shows the edit.  Also replace and blockinfile on the same host.
-#
-# Uses tests/func/lib.sh when present; standalone it needs CAIRN (the
-# binary) and brings up its own host with tests/testbed/testbed.sh.
-set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-CAIRN=${CAIRN:-$top/cairn}
-export CAIRN_TESTBED_DIR=${CAIRN_TESTBED_DIR:-/var/tmp/cairn-func-200}
-export CAIRN_TESTBED_FIRST=${CAIRN_TESTBED_FIRST:-200}
-export CAIRN_TESTBED_QUIET=1
-tb=$top/tests/testbed/testbed.sh
-work=$(mktemp -d)
-started=
-fails=0
+sshd_config() { host_digest 1 'cat /etc/ssh/sshd_config'; }
 
-cleanup() {
-	rm -rf "$work"
-	[ -z "$started" ] || "$tb" down >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-
-ok() { echo "ok - $*"; }
-bad() { echo "not ok - $*"; fails=$((fails + 1)); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
-
-st=$("$tb" status 2>/dev/null || true)
-if ! grep -q '^h1.*up$' <<<"$st"; then
-	"$tb" up 1 >/dev/null
-	started=1
-else
-	"$tb" reset 1 >/dev/null
-fi
-inv=$CAIRN_TESTBED_DIR/inventory.ini
-export HOME=$CAIRN_TESTBED_DIR/home
-
-play() { (cd "$work" && "$CAIRN" play -i "$inv" -l h1 "$@"); }
-onhost() { "$tb" exec 1 "$1"; }
-sum() { onhost 'sha1sum /etc/ssh/sshd_config' | cut -c1-40; }
-
-cat > "$work/harden.yml" <<'EOF'
+pb=$(playbook harden.yml <<'EOF'
 - hosts: all
   gather_facts: false
   tasks:
@@ -76,30 +40,35 @@ cat > "$work/harden.yml" <<'EOF'
         regexp: '^(X11Forwarding) yes$'
         replace: '\1 no'
 EOF
+)
 
-# Check mode first: everything predicted, nothing written.
-before=$(sum)
-out=$(play harden.yml --check --diff 2>&1) || true
-check "check mode reports changes" grep -q 'changed=5' <<<"$out"
-check "check mode leaves the file" [ "$(sum)" = "$before" ]
-check "check mode diff shows the new line" grep -q '^+PermitRootLogin no' <<<"$out"
+note "check mode first: everything predicted, nothing written"
+before=$(sshd_config)
+run_play -l h1 --check --diff "$pb"
+assert_rc 0
+assert_recap h1 changed=5
+assert_eq "$before" "$(sshd_config)" "sshd_config after --check"
+assert_match "$OUT" '^[+]PermitRootLogin no' "the --check diff"
 
-out=$(play harden.yml --diff 2>&1)
-check "first run changes" grep -q 'changed=5' <<<"$out"
-check "diff shows the replaced line" grep -q '^-#PermitRootLogin prohibit-password' <<<"$out"
-check "root login off" onhost 'grep -qx "PermitRootLogin no" /etc/ssh/sshd_config'
-check "passwords off" onhost 'grep -qx "PasswordAuthentication no" /etc/ssh/sshd_config'
-check "banner after Include" onhost 'grep -A1 "^Include" /etc/ssh/sshd_config | tail -1 | grep -qx "Banner none"'
-check "block present" onhost 'grep -qx "# BEGIN ANSIBLE MANAGED BLOCK" /etc/ssh/sshd_config'
-check "X11 off" onhost '! grep -qx "X11Forwarding yes" /etc/ssh/sshd_config'
-check "sshd accepts the result" onhost '/usr/sbin/sshd -t'
+run_play -l h1 --diff "$pb"
+assert_rc 0
+assert_recap h1 changed=5
+assert_match "$OUT" '^-#PermitRootLogin prohibit-password' "the diff"
+assert_host 1 'grep -qx "PermitRootLogin no" /etc/ssh/sshd_config' "root login off"
+assert_host 1 'grep -qx "PasswordAuthentication no" /etc/ssh/sshd_config' "passwords off"
+assert_host 1 'grep -A1 "^Include" /etc/ssh/sshd_config | tail -1 | grep -qx "Banner none"' \
+	"banner after Include"
+assert_host 1 'grep -qx "# BEGIN ANSIBLE MANAGED BLOCK" /etc/ssh/sshd_config' "block present"
+assert_host 1 '! grep -qx "X11Forwarding yes" /etc/ssh/sshd_config' "X11 off"
+assert_host 1 '/usr/sbin/sshd -t' "sshd accepts the result"
 
-out=$(play harden.yml 2>&1)
-check "second run changes nothing" grep -q 'changed=0' <<<"$out"
+note "second run: nothing to do"
+run_play -l h1 "$pb"
+assert_rc 0
+assert_recap h1 changed=0
 
-# A line sshd refuses: the task fails with the validator's message and the
-# file is untouched.
-cat > "$work/bad.yml" <<'EOF'
+note "a line sshd refuses: the validator's message, the file untouched"
+bad=$(playbook bad.yml <<'EOF'
 - hosts: all
   gather_facts: false
   tasks:
@@ -109,16 +78,16 @@ cat > "$work/bad.yml" <<'EOF'
         line: PermitRootLogin maybe
         validate: /usr/sbin/sshd -t -f %s
 EOF
-before=$(sum)
-rc=0
-out=$(play bad.yml 2>&1) || rc=$?
-check "bad line fails the host (rc 2)" [ "$rc" = 2 ]
-check "failure says validation failed" grep -q 'failed to validate' <<<"$out"
-check "bad line leaves the file untouched" [ "$(sum)" = "$before" ]
-check "no temp file left" onhost '! ls -a /etc/ssh | grep -q "^\.cairn\."'
+)
+before=$(sshd_config)
+run_play -l h1 "$bad"
+assert_rc 2
+assert_contains "$OUT" "failed to validate"
+assert_eq "$before" "$(sshd_config)" "sshd_config after a refused line"
+assert_host 1 '! ls -a /etc/ssh | grep -q "^\.cairn\."' "no temp file left"
 
-# state=absent, backup, create, mode.
-cat > "$work/more.yml" <<'EOF'
+note "state=absent, backup, create, mode"
+more=$(playbook more.yml <<'EOF'
 - hosts: all
   gather_facts: false
   tasks:
@@ -144,22 +113,24 @@ cat > "$work/more.yml" <<'EOF'
         that:
           - made.msg == 'line added and ownership, perms or SE linux context changed'
 EOF
-out=$(play more.yml 2>&1) || true
-check "absent, backup, create, mode" grep -q 'failed=0' <<<"$out"
-check "created with mode 0600" onhost '[ "$(stat -c %a /tmp/new/conf)" = 600 ] && [ "$(cat /tmp/new/conf)" = key=1 ]'
+)
+run_play -l h1 "$more"
+assert_rc 0
+assert_recap h1 failed=0
+assert_host_eq 1 600 'stat -c %a /tmp/new/conf'
+assert_host_eq 1 key=1 'cat /tmp/new/conf'
 
-# A file with CRLF endings and no final newline, byte for byte as Ansible.
-onhost 'printf "a=1\r\nb=2" > /tmp/crlf'
-cat > "$work/crlf.yml" <<'EOF'
+note "CRLF endings and no final newline, byte for byte as Ansible"
+host_exec 1 'printf "a=1\r\nb=2" >/tmp/crlf' || fail "cannot write /tmp/crlf"
+crlf=$(playbook crlf.yml <<'EOF'
 - hosts: all
   gather_facts: false
   tasks:
     - lineinfile: { path: /tmp/crlf, line: c=3 }
     - lineinfile: { path: /tmp/crlf, regexp: '^a=', line: a=9 }
 EOF
-play crlf.yml >/dev/null 2>&1 || true
-check "crlf file edited as Ansible does" \
-	[ "$(onhost 'od -An -c /tmp/crlf' | tr -s ' \n' ' ')" = " a = 9 \n b = 2 \n c = 3 \n " ]
-
-[ "$fails" = 0 ] || { echo "$fails failure(s)"; exit 1; }
-echo "all passed"
+)
+run_play -l h1 "$crlf"
+assert_rc 0
+assert_eq " a = 9 \n b = 2 \n c = 3 \n " \
+	"$(host_exec 1 'od -An -c /tmp/crlf' | tr -s ' \n' ' ')" "the CRLF file, as od -c"

@@ -4,49 +4,12 @@
 # --check changes nothing but predicts; a key added then removed, an
 # exclusive key list; a failing useradd (uid taken) reports rc and stderr
 # and changes nothing; a user removed with remove: yes.
-#
-# Uses tests/func/lib.sh when present; standalone it needs CAIRN (the
-# binary) and brings up its own host with tests/testbed/testbed.sh.
-set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-CAIRN=${CAIRN:-$top/cairn}
-export CAIRN_TESTBED_DIR=${CAIRN_TESTBED_DIR:-/var/tmp/cairn-func-220}
-export CAIRN_TESTBED_FIRST=${CAIRN_TESTBED_FIRST:-220}
-export CAIRN_TESTBED_QUIET=1
-tb=$top/tests/testbed/testbed.sh
-work=$(mktemp -d)
-started=
-fails=0
-
-cleanup() {
-	rm -rf "$work"
-	[ -z "$started" ] || "$tb" down >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-
-ok() { echo "ok - $*"; }
-bad() { echo "not ok - $*"; fails=$((fails + 1)); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
-
-st=$("$tb" status 2>/dev/null || true)
-if ! grep -q '^h1.*up$' <<<"$st"; then
-	"$tb" up 1 >/dev/null
-	started=1
-else
-	"$tb" reset 1 >/dev/null
-fi
-inv=$CAIRN_TESTBED_DIR/inventory.ini
-export HOME=$CAIRN_TESTBED_DIR/home
-
-play() { (cd "$work" && "$CAIRN" play -i "$inv" -l h1 "$@"); }
-onhost() { "$tb" exec 1 "$1"; }
 # Everything the tasks may touch, to compare before and after.
-snapshot() {
-	onhost 'cat /etc/passwd /etc/group /etc/shadow /etc/gshadow;
-		ls -lnR /home 2>/dev/null; cat /home/*/.ssh/authorized_keys 2>/dev/null; true' |
-		sha1sum | cut -c1-40
+accounts() {
+	host_digest 1 'cat /etc/passwd /etc/group /etc/shadow /etc/gshadow;
+		ls -lnR /home 2>/dev/null; cat /home/*/.ssh/authorized_keys 2>/dev/null; true'
 }
 
 K1='ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKey1Key1Key1Key1Key1Key1Key1Key1Key1Key1K carol@laptop'
@@ -54,8 +17,9 @@ K2='ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKey2Key2Key2Key2Key2Key2Key2Key2Key2Key
 K3='ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQKey3 ops@bastion'
 # crypt("secret") with SHA-512, a fixed salt.
 HASH='$6$cairnsalt$VyuLwe1Fp3s.HgYLNBPQG7fgAAJm3xxExEGvxk07bD8NetrIWuyQdoxky/mLeAMBh1dCttcpzumve7EanalfS.'
+KEYS=/home/carol/.ssh/authorized_keys
 
-cat > "$work/accounts.yml" <<EOF
+pb=$(playbook accounts.yml <<EOF
 - hosts: all
   gather_facts: false
   tasks:
@@ -75,46 +39,59 @@ cat > "$work/accounts.yml" <<EOF
     - authorized_key:
         user: carol
         key: "$K1"
-        path: /home/carol/.ssh/authorized_keys
+        path: $KEYS
     - authorized_key:
         user: carol
         key: "$K2"
-        path: /home/carol/.ssh/authorized_keys
+        path: $KEYS
         key_options: 'no-port-forwarding,from="10.0.0.0/8"'
     - user: { name: svc, system: yes, create_home: no, shell: /usr/sbin/nologin }
 EOF
+)
 
-# Check mode first: every task predicted, nothing written.
-before=$(snapshot)
-out=$(play accounts.yml --check --diff 2>&1) || true
-check "check mode reports changes" grep -q 'changed=6 .*failed=0' <<<"$out"
-check "check mode changes nothing" [ "$(snapshot)" = "$before" ]
-check "check mode diff shows the new user" grep -q '"state": "present"' <<<"$out"
-check "password never shown" bash -c '! grep -q cairnsalt <<<"$1"' _ "$out"
+note "check mode first: every task predicted, nothing written"
+before=$(accounts)
+run_play -l h1 --check --diff "$pb"
+assert_rc 0
+assert_recap h1 changed=6 failed=0
+assert_eq "$before" "$(accounts)" "accounts after --check"
+assert_contains "$OUT" '"state": "present"' "the --check diff"
+assert_not_contains "$OUT" cairnsalt "the output (a password hash leaked)"
 
-out=$(play accounts.yml --diff -v 2>&1)
-check "first run changes" grep -q 'changed=6 .*failed=0' <<<"$out"
-check "password never shown" bash -c '! grep -q cairnsalt <<<"$1"' _ "$out"
-check "NOT_LOGGING_PASSWORD returned" grep -q NOT_LOGGING_PASSWORD <<<"$out"
-check "groups created" onhost '[ "$(getent group devs | cut -d: -f3)" = 2001 ] && [ "$(getent group ops | cut -d: -f3)" -lt 1000 ]'
-check "carol as asked" onhost '[ "$(getent passwd carol)" = "carol:x:2100:2100:Carol Example:/home/carol:/bin/bash" ]'
-check "carol in devs and ops" onhost '[ "$(id -nG carol)" = "carol devs ops" ]'
-check "password hash set" onhost "[ \"\$(getent shadow carol | cut -d: -f2)\" = '$HASH' ]"
-check "expiry set (2030-01-01)" onhost '[ "$(getent shadow carol | cut -d: -f8)" = 21915 ]'
-check "home from skel" onhost '[ -f /home/carol/.bashrc ] && [ "$(stat -c %U /home/carol)" = carol ]'
-check "ssh key generated" onhost '[ -f /home/carol/.ssh/id_ed25519.pub ] && [ "$(stat -c %U /home/carol/.ssh/id_ed25519)" = carol ]'
-check "ssh_public_key returned" grep -q '"ssh_public_key": "ssh-ed25519 ' <<<"$out"
-check "keys file 0600 owned by carol" onhost '[ "$(stat -c %a:%U /home/carol/.ssh/authorized_keys)" = 600:carol ] && [ "$(stat -c %a:%U /home/carol/.ssh)" = 700:carol ]'
-check "both keys, options on the second" onhost "printf '%s\n' '$K1' 'no-port-forwarding,from=\"10.0.0.0/8\" $K2' | cmp -s - /home/carol/.ssh/authorized_keys"
-check "system user without home" onhost '[ "$(getent passwd svc | cut -d: -f3)" -lt 1000 ] && [ ! -e /home/svc ]'
+run_play -l h1 --diff -v "$pb"
+assert_rc 0
+assert_recap h1 changed=6 failed=0
+assert_not_contains "$OUT" cairnsalt "the output (a password hash leaked)"
+assert_contains "$OUT" NOT_LOGGING_PASSWORD
+assert_host_eq 1 2001 'getent group devs | cut -d: -f3'
+assert_host 1 '[ "$(getent group ops | cut -d: -f3)" -lt 1000 ]' "ops is a system group"
+assert_host_eq 1 "carol:x:2100:2100:Carol Example:/home/carol:/bin/bash" 'getent passwd carol'
+assert_host_eq 1 "carol devs ops" 'id -nG carol'
+assert_host_eq 1 "$HASH" 'getent shadow carol | cut -d: -f2'
+# 2030-01-01
+assert_host_eq 1 21915 'getent shadow carol | cut -d: -f8'
+assert_host 1 '[ -f /home/carol/.bashrc ]' "home from skel"
+assert_host_eq 1 carol 'stat -c %U /home/carol'
+assert_host 1 '[ -f /home/carol/.ssh/id_ed25519.pub ]' "ssh key generated"
+assert_host_eq 1 carol 'stat -c %U /home/carol/.ssh/id_ed25519'
+assert_contains "$OUT" '"ssh_public_key": "ssh-ed25519 '
+assert_host_eq 1 600:carol "stat -c %a:%U $KEYS"
+assert_host_eq 1 700:carol 'stat -c %a:%U /home/carol/.ssh'
+assert_host 1 "printf '%s\n' '$K1' 'no-port-forwarding,from=\"10.0.0.0/8\" $K2' | cmp -s - $KEYS" \
+	"both keys, options on the second"
+assert_host 1 '[ "$(getent passwd svc | cut -d: -f3)" -lt 1000 ]' "svc is a system user"
+assert_host 1 '[ ! -e /home/svc ]' "svc without home"
 
-out=$(play accounts.yml 2>&1)
-check "second run changes nothing" grep -q 'changed=0 .*failed=0' <<<"$out"
-out=$(play accounts.yml --check 2>&1)
-check "check mode after it predicts nothing" grep -q 'changed=0 .*failed=0' <<<"$out"
+note "second run and --check: nothing to do"
+run_play -l h1 "$pb"
+assert_rc 0
+assert_recap h1 changed=0 failed=0
+run_play -l h1 --check "$pb"
+assert_rc 0
+assert_recap h1 changed=0 failed=0
 
-# Changes to an existing user: shell, groups appended, lock, expiry gone.
-cat > "$work/modify.yml" <<'EOF'
+note "changes to an existing user: shell, groups appended, lock, expiry gone"
+modify=$(playbook modify.yml <<'EOF'
 - hosts: all
   gather_facts: false
   tasks:
@@ -131,32 +108,39 @@ cat > "$work/modify.yml" <<'EOF'
           - m.append
           - m.groups == 'web'
 EOF
-onhost 'groupadd web'
-before=$(snapshot)
-out=$(play modify.yml --check 2>&1) || true
-check "modify predicted" grep -q 'changed=1 .*failed=0' <<<"$out"
-check "modify in check mode changes nothing" [ "$(snapshot)" = "$before" ]
-out=$(play modify.yml 2>&1) || true
-check "modify runs" grep -q 'changed=1 .*failed=0' <<<"$out"
-check "shell changed" onhost '[ "$(getent passwd carol | cut -d: -f7)" = /bin/sh ]'
-check "groups appended" onhost '[ "$(id -nG carol)" = "carol devs ops web" ]'
-check "password locked" onhost "[ \"\$(getent shadow carol | cut -d: -f2)\" = '!$HASH' ]"
-check "expiry removed" onhost '[ -z "$(getent shadow carol | cut -d: -f8)" ]'
-out=$(play modify.yml 2>&1) || true
-check "modify again changes nothing" grep -q 'changed=0 .*failed=0' <<<"$out"
+)
+host_exec 1 'groupadd web' || fail "cannot add group web"
+before=$(accounts)
+run_play -l h1 --check "$modify"
+assert_rc 0
+assert_recap h1 changed=1 failed=0
+assert_eq "$before" "$(accounts)" "accounts after --check"
+run_play -l h1 "$modify"
+assert_rc 0
+assert_recap h1 changed=1 failed=0
+assert_host_eq 1 /bin/sh 'getent passwd carol | cut -d: -f7'
+assert_host_eq 1 "carol devs ops web" 'id -nG carol'
+assert_host_eq 1 "!$HASH" 'getent shadow carol | cut -d: -f2'
+assert_host_eq 1 "" 'getent shadow carol | cut -d: -f8'
+run_play -l h1 "$modify"
+assert_rc 0
+assert_recap h1 changed=0 failed=0
 
-# A key removed, then an exclusive list.
-cat > "$work/keys.yml" <<EOF
+note "a key removed, then an exclusive list"
+keys=$(playbook keys.yml <<EOF
 - hosts: all
   gather_facts: false
   tasks:
     - authorized_key: { user: carol, key: "$K1", state: absent }
 EOF
-play keys.yml >/dev/null 2>&1 || true
-check "key removed, the other kept" onhost "! grep -q Key1 /home/carol/.ssh/authorized_keys && grep -q Key2 /home/carol/.ssh/authorized_keys"
-out=$(play keys.yml 2>&1) || true
-check "removing again changes nothing" grep -q 'changed=0 .*failed=0' <<<"$out"
-cat > "$work/exclusive.yml" <<EOF
+)
+run_play -l h1 "$keys"
+assert_rc 0
+assert_host 1 "! grep -q Key1 $KEYS && grep -q Key2 $KEYS" "key removed, the other kept"
+run_play -l h1 "$keys"
+assert_rc 0
+assert_recap h1 changed=0 failed=0
+exclusive=$(playbook exclusive.yml <<EOF
 - hosts: all
   gather_facts: false
   tasks:
@@ -167,30 +151,34 @@ cat > "$work/exclusive.yml" <<EOF
           $K3
           $K1
 EOF
-play exclusive.yml >/dev/null 2>&1 || true
-check "exclusive leaves only the given keys, in order" onhost "printf '%s\n' '$K3' '$K1' | cmp -s - /home/carol/.ssh/authorized_keys"
-out=$(play exclusive.yml 2>&1) || true
-check "exclusive again changes nothing" grep -q 'changed=0 .*failed=0' <<<"$out"
+)
+run_play -l h1 "$exclusive"
+assert_rc 0
+assert_host 1 "printf '%s\n' '$K3' '$K1' | cmp -s - $KEYS" \
+	"exclusive leaves only the given keys, in order"
+run_play -l h1 "$exclusive"
+assert_rc 0
+assert_recap h1 changed=0 failed=0
 
-# A uid already taken: useradd fails, the host is left as it was.
-cat > "$work/taken.yml" <<'EOF'
+note "a uid already taken: useradd fails, the host is left as it was"
+taken=$(playbook taken.yml <<'EOF'
 - hosts: all
   gather_facts: false
   tasks:
     - user: { name: dave, uid: 2100, home: /srv/people/dave }
 EOF
-before=$(snapshot)
-rc=0
-out=$(play taken.yml 2>&1) || rc=$?
-check "taken uid fails the host (rc 2)" [ "$rc" = 2 ]
-check "failure carries useradd's message" grep -q "UID 2100 is not unique" <<<"$out"
-check "failure carries rc" grep -q '"rc": 4' <<<"$out"
-check "failure carries the command" grep -q "'useradd' '-u' '2100'" <<<"$out"
-check "nothing changed on failure" [ "$(snapshot)" = "$before" ]
-check "no home parent left behind" onhost '[ ! -e /srv/people ]'
+)
+before=$(accounts)
+run_play -l h1 "$taken"
+assert_rc 2
+assert_contains "$OUT" "UID 2100 is not unique"
+assert_contains "$OUT" '"rc": 4'
+assert_contains "$OUT" "'useradd' '-u' '2100'"
+assert_eq "$before" "$(accounts)" "accounts after a failed useradd"
+assert_host 1 '[ ! -e /srv/people ]' "no home parent left behind"
 
-# Removal with remove: yes takes the home; groups go with state absent.
-cat > "$work/remove.yml" <<'EOF'
+note "remove: yes takes the home; groups go with state absent"
+remove=$(playbook remove.yml <<'EOF'
 - hosts: all
   gather_facts: false
   tasks:
@@ -199,15 +187,16 @@ cat > "$work/remove.yml" <<'EOF'
     - assert: { that: [ not gone.changed or gone.remove, gone.state == 'absent' ] }
     - group: { name: web, state: absent }
 EOF
-out=$(play remove.yml --check 2>&1) || true
-check "removal predicted" grep -q 'changed=2 .*failed=0' <<<"$out"
-check "check mode kept carol" onhost 'getent passwd carol >/dev/null'
-out=$(play remove.yml 2>&1) || true
-check "removal runs" grep -q 'changed=2 .*failed=0' <<<"$out"
-check "carol gone with her home" onhost '! getent passwd carol >/dev/null && [ ! -e /home/carol ]'
-check "group gone" onhost '! getent group web >/dev/null'
-out=$(play remove.yml 2>&1) || true
-check "removing again changes nothing" grep -q 'changed=0 .*failed=0' <<<"$out"
-
-[ "$fails" = 0 ] || { echo "$fails failure(s)"; exit 1; }
-echo "all passed"
+)
+run_play -l h1 --check "$remove"
+assert_rc 0
+assert_recap h1 changed=2 failed=0
+assert_host 1 'getent passwd carol >/dev/null' "check mode kept carol"
+run_play -l h1 "$remove"
+assert_rc 0
+assert_recap h1 changed=2 failed=0
+assert_host 1 '! getent passwd carol >/dev/null && [ ! -e /home/carol ]' "carol gone with her home"
+assert_host 1 '! getent group web >/dev/null' "group gone"
+run_play -l h1 "$remove"
+assert_rc 0
+assert_recap h1 changed=0 failed=0

@@ -1,3 +1,4 @@
+#!/bin/bash
 # A Lua module in library/ beside the playbook runs like a built-in one on
 # every host in parallel: check mode predicts, --diff shows, a second run
 # changes nothing, register sees its fields; a Lua filter works in

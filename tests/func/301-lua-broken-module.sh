@@ -1,3 +1,4 @@
+#!/bin/bash
 # A broken Lua module fails cleanly: a syntax error or bad arguments stop
 # the run before any host is contacted (exit 4, file:line); an error at run
 # time, a wrong return value or a runaway loop fails the task on that host

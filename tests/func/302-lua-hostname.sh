@@ -1,7 +1,9 @@
+#!/bin/bash
 # The shipped hostname module (Lua) names fresh hosts: the running name and
 # /etc/hostname, check mode first, a diff, then nothing to do.
 . "$(dirname "$0")/lib.sh"
-export CAIRN_LUA_PATH=$(cd "$(dirname "$0")/../../modules/lua" && pwd)
+CAIRN_LUA_PATH=$(cd "$(dirname "$0")/../../modules/lua" && pwd)
+export CAIRN_LUA_PATH
 
 pb=$(playbook site.yml <<'EOF2'
 - hosts: testhosts

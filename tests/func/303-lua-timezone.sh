@@ -1,7 +1,9 @@
+#!/bin/bash
 # The shipped timezone module (Lua): the /etc/localtime link and
 # /etc/timezone, check mode, diff, idempotence, an unknown zone refused.
 . "$(dirname "$0")/lib.sh"
-export CAIRN_LUA_PATH=$(cd "$(dirname "$0")/../../modules/lua" && pwd)
+CAIRN_LUA_PATH=$(cd "$(dirname "$0")/../../modules/lua" && pwd)
+export CAIRN_LUA_PATH
 
 pb=$(playbook site.yml <<'EOF2'
 - hosts: testhosts

@@ -1,8 +1,10 @@
+#!/bin/bash
 # The shipped sysctl module (Lua): a key persisted in /etc/sysctl.d/ and
 # applied.  The test hosts share the machine's kernel, so the key is
 # kernel.domainname, which each host's UTS namespace keeps to itself.
 . "$(dirname "$0")/lib.sh"
-export CAIRN_LUA_PATH=$(cd "$(dirname "$0")/../../modules/lua" && pwd)
+CAIRN_LUA_PATH=$(cd "$(dirname "$0")/../../modules/lua" && pwd)
+export CAIRN_LUA_PATH
 
 pb=$(playbook site.yml <<'EOF2'
 - hosts: testhosts
@@ -53,7 +55,7 @@ EOF2
 assert_rc 2
 assert_contains "$OUT" "Failed to reload sysctl:"
 assert_contains "$OUT" "/proc/sys/cairn/no_such_key"
-assert_host_eq 1 "cairn.no_such_key=1" 'cat /etc/sysctl.d/98-bad.conf' 
+assert_host_eq 1 "cairn.no_such_key=1" 'cat /etc/sysctl.d/98-bad.conf'
 
 note "state=absent removes the line"
 run_play "$(playbook absent.yml <<'EOF2'

@@ -118,6 +118,15 @@ assert_host_eq() {
 	[ "$got" = "$2" ] || fail "on h$1: '$3' gave '$got', expected '$2'"
 }
 
+# host_digest I 'SHELL CMD': a digest of the command's output and exit status
+# on host I; taken before and after a run, it shows the run changed nothing.
+host_digest() {
+	{
+		host_exec "$1" "$2" 2>&1
+		echo "exit $?"
+	} | sha1sum | cut -c1-40
+}
+
 # recap_line HOST: the host's PLAY RECAP line of OUT, spaces squeezed.
 recap_line() {
 	printf '%s\n' "$OUT" | sed -n '/PLAY RECAP/,$p' |

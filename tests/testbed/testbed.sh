@@ -140,7 +140,7 @@ cmd_base() {
 launcher_pids() {
 	local p cmd
 	for p in /proc/[0-9]*; do
-		cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+		cmd=$({ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null) || continue
 		case $cmd in
 		unshare\ *"$HOSTS/h"*) echo "${p#/proc/}" ;;
 		esac
@@ -159,7 +159,7 @@ host_pid() {
 	local pf=$HOSTS/h$1/pid p cmd
 	[ -f "$pf" ] || return 1
 	p=$(cat "$pf")
-	cmd=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null) || return 1
+	cmd=$({ tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null) || return 1
 	case $cmd in
 	unshare\ *"$HOSTS/h$1/"*) echo "$p" ;;
 	*) return 1 ;;
