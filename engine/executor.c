@@ -1917,18 +1917,57 @@ free_host_fn(struct run *r, size_t i, void *arg)
 	run_sections(r, &hosts[i], 1);
 }
 
+/* The play's host pattern; "{{ target }}" from -e or play vars works. */
+static char *
+play_pattern(struct run *r, struct play *p, char **cause)
+{
+	struct scope	 s;
+	struct value	*out = NULL;
+	char		*pattern;
+
+	if (strstr(p->hosts, "{{") == NULL)
+		return xstrdup(p->hosts);
+	scope_init(&s, NULL, NULL, NULL);
+	scope_push(&s, r->opts->extra_vars);
+	scope_push(&s, p->vars);
+	if (template_render(p->hosts, &s.es, &out, cause) != 0)
+		return NULL;
+	if (out->type == V_LIST) {
+		struct buf b = BUF_INIT;
+
+		for (size_t i = 0; i < out->u.list.n; i++) {
+			char *h = value_to_string(out->u.list.items[i]);
+
+			buf_addf(&b, "%s%s", i ? ":" : "", h);
+			free(h);
+		}
+		pattern = buf_detach(&b, NULL);
+	} else
+		pattern = value_to_string(out);
+	value_unref(out);
+	return pattern;
+}
+
 static int
 run_play(struct run *r, struct play *p)
 {
 	struct inv_host		**ih = NULL, **lim = NULL;
 	struct host_state	**hosts;
 	size_t			 nih = 0, nlim = 0, n = 0, done, bn;
-	char			*cause = NULL;
+	char			*cause = NULL, *pattern;
 	struct task_scope	 ts;
-	int			 gather;
+	int			 gather, rc;
 
 	r->play = p;
-	if (inventory_match(r->inv, p->hosts, &ih, &nih, &cause) != 0) {
+	pattern = play_pattern(r, p, &cause);
+	if (pattern == NULL) {
+		output_error("%s", cause);
+		free(cause);
+		return EXIT_ERROR;
+	}
+	rc = inventory_match(r->inv, pattern, &ih, &nih, &cause);
+	free(pattern);
+	if (rc != 0) {
 		output_error("%s", cause);
 		free(cause);
 		return EXIT_ERROR;

@@ -75,3 +75,16 @@ EOF
 run_play "$pb"
 assert_rc 2
 assert_host_eq 1 "restarted" 'cat /srv/restarted'
+
+# The play's hosts may come from an extra variable.
+pb=$(playbook target.yml <<'EOF'
+- hosts: "{{ target }}"
+  gather_facts: false
+  tasks:
+    - copy: content=targeted dest=/srv/targeted
+EOF
+)
+run_play -e target=h3 "$pb"
+assert_rc 0
+assert_host_eq 3 "targeted" 'cat /srv/targeted'
+assert_host 1 'test ! -e /srv/targeted' "a host outside the target ran"
