@@ -132,6 +132,7 @@ value_unref(struct value *v)
 		free(v->u.dict.keys);
 		free(v->u.dict.vals);
 		free(v->u.dict.klocs);
+		free(v->u.dict.hidx);
 		break;
 	default:
 		break;
@@ -204,11 +205,69 @@ value_len(const struct value *v)
 	}
 }
 
+/*
+ * Small dicts are searched in order; from DICT_HASH_MIN keys on a dict
+ * also keeps an open-addressing index (at most half full) so that big
+ * inventories and fact sets do not make every lookup linear.  The index
+ * is only ever changed by writers, never built on a read: shared dicts
+ * are read by several threads at once.
+ */
+#define DICT_HASH_MIN	16
+#define HIDX_EMPTY	((size_t)-1)
+
+static size_t
+key_hash(const char *k)
+{
+	size_t	h = 14695981039346656037ULL;	/* FNV-1a */
+
+	for (; *k != '\0'; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+	return h;
+}
+
+static void
+dict_hash_insert(struct value *d, size_t i)
+{
+	size_t	mask = d->u.dict.hcap - 1, h;
+
+	for (h = key_hash(d->u.dict.keys[i]) & mask;
+	    d->u.dict.hidx[h] != HIDX_EMPTY; h = (h + 1) & mask)
+		;
+	d->u.dict.hidx[h] = i;
+}
+
+static void
+dict_hash_rebuild(struct value *d)
+{
+	size_t	cap = 64;
+
+	free(d->u.dict.hidx);
+	d->u.dict.hidx = NULL;
+	d->u.dict.hcap = 0;
+	if (d->u.dict.n < DICT_HASH_MIN)
+		return;
+	while (cap < d->u.dict.n * 2 + 2)
+		cap *= 2;
+	d->u.dict.hidx = xreallocarray(NULL, cap, sizeof *d->u.dict.hidx);
+	memset(d->u.dict.hidx, 0xff, cap * sizeof *d->u.dict.hidx);
+	d->u.dict.hcap = cap;
+	for (size_t i = 0; i < d->u.dict.n; i++)
+		dict_hash_insert(d, i);
+}
+
 static long
 dict_index(const struct value *d, const char *key)
 {
-	size_t	i;
+	size_t	i, mask, h;
 
+	if (d->u.dict.hidx != NULL) {
+		mask = d->u.dict.hcap - 1;
+		for (h = key_hash(key) & mask; (i = d->u.dict.hidx[h]) !=
+		    HIDX_EMPTY; h = (h + 1) & mask)
+			if (strcmp(d->u.dict.keys[i], key) == 0)
+				return (long)i;
+		return -1;
+	}
 	for (i = 0; i < d->u.dict.n; i++) {
 		if (strcmp(d->u.dict.keys[i], key) == 0)
 			return (long)i;
@@ -254,6 +313,10 @@ value_dict_set(struct value *d, const char *key, struct value *v)
 		    sizeof *d->u.dict.klocs);
 	d->u.dict.keys[d->u.dict.n] = xstrdup(key);
 	d->u.dict.vals[d->u.dict.n++] = v;
+	if (d->u.dict.hidx != NULL && d->u.dict.n * 2 < d->u.dict.hcap)
+		dict_hash_insert(d, d->u.dict.n - 1);
+	else if (d->u.dict.n >= DICT_HASH_MIN)
+		dict_hash_rebuild(d);
 }
 
 void
@@ -293,6 +356,8 @@ value_dict_del(struct value *d, const char *key)
 		memmove(&d->u.dict.klocs[i], &d->u.dict.klocs[i + 1],
 		    rest * sizeof *d->u.dict.klocs);
 	d->u.dict.n--;
+	if (d->u.dict.hidx != NULL)
+		dict_hash_rebuild(d);
 	return 1;
 }
 

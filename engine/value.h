@@ -60,6 +60,8 @@ struct value {
 			struct loc	 *klocs;	/* where each key was written, or NULL */
 			size_t		  n;
 			size_t		  cap;
+			size_t		 *hidx;	/* hash index of big dicts, or NULL */
+			size_t		  hcap;	/* its size, a power of two */
 		} dict;
 	} u;
 };

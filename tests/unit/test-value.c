@@ -660,10 +660,62 @@ test_json_errors(void **state)
 	}
 }
 
+/* Big dicts keep a hash index: lookups, replacement, deletion, copies. */
+static void
+test_dict_big(void **state)
+{
+	struct value	*d = value_dict(), *c;
+	char		 key[32];
+	int		 i;
+
+	(void)state;
+	for (i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "k%d", i);
+		value_dict_set(d, key, value_int(i));
+	}
+	assert_int_equal(value_len(d), 5000);
+	for (i = 0; i < 5000; i += 7) {
+		snprintf(key, sizeof key, "k%d", i);
+		assert_int_equal(value_dict_get(d, key)->u.i, i);
+	}
+	assert_null(value_dict_get(d, "k5000"));
+	/* replacing keeps the place and the count */
+	value_dict_set(d, "k42", value_str("x"));
+	assert_int_equal(value_len(d), 5000);
+	assert_string_equal(d->u.dict.keys[42], "k42");
+	assert_string_equal(value_dict_get(d, "k42")->u.str.s, "x");
+	/* deleting shifts the order; every other key is still found */
+	for (i = 0; i < 5000; i += 2) {
+		snprintf(key, sizeof key, "k%d", i);
+		assert_true(value_dict_del(d, key));
+	}
+	assert_int_equal(value_len(d), 2500);
+	assert_string_equal(d->u.dict.keys[0], "k1");
+	for (i = 1; i < 5000; i += 2) {
+		snprintf(key, sizeof key, "k%d", i);
+		assert_int_equal(value_dict_get(d, key)->u.i, i);
+	}
+	assert_null(value_dict_get(d, "k0"));
+	c = value_copy(d);
+	assert_true(value_equal(c, d));
+	assert_int_equal(value_dict_get(c, "k4999")->u.i, 4999);
+	value_unref(c);
+	/* shrinking below the threshold drops back to the plain search */
+	for (i = 1; i < 4990; i += 2) {
+		snprintf(key, sizeof key, "k%d", i);
+		value_dict_del(d, key);
+	}
+	assert_int_equal(value_len(d), 5);
+	assert_int_equal(value_dict_get(d, "k4993")->u.i, 4993);
+	assert_null(value_dict_get(d, "k1"));
+	value_unref(d);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dict_big),
 		cmocka_unit_test(test_constructors),
 		cmocka_unit_test(test_refcount),
 		cmocka_unit_test(test_list),
