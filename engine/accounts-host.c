@@ -1,4 +1,4 @@
-/* The user module's steps on the target: a missing home, an SSH key pair. */
+/* The user module on the target: running scripts, reading the state back, a missing home, SSH keys. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,4 +114,76 @@ accounts_sshkey(struct task_ctx *ctx, const struct mod_args *args,
 out:
 	exec_result_release(&res);
 	return rc;
+}
+
+/* Runs a script; 0, or -1 with the result failed (transport error). */
+int
+accounts_exec(struct task_ctx *ctx, struct buf *s, const char *in,
+    struct exec_result *res, struct result *r)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	rc = host_run_stdin(ctx, buf_cstr(s), in, in != NULL ? strlen(in) :
+	    0, res, &cause);
+	buf_release(s);
+	if (rc != 0) {
+		result_fail(r, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads the state after ACCOUNTS_MARK in out (or all of it); -1 on failure. */
+int
+accounts_read_db(struct result *r, const struct exec_result *res,
+    struct accounts_db *db, const char *name, int record)
+{
+	const char	*text = buf_cstr((struct buf *)&res->out), *mark;
+	char		*cause = NULL, *before;
+
+	if ((mark = strstr(text, ACCOUNTS_MARK "\n")) != NULL) {
+		before = xstrndup(text, (size_t)(mark - text));
+		if (record && *before != '\0')
+			result_setstr(r, "stdout", before);
+		free(before);
+		text = mark + strlen(ACCOUNTS_MARK "\n");
+	}
+	if (record && res->err.len > 0)
+		result_set(r, "stderr", value_strn(res->err.s, res->err.len));
+	if (accounts_parse_db(text, db, &cause) != 0) {
+		result_fail(r, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	/* getent took an all-digit name as a uid. */
+	if (db->has_user && strcmp(db->pw.name, name) != 0) {
+		accounts_passwd_release(&db->pw);
+		db->has_user = 0;
+		free(db->hash);
+		db->hash = NULL;
+		db->has_shadow = 0;
+	}
+	return 0;
+}
+
+enum mod_status
+accounts_cmd_failed(struct result *r, const struct accounts_argv *a,
+    const struct exec_result *res)
+{
+	char	*line = accounts_argv_line(a, 1), *e;
+
+	result_set_exec(r, res);
+	result_setstr(r, "cmd", line);
+	e = xstrndup(res->err.s != NULL ? res->err.s : "", res->err.len);
+	while (*e != '\0' && e[strlen(e) - 1] == '\n')
+		e[strlen(e) - 1] = '\0';
+	if (*e != '\0')
+		result_fail(r, "%s", e);
+	else
+		result_fail(r, "'%s' failed with status %d", line, res->rc);
+	free(e);
+	free(line);
+	return MOD_FAILED;
 }

@@ -9,6 +9,7 @@
 #ifndef CAIRN_ACCOUNTS_H
 #define CAIRN_ACCOUNTS_H
 
+#include "module.h"
 #include "util.h"
 
 struct accounts_passwd {
@@ -150,6 +151,19 @@ void	 accounts_groupmod(const struct accounts_group_want *,
 	    const struct accounts_group *, struct accounts_argv *);
 
 /*
+ * accounts-view.c.  The user in db as the diff shows it: a dict of name
+ * and state, and for a present user uid, group, groups, comment, home and
+ * shell.  A new reference.
+ */
+struct value *accounts_view(const struct accounts_db *, const char *name);
+/*
+ * The diff's after side: the user once w is applied (present), or gone.
+ * A new reference.
+ */
+struct value *accounts_view_after(const struct accounts_user_want *w,
+	    const struct accounts_db *, int present);
+
+/*
  * accounts-host.c.  A script that creates home (if missing) as Ansible's
  * create_homedir: a copy of skel (NULL: /etc/skel), the HOME_MODE or UMASK
  * of login.defs, owned by the user in shell variable $n.
@@ -161,10 +175,33 @@ void	 accounts_homedir_script(struct buf *, const char *home,
  * the user): creates the key pair unless it exists (or force), fills the
  * ssh_* result fields, *changed.  0, or -1 with the result failed.
  */
-struct task_ctx;
-struct mod_args;
-struct result;
 int	 accounts_sshkey(struct task_ctx *, const struct mod_args *,
 	    const struct accounts_db *, struct result *, int *changed);
+
+/* Separates a command's own output from the state read after it. */
+#define ACCOUNTS_MARK	"#cairn-state"
+
+/*
+ * Runs script s (released here) with in (NULL: none) as its stdin into
+ * res.  0, or -1 with the result failed (the host could not run it).
+ */
+int	 accounts_exec(struct task_ctx *, struct buf *s, const char *in,
+	    struct exec_result *res, struct result *);
+/*
+ * Parses the accounts_read_script lines after ACCOUNTS_MARK in res's
+ * stdout (or all of it) into db; with record, what came before the mark
+ * and the stderr go to the result as stdout and stderr.  A user whose
+ * name is not name (getent took an all-digit name as a uid) counts as
+ * missing.  0, or -1 with the result failed.
+ */
+int	 accounts_read_db(struct result *, const struct exec_result *res,
+	    struct accounts_db *db, const char *name, int record);
+/*
+ * Fails the result for a user/group tool that exited non-zero: rc,
+ * output and the command line (password masked) go to the result, its
+ * stderr (or the exit status) is the message.  Returns MOD_FAILED.
+ */
+enum mod_status accounts_cmd_failed(struct result *,
+	    const struct accounts_argv *, const struct exec_result *res);
 
 #endif

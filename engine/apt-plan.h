@@ -1,13 +1,15 @@
 /*
  * The apt module's pure decisions: what dpkg says is installed, which
  * package specs to hand to apt-get, and what an `apt-get -s` run plans.
- * Nothing here talks to a host, so the unit tests call it directly.
+ * Nothing but apt-host.c (at the end) talks to a host, so the unit tests
+ * call the rest directly.
  */
 #ifndef CAIRN_APT_PLAN_H
 #define CAIRN_APT_PLAN_H
 
 #include <stddef.h>
 
+#include "module.h"
 #include "util.h"
 
 /* One line of `dpkg-query -W -f='${Package}\t${Version}\t${db:Status-Abbrev}\n'`. */
@@ -115,5 +117,57 @@ struct apt_cmd {
 };
 /* Appends the command line ("apt-get -y -o ... install 'a' 'b'"). */
 void	 apt_cmd_line(struct buf *, const struct apt_cmd *);
+
+
+/* apt-host.c: the module's steps on the target. */
+
+/* What one apt task carries from step to step. */
+struct apt_state {
+	struct task_ctx		*ctx;
+	const struct mod_args	*args;
+	struct result		*r;
+	int			 check;
+	int			 lock_timeout;
+	long long		 cache_time;
+	int			 cache_updated;
+	struct apt_dpkg		 dpkg;
+	char			*cause;
+};
+
+/*
+ * Runs body after the prologue every apt script gets (no prompts, C
+ * locale, cairn_apt retrying while another apt or dpkg holds the lock
+ * until lock_timeout).  res is released first and holds the outcome.
+ * 0, or -1 and s->cause (malloc'd) when the host could not run it.
+ */
+int	 apt_script(struct apt_state *, const char *body,
+	    struct exec_result *res);
+/*
+ * The line of b starting at *pos, without its newline, malloc'd; *pos
+ * moves past it.
+ */
+char	*apt_line(struct buf *b, size_t *pos);
+/*
+ * Reads the cache time into s->cache_time and dpkg's view into s->dpkg
+ * in one round trip.  0, or -1 and s->cause (with the probe's rc and
+ * output in the result when it failed on the host).
+ */
+int	 apt_probe(struct apt_state *);
+/*
+ * update_cache / cache_valid_time: runs apt-get update (with
+ * update_cache_retries) when the lists are older than cache_valid_time,
+ * then sets s->cache_time and s->cache_updated.  *would is 1 when an
+ * update is (or in check mode would be) due.  0, or -1 and s->cause.
+ */
+int	 apt_update_cache(struct apt_state *, int *would);
+/* Fills c for op from the task's arguments; c->op is borrowed. */
+void	 apt_cmd_init(struct apt_state *, struct apt_cmd *c, const char *op);
+/*
+ * Simulates c, then runs it for real unless nothing would change or this
+ * is check mode.  Sets stdout, stderr and diff (msg too when set_msg).
+ * MOD_OK, MOD_CHANGED, or MOD_FAILED with s->cause.
+ */
+enum mod_status apt_apply(struct apt_state *, struct apt_cmd *c,
+	    int set_msg);
 
 #endif

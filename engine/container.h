@@ -27,6 +27,17 @@ int		 container_inspect_first(const char *, size_t,
 /* An image id without the "sha256:" docker puts in front. */
 const char	*container_id_strip(const char *);
 
+/*
+ * inspect["A"]["B"]...: follows a NULL-terminated path of keys through
+ * dicts.  The value found (borrowed), or NULL.
+ */
+struct value	*container_get(const struct value *, ...);
+/*
+ * A new list of strings from a list value (items stringified) or a
+ * string (one item); empty for anything else.
+ */
+struct value	*container_strings(const struct value *);
+
 /* One published port: "[ip:][host:]container[/proto]". */
 struct container_port {
 	char	ip[64];		/* "" for all addresses */
@@ -55,9 +66,10 @@ struct container_want {
 };
 
 /*
- * Compares a container's inspect dict with the wanted settings.  Returns
- * how many settings differ; for each, before and after (dicts, may be
- * NULL) get the current and wanted value under the parameter's name.
+ * container-compare.c.  Compares a container's inspect dict with the
+ * wanted settings.  Returns how many settings differ; for each, before
+ * and after (dicts, may be NULL) get the current and wanted value under
+ * the parameter's name.
  * Unspecified settings are not compared; env and labels compare only the
  * keys asked for (the image adds its own).
  */

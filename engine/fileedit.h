@@ -46,6 +46,8 @@ int	fileedit_replace(const char *in, size_t len, const char *regexp,
 	    const char *repl, const char *after, const char *before,
 	    struct buf *out, int *changed, char **msg, char **cause);
 
+/* fileedit-block.c: blockinfile. */
+
 /* blockinfile's parameters. */
 struct blockinfile_spec {
 	const char	*block;		/* "" removes the block */

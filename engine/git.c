@@ -1,4 +1,4 @@
-/* Pure decisions of the git module: ls-remote, ssh command, umask, plan. */
+/* Pure decisions of the git module: ls-remote, ssh command, umask, plan, probe output. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,4 +291,23 @@ git_switch_script(struct buf *b, enum git_ref_kind kind, long long depth)
 		buf_adds(b, "\"$g\" checkout --force \"$v\"");
 		break;
 	}
+}
+
+/* "key=value" lines of a probe; the value of key (malloc'd) or NULL. */
+char *
+git_field(const struct buf *out, const char *key)
+{
+	const char	*p = out->s != NULL ? out->s : "", *e;
+	size_t		 n = strlen(key);
+
+	while (*p != '\0') {
+		e = strchr(p, '\n');
+		if (strncmp(p, key, n) == 0 && p[n] == '=')
+			return e != NULL ? xstrndup(p + n + 1, e - p - n - 1) :
+			    xstrdup(p + n + 1);
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	return NULL;
 }

@@ -1,7 +1,8 @@
 /*
  * Pure decisions of the git module: reading `git ls-remote`, the ssh
  * command git is told to use, the umask argument and what to do with a
- * destination in a given state.  No host access, so unit tests call them.
+ * destination in a given state.  No host access but in git-host.c (at
+ * the end), so unit tests call the rest directly.
  */
 #ifndef CAIRN_GIT_H
 #define CAIRN_GIT_H
@@ -103,5 +104,52 @@ void		 git_fetch_script(struct buf *, long long depth, int bare,
 		    int force, const char *refspec);
 void		 git_switch_script(struct buf *, enum git_ref_kind,
 		    long long depth);
+/*
+ * The value of key in the "key=value" lines of a probe's output,
+ * malloc'd, or NULL when there is no such line.
+ */
+char		*git_field(const struct buf *out, const char *key);
+
+/* git-host.c: the module's steps on the target. */
+
+struct task_ctx;
+struct mod_args;
+struct result;
+struct exec_result;
+
+/* What the module needs throughout a run. */
+struct git_run {
+	struct task_ctx		*ctx;
+	const struct mod_args	*args;
+	struct result		*r;
+	struct buf		 pre;	/* umask, environment, $g, $d, $r */
+	const char		*repo;
+	const char		*version;
+	const char		*remote;
+	int			 bare;
+};
+
+/*
+ * Appends to g->pre the preamble of every step: the umask (when
+ * has_mask), GIT_SSH_COMMAND, no prompts, the C locale, and the shell
+ * variables g, d, r and v; exits 127 when git is missing.  g->ctx,
+ * g->args, g->remote and g->version must be set.
+ */
+void		 git_preamble(struct git_run *g, unsigned int mask,
+		    int has_mask);
+/*
+ * Runs one step (after the preamble) into res; on a non-zero status
+ * records the command, rc and output and fails with msg (the stderr
+ * when NULL).  Returns 0, or -1 with the result already failed.
+ */
+int		 git_step(struct git_run *g, const char *step,
+		    const char *msg, struct exec_result *res);
+/* Switches the work tree to version after a clone or fetch; 0 or -1. */
+int		 git_switch(struct git_run *g, enum git_ref_kind kind,
+		    long long depth);
+/* Brings submodules up to date; *changed when they moved.  0 or -1. */
+int		 git_submodules(struct git_run *g, int *changed);
+/* HEAD's commit at dest, malloc'd; NULL with the result failed. */
+char		*git_head(struct git_run *g);
 
 #endif

@@ -28,6 +28,14 @@ struct luachunk {
 	size_t	 len;
 };
 
+/* A module written in Lua: the entry first, so run can find the rest. */
+struct luamod {
+	struct module_entry	 entry;
+	struct luachunk		 chunk;
+	struct mod_param	*params;
+	struct luamod		*next;
+};
+
 struct luahost;
 
 /* One per thread: the Lua state and what the running call may use. */
@@ -80,6 +88,7 @@ struct luahost	*luahost_begin(lua_State *, struct task_ctx *, struct result *);
 void		 luahost_end(struct luahost *);
 /* Appends a log line from cairn.log/print to the running result. */
 void		 luahost_log(lua_State *, const char *level, const char *text);
+
 /* lua.c: the require of the sandbox. */
 int		 luamod_require(lua_State *);
 /* The chunk of a file, compiled on first use; NULL and *cause. */
@@ -90,6 +99,26 @@ int		 luamod_chunk_known(const char *path);
 /* Pushes what the chunk returned in this state (run once); 0 or -1. */
 int		 luamod_value(struct luastate *, const struct luachunk *,
 		    char **cause);
+/*
+ * The name of a file in Lua's messages, which keep at most LUA_IDSIZE
+ * bytes: path, or its last two components when it is long (borrowed).
+ */
+const char	*luamod_shown(const char *path);
+
+/* lua-entry.c */
+/*
+ * Builds m's entry (name, run, flags, params) from the module table at
+ * the top of the stack, which is left there.  0, or -1 and *cause
+ * ("file: what is wrong").
+ */
+int		 luamod_entry(lua_State *, struct luamod *m, char **cause);
+/* Frees a module that failed to load, m included (loaded ones live on). */
+void		 luamod_free(struct luamod *);
+
+/* lua-run.c */
+/* The run of every Lua module's entry: M.run(host, args) in the sandbox. */
+enum mod_status	 luamod_run(struct task_ctx *, const struct mod_args *,
+		    struct result *);
 
 /* lua-regex.c */
 void		 luaregex_open(lua_State *);	/* pushes cairn.regex */

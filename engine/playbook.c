@@ -1,7 +1,7 @@
 /*
  * Playbook loading: YAML values to plays and tasks.  Everything a person
  * can get wrong in the file is refused here, with file:line:col, before
- * the executor contacts any host.
+ * the executor contacts any host.  Roles are read in playbook-role.c.
  */
 #include <libgen.h>
 #include <stdlib.h>
@@ -11,17 +11,9 @@
 #include "expr.h"
 #include "host.h"
 #include "lua.h"
+#include "playbook-internal.h"
 #include "playbook.h"
 #include "yaml.h"
-
-struct loader {
-	const char	*path;		/* the top playbook */
-	const char	*dir;		/* its directory */
-	char		*cause;
-	int		 depth;		/* import nesting */
-	struct play	*play;		/* the play being read */
-	struct role	*role;		/* the role whose files are being read */
-};
 
 static const char *const play_keywords[] = {
 	"hosts", "name", "vars", "vars_files", "remote_user", "become",
@@ -50,8 +42,8 @@ static const char *const free_form_keys[] = {
 	"stdin_add_newline", "strip_empty_ends", NULL
 };
 
-static int
-in_list(const char *const *list, const char *s)
+int
+playbook_in_list(const char *const *list, const char *s)
 {
 	for (; *list != NULL; list++)
 		if (strcmp(*list, s) == 0)
@@ -59,12 +51,8 @@ in_list(const char *const *list, const char *s)
 	return 0;
 }
 
-static int
-fail_at(struct loader *ld, const struct value *v, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int
-fail_at(struct loader *ld, const struct value *v, const char *fmt, ...)
+int
+playbook_fail_at(struct loader *ld, const struct value *v, const char *fmt, ...)
 {
 	va_list	 ap;
 	char	*msg, *where;
@@ -103,16 +91,16 @@ fail_key(struct loader *ld, const struct value *d, const char *key,
 	if (kl != NULL) {
 		memset(&at, 0, sizeof at);
 		at.loc = *kl;
-		r = fail_at(ld, &at, "%s", msg);
+		r = playbook_fail_at(ld, &at, "%s", msg);
 	} else
-		r = fail_at(ld, value_dict_get(d, key), "%s", msg);
+		r = playbook_fail_at(ld, value_dict_get(d, key), "%s", msg);
 	free(msg);
 	return r;
 }
 
 /* The value under key, with the key's own location when it is a scalar. */
-static struct value *
-get(const struct value *d, const char *key)
+struct value *
+playbook_get(const struct value *d, const char *key)
 {
 	return value_dict_get(d, key);
 }
@@ -123,7 +111,7 @@ want_string(struct loader *ld, struct value *v, const char *what, char **out)
 	if (v == NULL)
 		return 0;
 	if (v->type == V_LIST || v->type == V_DICT || v->type == V_NULL)
-		return fail_at(ld, v, "'%s' must be a string", what);
+		return playbook_fail_at(ld, v, "'%s' must be a string", what);
 	*out = value_to_string(v);
 	return 0;
 }
@@ -140,7 +128,7 @@ want_bool(struct loader *ld, struct value *v, const char *what,
 		    value_bool(value_as_bool(v));
 		return 0;
 	}
-	return fail_at(ld, v, "'%s' must be a boolean, not '%s'", what,
+	return playbook_fail_at(ld, v, "'%s' must be a boolean, not '%s'", what,
 	    v->type == V_STR ? v->u.str.s : value_type_name(v->type));
 }
 
@@ -160,7 +148,7 @@ want_int(struct loader *ld, struct value *v, const char *what, int *out)
 		if (*end == '\0' && end != v->u.str.s)
 			return 0;
 	}
-	return fail_at(ld, v, "'%s' must be an integer", what);
+	return playbook_fail_at(ld, v, "'%s' must be an integer", what);
 }
 
 /* A template string's syntax, checked now so no host sees a broken one. */
@@ -175,7 +163,7 @@ check_templates(struct loader *ld, struct value *v)
 	switch (v->type) {
 	case V_STR:
 		if (value_is_template(v) && template_check(v->u.str.s, &cause)) {
-			fail_at(ld, v, "template error: %s", cause);
+			playbook_fail_at(ld, v, "template error: %s", cause);
 			free(cause);
 			return -1;
 		}
@@ -199,8 +187,8 @@ check_templates(struct loader *ld, struct value *v)
  * A "when"-like value: a string or a list of strings (bools allowed), each
  * a bare expression.  Returns a list, or NULL with ld->cause.
  */
-static int
-want_conditions(struct loader *ld, struct value *v, const char *what,
+int
+playbook_want_conditions(struct loader *ld, struct value *v, const char *what,
     struct value **out)
 {
 	struct value	*list, *item;
@@ -215,13 +203,13 @@ want_conditions(struct loader *ld, struct value *v, const char *what,
 		item = v->type == V_LIST ? v->u.list.items[i] : v;
 		if (item->type == V_LIST || item->type == V_DICT) {
 			value_unref(list);
-			return fail_at(ld, item, "'%s' must be a string or a "
+			return playbook_fail_at(ld, item, "'%s' must be a string or a "
 			    "list of strings", what);
 		}
 		expr = value_to_string(item);
 		if (item->type == V_STR && !value_is_template(item) &&
 		    expr_check(expr, &cause) != 0) {
-			fail_at(ld, item, "invalid condition in '%s': %s", what,
+			playbook_fail_at(ld, item, "invalid condition in '%s': %s", what,
 			    cause);
 			free(cause);
 			free(expr);
@@ -236,8 +224,8 @@ want_conditions(struct loader *ld, struct value *v, const char *what,
 }
 
 /* Tags: a string ("a,b"), a list, or a number; returns a list of strings. */
-static int
-want_tags(struct loader *ld, struct value *v, struct value *inherited,
+int
+playbook_want_tags(struct loader *ld, struct value *v, struct value *inherited,
     struct value **out)
 {
 	struct value	*list = value_list(), *item;
@@ -252,7 +240,7 @@ want_tags(struct loader *ld, struct value *v, struct value *inherited,
 			item = v->type == V_LIST ? v->u.list.items[i] : v;
 			if (item->type == V_LIST || item->type == V_DICT) {
 				value_unref(list);
-				return fail_at(ld, item, "tags must be a "
+				return playbook_fail_at(ld, item, "tags must be a "
 				    "string or a list of strings");
 			}
 			s = value_to_string(item);
@@ -372,7 +360,7 @@ playbook_parse_kv(const char *s, int free_form)
 		keylen = eq ? (size_t)(eq - tok) : 0;
 		key = eq ? xstrndup(tok, keylen) : NULL;
 		if (eq != NULL && is_kv_key(tok, keylen) &&
-		    (!free_form || in_list(free_form_keys, key))) {
+		    (!free_form || playbook_in_list(free_form_keys, key))) {
 			char *dec = decode_escapes(eq + 1, len - keylen - 1);
 
 			val = unquote(dec, strlen(dec));
@@ -458,7 +446,7 @@ find_action(struct loader *ld, struct value *node, struct task *t,
 	for (i = 0; i < node->u.dict.n; i++) {
 		const char *k = node->u.dict.keys[i];
 
-		if (in_list(task_keywords, k))
+		if (playbook_in_list(task_keywords, k))
 			continue;
 		if (found != NULL)
 			return fail_key(ld, node, k,
@@ -469,23 +457,23 @@ find_action(struct loader *ld, struct value *node, struct task *t,
 		*keyv = node->u.dict.vals[i];
 		t->action_key = k;
 	}
-	if (found != NULL && (get(node, "action") || get(node, "local_action")))
-		return fail_at(ld, *argsv, "conflicting action statements: "
+	if (found != NULL && (playbook_get(node, "action") || playbook_get(node, "local_action")))
+		return playbook_fail_at(ld, *argsv, "conflicting action statements: "
 		    "'%s' and 'action'", found);
 	if (found == NULL) {
-		v = get(node, "action") ? get(node, "action") :
-		    get(node, "local_action");
+		v = playbook_get(node, "action") ? playbook_get(node, "action") :
+		    playbook_get(node, "local_action");
 		if (v == NULL)
-			return fail_at(ld, node, "no module or action found "
+			return playbook_fail_at(ld, node, "no module or action found "
 			    "in this task");
-		if (get(node, "local_action"))
+		if (playbook_get(node, "local_action"))
 			t->delegate_to = value_str("localhost");
 		*keyv = v;
 		if (v->type == V_DICT) {
-			struct value *m = get(v, "module");
+			struct value *m = playbook_get(v, "module");
 
 			if (m == NULL || m->type != V_STR)
-				return fail_at(ld, v, "'action' needs a "
+				return playbook_fail_at(ld, v, "'action' needs a "
 				    "'module' key");
 			t->action = xstrdup(m->u.str.s);
 			*argsv = value_copy(v);
@@ -493,7 +481,7 @@ find_action(struct loader *ld, struct value *node, struct task *t,
 			return 1;	/* args were copied */
 		}
 		if (v->type != V_STR)
-			return fail_at(ld, v, "'action' must be a string");
+			return playbook_fail_at(ld, v, "'action' must be a string");
 		size_t pos = 0, len = next_token(v->u.str.s, &pos);
 		t->action = xstrndup(v->u.str.s + pos, len);
 		*argsv = value_str(v->u.str.s + pos + len);
@@ -532,11 +520,11 @@ parse_module_args(struct loader *ld, struct value *node, struct task *t)
 		if (owned)
 			value_unref(argsv);
 		if (cause != NULL) {
-			fail_at(ld, &where, "%s: %s", t->action, cause);
+			playbook_fail_at(ld, &where, "%s: %s", t->action, cause);
 			free(cause);
 			return -1;
 		}
-		return fail_at(ld, &where, "couldn't resolve module/action '%s'"
+		return playbook_fail_at(ld, &where, "couldn't resolve module/action '%s'"
 		    " (a misspelled module name, or a module cairn does not "
 		    "have yet)", t->action);
 	}
@@ -550,17 +538,17 @@ parse_module_args(struct loader *ld, struct value *node, struct task *t)
 	else {
 		if (owned)
 			value_unref(argsv);
-		return fail_at(ld, keyv, "arguments of '%s' must be a "
+		return playbook_fail_at(ld, keyv, "arguments of '%s' must be a "
 		    "mapping or a 'key=value' string", t->action);
 	}
 	if (argsv != NULL)
 		a->loc = argsv->loc;
 	if (owned)
 		value_unref(argsv);
-	if ((extra = get(node, "args")) != NULL) {
+	if ((extra = playbook_get(node, "args")) != NULL) {
 		if (extra->type != V_DICT) {
 			value_unref(a);
-			return fail_at(ld, extra, "'args' must be a mapping");
+			return playbook_fail_at(ld, extra, "'args' must be a mapping");
 		}
 		for (i = 0; i < extra->u.dict.n; i++)
 			if (value_dict_get(a, extra->u.dict.keys[i]) == NULL)
@@ -582,7 +570,7 @@ parse_module_args(struct loader *ld, struct value *node, struct task *t)
 				where.loc = *kl;
 			free(q);
 		}
-		fail_at(ld, &where, "%s: %s", t->action, cause);
+		playbook_fail_at(ld, &where, "%s: %s", t->action, cause);
 		free(cause);
 		return -1;
 	}
@@ -598,36 +586,36 @@ parse_loop(struct loader *ld, struct value *node, struct task *t)
 	int		 nfound = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		if ((v = get(node, keys[i])) == NULL)
+		if ((v = playbook_get(node, keys[i])) == NULL)
 			continue;
 		if (nfound++)
-			return fail_at(ld, v, "only one of loop, with_items "
+			return playbook_fail_at(ld, v, "only one of loop, with_items "
 			    "and with_list may be used");
 		if (v->type != V_LIST && !value_is_template(v))
-			return fail_at(ld, v, "'%s' must be a list or a "
+			return playbook_fail_at(ld, v, "'%s' must be a list or a "
 			    "template giving one", keys[i]);
 		t->loop = value_ref(v);
 		/* with_items flattens one level; loop does not. */
 		t->loop_flatten = i == 1;
 	}
-	if ((lc = get(node, "loop_control")) != NULL) {
+	if ((lc = playbook_get(node, "loop_control")) != NULL) {
 		if (lc->type != V_DICT)
-			return fail_at(ld, lc, "'loop_control' must be a "
+			return playbook_fail_at(ld, lc, "'loop_control' must be a "
 			    "mapping");
 		for (size_t i = 0; i < lc->u.dict.n; i++) {
 			const char *k = lc->u.dict.keys[i];
 
-			if (!in_list((const char *const[]){ "loop_var",
+			if (!playbook_in_list((const char *const[]){ "loop_var",
 			    "index_var", "label", "pause", "extended",
 			    "extended_allitems", NULL }, k))
-				return fail_at(ld, lc->u.dict.vals[i],
+				return playbook_fail_at(ld, lc->u.dict.vals[i],
 				    "'%s' is not a valid loop_control key", k);
 		}
-		if (want_string(ld, get(lc, "loop_var"), "loop_var",
-		    &t->loop_var) != 0 || want_string(ld, get(lc, "index_var"),
+		if (want_string(ld, playbook_get(lc, "loop_var"), "loop_var",
+		    &t->loop_var) != 0 || want_string(ld, playbook_get(lc, "index_var"),
 		    "index_var", &t->index_var) != 0)
 			return -1;
-		t->loop_label = value_ref(get(lc, "label"));
+		t->loop_label = value_ref(playbook_get(lc, "label"));
 	}
 	if (t->loop_var == NULL)
 		t->loop_var = xstrdup("item");
@@ -650,10 +638,10 @@ want_string_list(struct loader *ld, struct value *v, const char *what,
 		return 0;
 	}
 	if (v->type != V_LIST)
-		return fail_at(ld, v, "'%s' must be a string or a list", what);
+		return playbook_fail_at(ld, v, "'%s' must be a string or a list", what);
 	for (i = 0; i < v->u.list.n; i++)
 		if (v->u.list.items[i]->type != V_STR)
-			return fail_at(ld, v->u.list.items[i], "'%s' must "
+			return playbook_fail_at(ld, v->u.list.items[i], "'%s' must "
 			    "list strings", what);
 	*out = value_ref(v);
 	return 0;
@@ -670,7 +658,7 @@ want_dict(struct loader *ld, struct value *v, const char *what,
 		return 0;
 	}
 	if (v->type != V_DICT && !value_is_template(v))
-		return fail_at(ld, v, "'%s' must be a mapping", what);
+		return playbook_fail_at(ld, v, "'%s' must be a mapping", what);
 	if (check_templates(ld, v) != 0)
 		return -1;
 	*out = value_ref(v);
@@ -686,36 +674,36 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 	int		 r = -1;
 
 	if (node->type != V_DICT)
-		return fail_at(ld, node, "a task must be a mapping, not a %s",
+		return playbook_fail_at(ld, node, "a task must be a mapping, not a %s",
 		    value_type_name(node->type));
 	t = xcalloc(1, sizeof *t);
 	t->loc = node->loc;
 	t->role = ld->role;
 	t->retries = 3;
 	t->delay = 5;
-	if (want_string(ld, get(node, "name"), "name", &t->name) != 0 ||
-	    want_tags(ld, get(node, "tags"), tags, &t->tags) != 0)
+	if (want_string(ld, playbook_get(node, "name"), "name", &t->name) != 0 ||
+	    playbook_want_tags(ld, playbook_get(node, "tags"), tags, &t->tags) != 0)
 		goto out;
-	if ((v = get(node, "block")) != NULL) {
+	if ((v = playbook_get(node, "block")) != NULL) {
 		t->kind = TASK_BLOCK;
 		for (size_t i = 0; i < node->u.dict.n; i++) {
 			const char *k = node->u.dict.keys[i];
 
-			if (!in_list(task_keywords, k))
+			if (!playbook_in_list(task_keywords, k))
 				return fail_key(ld, node, k,
 				    "'%s' is not a valid keyword for a block",
 				    k), task_free(t), -1;
 		}
 		if (parse_task_list(ld, v, "block", t->tags, &t->block,
 		    &t->nblock, section) != 0 ||
-		    parse_task_list(ld, get(node, "rescue"), "rescue", t->tags,
+		    parse_task_list(ld, playbook_get(node, "rescue"), "rescue", t->tags,
 		    &t->rescue, &t->nrescue, section) != 0 ||
-		    parse_task_list(ld, get(node, "always"), "always", t->tags,
+		    parse_task_list(ld, playbook_get(node, "always"), "always", t->tags,
 		    &t->always, &t->nalways, section) != 0)
 			goto out;
 	} else {
-		if (get(node, "rescue") || get(node, "always"))
-			return fail_at(ld, node, "'rescue' and 'always' need "
+		if (playbook_get(node, "rescue") || playbook_get(node, "always"))
+			return playbook_fail_at(ld, node, "'rescue' and 'always' need "
 			    "a 'block'"), task_free(t), -1;
 		t->kind = TASK_MODULE;
 		int bad = parse_module_args(ld, node, t);
@@ -724,65 +712,65 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 		if (bad != 0 || parse_loop(ld, node, t) != 0)
 			goto out;
 	}
-	if (want_dict(ld, get(node, "vars"), "vars", &t->vars) != 0 ||
-	    want_conditions(ld, get(node, "when"), "when", &t->when) != 0 ||
-	    want_conditions(ld, get(node, "changed_when"), "changed_when",
+	if (want_dict(ld, playbook_get(node, "vars"), "vars", &t->vars) != 0 ||
+	    playbook_want_conditions(ld, playbook_get(node, "when"), "when", &t->when) != 0 ||
+	    playbook_want_conditions(ld, playbook_get(node, "changed_when"), "changed_when",
 	    &t->changed_when) != 0 ||
-	    want_conditions(ld, get(node, "failed_when"), "failed_when",
+	    playbook_want_conditions(ld, playbook_get(node, "failed_when"), "failed_when",
 	    &t->failed_when) != 0 ||
-	    want_conditions(ld, get(node, "until"), "until", &t->until) != 0 ||
-	    want_string(ld, get(node, "register"), "register",
+	    playbook_want_conditions(ld, playbook_get(node, "until"), "until", &t->until) != 0 ||
+	    want_string(ld, playbook_get(node, "register"), "register",
 	    &t->register_name) != 0 ||
-	    want_bool(ld, get(node, "ignore_errors"), "ignore_errors",
+	    want_bool(ld, playbook_get(node, "ignore_errors"), "ignore_errors",
 	    &t->ignore_errors) != 0 ||
-	    want_bool(ld, get(node, "ignore_unreachable"),
+	    want_bool(ld, playbook_get(node, "ignore_unreachable"),
 	    "ignore_unreachable", &t->ignore_unreachable) != 0 ||
-	    want_bool(ld, get(node, "become"), "become", &t->become) != 0 ||
-	    want_bool(ld, get(node, "check_mode"), "check_mode",
+	    want_bool(ld, playbook_get(node, "become"), "become", &t->become) != 0 ||
+	    want_bool(ld, playbook_get(node, "check_mode"), "check_mode",
 	    &t->check_mode) != 0 ||
-	    want_bool(ld, get(node, "diff"), "diff", &t->diff) != 0 ||
-	    want_bool(ld, get(node, "no_log"), "no_log", &t->no_log) != 0 ||
-	    want_bool(ld, get(node, "run_once"), "run_once",
+	    want_bool(ld, playbook_get(node, "diff"), "diff", &t->diff) != 0 ||
+	    want_bool(ld, playbook_get(node, "no_log"), "no_log", &t->no_log) != 0 ||
+	    want_bool(ld, playbook_get(node, "run_once"), "run_once",
 	    &t->run_once) != 0 ||
-	    want_int(ld, get(node, "retries"), "retries", &t->retries) != 0 ||
-	    want_int(ld, get(node, "delay"), "delay", &t->delay) != 0 ||
-	    want_int(ld, get(node, "timeout"), "timeout", &t->timeout) != 0 ||
-	    want_string_list(ld, get(node, "notify"), "notify",
+	    want_int(ld, playbook_get(node, "retries"), "retries", &t->retries) != 0 ||
+	    want_int(ld, playbook_get(node, "delay"), "delay", &t->delay) != 0 ||
+	    want_int(ld, playbook_get(node, "timeout"), "timeout", &t->timeout) != 0 ||
+	    want_string_list(ld, playbook_get(node, "notify"), "notify",
 	    &t->notify) != 0 ||
-	    want_string_list(ld, get(node, "listen"), "listen",
+	    want_string_list(ld, playbook_get(node, "listen"), "listen",
 	    &t->listen) != 0 ||
-	    want_dict(ld, get(node, "environment"), "environment",
+	    want_dict(ld, playbook_get(node, "environment"), "environment",
 	    &t->environment) != 0)
 		goto out;
 	if (t->register_name != NULL && !is_kv_key(t->register_name,
 	    strlen(t->register_name))) {
-		fail_at(ld, get(node, "register"), "'%s' is not a valid "
+		playbook_fail_at(ld, playbook_get(node, "register"), "'%s' is not a valid "
 		    "variable name for register", t->register_name);
 		goto out;
 	}
 	if (t->listen != NULL && strcmp(section, "handlers") != 0) {
-		fail_at(ld, get(node, "listen"), "'listen' is only valid in "
+		playbook_fail_at(ld, playbook_get(node, "listen"), "'listen' is only valid in "
 		    "handlers");
 		goto out;
 	}
-	t->become_user = value_ref(get(node, "become_user"));
-	t->become_method = value_ref(get(node, "become_method"));
-	t->connection = value_ref(get(node, "connection"));
-	if (get(node, "any_errors_fatal") != NULL) {
+	t->become_user = value_ref(playbook_get(node, "become_user"));
+	t->become_method = value_ref(playbook_get(node, "become_method"));
+	t->connection = value_ref(playbook_get(node, "connection"));
+	if (playbook_get(node, "any_errors_fatal") != NULL) {
 		struct opt_bool afe = { 0, NULL };
 
-		if (want_bool(ld, get(node, "any_errors_fatal"),
+		if (want_bool(ld, playbook_get(node, "any_errors_fatal"),
 		    "any_errors_fatal", &afe) != 0)
 			goto out;
 		t->any_errors_fatal = value_truthy(afe.v);
 		value_unref(afe.v);
 	}
-	t->remote_user = value_ref(get(node, "remote_user"));
-	if (get(node, "delegate_to") != NULL) {
+	t->remote_user = value_ref(playbook_get(node, "remote_user"));
+	if (playbook_get(node, "delegate_to") != NULL) {
 		value_unref(t->delegate_to);
-		t->delegate_to = value_ref(get(node, "delegate_to"));
+		t->delegate_to = value_ref(playbook_get(node, "delegate_to"));
 	}
-	if (get(node, "until") != NULL && get(node, "retries") == NULL)
+	if (playbook_get(node, "until") != NULL && playbook_get(node, "retries") == NULL)
 		t->retries = 3;
 	r = 0;
 out:
@@ -812,27 +800,27 @@ static int
 task_import(struct loader *ld, struct value *node, struct value *tags,
     const char *section, struct task ***list, size_t *n, size_t *cap)
 {
-	struct value	*v = get(node, "import_tasks");
+	struct value	*v = playbook_get(node, "import_tasks");
 	char		*path;
 	int		 r;
 
 	if (v == NULL)
-		v = get(node, "include_tasks");
+		v = playbook_get(node, "include_tasks");
 	if (v == NULL)
-		v = get(node, "ansible.builtin.import_tasks");
+		v = playbook_get(node, "ansible.builtin.import_tasks");
 	if (v == NULL)
-		v = get(node, "ansible.builtin.include_tasks");
+		v = playbook_get(node, "ansible.builtin.include_tasks");
 	if (v->type == V_DICT)
-		v = get(v, "file");
+		v = playbook_get(v, "file");
 	if (v == NULL || v->type != V_STR || value_is_template(v))
-		return fail_at(ld, node, "import_tasks/include_tasks need a "
+		return playbook_fail_at(ld, node, "import_tasks/include_tasks need a "
 		    "literal file name");
 	for (size_t i = 0; i < node->u.dict.n; i++) {
 		const char *k = node->u.dict.keys[i];
 
 		if (strstr(k, "_tasks") == NULL && strcmp(k, "name") != 0 &&
 		    strcmp(k, "tags") != 0)
-			return fail_at(ld, node->u.dict.vals[i], "'%s' is not "
+			return playbook_fail_at(ld, node->u.dict.vals[i], "'%s' is not "
 			    "supported with import_tasks yet", k);
 	}
 	if (v->u.str.s[0] == '/')
@@ -849,7 +837,7 @@ task_import(struct loader *ld, struct value *node, struct value *tags,
 		}
 	}
 	struct value *itags = NULL;
-	if (want_tags(ld, get(node, "tags"), tags, &itags) != 0) {
+	if (playbook_want_tags(ld, playbook_get(node, "tags"), tags, &itags) != 0) {
 		free(path);
 		return -1;
 	}
@@ -862,17 +850,14 @@ task_import(struct loader *ld, struct value *node, struct value *tags,
 static int
 is_import(struct value *node)
 {
-	return node->type == V_DICT && (get(node, "import_tasks") ||
-	    get(node, "include_tasks") ||
-	    get(node, "ansible.builtin.import_tasks") ||
-	    get(node, "ansible.builtin.include_tasks"));
+	return node->type == V_DICT && (playbook_get(node, "import_tasks") ||
+	    playbook_get(node, "include_tasks") ||
+	    playbook_get(node, "ansible.builtin.import_tasks") ||
+	    playbook_get(node, "ansible.builtin.include_tasks"));
 }
 
-static int role_import(struct loader *, struct value *, struct value *,
-    struct value *, struct task ***, size_t *, size_t *);
-
-static int
-parse_tasks_into(struct loader *ld, struct value *v, const char *what,
+int
+playbook_parse_tasks(struct loader *ld, struct value *v, const char *what,
     struct value *tags, const char *section, struct task ***list,
     size_t *n, size_t *cap)
 {
@@ -882,7 +867,7 @@ parse_tasks_into(struct loader *ld, struct value *v, const char *what,
 	if (v == NULL || v->type == V_NULL)
 		return 0;
 	if (v->type != V_LIST)
-		return fail_at(ld, v, "'%s' must be a list of tasks", what);
+		return playbook_fail_at(ld, v, "'%s' must be a list of tasks", what);
 	for (i = 0; i < v->u.list.n; i++) {
 		struct value *node = v->u.list.items[i], *rv;
 
@@ -892,11 +877,11 @@ parse_tasks_into(struct loader *ld, struct value *v, const char *what,
 				return -1;
 			continue;
 		}
-		if (node->type == V_DICT && ((rv = get(node, "import_role")) ||
-		    (rv = get(node, "include_role")) ||
-		    (rv = get(node, "ansible.builtin.import_role")) ||
-		    (rv = get(node, "ansible.builtin.include_role")))) {
-			if (role_import(ld, node, rv, tags, list, n, cap) != 0)
+		if (node->type == V_DICT && ((rv = playbook_get(node, "import_role")) ||
+		    (rv = playbook_get(node, "include_role")) ||
+		    (rv = playbook_get(node, "ansible.builtin.import_role")) ||
+		    (rv = playbook_get(node, "ansible.builtin.include_role")))) {
+			if (playbook_role_import(ld, node, rv, tags, list, n, cap) != 0)
 				return -1;
 			continue;
 		}
@@ -915,7 +900,7 @@ parse_task_list(struct loader *ld, struct value *v, const char *what,
 
 	*out = NULL;
 	*nout = 0;
-	return parse_tasks_into(ld, v, what, tags, section, out, nout, &cap);
+	return playbook_parse_tasks(ld, v, what, tags, section, out, nout, &cap);
 }
 
 static int
@@ -928,7 +913,7 @@ load_task_file(struct loader *ld, const char *path, struct value *from,
 	int		 r;
 
 	if (++ld->depth > 32)
-		return fail_at(ld, from, "imports nested too deeply");
+		return playbook_fail_at(ld, from, "imports nested too deeply");
 	if (yaml_load_file(path, &doc, &cause) != 0) {
 		if (ld->cause == NULL)
 			ld->cause = cause;
@@ -936,293 +921,9 @@ load_task_file(struct loader *ld, const char *path, struct value *from,
 			free(cause);
 		return -1;
 	}
-	r = parse_tasks_into(ld, doc, path, tags, section, list, n, cap);
+	r = playbook_parse_tasks(ld, doc, path, tags, section, list, n, cap);
 	value_unref(doc);
 	ld->depth--;
-	return r;
-}
-
-
-/* A YAML file of a role (defaults/main.yml...), or NULL if there is none. */
-static int
-role_file(struct loader *ld, const char *dir, const char *sub,
-    const char *base, struct value **out, char **path_out)
-{
-	static const char *const exts[] = { ".yml", ".yaml", "", ".json" };
-	char	*path, *cause = NULL;
-
-	*out = NULL;
-	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
-		path = xasprintf("%s/%s/%s%s", dir, sub, base, exts[i]);
-		if (access(path, R_OK) != 0) {
-			free(path);
-			continue;
-		}
-		if (yaml_load_file(path, out, &cause) != 0) {
-			ld->cause = cause;
-			free(path);
-			return -1;
-		}
-		if (path_out != NULL)
-			*path_out = path;
-		else
-			free(path);
-		return 0;
-	}
-	return 0;
-}
-
-/* Where a role lives: roles/ beside the playbook, then the roles path. */
-static char *
-role_find(struct loader *ld, const char *name)
-{
-	const char	*env = getenv("ANSIBLE_ROLES_PATH"), *home = getenv("HOME");
-	char		*paths, *tok, *save, *dir;
-
-	if (strchr(name, '/') != NULL) {
-		dir = name[0] == '/' ? xstrdup(name) :
-		    xasprintf("%s/%s", ld->dir, name);
-		if (access(dir, X_OK) == 0)
-			return dir;
-		free(dir);
-	}
-	paths = xasprintf("%s/roles:%s:%s:%s/.ansible/roles:"
-	    "/usr/share/ansible/roles:/etc/ansible/roles", ld->dir, ld->dir,
-	    env != NULL ? env : "", home != NULL ? home : "/root");
-	for (tok = strtok_r(paths, ":", &save); tok != NULL;
-	    tok = strtok_r(NULL, ":", &save)) {
-		if (*tok == '\0')
-			continue;
-		dir = xasprintf("%s/%s", tok, name);
-		if (access(dir, X_OK) == 0) {
-			free(paths);
-			return dir;
-		}
-		free(dir);
-	}
-	free(paths);
-	return NULL;
-}
-
-static void
-role_free(struct role *r)
-{
-	if (r == NULL)
-		return;
-	free(r->name);
-	free(r->path);
-	value_unref(r->defaults);
-	value_unref(r->vars);
-	value_unref(r->when);
-	free(r);
-}
-
-static const char *const role_keywords[] = {
-	"role", "name", "when", "tags", "vars", "become", "become_user",
-	"tasks_from", "handlers_from", "vars_from", "defaults_from",
-	"allow_duplicates", "public", "apply", "rolespec_validate", NULL
-};
-
-static int load_role(struct loader *, struct value *, struct value *,
-    struct task ***, size_t *, size_t *, const char *, int);
-
-/* meta/main.yml dependencies run before the role itself. */
-static int
-role_dependencies(struct loader *ld, const char *dir, struct value *tags,
-    struct task ***list, size_t *n, size_t *cap, int *allow_dup)
-{
-	struct value	*meta = NULL, *deps;
-	int		 r = 0;
-
-	if (role_file(ld, dir, "meta", "main", &meta, NULL) != 0)
-		return -1;
-	if (meta == NULL || meta->type != V_DICT) {
-		value_unref(meta);
-		return 0;
-	}
-	*allow_dup = value_truthy(get(meta, "allow_duplicates"));
-	deps = get(meta, "dependencies");
-	for (size_t i = 0; deps != NULL && deps->type == V_LIST &&
-	    i < deps->u.list.n && r == 0; i++)
-		r = load_role(ld, deps->u.list.items[i], tags, list, n, cap,
-		    NULL, 1);
-	value_unref(meta);
-	return r;
-}
-
-/*
- * One "roles:" entry (or import_role): finds the role, loads its defaults,
- * vars and dependencies, then its tasks into the list and its handlers
- * into the play's.  tasks_from picks another tasks file.
- */
-static int
-load_role(struct loader *ld, struct value *entry, struct value *tags,
-    struct task ***list, size_t *n, size_t *cap, const char *tasks_from,
-    int dedupe)
-{
-	struct play	*p = ld->play;
-	struct role	*role, *saved;
-	struct value	*namev, *doc = NULL, *params, *rtags = NULL, *hl;
-	char		*name = NULL, *dir, *hpath = NULL;
-	int		 allow_dup = 0, r = -1;
-	size_t		 hcap;
-
-	if (entry->type == V_STR)
-		namev = entry;
-	else if (entry->type == V_DICT) {
-		namev = get(entry, "role") ? get(entry, "role") :
-		    get(entry, "name");
-		if (namev == NULL)
-			return fail_at(ld, entry, "a role entry needs 'role'");
-	} else
-		return fail_at(ld, entry, "a role entry must be a name or a "
-		    "mapping");
-	if (namev->type != V_STR || value_is_template(namev))
-		return fail_at(ld, namev, "a role name must be a literal "
-		    "string");
-	if (++ld->depth > 32)
-		return fail_at(ld, namev, "roles nested too deeply");
-	name = xstrdup(namev->u.str.s);
-	if ((dir = role_find(ld, name)) == NULL) {
-		fail_at(ld, namev, "the role '%s' was not found in %s/roles, "
-		    "%s or the roles path", name, ld->dir, ld->dir);
-		goto out;
-	}
-	params = value_dict();
-	if (entry->type == V_DICT) {
-		for (size_t i = 0; i < entry->u.dict.n; i++) {
-			const char *k = entry->u.dict.keys[i];
-
-			if (!in_list(role_keywords, k))
-				value_dict_set(params, k,
-				    value_ref(entry->u.dict.vals[i]));
-		}
-		if (want_tags(ld, get(entry, "tags"), tags, &rtags) != 0) {
-			value_unref(params);
-			free(dir);
-			goto out;
-		}
-	}
-	if (rtags == NULL)
-		rtags = value_ref(tags);
-	if (role_dependencies(ld, dir, rtags, list, n, cap, &allow_dup) != 0)
-		goto fail;
-	/* the same role with the same parameters runs once per play */
-	for (size_t i = 0; dedupe && !allow_dup && i < p->nroles; i++) {
-		struct value *pv = value_dict_get(p->roles[i]->vars,
-		    "__cairn_params");
-
-		if (strcmp(p->roles[i]->path, dir) == 0 && pv != NULL &&
-		    value_equal(pv, params)) {
-			value_unref(params);
-			value_unref(rtags);
-			free(dir);
-			r = 0;
-			goto out;
-		}
-	}
-	role = xcalloc(1, sizeof *role);
-	role->name = xstrdup(name);
-	role->path = dir;
-	p->roles = xreallocarray(p->roles, p->nroles + 1, sizeof *p->roles);
-	p->roles[p->nroles++] = role;
-	if (role_file(ld, dir, "defaults", "main", &doc, NULL) != 0)
-		goto fail;
-	role->defaults = doc != NULL && doc->type == V_DICT ? doc :
-	    (value_unref(doc), value_dict());
-	if (role_file(ld, dir, "vars", "main", &doc, NULL) != 0)
-		goto fail;
-	role->vars = doc != NULL && doc->type == V_DICT ? value_copy(doc) :
-	    value_dict();
-	value_unref(doc);
-	if (entry->type == V_DICT && get(entry, "vars") != NULL &&
-	    get(entry, "vars")->type == V_DICT)
-		value_dict_merge(role->vars, get(entry, "vars"), 0);
-	value_dict_merge(role->vars, params, 0);
-	value_dict_set(role->vars, "__cairn_params", value_ref(params));
-	value_dict_setstr(role->vars, "role_path", dir);
-	value_dict_setstr(role->vars, "role_name", name);
-	if (entry->type == V_DICT && want_conditions(ld, get(entry, "when"),
-	    "when", &role->when) != 0)
-		goto fail;
-	saved = ld->role;
-	ld->role = role;
-	if (role_file(ld, dir, "tasks", tasks_from ? tasks_from : "main", &doc,
-	    &hpath) != 0) {
-		ld->role = saved;
-		goto fail;
-	}
-	if (doc == NULL && tasks_from != NULL) {
-		ld->role = saved;
-		fail_at(ld, entry, "the role '%s' has no tasks file '%s'",
-		    name, tasks_from);
-		goto fail;
-	}
-	if (doc != NULL)
-		r = parse_tasks_into(ld, doc, "tasks", rtags, "tasks", list, n,
-		    cap);
-	else
-		r = 0;
-	value_unref(doc);
-	free(hpath);
-	hpath = NULL;
-	if (r == 0 && (r = role_file(ld, dir, "handlers", "main", &doc,
-	    NULL)) == 0 && doc != NULL) {
-		hcap = p->nhandlers;
-		hl = doc;
-		r = parse_tasks_into(ld, hl, "handlers", rtags, "handlers",
-		    &p->handlers, &p->nhandlers, &hcap);
-		value_unref(doc);
-	}
-	ld->role = saved;
-fail:
-	value_unref(params);
-	value_unref(rtags);
-out:
-	free(name);
-	ld->depth--;
-	return r;
-}
-
-/* import_role / include_role with a literal name: read in place. */
-static int
-role_import(struct loader *ld, struct value *node, struct value *rv,
-    struct value *tags, struct task ***list, size_t *n, size_t *cap)
-{
-	struct value	*spec, *entry, *tf;
-	char		*from = NULL;
-	int		 r;
-
-	if (rv->type == V_STR && strchr(rv->u.str.s, '=') == NULL)
-		return load_role(ld, rv, tags, list, n, cap, NULL, 0);
-	if (rv->type == V_STR) {
-		spec = playbook_parse_kv(rv->u.str.s, 0);
-		spec->loc = rv->loc;
-	} else
-		spec = value_ref(rv);
-	if (spec->type != V_DICT || get(spec, "name") == NULL) {
-		value_unref(spec);
-		return fail_at(ld, rv, "import_role needs a 'name'");
-	}
-	/* the role entry: the spec less tasks_from, plus the task's keys */
-	entry = value_copy(spec);
-	value_dict_del(entry, "tasks_from");
-	if (get(node, "vars") != NULL)
-		value_dict_set(entry, "vars", value_ref(get(node, "vars")));
-	if (get(node, "when") != NULL)
-		value_dict_set(entry, "when", value_ref(get(node, "when")));
-	if (get(node, "tags") != NULL)
-		value_dict_set(entry, "tags", value_ref(get(node, "tags")));
-	if ((tf = get(spec, "tasks_from")) != NULL) {
-		from = value_to_string(tf);
-		/* "tasks_from: setup.yml" names the file with its extension */
-		if (str_endswith(from, ".yml") || str_endswith(from, ".yaml"))
-			*strrchr(from, '.') = '\0';
-	}
-	r = load_role(ld, entry, tags, list, n, cap, from, 0);
-	free(from);
-	value_unref(entry);
-	value_unref(spec);
 	return r;
 }
 
@@ -1254,25 +955,9 @@ play_free(struct play *p)
 	tasks_free(p->handlers, p->nhandlers);
 	tasks_free(p->role_tasks, p->nrole_tasks);
 	for (size_t i = 0; i < p->nroles; i++)
-		role_free(p->roles[i]);
+		playbook_role_free(p->roles[i]);
 	free(p->roles);
 	free(p);
-}
-
-static int
-parse_roles(struct loader *ld, struct value *v, struct play *p)
-{
-	size_t	cap = 0;
-
-	if (v == NULL || v->type == V_NULL)
-		return 0;
-	if (v->type != V_LIST)
-		return fail_at(ld, v, "'roles' must be a list");
-	for (size_t i = 0; i < v->u.list.n; i++)
-		if (load_role(ld, v->u.list.items[i], p->tags, &p->role_tasks,
-		    &p->nrole_tasks, &cap, NULL, 1) != 0)
-			return -1;
-	return 0;
 }
 
 static int
@@ -1285,7 +970,7 @@ parse_play(struct loader *ld, struct value *node, struct play **out)
 	struct opt_bool	 ob = { 0, NULL };
 
 	if (node->type != V_DICT)
-		return fail_at(ld, node, "a play must be a mapping, not a %s",
+		return playbook_fail_at(ld, node, "a play must be a mapping, not a %s",
 		    value_type_name(node->type));
 	for (size_t i = 0; i < node->u.dict.n; i++) {
 		const char *k = node->u.dict.keys[i];
@@ -1293,12 +978,12 @@ parse_play(struct loader *ld, struct value *node, struct play **out)
 		if (strcmp(k, "vars_prompt") == 0)
 			return fail_key(ld, node, k, "'vars_prompt'"
 			    " is not supported: pass the values with -e");
-		if (!in_list(play_keywords, k))
+		if (!playbook_in_list(play_keywords, k))
 			return fail_key(ld, node, k, "'%s' is not "
 			    "a valid attribute for a play", k);
 	}
-	if ((v = get(node, "hosts")) == NULL)
-		return fail_at(ld, node, "the play has no 'hosts'");
+	if ((v = playbook_get(node, "hosts")) == NULL)
+		return playbook_fail_at(ld, node, "the play has no 'hosts'");
 	p = xcalloc(1, sizeof *p);
 	p->loc = node->loc;
 	p->max_fail_percentage = -1;
@@ -1315,45 +1000,45 @@ parse_play(struct loader *ld, struct value *node, struct play **out)
 		p->hosts = buf_detach(&b, NULL);
 	} else if (want_string(ld, v, "hosts", &p->hosts) != 0)
 		goto fail;
-	if (want_string(ld, get(node, "name"), "name", &p->name) != 0 ||
-	    want_dict(ld, get(node, "vars"), "vars", &p->vars) != 0 ||
-	    want_string_list(ld, get(node, "vars_files"), "vars_files",
+	if (want_string(ld, playbook_get(node, "name"), "name", &p->name) != 0 ||
+	    want_dict(ld, playbook_get(node, "vars"), "vars", &p->vars) != 0 ||
+	    want_string_list(ld, playbook_get(node, "vars_files"), "vars_files",
 	    &p->vars_files) != 0 ||
-	    want_bool(ld, get(node, "become"), "become", &p->become) != 0 ||
-	    want_bool(ld, get(node, "gather_facts"), "gather_facts",
+	    want_bool(ld, playbook_get(node, "become"), "become", &p->become) != 0 ||
+	    want_bool(ld, playbook_get(node, "gather_facts"), "gather_facts",
 	    &p->gather_facts) != 0 ||
-	    want_bool(ld, get(node, "ignore_errors"), "ignore_errors",
+	    want_bool(ld, playbook_get(node, "ignore_errors"), "ignore_errors",
 	    &p->ignore_errors) != 0 ||
-	    want_bool(ld, get(node, "check_mode"), "check_mode",
+	    want_bool(ld, playbook_get(node, "check_mode"), "check_mode",
 	    &p->check_mode) != 0 ||
-	    want_bool(ld, get(node, "diff"), "diff", &p->diff) != 0 ||
-	    want_bool(ld, get(node, "no_log"), "no_log", &p->no_log) != 0 ||
-	    want_bool(ld, get(node, "any_errors_fatal"), "any_errors_fatal",
+	    want_bool(ld, playbook_get(node, "diff"), "diff", &p->diff) != 0 ||
+	    want_bool(ld, playbook_get(node, "no_log"), "no_log", &p->no_log) != 0 ||
+	    want_bool(ld, playbook_get(node, "any_errors_fatal"), "any_errors_fatal",
 	    &ob) != 0)
 		goto fail;
 	afe = ob.set && value_truthy(ob.v);
 	value_unref(ob.v);
 	ob.v = NULL;
 	ob.set = 0;
-	if (want_bool(ld, get(node, "force_handlers"), "force_handlers",
+	if (want_bool(ld, playbook_get(node, "force_handlers"), "force_handlers",
 	    &ob) != 0)
 		goto fail;
 	fh = ob.set && value_truthy(ob.v);
 	value_unref(ob.v);
 	p->any_errors_fatal = afe;
 	p->force_handlers = fh;
-	if (want_int(ld, get(node, "max_fail_percentage"),
+	if (want_int(ld, playbook_get(node, "max_fail_percentage"),
 	    "max_fail_percentage", &p->max_fail_percentage) != 0 ||
-	    want_tags(ld, get(node, "tags"), NULL, &p->tags) != 0 ||
-	    want_dict(ld, get(node, "environment"), "environment",
+	    playbook_want_tags(ld, playbook_get(node, "tags"), NULL, &p->tags) != 0 ||
+	    want_dict(ld, playbook_get(node, "environment"), "environment",
 	    &p->environment) != 0 ||
-	    want_string(ld, get(node, "strategy"), "strategy", &strategy) != 0)
+	    want_string(ld, playbook_get(node, "strategy"), "strategy", &strategy) != 0)
 		goto fail;
 	if (strategy != NULL) {
 		if (strcmp(strategy, "free") == 0)
 			p->strategy_free = 1;
 		else if (strcmp(strategy, "linear") != 0) {
-			fail_at(ld, get(node, "strategy"), "unknown strategy "
+			playbook_fail_at(ld, playbook_get(node, "strategy"), "unknown strategy "
 			    "'%s' (linear or free)", strategy);
 			free(strategy);
 			goto fail;
@@ -1362,20 +1047,20 @@ parse_play(struct loader *ld, struct value *node, struct play **out)
 	}
 	if (p->vars == NULL)
 		p->vars = value_dict();
-	p->remote_user = value_ref(get(node, "remote_user"));
-	p->become_user = value_ref(get(node, "become_user"));
-	p->become_method = value_ref(get(node, "become_method"));
-	p->connection = value_ref(get(node, "connection"));
-	p->serial = value_ref(get(node, "serial"));
+	p->remote_user = value_ref(playbook_get(node, "remote_user"));
+	p->become_user = value_ref(playbook_get(node, "become_user"));
+	p->become_method = value_ref(playbook_get(node, "become_method"));
+	p->connection = value_ref(playbook_get(node, "connection"));
+	p->serial = value_ref(playbook_get(node, "serial"));
 	ld->play = p;
-	if (parse_task_list(ld, get(node, "handlers"), "handlers", p->tags,
+	if (parse_task_list(ld, playbook_get(node, "handlers"), "handlers", p->tags,
 	    &p->handlers, &p->nhandlers, "handlers") != 0 ||
-	    parse_roles(ld, get(node, "roles"), p) != 0 ||
-	    parse_task_list(ld, get(node, "pre_tasks"), "pre_tasks", p->tags,
+	    playbook_parse_roles(ld, playbook_get(node, "roles"), p) != 0 ||
+	    parse_task_list(ld, playbook_get(node, "pre_tasks"), "pre_tasks", p->tags,
 	    &p->pre_tasks, &p->npre_tasks, "tasks") != 0 ||
-	    parse_task_list(ld, get(node, "tasks"), "tasks", p->tags,
+	    parse_task_list(ld, playbook_get(node, "tasks"), "tasks", p->tags,
 	    &p->tasks, &p->ntasks, "tasks") != 0 ||
-	    parse_task_list(ld, get(node, "post_tasks"), "post_tasks", p->tags,
+	    parse_task_list(ld, playbook_get(node, "post_tasks"), "post_tasks", p->tags,
 	    &p->post_tasks, &p->npost_tasks, "tasks") != 0)
 		goto fail;
 	*out = p;
@@ -1392,14 +1077,14 @@ static int
 import_playbook(struct loader *ld, struct value *node, struct playbook *pb,
     size_t *cap)
 {
-	struct value	*v = get(node, "import_playbook");
+	struct value	*v = playbook_get(node, "import_playbook");
 	char		*path, *tmp;
 	int		 r;
 
 	if (v == NULL)
-		v = get(node, "ansible.builtin.import_playbook");
+		v = playbook_get(node, "ansible.builtin.import_playbook");
 	if (v->type != V_STR || value_is_template(v))
-		return fail_at(ld, v, "import_playbook needs a literal file "
+		return playbook_fail_at(ld, v, "import_playbook needs a literal file "
 		    "name");
 	if (v->u.str.s[0] == '/')
 		path = xstrdup(v->u.str.s);
@@ -1424,7 +1109,7 @@ load_plays(struct loader *ld, const char *path, struct value *from,
 	int		 r = -1;
 
 	if (++ld->depth > 32)
-		return fail_at(ld, from, "import_playbook nested too deeply");
+		return playbook_fail_at(ld, from, "import_playbook nested too deeply");
 	if (yaml_load_file(path, &doc, &cause) != 0) {
 		ld->cause = cause;
 		return -1;
@@ -1434,14 +1119,14 @@ load_plays(struct loader *ld, const char *path, struct value *from,
 		goto out;
 	}
 	if (doc->type != V_LIST) {
-		fail_at(ld, doc, "a playbook must be a list of plays, not a %s",
+		playbook_fail_at(ld, doc, "a playbook must be a list of plays, not a %s",
 		    value_type_name(doc->type));
 		goto out;
 	}
 	for (i = 0; i < doc->u.list.n; i++) {
 		node = doc->u.list.items[i];
-		if (node->type == V_DICT && (get(node, "import_playbook") ||
-		    get(node, "ansible.builtin.import_playbook"))) {
+		if (node->type == V_DICT && (playbook_get(node, "import_playbook") ||
+		    playbook_get(node, "ansible.builtin.import_playbook"))) {
 			if (import_playbook(ld, node, pb, cap) != 0)
 				goto out;
 			continue;

@@ -44,9 +44,6 @@ static const struct mod_param user_params[] = {
 	{ NULL }
 };
 
-/* Separates a command's own output from the state read after it. */
-#define USER_MARK	"#cairn-state"
-
 static int
 user_validate(const struct mod_args *args, char **cause)
 {
@@ -113,158 +110,6 @@ user_want_release(struct accounts_user_want *w)
 	free(w->groups);
 }
 
-/* Runs a script; 0, or -1 with the result failed (transport error). */
-static int
-user_exec(struct task_ctx *ctx, struct buf *s, const char *in,
-    struct exec_result *res, struct result *r)
-{
-	char	*cause = NULL;
-	int	 rc;
-
-	rc = host_run_stdin(ctx, buf_cstr(s), in, in != NULL ? strlen(in) :
-	    0, res, &cause);
-	buf_release(s);
-	if (rc != 0) {
-		result_fail(r, "%s", cause);
-		free(cause);
-		return -1;
-	}
-	return 0;
-}
-
-/* Reads the state after USER_MARK in out (or all of it); -1 on failure. */
-static int
-user_read_db(struct result *r, const struct exec_result *res,
-    struct accounts_db *db, const char *name, int record)
-{
-	const char	*text = buf_cstr((struct buf *)&res->out), *mark;
-	char		*cause = NULL, *before;
-
-	if ((mark = strstr(text, USER_MARK "\n")) != NULL) {
-		before = xstrndup(text, (size_t)(mark - text));
-		if (record && *before != '\0')
-			result_setstr(r, "stdout", before);
-		free(before);
-		text = mark + strlen(USER_MARK "\n");
-	}
-	if (record && res->err.len > 0)
-		result_set(r, "stderr", value_strn(res->err.s, res->err.len));
-	if (accounts_parse_db(text, db, &cause) != 0) {
-		result_fail(r, "%s", cause);
-		free(cause);
-		return -1;
-	}
-	/* getent took an all-digit name as a uid. */
-	if (db->has_user && strcmp(db->pw.name, name) != 0) {
-		accounts_passwd_release(&db->pw);
-		db->has_user = 0;
-		free(db->hash);
-		db->hash = NULL;
-		db->has_shadow = 0;
-	}
-	return 0;
-}
-
-static enum mod_status
-user_cmd_failed(struct result *r, const struct accounts_argv *a,
-    const struct exec_result *res)
-{
-	char	*line = accounts_argv_line(a, 1), *e;
-
-	result_set_exec(r, res);
-	result_setstr(r, "cmd", line);
-	e = xstrndup(res->err.s != NULL ? res->err.s : "", res->err.len);
-	while (*e != '\0' && e[strlen(e) - 1] == '\n')
-		e[strlen(e) - 1] = '\0';
-	if (*e != '\0')
-		result_fail(r, "%s", e);
-	else
-		result_fail(r, "'%s' failed with status %d", line, res->rc);
-	free(e);
-	free(line);
-	return MOD_FAILED;
-}
-
-/* The user as the diff shows it. */
-static struct value *
-user_view(const struct accounts_db *db, const char *name)
-{
-	struct value	 *d = value_dict(), *l;
-	const struct accounts_group *g;
-	const char	**of;
-	size_t		  n, i;
-	char		  num[32];
-
-	value_dict_setstr(d, "name", name);
-	if (!db->has_user) {
-		value_dict_setstr(d, "state", "absent");
-		return d;
-	}
-	value_dict_setstr(d, "state", "present");
-	value_dict_setint(d, "uid", db->pw.uid);
-	snprintf(num, sizeof num, "%lld", db->pw.gid);
-	g = accounts_group_find(db, num);
-	value_dict_setstr(d, "group", g != NULL ? g->name : num);
-	l = value_list();
-	of = accounts_member_of(db, name, db->pw.gid, &n);
-	for (i = 0; i < n; i++)
-		value_list_append(l, value_str(of[i]));
-	free(of);
-	value_dict_set(d, "groups", l);
-	value_dict_setstr(d, "comment", db->pw.gecos);
-	value_dict_setstr(d, "home", db->pw.home);
-	value_dict_setstr(d, "shell", db->pw.shell);
-	return d;
-}
-
-/* What the diff's after side would be once w is applied. */
-static struct value *
-user_view_after(const struct accounts_user_want *w,
-    const struct accounts_db *db, int present)
-{
-	struct value	*d = user_view(db, w->name), *l, *cur;
-	size_t		 i, j;
-
-	if (!present) {
-		value_unref(d);
-		d = value_dict();
-		value_dict_setstr(d, "name", w->name);
-		value_dict_setstr(d, "state", "absent");
-		return d;
-	}
-	value_dict_setstr(d, "state", "present");
-	if (w->uid != -1)
-		value_dict_setint(d, "uid", w->uid);
-	if (w->group != NULL) {
-		const struct accounts_group *g = accounts_group_find(db,
-		    w->group);
-
-		value_dict_setstr(d, "group", g != NULL ? g->name : w->group);
-	}
-	if (w->groups != NULL) {
-		cur = value_dict_get(d, "groups");
-		l = w->append && cur != NULL ? value_copy(cur) : value_list();
-		for (i = 0; i < w->ngroups; i++) {
-			if (w->groups[i][0] == '\0')
-				continue;
-			for (j = 0; j < l->u.list.n; j++)
-				if (strcmp(l->u.list.items[j]->u.str.s,
-				    w->groups[i]) == 0)
-					break;
-			if (j == l->u.list.n)
-				value_list_append(l, value_str(w->groups[i]));
-		}
-		value_dict_set(d, "groups", l);
-	}
-	if (w->comment != NULL)
-		value_dict_setstr(d, "comment", w->comment);
-	if (w->home != NULL)
-		value_dict_setstr(d, "home", w->home);
-	if (w->shell != NULL)
-		value_dict_setstr(d, "shell", w->shell);
-	return d;
-}
-
 static enum mod_status
 user_absent(struct task_ctx *ctx, const struct accounts_user_want *w,
     struct result *r)
@@ -278,9 +123,9 @@ user_absent(struct task_ctx *ctx, const struct accounts_user_want *w,
 	enum mod_status		 st = MOD_FAILED;
 
 	accounts_read_script(&s, w->name, NULL, 1, NULL);
-	if (user_exec(ctx, &s, NULL, &res, r) != 0)
+	if (accounts_exec(ctx, &s, NULL, &res, r) != 0)
 		goto out;
-	if (user_read_db(r, &res, &db, w->name, 0) != 0)
+	if (accounts_read_db(r, &res, &db, w->name, 0) != 0)
 		goto out;
 	if (!db.has_user) {
 		accounts_db_release(&db);
@@ -288,8 +133,8 @@ user_absent(struct task_ctx *ctx, const struct accounts_user_want *w,
 		goto out;
 	}
 	if (ctx_diff_mode(ctx)) {
-		before = user_view(&db, w->name);
-		after = user_view_after(w, &db, 0);
+		before = accounts_view(&db, w->name);
+		after = accounts_view_after(w, &db, 0);
 		result_diff_dict(r, before, after);
 		value_unref(before);
 		value_unref(after);
@@ -305,10 +150,10 @@ user_absent(struct task_ctx *ctx, const struct accounts_user_want *w,
 	buf_adds(&s, line);
 	free(line);
 	exec_result_release(&res);
-	if (user_exec(ctx, &s, NULL, &res, r) != 0)
+	if (accounts_exec(ctx, &s, NULL, &res, r) != 0)
 		st = MOD_FAILED;
 	else if (res.rc != 0)
-		st = user_cmd_failed(r, &a, &res);
+		st = accounts_cmd_failed(r, &a, &res);
 	else {
 		if (res.out.len > 0)
 			result_set(r, "stdout", value_strn(res.out.s,
@@ -347,9 +192,9 @@ user_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 	}
 
 	accounts_read_script(&s, w.name, NULL, 1, w.home);
-	if (user_exec(ctx, &s, NULL, &res, r) != 0)
+	if (accounts_exec(ctx, &s, NULL, &res, r) != 0)
 		goto out;
-	if (user_read_db(r, &res, &db, w.name, 0) != 0)
+	if (accounts_read_db(r, &res, &db, w.name, 0) != 0)
 		goto out;
 	exec_result_release(&res);
 	exists = db.has_user;
@@ -365,8 +210,8 @@ user_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 		accounts_argv_add(&a, "useradd");
 	}
 	if (ctx_diff_mode(ctx)) {
-		before = user_view(&db, w.name);
-		after = user_view_after(&w, &db, 1);
+		before = accounts_view(&db, w.name);
+		after = accounts_view_after(&w, &db, 1);
 	}
 	home_missing = w.create_home && !db.path_exists &&
 	    !(exists && accounts_argv_has(&a, "-m"));
@@ -391,15 +236,15 @@ user_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 		if (!exists && w.create_home && w.home != NULL)
 			buf_adds(&s, "[ -z \"$made\" ] || "
 			    "rmdir -p -- \"$d\" 2>/dev/null; ");
-		buf_adds(&s, "exit $rc; }\necho '" USER_MARK "'\n");
+		buf_adds(&s, "exit $rc; }\necho '" ACCOUNTS_MARK "'\n");
 		accounts_read_script(&s, w.name, NULL, 0, NULL);
-		if (user_exec(ctx, &s, NULL, &res, r) != 0)
+		if (accounts_exec(ctx, &s, NULL, &res, r) != 0)
 			goto out_db;
 		if (res.rc != 0) {
-			st = user_cmd_failed(r, &a, &res);
+			st = accounts_cmd_failed(r, &a, &res);
 			goto out_db;
 		}
-		if (user_read_db(r, &res, &now, w.name, 1) != 0)
+		if (accounts_read_db(r, &res, &now, w.name, 1) != 0)
 			goto out_db;
 		exec_result_release(&res);
 		home_missing = w.create_home && !now.path_exists;
@@ -443,7 +288,7 @@ user_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 			buf_adds(&s, "\n");
 			accounts_homedir_script(&s, w.home != NULL ? w.home :
 			    db.pw.home, w.skeleton);
-			if (user_exec(ctx, &s, NULL, &res, r) != 0)
+			if (accounts_exec(ctx, &s, NULL, &res, r) != 0)
 				goto out_db;
 			if (res.rc != 0) {
 				st = result_fail(r, "cannot create home "

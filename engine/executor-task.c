@@ -1,0 +1,889 @@
+/* One task on one host: variables, conditions, module run, loops, results. */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "executor-internal.h"
+#include "host.h"
+#include "output.h"
+#include "vars.h"
+
+#define OMIT_TOKEN "__omit_place_holder__cairn"
+
+static struct value *
+hostvars_of(struct run *r, struct host_state *hs)
+{
+	struct value	*d = value_copy(hs->inv_vars);
+
+	pthread_mutex_lock(&r->lock);
+	for (size_t i = 0; i < hs->facts->u.dict.n; i++) {
+		char *k = xasprintf("ansible_%s", hs->facts->u.dict.keys[i]);
+
+		value_dict_set(d, k, value_ref(hs->facts->u.dict.vals[i]));
+		free(k);
+	}
+	if (hs->facts->u.dict.n)
+		value_dict_set(d, "ansible_facts", value_copy(hs->facts));
+	value_dict_merge(d, hs->hvars, 0);
+	pthread_mutex_unlock(&r->lock);
+	value_dict_setstr(d, "inventory_hostname", hs->name);
+	value_dict_set(d, "group_names",
+	    inventory_group_names(r->inv, hs->ih));
+	return d;
+}
+
+static struct value *
+play_hosts_var(struct run *r)
+{
+	struct value	*l = value_list();
+
+	for (size_t i = 0; i < r->nactive; i++)
+		if (!r->active[i]->failed && !r->active[i]->unreachable)
+			value_list_append(l, value_str(r->active[i]->name));
+	return l;
+}
+
+static struct value *
+magic_var(void *ud, const char *name)
+{
+	struct task_scope	*ts = ud;
+	struct run		*r = ts->run;
+	struct value		*d;
+
+	if (strcmp(name, "inventory_hostname") == 0)
+		return value_str(ts->hs->name);
+	if (strcmp(name, "inventory_hostname_short") == 0)
+		return value_strn(ts->hs->name, strcspn(ts->hs->name, "."));
+	if (strcmp(name, "group_names") == 0)
+		return inventory_group_names(r->inv, ts->hs->ih);
+	if (strcmp(name, "groups") == 0)
+		return value_ref(r->groups_var);
+	if (strcmp(name, "hostvars") == 0) {
+		d = value_dict();
+		for (size_t i = 0; i < r->nhosts; i++)
+			value_dict_set(d, r->hosts[i].name,
+			    hostvars_of(r, &r->hosts[i]));
+		if (r->localhost != NULL && !value_dict_get(d, "localhost"))
+			value_dict_set(d, "localhost",
+			    hostvars_of(r, r->localhost));
+		return d;
+	}
+	if (strcmp(name, "play_hosts") == 0 ||
+	    strcmp(name, "ansible_play_hosts") == 0 ||
+	    strcmp(name, "ansible_play_batch") == 0 ||
+	    strcmp(name, "ansible_play_hosts_all") == 0)
+		return play_hosts_var(r);
+	if (strcmp(name, "playbook_dir") == 0)
+		return value_str(r->pb->dir);
+	if (strcmp(name, "ansible_play_name") == 0)
+		return value_str(r->play->name ? r->play->name : r->play->hosts);
+	if (strcmp(name, "ansible_check_mode") == 0)
+		return value_bool(r->opts->check);
+	if (strcmp(name, "ansible_diff_mode") == 0)
+		return value_bool(r->opts->diff);
+	if (strcmp(name, "ansible_verbosity") == 0)
+		return value_int(r->opts->verbosity);
+	if (strcmp(name, "ansible_forks") == 0)
+		return value_int(r->opts->forks);
+	if (strcmp(name, "omit") == 0)
+		return value_str(OMIT_TOKEN);
+	if (strcmp(name, "ansible_version") == 0) {
+		d = value_dict();
+		value_dict_setstr(d, "full", "2.14.0");
+		value_dict_setint(d, "major", 2);
+		value_dict_setint(d, "minor", 14);
+		value_dict_setint(d, "revision", 0);
+		value_dict_setstr(d, "string", "2.14.0");
+		return d;
+	}
+	if (strcmp(name, "cairn_version") == 0)
+		return value_str(PACKAGE_VERSION);
+	return NULL;
+}
+
+void
+task_scope_init(struct task_scope *ts, struct run *r, struct host_state *hs,
+    const struct frame *fr, const struct task *t)
+{
+	const struct frame	*f;
+	size_t			 n = 0;
+
+	memset(ts, 0, sizeof *ts);
+	ts->run = r;
+	ts->hs = hs;
+	scope_init(&ts->s, hs->facts, magic_var, ts);
+	/* Highest first: extra vars, loop, registered, task, blocks, play. */
+	scope_push(&ts->s, r->opts->extra_vars);
+	ts->loop_layer = value_dict();
+	scope_push(&ts->s, ts->loop_layer);
+	ts->result_layer = value_dict();
+	scope_push(&ts->s, ts->result_layer);
+	scope_push(&ts->s, hs->hvars);
+	if (t != NULL && t->vars != NULL && t->vars->type == V_DICT)
+		scope_push(&ts->s, t->vars);
+	for (f = fr; f != NULL && n < ARRAY_SIZE(ts->frame_vars); f = f->parent)
+		if (f->block != NULL && f->block->vars != NULL &&
+		    f->block->vars->type == V_DICT)
+			scope_push(&ts->s, f->block->vars);
+	if (t != NULL && t->role != NULL)
+		scope_push(&ts->s, t->role->vars);
+	scope_push(&ts->s, r->play_vars_files);
+	scope_push(&ts->s, r->play->vars);
+	scope_push(&ts->s, hs->inv_vars);
+	if (t != NULL && t->role != NULL)
+		scope_push(&ts->s, t->role->defaults);
+}
+
+void
+task_scope_release(struct task_scope *ts)
+{
+	value_unref(ts->loop_layer);
+	value_unref(ts->result_layer);
+}
+
+/* A variable as a string (templated), malloc'd, or NULL when undefined. */
+char *
+task_scope_string(struct task_scope *ts, const char *name)
+{
+	struct value	*v = scope_lookup(&ts->s, name), *out = NULL;
+	char		*s = NULL, *cause = NULL;
+
+	if (v == NULL)
+		return NULL;
+	if (template_value(v, &ts->s.es, &out, &cause) == 0) {
+		if (out->type != V_NULL)
+			s = value_to_string(out);
+		value_unref(out);
+	} else
+		free(cause);
+	value_unref(v);
+	return s;
+}
+
+/* Renders a keyword value (bool or template) to a boolean. */
+int
+task_eval_bool(struct task_scope *ts, struct value *v, int def)
+{
+	struct value	*out = NULL;
+	char		*cause = NULL;
+	int		 b;
+
+	if (v == NULL)
+		return def;
+	if (template_value(v, &ts->s.es, &out, &cause) != 0) {
+		free(cause);
+		return def;
+	}
+	b = value_as_bool(out);
+	value_unref(out);
+	return b < 0 ? def : b;
+}
+
+char *
+task_eval_string(struct task_scope *ts, struct value *v)
+{
+	struct value	*out = NULL;
+	char		*cause = NULL, *s;
+
+	if (v == NULL)
+		return NULL;
+	if (template_value(v, &ts->s.es, &out, &cause) != 0) {
+		free(cause);
+		return value_to_string(v);
+	}
+	s = out->type == V_NULL ? NULL : value_to_string(out);
+	value_unref(out);
+	return s;
+}
+
+/* Drops arguments whose value is the omit placeholder. */
+static void
+drop_omitted(struct value *args)
+{
+	size_t	i = 0;
+
+	while (i < args->u.dict.n) {
+		struct value *v = args->u.dict.vals[i];
+
+		if (v->type == V_STR && strcmp(v->u.str.s, OMIT_TOKEN) == 0)
+			value_dict_del(args, args->u.dict.keys[i]);
+		else
+			i++;
+	}
+}
+
+struct value *
+task_fail_result(const char *fmt, ...)
+{
+	struct value	*res = value_dict();
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	value_dict_set(res, "msg", value_str_take(xvasprintf(fmt, ap)));
+	va_end(ap);
+	value_dict_setbool(res, "failed", 1);
+	value_dict_setbool(res, "changed", 0);
+	return res;
+}
+
+/* Evaluates a list of conditions (all must hold); -1 with *cause. */
+int
+task_eval_conditions(struct task_scope *ts, struct value *conds, int *out,
+    char **cause)
+{
+	struct value	*c, *rendered;
+	char		*expr;
+	int		 b;
+
+	*out = 1;
+	for (size_t i = 0; conds != NULL && i < conds->u.list.n; i++) {
+		c = conds->u.list.items[i];
+		if (c->type != V_STR) {
+			if (!value_truthy(c)) {
+				*out = 0;
+				return 0;
+			}
+			continue;
+		}
+		expr = xstrdup(c->u.str.s);
+		/* "{{ x }}" in a condition is allowed (with a warning). */
+		if (value_is_template(c)) {
+			if (template_render(c->u.str.s, &ts->s.es, &rendered,
+			    cause) != 0) {
+				free(expr);
+				return -1;
+			}
+			b = value_truthy(rendered);
+			if (rendered->type == V_STR)
+				b = value_as_bool(rendered) == 1 ||
+				    (value_as_bool(rendered) < 0 &&
+				    rendered->u.str.len > 0);
+			value_unref(rendered);
+		} else if (expr_eval_bool(expr, &ts->s.es, &b, cause) != 0) {
+			free(expr);
+			return -1;
+		}
+		free(expr);
+		if (!b) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The conditions a task inherits: its role's "when" and those of the
+ * blocks around it, all of which must hold before its own.
+ */
+static int
+eval_inherited_conditions(struct task_scope *ts, const struct task *t,
+    const struct frame *fr, int *ok, char **cause)
+{
+	const struct frame	*f;
+
+	*ok = 1;
+	if (t->role != NULL && t->role->when != NULL &&
+	    (task_eval_conditions(ts, t->role->when, ok, cause) != 0 || !*ok))
+		return *ok ? -1 : 0;
+	for (f = fr; f != NULL; f = f->parent) {
+		if (f->block == NULL || f->block->when == NULL)
+			continue;
+		if (task_eval_conditions(ts, f->block->when, ok, cause) != 0)
+			return -1;
+		if (!*ok)
+			return 0;
+	}
+	return 0;
+}
+
+/* Adds one environment mapping (templated) to env; -1 with *cause. */
+static int
+env_merge(struct task_scope *ts, struct value *layer, struct value *env,
+    char **cause)
+{
+	struct value	*out = NULL;
+
+	if (layer == NULL)
+		return 0;
+	if (template_value(layer, &ts->s.es, &out, cause) != 0)
+		return -1;
+	if (out->type != V_DICT) {
+		value_unref(out);
+		*cause = xstrdup("'environment' must be a mapping");
+		return -1;
+	}
+	value_dict_merge(env, out, 0);
+	value_unref(out);
+	return 0;
+}
+
+/*
+ * The task's environment (play, then enclosing blocks, then the task) as
+ * a shell prefix "export K='v'; ", or NULL when there is none.
+ */
+static int
+task_env_prefix(struct task_scope *ts, const struct task *t,
+    const struct frame *fr, char **out, char **cause)
+{
+	const struct frame	*chain[64], *f;
+	struct value		*env = value_dict();
+	struct buf		 b = BUF_INIT;
+	size_t			 n = 0;
+	int			 r = -1;
+
+	*out = NULL;
+	for (f = fr; f != NULL && n < ARRAY_SIZE(chain); f = f->parent)
+		chain[n++] = f;
+	if (env_merge(ts, ts->run->play->environment, env, cause) != 0)
+		goto done;
+	while (n-- > 0)
+		if (chain[n]->block != NULL && env_merge(ts,
+		    chain[n]->block->environment, env, cause) != 0)
+			goto done;
+	if (env_merge(ts, t->environment, env, cause) != 0)
+		goto done;
+	for (size_t i = 0; i < env->u.dict.n; i++) {
+		const char *k = env->u.dict.keys[i];
+		char *v;
+
+		if (strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789_") != strlen(k) || (k[0] >= '0' && k[0] <= '9') ||
+		    k[0] == '\0') {
+			*cause = xasprintf("invalid environment variable name "
+			    "'%s'", k);
+			goto done;
+		}
+		v = value_to_string(env->u.dict.vals[i]);
+		buf_addf(&b, "export %s=", k);
+		shell_quote_buf(&b, v);
+		buf_adds(&b, "; ");
+		free(v);
+	}
+	if (b.len > 0)
+		*out = buf_detach(&b, NULL);
+	r = 0;
+done:
+	buf_release(&b);
+	value_unref(env);
+	return r;
+}
+
+/* Runs the module once (no loop) on one host; returns a result dict. */
+static struct value *
+exec_module(struct task_scope *ts, const struct task *t,
+    const struct frame *fr, int *unreachable)
+{
+	struct run		*r = ts->run;
+	struct host_state	*hs = ts->hs;
+	const struct module_entry *m = t->module;
+	struct value		*args = NULL, *v;
+	struct mod_args		 margs = { NULL };
+	struct result		 res = { NULL };
+	struct task_ctx		 ctx;
+	struct conn_settings	 cs;
+	struct become_settings	 bs;
+	enum mod_status		 st;
+	char			*cause = NULL, *env_prefix = NULL, *delegate = NULL;
+	int			 check, diff, rc;
+
+	if (template_value(t->args, &ts->s.es, &args, &cause) != 0) {
+		v = task_fail_result("%s", cause);
+		free(cause);
+		return v;
+	}
+	if (args->type != V_DICT) {
+		value_unref(args);
+		return task_fail_result("the arguments of '%s' must be a mapping",
+		    t->action);
+	}
+	if (args->refs > 1) {
+		v = value_copy(args);
+		value_unref(args);
+		args = v;
+	}
+	drop_omitted(args);
+	if (module_prepare_args(m, args, 0, &margs, &cause) != 0) {
+		value_unref(args);
+		v = task_fail_result("%s", cause);
+		free(cause);
+		return v;
+	}
+	value_unref(args);
+	INHERIT_BOOL(t, fr, r->play, check_mode, v);
+	check = task_eval_bool(ts, v, r->opts->check);
+	INHERIT_BOOL(t, fr, r->play, diff, v);
+	diff = task_eval_bool(ts, v, r->opts->diff);
+	if (check && !(m->flags & MOD_SUPPORTS_CHECK)) {
+		mod_args_release(&margs);
+		v = value_dict();
+		value_dict_setbool(v, "skipped", 1);
+		value_dict_setbool(v, "changed", 0);
+		value_dict_set(v, "msg", value_strf("remote module (%s) does "
+		    "not support check mode", m->name));
+		return v;
+	}
+	memset(&ctx, 0, sizeof ctx);
+	memset(&bs, 0, sizeof bs);
+	ctx.host_name = hs->name;
+	ctx.check_mode = check;
+	ctx.diff_mode = diff;
+	ctx.module = m;
+	ctx.verbosity = r->opts->verbosity;
+	ctx.scope = ts->s.es;
+	ctx.playbook_dir = r->pb->dir;
+	ctx.role_dir = t->role != NULL ? t->role->path : NULL;
+	if (task_env_prefix(ts, t, fr, &env_prefix, &cause) != 0) {
+		mod_args_release(&margs);
+		v = task_fail_result("%s", cause);
+		free(cause);
+		return v;
+	}
+	ctx.env_prefix = env_prefix;
+	ctx.command_timeout = t->timeout;
+	if (!(m->flags & MOD_LOCAL)) {
+		if (t->delegate_to != NULL)
+			delegate = task_eval_string(ts, t->delegate_to);
+		if (delegate != NULL)
+			rc = executor_delegate_connect(ts, t, fr, delegate, &ctx.conn,
+			    &cause);
+		else {
+			executor_conn_settings(ts, t, fr, &cs);
+			rc = executor_host_connect(hs, &cs, &cause);
+			executor_conn_settings_release(&cs);
+			ctx.conn = hs->conn;
+		}
+		if (rc != 0) {
+			mod_args_release(&margs);
+			*unreachable = 1;
+			v = task_fail_result("%s", cause);
+			value_dict_setbool(v, "unreachable", 1);
+			value_dict_del(v, "failed");
+			free(cause);
+			free(env_prefix);
+			free(delegate);
+			return v;
+		}
+		executor_become_settings(ts, t, fr, &bs);
+		ctx.become = bs.on ? &bs.b : NULL;
+	}
+	res.v = value_dict();
+	st = m->run(&ctx, &margs, &res);
+	free(env_prefix);
+	if (delegate != NULL)
+		value_dict_set(res.v, "_ansible_delegated_to",
+		    value_str_take(delegate));
+	executor_become_settings_release(&bs);
+	mod_args_release(&margs);
+	if (ctx.unreachable) {
+		*unreachable = 1;
+		value_dict_set(res.v, "msg", value_str(ctx.unreachable_msg ?
+		    ctx.unreachable_msg : "connection lost"));
+		value_dict_setbool(res.v, "unreachable", 1);
+		free(ctx.unreachable_msg);
+		/* a lost connection is not reused */
+		if (ctx.conn == hs->dconn) {
+			conn_close(hs->dconn);
+			hs->dconn = NULL;
+		} else {
+			conn_close(hs->conn);
+			hs->conn = NULL;
+		}
+		return res.v;
+	}
+	free(ctx.unreachable_msg);
+	/* a failed module may say it changed something (command ran) */
+	if (st != MOD_FAILED || value_dict_get(res.v, "changed") == NULL)
+		value_dict_setbool(res.v, "changed", st == MOD_CHANGED);
+	if (st == MOD_FAILED)
+		value_dict_setbool(res.v, "failed", 1);
+	else
+		value_dict_del(res.v, "failed");
+	if (st == MOD_SKIPPED)
+		value_dict_setbool(res.v, "skipped", 1);
+	return res.v;
+}
+
+static int
+result_flag(struct value *res, const char *key)
+{
+	return value_truthy(value_dict_get(res, key));
+}
+
+/* changed_when / failed_when, with the result visible under its name. */
+static void
+apply_overrides(struct task_scope *ts, const struct task *t, struct value *res)
+{
+	char	*cause = NULL;
+	int	 b;
+
+	if (t->changed_when == NULL && t->failed_when == NULL)
+		return;
+	if (t->register_name != NULL)
+		value_dict_set(ts->result_layer, t->register_name,
+		    value_ref(res));
+	if (t->changed_when != NULL && !result_flag(res, "skipped")) {
+		if (task_eval_conditions(ts, t->changed_when, &b, &cause) != 0) {
+			value_dict_set(res, "msg", value_strf("error in "
+			    "changed_when: %s", cause));
+			value_dict_setbool(res, "failed", 1);
+			free(cause);
+			return;
+		}
+		value_dict_setbool(res, "changed", b);
+	}
+	if (t->failed_when != NULL && !result_flag(res, "skipped")) {
+		if (task_eval_conditions(ts, t->failed_when, &b, &cause) != 0) {
+			value_dict_set(res, "msg", value_strf("error in "
+			    "failed_when: %s", cause));
+			value_dict_setbool(res, "failed", 1);
+			free(cause);
+			return;
+		}
+		value_dict_setbool(res, "failed_when_result", b);
+		if (b)
+			value_dict_setbool(res, "failed", 1);
+		else
+			value_dict_del(res, "failed");
+	}
+}
+
+/* One module run with until/retries. */
+struct value *
+task_exec_with_retries(struct task_scope *ts, const struct task *t,
+    const struct frame *fr, int *unreachable)
+{
+	struct value	*res = NULL;
+	char		*cause = NULL;
+	int		 attempt, ok;
+
+	for (attempt = 1;; attempt++) {
+		value_unref(res);
+		res = exec_module(ts, t, fr, unreachable);
+		if (*unreachable)
+			return res;
+		apply_overrides(ts, t, res);
+		if (t->until == NULL)
+			return res;
+		if (t->register_name != NULL)
+			value_dict_set(ts->result_layer, t->register_name,
+			    value_ref(res));
+		if (task_eval_conditions(ts, t->until, &ok, &cause) != 0) {
+			value_unref(res);
+			res = task_fail_result("error in until: %s", cause);
+			free(cause);
+			return res;
+		}
+		value_dict_setint(res, "attempts", attempt);
+		if (ok) {
+			value_dict_del(res, "failed");
+			return res;
+		}
+		if (attempt > t->retries) {
+			value_dict_setbool(res, "failed", 1);
+			return res;
+		}
+		output_msg("FAILED - RETRYING: [%s]: %s (%d retries left).",
+		    ts->hs->name, task_display_name(t), t->retries - attempt + 1);
+		sleep((unsigned)t->delay);
+	}
+}
+
+/* The host a result's module ran on, when it was delegated. */
+static const char *
+delegated_to(struct value *res)
+{
+	struct value	*d = value_dict_get(res, "_ansible_delegated_to");
+
+	return d != NULL && d->type == V_STR ? d->u.str.s : NULL;
+}
+
+static enum out_status
+status_of(struct value *res)
+{
+	if (result_flag(res, "unreachable"))
+		return OUT_UNREACHABLE;
+	if (result_flag(res, "failed"))
+		return OUT_FAILED;
+	if (result_flag(res, "skipped"))
+		return OUT_SKIPPED;
+	return result_flag(res, "changed") ? OUT_CHANGED : OUT_OK;
+}
+
+static int
+task_no_log(struct task_scope *ts, const struct task *t, const struct frame *fr)
+{
+	struct value	*v;
+
+	INHERIT_BOOL(t, fr, ts->run->play, no_log, v);
+	return task_eval_bool(ts, v, 0);
+}
+
+static int
+task_ignore_errors(struct task_scope *ts, const struct task *t,
+    const struct frame *fr)
+{
+	struct value	*v;
+
+	INHERIT_BOOL(t, fr, ts->run->play, ignore_errors, v);
+	return task_eval_bool(ts, v, 0);
+}
+
+static char *
+item_label(struct task_scope *ts, const struct task *t, struct value *item)
+{
+	char	*s;
+
+	if (t->loop_label != NULL && (s = task_eval_string(ts, t->loop_label)))
+		return s;
+	return value_to_string(item);
+}
+
+/* The loop's items, templated; NULL with *cause on error. */
+static struct value *
+loop_items(struct task_scope *ts, const struct task *t, char **cause)
+{
+	struct value	*items = NULL, *flat;
+
+	if (template_value(t->loop, &ts->s.es, &items, cause) != 0)
+		return NULL;
+	if (items->type == V_STR && t->loop_flatten) {
+		flat = value_list();
+		value_list_append(flat, items);
+		return flat;
+	}
+	if (items->type != V_LIST) {
+		*cause = xasprintf("Invalid data passed to 'loop', it "
+		    "requires a list, got this instead: %s",
+		    value_to_string(items));
+		value_unref(items);
+		return NULL;
+	}
+	if (t->loop_flatten) {
+		flat = value_list();
+		for (size_t i = 0; i < items->u.list.n; i++) {
+			struct value *it = items->u.list.items[i];
+
+			if (it->type == V_LIST)
+				for (size_t j = 0; j < it->u.list.n; j++)
+					value_list_append(flat,
+					    value_ref(it->u.list.items[j]));
+			else
+				value_list_append(flat, value_ref(it));
+		}
+		value_unref(items);
+		items = flat;
+	}
+	return items;
+}
+
+/* Results came from hosts: their strings are data, never templates. */
+void
+task_mark_unsafe(struct value *v)
+{
+	switch (v->type) {
+	case V_STR:
+		v->flags |= VALUE_UNSAFE;
+		break;
+	case V_LIST:
+		for (size_t i = 0; i < v->u.list.n; i++)
+			task_mark_unsafe(v->u.list.items[i]);
+		break;
+	case V_DICT:
+		for (size_t i = 0; i < v->u.dict.n; i++)
+			task_mark_unsafe(v->u.dict.vals[i]);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+record_result(struct task_scope *ts, const struct task *t,
+    struct value *res)
+{
+	struct run		*r = ts->run;
+	struct host_state	*hs = ts->hs;
+	struct value		*facts;
+
+	if (t->register_name != NULL) {
+		struct value *safe = value_copy(res);
+
+		task_mark_unsafe(safe);
+		pthread_mutex_lock(&r->lock);
+		value_dict_set(hs->hvars, t->register_name, safe);
+		pthread_mutex_unlock(&r->lock);
+	}
+	pthread_mutex_lock(&r->lock);
+	facts = value_dict_get(res, "ansible_facts");
+	if (facts != NULL && facts->type == V_DICT &&
+	    !result_flag(res, "failed")) {
+		if (strcmp(t->module->name, "set_fact") == 0)
+			value_dict_merge(hs->hvars, facts, 0);
+		else
+			value_dict_merge(hs->facts, facts, 0);
+	}
+	pthread_mutex_unlock(&r->lock);
+}
+
+static void
+notify_handlers(struct run *r, struct host_state *hs, const struct task *t)
+{
+	if (t->notify == NULL)
+		return;
+	pthread_mutex_lock(&r->lock);
+	for (size_t i = 0; i < t->notify->u.list.n; i++)
+		value_list_append(hs->notified,
+		    value_ref(t->notify->u.list.items[i]));
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* Runs a module task on one host, loops and all, and reports it. */
+void
+task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
+    const struct frame *fr, struct value *shared_result)
+{
+	struct task_scope	 ts;
+	struct value		*res = NULL, *items = NULL, *results, *ir;
+	char			*cause = NULL, *label;
+	int			 ok, unreachable = 0, no_log, ignore, any_changed;
+	int			 any_failed, all_skipped;
+	enum out_status		 st;
+
+	task_scope_init(&ts, r, hs, fr, t);
+	no_log = task_no_log(&ts, t, fr);
+	ignore = task_ignore_errors(&ts, t, fr);
+	if (shared_result != NULL) {
+		res = value_ref(shared_result);
+		goto report;
+	}
+	if (eval_inherited_conditions(&ts, t, fr, &ok, &cause) != 0) {
+		res = task_fail_result("The conditional check failed: %s", cause);
+		free(cause);
+		goto report;
+	}
+	if (!ok) {
+		res = value_dict();
+		value_dict_setbool(res, "changed", 0);
+		value_dict_setbool(res, "skipped", 1);
+		value_dict_setstr(res, "skip_reason",
+		    "Conditional result was False");
+		goto report;
+	}
+	if (t->loop == NULL) {
+		if (task_eval_conditions(&ts, t->when, &ok, &cause) != 0) {
+			res = task_fail_result("The conditional check '%s' failed. "
+			    "The error was: %s", t->when->u.list.items[0]->type
+			    == V_STR ? t->when->u.list.items[0]->u.str.s : "",
+			    cause);
+			free(cause);
+		} else if (!ok) {
+			res = value_dict();
+			value_dict_setbool(res, "changed", 0);
+			value_dict_setbool(res, "skipped", 1);
+			value_dict_setstr(res, "skip_reason",
+			    "Conditional result was False");
+		} else
+			res = task_exec_with_retries(&ts, t, fr, &unreachable);
+		goto report;
+	}
+	if ((items = loop_items(&ts, t, &cause)) == NULL) {
+		res = task_fail_result("%s", cause);
+		free(cause);
+		goto report;
+	}
+	results = value_list();
+	any_changed = any_failed = 0;
+	all_skipped = items->u.list.n > 0;
+	for (size_t i = 0; i < items->u.list.n && !unreachable; i++) {
+		struct value *item = items->u.list.items[i];
+
+		value_dict_set(ts.loop_layer, t->loop_var, value_ref(item));
+		value_dict_setstr(ts.loop_layer, "ansible_loop_var",
+		    t->loop_var);
+		if (t->index_var != NULL)
+			value_dict_setint(ts.loop_layer, t->index_var,
+			    (long long)i);
+		if (task_eval_conditions(&ts, t->when, &ok, &cause) != 0) {
+			ir = task_fail_result("The conditional check failed: %s",
+			    cause);
+			free(cause);
+		} else if (!ok) {
+			ir = value_dict();
+			value_dict_setbool(ir, "changed", 0);
+			value_dict_setbool(ir, "skipped", 1);
+			value_dict_setstr(ir, "skip_reason",
+			    "Conditional result was False");
+		} else
+			ir = task_exec_with_retries(&ts, t, fr, &unreachable);
+		value_dict_set(ir, t->loop_var, value_ref(item));
+		value_dict_setstr(ir, "ansible_loop_var", t->loop_var);
+		st = status_of(ir);
+		any_changed |= st == OUT_CHANGED;
+		any_failed |= st == OUT_FAILED;
+		all_skipped &= st == OUT_SKIPPED;
+		label = item_label(&ts, t, item);
+		if (st != OUT_UNREACHABLE)
+			output_result(hs->name, delegated_to(ir), st, ir,
+			    label, 0, no_log,
+			    strcmp(t->module->name, "debug") == 0);
+		free(label);
+		value_list_append(results, ir);
+	}
+	if (unreachable) {
+		res = value_ref(results->u.list.items[results->u.list.n - 1]);
+		value_unref(results);
+	} else {
+		res = value_dict();
+		value_dict_setbool(res, "changed", any_changed);
+		if (any_failed) {
+			value_dict_setbool(res, "failed", 1);
+			value_dict_setstr(res, "msg", "One or more items "
+			    "failed");
+		} else
+			value_dict_setstr(res, "msg", "All items completed");
+		if (all_skipped)
+			value_dict_setbool(res, "skipped", 1);
+		value_dict_set(res, "results", results);
+	}
+report:
+	st = status_of(res);
+	if (st != OUT_UNREACHABLE && (t->loop == NULL || st == OUT_SKIPPED ||
+	    shared_result != NULL))
+		output_result(hs->name, delegated_to(res), st, res, NULL,
+		    st == OUT_FAILED && ignore, no_log,
+		    strcmp(t->module->name, "debug") == 0);
+	else {
+		output_loop_result(hs->name, res, no_log);
+		if (st == OUT_FAILED && ignore)
+			output_msg("...ignoring");
+	}
+	if (st == OUT_UNREACHABLE) {
+		output_result(hs->name, NULL, st, res, NULL, 0, no_log, 0);
+		hs->unreachable = 1;
+		r->any_unreachable = 1;
+	} else if (st == OUT_FAILED && !ignore) {
+		struct value *ft = value_dict();
+
+		value_dict_setstr(ft, "name", task_display_name(t));
+		value_dict_setstr(ft, "action", t->action);
+		pthread_mutex_lock(&r->lock);
+		value_dict_set(hs->hvars, "ansible_failed_task", ft);
+		value_dict_set(hs->hvars, "ansible_failed_result",
+		    value_ref(res));
+		pthread_mutex_unlock(&r->lock);
+		hs->failed = 1;
+		r->any_failed = 1;
+	}
+	executor_count_result(r, hs, st, ignore);
+	if (st != OUT_UNREACHABLE)
+		record_result(&ts, t, res);
+	if (st == OUT_CHANGED)
+		notify_handlers(r, hs, t);
+	value_unref(items);
+	value_unref(res);
+	task_scope_release(&ts);
+}

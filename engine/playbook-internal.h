@@ -1,0 +1,69 @@
+/* The loader and its helpers, shared by playbook.c and playbook-role.c only. */
+#ifndef CAIRN_PLAYBOOK_INTERNAL_H
+#define CAIRN_PLAYBOOK_INTERNAL_H
+
+#include "playbook.h"
+
+struct loader {
+	const char	*path;		/* the top playbook */
+	const char	*dir;		/* its directory */
+	char		*cause;
+	int		 depth;		/* import nesting */
+	struct play	*play;		/* the play being read */
+	struct role	*role;		/* the role whose files are being read */
+};
+
+/* playbook.c */
+
+/* 1 when s is in the NULL-terminated list, else 0. */
+int		 playbook_in_list(const char *const *list, const char *s);
+/*
+ * Sets ld->cause to "file:line:col: message" at v (at ld->path when v
+ * has no location) unless a cause is set already.  Returns -1.
+ */
+int		 playbook_fail_at(struct loader *, const struct value *v,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* d's value under key, borrowed, or NULL. */
+struct value	*playbook_get(const struct value *d, const char *key);
+/*
+ * A "when"-like value v (a string or a list of strings, booleans
+ * allowed, each a bare expression, checked here) as a new list in *out;
+ * nothing when v is NULL.  0, or -1 with ld->cause.
+ */
+int		 playbook_want_conditions(struct loader *, struct value *v,
+		    const char *what, struct value **out);
+/*
+ * inherited's tags (NULL: none), then v's ("a,b", a list or a number),
+ * as a new list of strings in *out.  0, or -1 with ld->cause.
+ */
+int		 playbook_want_tags(struct loader *, struct value *v,
+		    struct value *inherited, struct value **out);
+/*
+ * Appends the tasks of list v (NULL or null: none) to *list (*n used,
+ * *cap allocated), inlining import_tasks and import_role.  what names v
+ * in messages, tags are inherited, section is "tasks" or "handlers".
+ * 0, or -1 with ld->cause.
+ */
+int		 playbook_parse_tasks(struct loader *, struct value *v,
+		    const char *what, struct value *tags, const char *section,
+		    struct task ***list, size_t *n, size_t *cap);
+
+/* playbook-role.c */
+
+/* Frees a role; NULL is fine. */
+void		 playbook_role_free(struct role *);
+/*
+ * import_role / include_role (rv its value in task node) with a literal
+ * name: appends the role's tasks to *list and its handlers to the play's.
+ * 0, or -1 with ld->cause.
+ */
+int		 playbook_role_import(struct loader *, struct value *node,
+		    struct value *rv, struct value *tags, struct task ***list,
+		    size_t *n, size_t *cap);
+/*
+ * The play's "roles:" v (NULL or null: none): each role's tasks go to
+ * p->role_tasks, its handlers to p->handlers.  0, or -1 with ld->cause.
+ */
+int		 playbook_parse_roles(struct loader *, struct value *v, struct play *p);
+
+#endif

@@ -1,0 +1,306 @@
+/* Roles: lookup, defaults, vars, dependencies, tasks, handlers, import_role. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "playbook-internal.h"
+#include "yaml.h"
+
+/* A YAML file of a role (defaults/main.yml...), or NULL if there is none. */
+static int
+role_file(struct loader *ld, const char *dir, const char *sub,
+    const char *base, struct value **out, char **path_out)
+{
+	static const char *const exts[] = { ".yml", ".yaml", "", ".json" };
+	char	*path, *cause = NULL;
+
+	*out = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
+		path = xasprintf("%s/%s/%s%s", dir, sub, base, exts[i]);
+		if (access(path, R_OK) != 0) {
+			free(path);
+			continue;
+		}
+		if (yaml_load_file(path, out, &cause) != 0) {
+			ld->cause = cause;
+			free(path);
+			return -1;
+		}
+		if (path_out != NULL)
+			*path_out = path;
+		else
+			free(path);
+		return 0;
+	}
+	return 0;
+}
+
+/* Where a role lives: roles/ beside the playbook, then the roles path. */
+static char *
+role_find(struct loader *ld, const char *name)
+{
+	const char	*env = getenv("ANSIBLE_ROLES_PATH"), *home = getenv("HOME");
+	char		*paths, *tok, *save, *dir;
+
+	if (strchr(name, '/') != NULL) {
+		dir = name[0] == '/' ? xstrdup(name) :
+		    xasprintf("%s/%s", ld->dir, name);
+		if (access(dir, X_OK) == 0)
+			return dir;
+		free(dir);
+	}
+	paths = xasprintf("%s/roles:%s:%s:%s/.ansible/roles:"
+	    "/usr/share/ansible/roles:/etc/ansible/roles", ld->dir, ld->dir,
+	    env != NULL ? env : "", home != NULL ? home : "/root");
+	for (tok = strtok_r(paths, ":", &save); tok != NULL;
+	    tok = strtok_r(NULL, ":", &save)) {
+		if (*tok == '\0')
+			continue;
+		dir = xasprintf("%s/%s", tok, name);
+		if (access(dir, X_OK) == 0) {
+			free(paths);
+			return dir;
+		}
+		free(dir);
+	}
+	free(paths);
+	return NULL;
+}
+
+void
+playbook_role_free(struct role *r)
+{
+	if (r == NULL)
+		return;
+	free(r->name);
+	free(r->path);
+	value_unref(r->defaults);
+	value_unref(r->vars);
+	value_unref(r->when);
+	free(r);
+}
+
+static const char *const role_keywords[] = {
+	"role", "name", "when", "tags", "vars", "become", "become_user",
+	"tasks_from", "handlers_from", "vars_from", "defaults_from",
+	"allow_duplicates", "public", "apply", "rolespec_validate", NULL
+};
+
+static int load_role(struct loader *, struct value *, struct value *,
+    struct task ***, size_t *, size_t *, const char *, int);
+
+/* meta/main.yml dependencies run before the role itself. */
+static int
+role_dependencies(struct loader *ld, const char *dir, struct value *tags,
+    struct task ***list, size_t *n, size_t *cap, int *allow_dup)
+{
+	struct value	*meta = NULL, *deps;
+	int		 r = 0;
+
+	if (role_file(ld, dir, "meta", "main", &meta, NULL) != 0)
+		return -1;
+	if (meta == NULL || meta->type != V_DICT) {
+		value_unref(meta);
+		return 0;
+	}
+	*allow_dup = value_truthy(playbook_get(meta, "allow_duplicates"));
+	deps = playbook_get(meta, "dependencies");
+	for (size_t i = 0; deps != NULL && deps->type == V_LIST &&
+	    i < deps->u.list.n && r == 0; i++)
+		r = load_role(ld, deps->u.list.items[i], tags, list, n, cap,
+		    NULL, 1);
+	value_unref(meta);
+	return r;
+}
+
+/*
+ * One "roles:" entry (or import_role): finds the role, loads its defaults,
+ * vars and dependencies, then its tasks into the list and its handlers
+ * into the play's.  tasks_from picks another tasks file.
+ */
+static int
+load_role(struct loader *ld, struct value *entry, struct value *tags,
+    struct task ***list, size_t *n, size_t *cap, const char *tasks_from,
+    int dedupe)
+{
+	struct play	*p = ld->play;
+	struct role	*role, *saved;
+	struct value	*namev, *doc = NULL, *params, *rtags = NULL, *hl;
+	char		*name = NULL, *dir, *hpath = NULL;
+	int		 allow_dup = 0, r = -1;
+	size_t		 hcap;
+
+	if (entry->type == V_STR)
+		namev = entry;
+	else if (entry->type == V_DICT) {
+		namev = playbook_get(entry, "role") ? playbook_get(entry, "role") :
+		    playbook_get(entry, "name");
+		if (namev == NULL)
+			return playbook_fail_at(ld, entry, "a role entry needs 'role'");
+	} else
+		return playbook_fail_at(ld, entry, "a role entry must be a name or a "
+		    "mapping");
+	if (namev->type != V_STR || value_is_template(namev))
+		return playbook_fail_at(ld, namev, "a role name must be a literal "
+		    "string");
+	if (++ld->depth > 32)
+		return playbook_fail_at(ld, namev, "roles nested too deeply");
+	name = xstrdup(namev->u.str.s);
+	if ((dir = role_find(ld, name)) == NULL) {
+		playbook_fail_at(ld, namev, "the role '%s' was not found in %s/roles, "
+		    "%s or the roles path", name, ld->dir, ld->dir);
+		goto out;
+	}
+	params = value_dict();
+	if (entry->type == V_DICT) {
+		for (size_t i = 0; i < entry->u.dict.n; i++) {
+			const char *k = entry->u.dict.keys[i];
+
+			if (!playbook_in_list(role_keywords, k))
+				value_dict_set(params, k,
+				    value_ref(entry->u.dict.vals[i]));
+		}
+		if (playbook_want_tags(ld, playbook_get(entry, "tags"), tags, &rtags) != 0) {
+			value_unref(params);
+			free(dir);
+			goto out;
+		}
+	}
+	if (rtags == NULL)
+		rtags = value_ref(tags);
+	if (role_dependencies(ld, dir, rtags, list, n, cap, &allow_dup) != 0)
+		goto fail;
+	/* the same role with the same parameters runs once per play */
+	for (size_t i = 0; dedupe && !allow_dup && i < p->nroles; i++) {
+		struct value *pv = value_dict_get(p->roles[i]->vars,
+		    "__cairn_params");
+
+		if (strcmp(p->roles[i]->path, dir) == 0 && pv != NULL &&
+		    value_equal(pv, params)) {
+			value_unref(params);
+			value_unref(rtags);
+			free(dir);
+			r = 0;
+			goto out;
+		}
+	}
+	role = xcalloc(1, sizeof *role);
+	role->name = xstrdup(name);
+	role->path = dir;
+	p->roles = xreallocarray(p->roles, p->nroles + 1, sizeof *p->roles);
+	p->roles[p->nroles++] = role;
+	if (role_file(ld, dir, "defaults", "main", &doc, NULL) != 0)
+		goto fail;
+	role->defaults = doc != NULL && doc->type == V_DICT ? doc :
+	    (value_unref(doc), value_dict());
+	if (role_file(ld, dir, "vars", "main", &doc, NULL) != 0)
+		goto fail;
+	role->vars = doc != NULL && doc->type == V_DICT ? value_copy(doc) :
+	    value_dict();
+	value_unref(doc);
+	if (entry->type == V_DICT && playbook_get(entry, "vars") != NULL &&
+	    playbook_get(entry, "vars")->type == V_DICT)
+		value_dict_merge(role->vars, playbook_get(entry, "vars"), 0);
+	value_dict_merge(role->vars, params, 0);
+	value_dict_set(role->vars, "__cairn_params", value_ref(params));
+	value_dict_setstr(role->vars, "role_path", dir);
+	value_dict_setstr(role->vars, "role_name", name);
+	if (entry->type == V_DICT && playbook_want_conditions(ld, playbook_get(entry, "when"),
+	    "when", &role->when) != 0)
+		goto fail;
+	saved = ld->role;
+	ld->role = role;
+	if (role_file(ld, dir, "tasks", tasks_from ? tasks_from : "main", &doc,
+	    &hpath) != 0) {
+		ld->role = saved;
+		goto fail;
+	}
+	if (doc == NULL && tasks_from != NULL) {
+		ld->role = saved;
+		playbook_fail_at(ld, entry, "the role '%s' has no tasks file '%s'",
+		    name, tasks_from);
+		goto fail;
+	}
+	if (doc != NULL)
+		r = playbook_parse_tasks(ld, doc, "tasks", rtags, "tasks", list, n,
+		    cap);
+	else
+		r = 0;
+	value_unref(doc);
+	free(hpath);
+	hpath = NULL;
+	if (r == 0 && (r = role_file(ld, dir, "handlers", "main", &doc,
+	    NULL)) == 0 && doc != NULL) {
+		hcap = p->nhandlers;
+		hl = doc;
+		r = playbook_parse_tasks(ld, hl, "handlers", rtags, "handlers",
+		    &p->handlers, &p->nhandlers, &hcap);
+		value_unref(doc);
+	}
+	ld->role = saved;
+fail:
+	value_unref(params);
+	value_unref(rtags);
+out:
+	free(name);
+	ld->depth--;
+	return r;
+}
+
+/* import_role / include_role with a literal name: read in place. */
+int
+playbook_role_import(struct loader *ld, struct value *node, struct value *rv,
+    struct value *tags, struct task ***list, size_t *n, size_t *cap)
+{
+	struct value	*spec, *entry, *tf;
+	char		*from = NULL;
+	int		 r;
+
+	if (rv->type == V_STR && strchr(rv->u.str.s, '=') == NULL)
+		return load_role(ld, rv, tags, list, n, cap, NULL, 0);
+	if (rv->type == V_STR) {
+		spec = playbook_parse_kv(rv->u.str.s, 0);
+		spec->loc = rv->loc;
+	} else
+		spec = value_ref(rv);
+	if (spec->type != V_DICT || playbook_get(spec, "name") == NULL) {
+		value_unref(spec);
+		return playbook_fail_at(ld, rv, "import_role needs a 'name'");
+	}
+	/* the role entry: the spec less tasks_from, plus the task's keys */
+	entry = value_copy(spec);
+	value_dict_del(entry, "tasks_from");
+	if (playbook_get(node, "vars") != NULL)
+		value_dict_set(entry, "vars", value_ref(playbook_get(node, "vars")));
+	if (playbook_get(node, "when") != NULL)
+		value_dict_set(entry, "when", value_ref(playbook_get(node, "when")));
+	if (playbook_get(node, "tags") != NULL)
+		value_dict_set(entry, "tags", value_ref(playbook_get(node, "tags")));
+	if ((tf = playbook_get(spec, "tasks_from")) != NULL) {
+		from = value_to_string(tf);
+		/* "tasks_from: setup.yml" names the file with its extension */
+		if (str_endswith(from, ".yml") || str_endswith(from, ".yaml"))
+			*strrchr(from, '.') = '\0';
+	}
+	r = load_role(ld, entry, tags, list, n, cap, from, 0);
+	free(from);
+	value_unref(entry);
+	value_unref(spec);
+	return r;
+}
+
+int
+playbook_parse_roles(struct loader *ld, struct value *v, struct play *p)
+{
+	size_t	cap = 0;
+
+	if (v == NULL || v->type == V_NULL)
+		return 0;
+	if (v->type != V_LIST)
+		return playbook_fail_at(ld, v, "'roles' must be a list");
+	for (size_t i = 0; i < v->u.list.n; i++)
+		if (load_role(ld, v->u.list.items[i], p->tags, &p->role_tasks,
+		    &p->nrole_tasks, &cap, NULL, 1) != 0)
+			return -1;
+	return 0;
+}
