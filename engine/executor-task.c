@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "executor-internal.h"
+#include "loop.h"
 #include "host.h"
 #include "output.h"
 #include "vars.h"
@@ -647,18 +648,26 @@ static struct value *
 loop_items(struct task_scope *ts, const struct task *t, char **cause)
 {
 	struct value	*items = NULL, *flat;
+	char		*shown;
 
 	if (template_value(t->loop, &ts->s.es, &items, cause) != 0)
 		return NULL;
+	if (t->loop_kind != NULL) {
+		flat = loop_expand(t->loop_kind, items, ts->run->pb->dir,
+		    cause);
+		value_unref(items);
+		return flat;
+	}
 	if (items->type == V_STR && t->loop_flatten) {
 		flat = value_list();
 		value_list_append(flat, items);
 		return flat;
 	}
 	if (items->type != V_LIST) {
+		shown = value_to_string(items);
 		*cause = xasprintf("Invalid data passed to 'loop', it "
-		    "requires a list, got this instead: %s",
-		    value_to_string(items));
+		    "requires a list, got this instead: %s", shown);
+		free(shown);
 		value_unref(items);
 		return NULL;
 	}

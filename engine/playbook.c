@@ -11,6 +11,7 @@
 #include "expr.h"
 #include "host.h"
 #include "lua.h"
+#include "loop.h"
 #include "playbook-internal.h"
 #include "playbook.h"
 #include "yaml.h"
@@ -417,6 +418,7 @@ task_free(struct task *t)
 	value_unref(t->run_once.v);
 	value_unref(t->remote_user);
 	value_unref(t->loop);
+	free(t->loop_kind);
 	free(t->loop_var);
 	free(t->index_var);
 	value_unref(t->loop_label);
@@ -446,7 +448,7 @@ find_action(struct loader *ld, struct value *node, struct task *t,
 	for (i = 0; i < node->u.dict.n; i++) {
 		const char *k = node->u.dict.keys[i];
 
-		if (playbook_in_list(task_keywords, k))
+		if (playbook_in_list(task_keywords, k) || str_startswith(k, "with_"))
 			continue;
 		if (found != NULL)
 			return fail_key(ld, node, k,
@@ -582,21 +584,36 @@ static int
 parse_loop(struct loader *ld, struct value *node, struct task *t)
 {
 	struct value	*lc, *v;
-	const char	*keys[] = { "loop", "with_items", "with_list" };
-	int		 nfound = 0;
+	const char	*found = NULL;
 
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		if ((v = playbook_get(node, keys[i])) == NULL)
+	for (size_t i = 0; i < node->u.dict.n; i++) {
+		const char *k = node->u.dict.keys[i];
+		int items = strcmp(k, "with_items") == 0 ||
+		    strcmp(k, "with_list") == 0;
+
+		if (strcmp(k, "loop") != 0 && !str_startswith(k, "with_"))
 			continue;
-		if (nfound++)
-			return playbook_fail_at(ld, v, "only one of loop, with_items "
-			    "and with_list may be used");
-		if (v->type != V_LIST && !value_is_template(v))
-			return playbook_fail_at(ld, v, "'%s' must be a list or a "
-			    "template giving one", keys[i]);
+		v = node->u.dict.vals[i];
+		if (found != NULL)
+			return playbook_fail_at(ld, v, "only one loop may be "
+			    "used: '%s' and '%s'", found, k);
+		found = k;
+		if (!items && strcmp(k, "loop") != 0 &&
+		    !loop_kind_known(k + 5))
+			return fail_key(ld, node, k, "'%s' is not a loop cairn "
+			    "knows (loop, with_items, with_list, with_dict, "
+			    "with_fileglob, with_sequence, with_nested, "
+			    "with_together, with_subelements, "
+			    "with_indexed_items)", k);
+		if (strcmp(k, "loop") == 0 || items) {
+			if (v->type != V_LIST && !value_is_template(v))
+				return playbook_fail_at(ld, v, "'%s' must be a "
+				    "list or a template giving one", k);
+		} else
+			t->loop_kind = xstrdup(k + 5);
 		t->loop = value_ref(v);
 		/* with_items flattens one level; loop does not. */
-		t->loop_flatten = i == 1;
+		t->loop_flatten = strcmp(k, "with_items") == 0;
 	}
 	if ((lc = playbook_get(node, "loop_control")) != NULL) {
 		if (lc->type != V_DICT)

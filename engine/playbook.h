@@ -63,6 +63,7 @@ struct task {
 	struct value		*remote_user;
 	struct value		*loop;		/* loop/with_items value, or NULL */
 	int			 loop_flatten;	/* with_items: flatten one level */
+	char			*loop_kind;	/* with_dict...: "dict", or NULL */
 	char			*loop_var;	/* default "item" */
 	char			*index_var;	/* loop_control.index_var */
 	struct value		*loop_label;	/* loop_control.label */

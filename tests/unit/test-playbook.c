@@ -333,6 +333,13 @@ test_refusals(void **state)
 	    "    - debug: msg=x\n"
 	    "      ping:\n",
 	    "play.yml:", "conflicting action statements");
+	/* a with_ lookup cairn does not have */
+	expect_error(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - debug: msg=x\n"
+	    "      with_flowers: [a]\n",
+	    "play.yml:4:7", "'with_flowers' is not a loop cairn knows");
 	/* loop over a scalar */
 	expect_error(
 	    "- hosts: all\n"
