@@ -78,13 +78,15 @@ executor_conn_settings(struct task_scope *ts, const struct task *t,
 	cs->co.timeout = r->opts->timeout;
 	/* $HOME, not the passwd entry, as OpenSSH's tools would for a user */
 	if (getenv("HOME") != NULL) {
-		cs->known_hosts = xasprintf("%s/.ssh/known_hosts", getenv("HOME"));
+		cs->known_hosts =
+		    xasprintf("%s/.ssh/known_hosts", getenv("HOME"));
 		cs->ssh_config = xasprintf("%s/.ssh/config", getenv("HOME"));
 		cs->co.known_hosts = cs->known_hosts;
 		cs->co.ssh_config = cs->ssh_config;
 	}
 	cs->co.hkc = r->opts->hkc;
-	if ((hkc = task_scope_string(ts, "ansible_host_key_checking")) != NULL) {
+	if ((hkc = task_scope_string(ts, "ansible_host_key_checking")) !=
+	    NULL) {
 		struct value *b = value_str(hkc);
 
 		if (value_as_bool(b) == 0)
@@ -126,7 +128,8 @@ slot_connect(struct conn **conn, char **key, char **error,
 }
 
 int
-executor_host_connect(struct host_state *hs, struct conn_settings *cs, char **cause)
+executor_host_connect(
+    struct host_state *hs, struct conn_settings *cs, char **cause)
 {
 	return slot_connect(&hs->conn, &hs->conn_key, &hs->conn_error, cs,
 	    cause);

@@ -80,7 +80,8 @@ magic_var(void *ud, const char *name)
 	if (strcmp(name, "playbook_dir") == 0)
 		return value_str(r->pb->dir);
 	if (strcmp(name, "ansible_play_name") == 0)
-		return value_str(r->play->name ? r->play->name : r->play->hosts);
+		return value_str(
+		    r->play->name ? r->play->name : r->play->hosts);
 	if (strcmp(name, "ansible_check_mode") == 0)
 		return value_bool(r->opts->check);
 	if (strcmp(name, "ansible_diff_mode") == 0)
@@ -351,9 +352,10 @@ task_env_prefix(struct task_scope *ts, const struct task *t,
 		const char *k = env->u.dict.keys[i];
 		char *v;
 
-		if (strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		    "0123456789_") != strlen(k) || (k[0] >= '0' && k[0] <= '9') ||
-		    k[0] == '\0') {
+		if (strspn(k,
+		        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		        "0123456789_") != strlen(k) ||
+		    (k[0] >= '0' && k[0] <= '9') || k[0] == '\0') {
 			*cause = xasprintf("invalid environment variable name "
 			    "'%s'", k);
 			goto done;
@@ -388,7 +390,8 @@ exec_module(struct task_scope *ts, const struct task *t,
 	struct conn_settings	 cs;
 	struct become_settings	 bs;
 	enum mod_status		 st;
-	char			*cause = NULL, *env_prefix = NULL, *delegate = NULL;
+	char			*cause = NULL, *env_prefix = NULL;
+	char			*delegate = NULL;
 	int			 check, diff, rc;
 
 	if (template_value(t->args, &ts->s.es, &args, &cause) != 0) {
@@ -398,8 +401,8 @@ exec_module(struct task_scope *ts, const struct task *t,
 	}
 	if (args->type != V_DICT) {
 		value_unref(args);
-		return task_fail_result("the arguments of '%s' must be a mapping",
-		    t->action);
+		return task_fail_result(
+		    "the arguments of '%s' must be a mapping", t->action);
 	}
 	if (args->refs > 1) {
 		v = value_copy(args);
@@ -449,8 +452,8 @@ exec_module(struct task_scope *ts, const struct task *t,
 		if (t->delegate_to != NULL)
 			delegate = task_eval_string(ts, t->delegate_to);
 		if (delegate != NULL)
-			rc = executor_delegate_connect(ts, t, fr, delegate, &ctx.conn,
-			    &cause);
+			rc = executor_delegate_connect(
+			    ts, t, fr, delegate, &ctx.conn, &cause);
 		else {
 			executor_conn_settings(ts, t, fr, &cs);
 			rc = executor_host_connect(hs, &cs, &cause);
@@ -527,7 +530,8 @@ apply_overrides(struct task_scope *ts, const struct task *t, struct value *res)
 		value_dict_set(ts->result_layer, t->register_name,
 		    value_ref(res));
 	if (t->changed_when != NULL && !result_flag(res, "skipped")) {
-		if (task_eval_conditions(ts, t->changed_when, &b, &cause) != 0) {
+		if (task_eval_conditions(ts, t->changed_when, &b, &cause) !=
+		    0) {
 			value_dict_set(res, "msg", value_strf("error in "
 			    "changed_when: %s", cause));
 			value_dict_setbool(res, "failed", 1);
@@ -588,7 +592,8 @@ task_exec_with_retries(struct task_scope *ts, const struct task *t,
 			return res;
 		}
 		output_msg("FAILED - RETRYING: [%s]: %s (%d retries left).",
-		    ts->hs->name, task_display_name(t), t->retries - attempt + 1);
+		    ts->hs->name, task_display_name(t),
+		    t->retries - attempt + 1);
 		sleep((unsigned)t->delay);
 	}
 }
@@ -758,7 +763,7 @@ task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
 	struct task_scope	 ts;
 	struct value		*res = NULL, *items = NULL, *results, *ir;
 	char			*cause = NULL, *label;
-	int			 ok, unreachable = 0, no_log, ignore, any_changed;
+	int ok, unreachable = 0, no_log, ignore, any_changed;
 	int			 any_failed, all_skipped;
 	enum out_status		 st;
 
@@ -770,7 +775,8 @@ task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
 		goto report;
 	}
 	if (eval_inherited_conditions(&ts, t, fr, &ok, &cause) != 0) {
-		res = task_fail_result("The conditional check failed: %s", cause);
+		res =
+		    task_fail_result("The conditional check failed: %s", cause);
 		free(cause);
 		goto report;
 	}
@@ -784,9 +790,12 @@ task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
 	}
 	if (t->loop == NULL) {
 		if (task_eval_conditions(&ts, t->when, &ok, &cause) != 0) {
-			res = task_fail_result("The conditional check '%s' failed. "
-			    "The error was: %s", t->when->u.list.items[0]->type
-			    == V_STR ? t->when->u.list.items[0]->u.str.s : "",
+			res = task_fail_result("The conditional check '%s' "
+			                       "failed. "
+			                       "The error was: %s",
+			    t->when->u.list.items[0]->type == V_STR
+			        ? t->when->u.list.items[0]->u.str.s
+			        : "",
 			    cause);
 			free(cause);
 		} else if (!ok) {
@@ -817,8 +826,8 @@ task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
 			value_dict_setint(ts.loop_layer, t->index_var,
 			    (long long)i);
 		if (task_eval_conditions(&ts, t->when, &ok, &cause) != 0) {
-			ir = task_fail_result("The conditional check failed: %s",
-			    cause);
+			ir = task_fail_result(
+			    "The conditional check failed: %s", cause);
 			free(cause);
 		} else if (!ok) {
 			ir = value_dict();

@@ -130,7 +130,7 @@ struct task_job {
 	const struct task	*task;
 	const struct frame	*frame;
 	struct host_state	**hosts;
-	struct value		**results;	/* per host, for run_once */
+	struct value **results; /* per host, for run_once */
 	int			 run_once;
 };
 
@@ -223,7 +223,7 @@ static void
 run_block(struct run *r, const struct task *t, const struct frame *parent,
     struct host_state **hosts, size_t n)
 {
-	struct frame		 fr = { parent, t, parent ? parent->is_handler : 0 };
+	struct frame fr = {parent, t, parent ? parent->is_handler : 0};
 	struct host_state	**failed = xcalloc(n + 1, sizeof *failed);
 	size_t			 nfailed = 0;
 	int			 saved = r->any_failed;
@@ -329,7 +329,7 @@ run_meta(struct run *r, const struct task *t, const struct frame *fr,
     struct host_state **hosts, size_t n)
 {
 	struct value	*a = value_dict_get(t->args, "_raw_params");
-	const char	*action = a != NULL && a->type == V_STR ? a->u.str.s : "";
+	const char *action = a != NULL && a->type == V_STR ? a->u.str.s : "";
 	struct task_scope ts;
 	int		 ok;
 	char		*cause = NULL;
@@ -410,7 +410,8 @@ run_tasks(struct run *r, struct task **tasks, size_t ntasks,
 			int unreachable = 0;
 
 			task_scope_init(&ts, r, alive[0], fr, t);
-			shared = task_exec_with_retries(&ts, t, fr, &unreachable);
+			shared =
+			    task_exec_with_retries(&ts, t, fr, &unreachable);
 			task_scope_release(&ts);
 			job.results = &shared;
 		}
@@ -446,7 +447,8 @@ flush_handlers(struct run *r, struct host_state **hosts, size_t n)
 			for (size_t j = 0; j < nl->u.list.n && !hit; j++) {
 				const char *name = nl->u.list.items[j]->u.str.s;
 
-				hit = t->name != NULL && strcmp(t->name, name) == 0;
+				hit = t->name != NULL &&
+				    strcmp(t->name, name) == 0;
 				for (size_t l = 0; t->listen != NULL &&
 				    l < t->listen->u.list.n && !hit; l++)
 					hit = strcmp(name, t->listen->u.list.
@@ -626,7 +628,7 @@ list_play(struct run *r, struct play *p, struct host_state **hosts, size_t n)
 			output_msg("      %s", hosts[i]->name);
 	}
 	if (r->opts->list_tasks) {
-		struct task **lists[] = { p->pre_tasks, p->tasks, p->post_tasks };
+		struct task **lists[] = {p->pre_tasks, p->tasks, p->post_tasks};
 		size_t counts[] = { p->npre_tasks, p->ntasks, p->npost_tasks };
 
 		output_msg("\n  play #1 (%s): %s\tTAGS: []", p->hosts,

@@ -24,7 +24,12 @@ int		 playbook_in_list(const char *const *list, const char *s);
 int		 playbook_fail_at(struct loader *, const struct value *v,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* d's value under key, borrowed, or NULL. */
-struct value	*playbook_get(const struct value *d, const char *key);
+/* The value under a key of a mapping, or NULL: short, as it is everywhere. */
+static inline struct value *
+get(const struct value *d, const char *key)
+{
+	return value_dict_get(d, key);
+}
 /*
  * A "when"-like value v (a string or a list of strings, booleans
  * allowed, each a bare expression, checked here) as a new list in *out;

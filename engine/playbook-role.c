@@ -39,7 +39,7 @@ role_file(struct loader *ld, const char *dir, const char *sub,
 static char *
 role_find(struct loader *ld, const char *name)
 {
-	const char	*env = getenv("ANSIBLE_ROLES_PATH"), *home = getenv("HOME");
+	const char *env = getenv("ANSIBLE_ROLES_PATH"), *home = getenv("HOME");
 	char		*paths, *tok, *save, *dir;
 
 	if (strchr(name, '/') != NULL) {
@@ -103,8 +103,8 @@ role_dependencies(struct loader *ld, const char *dir, struct value *tags,
 		value_unref(meta);
 		return 0;
 	}
-	*allow_dup = value_truthy(playbook_get(meta, "allow_duplicates"));
-	deps = playbook_get(meta, "dependencies");
+	*allow_dup = value_truthy(get(meta, "allow_duplicates"));
+	deps = get(meta, "dependencies");
 	for (size_t i = 0; deps != NULL && deps->type == V_LIST &&
 	    i < deps->u.list.n && r == 0; i++)
 		r = load_role(ld, deps->u.list.items[i], tags, list, n, cap,
@@ -133,22 +133,27 @@ load_role(struct loader *ld, struct value *entry, struct value *tags,
 	if (entry->type == V_STR)
 		namev = entry;
 	else if (entry->type == V_DICT) {
-		namev = playbook_get(entry, "role") ? playbook_get(entry, "role") :
-		    playbook_get(entry, "name");
+		namev = get(entry, "role") ? get(entry, "role") :
+		    get(entry, "name");
 		if (namev == NULL)
-			return playbook_fail_at(ld, entry, "a role entry needs 'role'");
+			return playbook_fail_at(
+			    ld, entry, "a role entry needs 'role'");
 	} else
-		return playbook_fail_at(ld, entry, "a role entry must be a name or a "
+		return playbook_fail_at(ld, entry,
+		    "a role entry must be a name or a "
 		    "mapping");
 	if (namev->type != V_STR || value_is_template(namev))
-		return playbook_fail_at(ld, namev, "a role name must be a literal "
+		return playbook_fail_at(ld, namev,
+		    "a role name must be a literal "
 		    "string");
 	if (++ld->depth > 32)
 		return playbook_fail_at(ld, namev, "roles nested too deeply");
 	name = xstrdup(namev->u.str.s);
 	if ((dir = role_find(ld, name)) == NULL) {
-		playbook_fail_at(ld, namev, "the role '%s' was not found in %s/roles, "
-		    "%s or the roles path", name, ld->dir, ld->dir);
+		playbook_fail_at(ld, namev,
+		    "the role '%s' was not found in %s/roles, "
+		    "%s or the roles path",
+		    name, ld->dir, ld->dir);
 		goto out;
 	}
 	params = value_dict();
@@ -160,7 +165,8 @@ load_role(struct loader *ld, struct value *entry, struct value *tags,
 				value_dict_set(params, k,
 				    value_ref(entry->u.dict.vals[i]));
 		}
-		if (playbook_want_tags(ld, playbook_get(entry, "tags"), tags, &rtags) != 0) {
+		if (playbook_want_tags(ld, get(entry, "tags"), tags, &rtags) !=
+		    0) {
 			value_unref(params);
 			free(dir);
 			goto out;
@@ -198,15 +204,16 @@ load_role(struct loader *ld, struct value *entry, struct value *tags,
 	role->vars = doc != NULL && doc->type == V_DICT ? value_copy(doc) :
 	    value_dict();
 	value_unref(doc);
-	if (entry->type == V_DICT && playbook_get(entry, "vars") != NULL &&
-	    playbook_get(entry, "vars")->type == V_DICT)
-		value_dict_merge(role->vars, playbook_get(entry, "vars"), 0);
+	if (entry->type == V_DICT && get(entry, "vars") != NULL &&
+	    get(entry, "vars")->type == V_DICT)
+		value_dict_merge(role->vars, get(entry, "vars"), 0);
 	value_dict_merge(role->vars, params, 0);
 	value_dict_set(role->vars, "__cairn_params", value_ref(params));
 	value_dict_setstr(role->vars, "role_path", dir);
 	value_dict_setstr(role->vars, "role_name", name);
-	if (entry->type == V_DICT && playbook_want_conditions(ld, playbook_get(entry, "when"),
-	    "when", &role->when) != 0)
+	if (entry->type == V_DICT &&
+	    playbook_want_conditions(
+	        ld, get(entry, "when"), "when", &role->when) != 0)
 		goto fail;
 	saved = ld->role;
 	ld->role = role;
@@ -217,13 +224,13 @@ load_role(struct loader *ld, struct value *entry, struct value *tags,
 	}
 	if (doc == NULL && tasks_from != NULL) {
 		ld->role = saved;
-		playbook_fail_at(ld, entry, "the role '%s' has no tasks file '%s'",
-		    name, tasks_from);
+		playbook_fail_at(ld, entry,
+		    "the role '%s' has no tasks file '%s'", name, tasks_from);
 		goto fail;
 	}
 	if (doc != NULL)
-		r = playbook_parse_tasks(ld, doc, "tasks", rtags, "tasks", list, n,
-		    cap);
+		r = playbook_parse_tasks(
+		    ld, doc, "tasks", rtags, "tasks", list, n, cap);
 	else
 		r = 0;
 	value_unref(doc);
@@ -263,20 +270,20 @@ playbook_role_import(struct loader *ld, struct value *node, struct value *rv,
 		spec->loc = rv->loc;
 	} else
 		spec = value_ref(rv);
-	if (spec->type != V_DICT || playbook_get(spec, "name") == NULL) {
+	if (spec->type != V_DICT || get(spec, "name") == NULL) {
 		value_unref(spec);
 		return playbook_fail_at(ld, rv, "import_role needs a 'name'");
 	}
 	/* the role entry: the spec less tasks_from, plus the task's keys */
 	entry = value_copy(spec);
 	value_dict_del(entry, "tasks_from");
-	if (playbook_get(node, "vars") != NULL)
-		value_dict_set(entry, "vars", value_ref(playbook_get(node, "vars")));
-	if (playbook_get(node, "when") != NULL)
-		value_dict_set(entry, "when", value_ref(playbook_get(node, "when")));
-	if (playbook_get(node, "tags") != NULL)
-		value_dict_set(entry, "tags", value_ref(playbook_get(node, "tags")));
-	if ((tf = playbook_get(spec, "tasks_from")) != NULL) {
+	if (get(node, "vars") != NULL)
+		value_dict_set(entry, "vars", value_ref(get(node, "vars")));
+	if (get(node, "when") != NULL)
+		value_dict_set(entry, "when", value_ref(get(node, "when")));
+	if (get(node, "tags") != NULL)
+		value_dict_set(entry, "tags", value_ref(get(node, "tags")));
+	if ((tf = get(spec, "tasks_from")) != NULL) {
 		from = value_to_string(tf);
 		/* "tasks_from: setup.yml" names the file with its extension */
 		if (str_endswith(from, ".yml") || str_endswith(from, ".yaml"))

@@ -99,13 +99,6 @@ fail_key(struct loader *ld, const struct value *d, const char *key,
 	return r;
 }
 
-/* The value under key, with the key's own location when it is a scalar. */
-struct value *
-playbook_get(const struct value *d, const char *key)
-{
-	return value_dict_get(d, key);
-}
-
 static int
 want_string(struct loader *ld, struct value *v, const char *what, char **out)
 {
@@ -163,7 +156,8 @@ check_templates(struct loader *ld, struct value *v)
 		return 0;
 	switch (v->type) {
 	case V_STR:
-		if (value_is_template(v) && template_check(v->u.str.s, &cause)) {
+		if (value_is_template(v) &&
+		    template_check(v->u.str.s, &cause)) {
 			playbook_fail_at(ld, v, "template error: %s", cause);
 			free(cause);
 			return -1;
@@ -204,14 +198,16 @@ playbook_want_conditions(struct loader *ld, struct value *v, const char *what,
 		item = v->type == V_LIST ? v->u.list.items[i] : v;
 		if (item->type == V_LIST || item->type == V_DICT) {
 			value_unref(list);
-			return playbook_fail_at(ld, item, "'%s' must be a string or a "
-			    "list of strings", what);
+			return playbook_fail_at(ld, item,
+			    "'%s' must be a string or a "
+			    "list of strings",
+			    what);
 		}
 		expr = value_to_string(item);
 		if (item->type == V_STR && !value_is_template(item) &&
 		    expr_check(expr, &cause) != 0) {
-			playbook_fail_at(ld, item, "invalid condition in '%s': %s", what,
-			    cause);
+			playbook_fail_at(ld, item,
+			    "invalid condition in '%s': %s", what, cause);
 			free(cause);
 			free(expr);
 			value_unref(list);
@@ -241,7 +237,8 @@ playbook_want_tags(struct loader *ld, struct value *v, struct value *inherited,
 			item = v->type == V_LIST ? v->u.list.items[i] : v;
 			if (item->type == V_LIST || item->type == V_DICT) {
 				value_unref(list);
-				return playbook_fail_at(ld, item, "tags must be a "
+				return playbook_fail_at(ld, item,
+				    "tags must be a "
 				    "string or a list of strings");
 			}
 			s = value_to_string(item);
@@ -265,7 +262,8 @@ static int is_kv_key(const char *s, size_t n)
 		return 0;
 	for (i = 1; i < n; i++)
 		if (!(s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+		        (s[i] >= 'A' && s[i] <= 'Z') ||
+		        (s[i] >= '0' && s[i] <= '9')))
 			return 0;
 	return 1;
 }
@@ -448,34 +446,40 @@ find_action(struct loader *ld, struct value *node, struct task *t,
 	for (i = 0; i < node->u.dict.n; i++) {
 		const char *k = node->u.dict.keys[i];
 
-		if (playbook_in_list(task_keywords, k) || str_startswith(k, "with_"))
+		if (playbook_in_list(task_keywords, k) ||
+		    str_startswith(k, "with_"))
 			continue;
 		if (found != NULL)
 			return fail_key(ld, node, k,
 			    "conflicting action statements: '%s', '%s' "
-			    "(or '%s' is not a valid task keyword)", found, k, k);
+			    "(or '%s' is not a valid task keyword)",
+			    found, k, k);
 		found = k;
 		*argsv = node->u.dict.vals[i];
 		*keyv = node->u.dict.vals[i];
 		t->action_key = k;
 	}
-	if (found != NULL && (playbook_get(node, "action") || playbook_get(node, "local_action")))
-		return playbook_fail_at(ld, *argsv, "conflicting action statements: "
-		    "'%s' and 'action'", found);
+	if (found != NULL && (get(node, "action") || get(node, "local_action")))
+		return playbook_fail_at(ld, *argsv,
+		    "conflicting action statements: "
+		    "'%s' and 'action'",
+		    found);
 	if (found == NULL) {
-		v = playbook_get(node, "action") ? playbook_get(node, "action") :
-		    playbook_get(node, "local_action");
+		v = get(node, "action") ? get(node, "action") :
+		    get(node, "local_action");
 		if (v == NULL)
-			return playbook_fail_at(ld, node, "no module or action found "
+			return playbook_fail_at(ld, node,
+			    "no module or action found "
 			    "in this task");
-		if (playbook_get(node, "local_action"))
+		if (get(node, "local_action"))
 			t->delegate_to = value_str("localhost");
 		*keyv = v;
 		if (v->type == V_DICT) {
-			struct value *m = playbook_get(v, "module");
+			struct value *m = get(v, "module");
 
 			if (m == NULL || m->type != V_STR)
-				return playbook_fail_at(ld, v, "'action' needs a "
+				return playbook_fail_at(ld, v,
+				    "'action' needs a "
 				    "'module' key");
 			t->action = xstrdup(m->u.str.s);
 			*argsv = value_copy(v);
@@ -483,7 +487,8 @@ find_action(struct loader *ld, struct value *node, struct task *t,
 			return 1;	/* args were copied */
 		}
 		if (v->type != V_STR)
-			return playbook_fail_at(ld, v, "'action' must be a string");
+			return playbook_fail_at(
+			    ld, v, "'action' must be a string");
 		size_t pos = 0, len = next_token(v->u.str.s, &pos);
 		t->action = xstrndup(v->u.str.s + pos, len);
 		*argsv = value_str(v->u.str.s + pos + len);
@@ -522,13 +527,16 @@ parse_module_args(struct loader *ld, struct value *node, struct task *t)
 		if (owned)
 			value_unref(argsv);
 		if (cause != NULL) {
-			playbook_fail_at(ld, &where, "%s: %s", t->action, cause);
+			playbook_fail_at(
+			    ld, &where, "%s: %s", t->action, cause);
 			free(cause);
 			return -1;
 		}
-		return playbook_fail_at(ld, &where, "couldn't resolve module/action '%s'"
+		return playbook_fail_at(ld, &where,
+		    "couldn't resolve module/action '%s'"
 		    " (a misspelled module name, or a module cairn does not "
-		    "have yet)", t->action);
+		    "have yet)",
+		    t->action);
 	}
 	free_form = (t->module->flags & MOD_FREE_FORM) != 0;
 	if (argsv == NULL || argsv->type == V_NULL)
@@ -547,10 +555,11 @@ parse_module_args(struct loader *ld, struct value *node, struct task *t)
 		a->loc = argsv->loc;
 	if (owned)
 		value_unref(argsv);
-	if ((extra = playbook_get(node, "args")) != NULL) {
+	if ((extra = get(node, "args")) != NULL) {
 		if (extra->type != V_DICT) {
 			value_unref(a);
-			return playbook_fail_at(ld, extra, "'args' must be a mapping");
+			return playbook_fail_at(
+			    ld, extra, "'args' must be a mapping");
 		}
 		for (i = 0; i < extra->u.dict.n; i++)
 			if (value_dict_get(a, extra->u.dict.keys[i]) == NULL)
@@ -615,9 +624,10 @@ parse_loop(struct loader *ld, struct value *node, struct task *t)
 		/* with_items flattens one level; loop does not. */
 		t->loop_flatten = strcmp(k, "with_items") == 0;
 	}
-	if ((lc = playbook_get(node, "loop_control")) != NULL) {
+	if ((lc = get(node, "loop_control")) != NULL) {
 		if (lc->type != V_DICT)
-			return playbook_fail_at(ld, lc, "'loop_control' must be a "
+			return playbook_fail_at(ld, lc,
+			    "'loop_control' must be a "
 			    "mapping");
 		for (size_t i = 0; i < lc->u.dict.n; i++) {
 			const char *k = lc->u.dict.keys[i];
@@ -628,11 +638,11 @@ parse_loop(struct loader *ld, struct value *node, struct task *t)
 				return playbook_fail_at(ld, lc->u.dict.vals[i],
 				    "'%s' is not a valid loop_control key", k);
 		}
-		if (want_string(ld, playbook_get(lc, "loop_var"), "loop_var",
-		    &t->loop_var) != 0 || want_string(ld, playbook_get(lc, "index_var"),
+		if (want_string(ld, get(lc, "loop_var"), "loop_var",
+		    &t->loop_var) != 0 || want_string(ld, get(lc, "index_var"),
 		    "index_var", &t->index_var) != 0)
 			return -1;
-		t->loop_label = value_ref(playbook_get(lc, "label"));
+		t->loop_label = value_ref(get(lc, "label"));
 	}
 	if (t->loop_var == NULL)
 		t->loop_var = xstrdup("item");
@@ -655,11 +665,14 @@ want_string_list(struct loader *ld, struct value *v, const char *what,
 		return 0;
 	}
 	if (v->type != V_LIST)
-		return playbook_fail_at(ld, v, "'%s' must be a string or a list", what);
+		return playbook_fail_at(
+		    ld, v, "'%s' must be a string or a list", what);
 	for (i = 0; i < v->u.list.n; i++)
 		if (v->u.list.items[i]->type != V_STR)
-			return playbook_fail_at(ld, v->u.list.items[i], "'%s' must "
-			    "list strings", what);
+			return playbook_fail_at(ld, v->u.list.items[i],
+			    "'%s' must "
+			    "list strings",
+			    what);
 	*out = value_ref(v);
 	return 0;
 }
@@ -691,17 +704,18 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 	int		 r = -1;
 
 	if (node->type != V_DICT)
-		return playbook_fail_at(ld, node, "a task must be a mapping, not a %s",
+		return playbook_fail_at(ld, node,
+		    "a task must be a mapping, not a %s",
 		    value_type_name(node->type));
 	t = xcalloc(1, sizeof *t);
 	t->loc = node->loc;
 	t->role = ld->role;
 	t->retries = 3;
 	t->delay = 5;
-	if (want_string(ld, playbook_get(node, "name"), "name", &t->name) != 0 ||
-	    playbook_want_tags(ld, playbook_get(node, "tags"), tags, &t->tags) != 0)
+	if (want_string(ld, get(node, "name"), "name", &t->name) != 0 ||
+	    playbook_want_tags(ld, get(node, "tags"), tags, &t->tags) != 0)
 		goto out;
-	if ((v = playbook_get(node, "block")) != NULL) {
+	if ((v = get(node, "block")) != NULL) {
 		t->kind = TASK_BLOCK;
 		for (size_t i = 0; i < node->u.dict.n; i++) {
 			const char *k = node->u.dict.keys[i];
@@ -713,15 +727,17 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 		}
 		if (parse_task_list(ld, v, "block", t->tags, &t->block,
 		    &t->nblock, section) != 0 ||
-		    parse_task_list(ld, playbook_get(node, "rescue"), "rescue", t->tags,
+		    parse_task_list(ld, get(node, "rescue"), "rescue", t->tags,
 		    &t->rescue, &t->nrescue, section) != 0 ||
-		    parse_task_list(ld, playbook_get(node, "always"), "always", t->tags,
+		    parse_task_list(ld, get(node, "always"), "always", t->tags,
 		    &t->always, &t->nalways, section) != 0)
 			goto out;
 	} else {
-		if (playbook_get(node, "rescue") || playbook_get(node, "always"))
-			return playbook_fail_at(ld, node, "'rescue' and 'always' need "
-			    "a 'block'"), task_free(t), -1;
+		if (get(node, "rescue") || get(node, "always"))
+			return playbook_fail_at(ld, node,
+			           "'rescue' and 'always' need "
+			           "a 'block'"),
+			       task_free(t), -1;
 		t->kind = TASK_MODULE;
 		int bad = parse_module_args(ld, node, t);
 
@@ -729,65 +745,70 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 		if (bad != 0 || parse_loop(ld, node, t) != 0)
 			goto out;
 	}
-	if (want_dict(ld, playbook_get(node, "vars"), "vars", &t->vars) != 0 ||
-	    playbook_want_conditions(ld, playbook_get(node, "when"), "when", &t->when) != 0 ||
-	    playbook_want_conditions(ld, playbook_get(node, "changed_when"), "changed_when",
-	    &t->changed_when) != 0 ||
-	    playbook_want_conditions(ld, playbook_get(node, "failed_when"), "failed_when",
-	    &t->failed_when) != 0 ||
-	    playbook_want_conditions(ld, playbook_get(node, "until"), "until", &t->until) != 0 ||
-	    want_string(ld, playbook_get(node, "register"), "register",
-	    &t->register_name) != 0 ||
-	    want_bool(ld, playbook_get(node, "ignore_errors"), "ignore_errors",
-	    &t->ignore_errors) != 0 ||
-	    want_bool(ld, playbook_get(node, "ignore_unreachable"),
-	    "ignore_unreachable", &t->ignore_unreachable) != 0 ||
-	    want_bool(ld, playbook_get(node, "become"), "become", &t->become) != 0 ||
-	    want_bool(ld, playbook_get(node, "check_mode"), "check_mode",
-	    &t->check_mode) != 0 ||
-	    want_bool(ld, playbook_get(node, "diff"), "diff", &t->diff) != 0 ||
-	    want_bool(ld, playbook_get(node, "no_log"), "no_log", &t->no_log) != 0 ||
-	    want_bool(ld, playbook_get(node, "run_once"), "run_once",
-	    &t->run_once) != 0 ||
-	    want_int(ld, playbook_get(node, "retries"), "retries", &t->retries) != 0 ||
-	    want_int(ld, playbook_get(node, "delay"), "delay", &t->delay) != 0 ||
-	    want_int(ld, playbook_get(node, "timeout"), "timeout", &t->timeout) != 0 ||
-	    want_string_list(ld, playbook_get(node, "notify"), "notify",
-	    &t->notify) != 0 ||
-	    want_string_list(ld, playbook_get(node, "listen"), "listen",
-	    &t->listen) != 0 ||
-	    want_dict(ld, playbook_get(node, "environment"), "environment",
-	    &t->environment) != 0)
+	if (want_dict(ld, get(node, "vars"), "vars", &t->vars) != 0 ||
+	    playbook_want_conditions(ld, get(node, "when"), "when", &t->when) !=
+	        0 ||
+	    playbook_want_conditions(ld, get(node, "changed_when"),
+	        "changed_when", &t->changed_when) != 0 ||
+	    playbook_want_conditions(ld, get(node, "failed_when"),
+	        "failed_when", &t->failed_when) != 0 ||
+	    playbook_want_conditions(
+	        ld, get(node, "until"), "until", &t->until) != 0 ||
+	    want_string(ld, get(node, "register"), "register",
+	        &t->register_name) != 0 ||
+	    want_bool(ld, get(node, "ignore_errors"), "ignore_errors",
+	        &t->ignore_errors) != 0 ||
+	    want_bool(ld, get(node, "ignore_unreachable"), "ignore_unreachable",
+	        &t->ignore_unreachable) != 0 ||
+	    want_bool(ld, get(node, "become"), "become", &t->become) != 0 ||
+	    want_bool(ld, get(node, "check_mode"), "check_mode",
+	        &t->check_mode) != 0 ||
+	    want_bool(ld, get(node, "diff"), "diff", &t->diff) != 0 ||
+	    want_bool(ld, get(node, "no_log"), "no_log", &t->no_log) != 0 ||
+	    want_bool(ld, get(node, "run_once"), "run_once", &t->run_once) !=
+	        0 ||
+	    want_int(ld, get(node, "retries"), "retries", &t->retries) != 0 ||
+	    want_int(ld, get(node, "delay"), "delay", &t->delay) != 0 ||
+	    want_int(ld, get(node, "timeout"), "timeout", &t->timeout) != 0 ||
+	    want_string_list(ld, get(node, "notify"), "notify", &t->notify) !=
+	        0 ||
+	    want_string_list(ld, get(node, "listen"), "listen", &t->listen) !=
+	        0 ||
+	    want_dict(ld, get(node, "environment"), "environment",
+	        &t->environment) != 0)
 		goto out;
 	if (t->register_name != NULL && !is_kv_key(t->register_name,
 	    strlen(t->register_name))) {
-		playbook_fail_at(ld, playbook_get(node, "register"), "'%s' is not a valid "
-		    "variable name for register", t->register_name);
+		playbook_fail_at(ld, get(node, "register"),
+		    "'%s' is not a valid "
+		    "variable name for register",
+		    t->register_name);
 		goto out;
 	}
 	if (t->listen != NULL && strcmp(section, "handlers") != 0) {
-		playbook_fail_at(ld, playbook_get(node, "listen"), "'listen' is only valid in "
+		playbook_fail_at(ld, get(node, "listen"),
+		    "'listen' is only valid in "
 		    "handlers");
 		goto out;
 	}
-	t->become_user = value_ref(playbook_get(node, "become_user"));
-	t->become_method = value_ref(playbook_get(node, "become_method"));
-	t->connection = value_ref(playbook_get(node, "connection"));
-	if (playbook_get(node, "any_errors_fatal") != NULL) {
+	t->become_user = value_ref(get(node, "become_user"));
+	t->become_method = value_ref(get(node, "become_method"));
+	t->connection = value_ref(get(node, "connection"));
+	if (get(node, "any_errors_fatal") != NULL) {
 		struct opt_bool afe = { 0, NULL };
 
-		if (want_bool(ld, playbook_get(node, "any_errors_fatal"),
+		if (want_bool(ld, get(node, "any_errors_fatal"),
 		    "any_errors_fatal", &afe) != 0)
 			goto out;
 		t->any_errors_fatal = value_truthy(afe.v);
 		value_unref(afe.v);
 	}
-	t->remote_user = value_ref(playbook_get(node, "remote_user"));
-	if (playbook_get(node, "delegate_to") != NULL) {
+	t->remote_user = value_ref(get(node, "remote_user"));
+	if (get(node, "delegate_to") != NULL) {
 		value_unref(t->delegate_to);
-		t->delegate_to = value_ref(playbook_get(node, "delegate_to"));
+		t->delegate_to = value_ref(get(node, "delegate_to"));
 	}
-	if (playbook_get(node, "until") != NULL && playbook_get(node, "retries") == NULL)
+	if (get(node, "until") != NULL && get(node, "retries") == NULL)
 		t->retries = 3;
 	r = 0;
 out:
@@ -817,28 +838,31 @@ static int
 task_import(struct loader *ld, struct value *node, struct value *tags,
     const char *section, struct task ***list, size_t *n, size_t *cap)
 {
-	struct value	*v = playbook_get(node, "import_tasks");
+	struct value	*v = get(node, "import_tasks");
 	char		*path;
 	int		 r;
 
 	if (v == NULL)
-		v = playbook_get(node, "include_tasks");
+		v = get(node, "include_tasks");
 	if (v == NULL)
-		v = playbook_get(node, "ansible.builtin.import_tasks");
+		v = get(node, "ansible.builtin.import_tasks");
 	if (v == NULL)
-		v = playbook_get(node, "ansible.builtin.include_tasks");
+		v = get(node, "ansible.builtin.include_tasks");
 	if (v->type == V_DICT)
-		v = playbook_get(v, "file");
+		v = get(v, "file");
 	if (v == NULL || v->type != V_STR || value_is_template(v))
-		return playbook_fail_at(ld, node, "import_tasks/include_tasks need a "
+		return playbook_fail_at(ld, node,
+		    "import_tasks/include_tasks need a "
 		    "literal file name");
 	for (size_t i = 0; i < node->u.dict.n; i++) {
 		const char *k = node->u.dict.keys[i];
 
 		if (strstr(k, "_tasks") == NULL && strcmp(k, "name") != 0 &&
 		    strcmp(k, "tags") != 0)
-			return playbook_fail_at(ld, node->u.dict.vals[i], "'%s' is not "
-			    "supported with import_tasks yet", k);
+			return playbook_fail_at(ld, node->u.dict.vals[i],
+			    "'%s' is not "
+			    "supported with import_tasks yet",
+			    k);
 	}
 	if (v->u.str.s[0] == '/')
 		path = xstrdup(v->u.str.s);
@@ -854,7 +878,7 @@ task_import(struct loader *ld, struct value *node, struct value *tags,
 		}
 	}
 	struct value *itags = NULL;
-	if (playbook_want_tags(ld, playbook_get(node, "tags"), tags, &itags) != 0) {
+	if (playbook_want_tags(ld, get(node, "tags"), tags, &itags) != 0) {
 		free(path);
 		return -1;
 	}
@@ -867,10 +891,10 @@ task_import(struct loader *ld, struct value *node, struct value *tags,
 static int
 is_import(struct value *node)
 {
-	return node->type == V_DICT && (playbook_get(node, "import_tasks") ||
-	    playbook_get(node, "include_tasks") ||
-	    playbook_get(node, "ansible.builtin.import_tasks") ||
-	    playbook_get(node, "ansible.builtin.include_tasks"));
+	return node->type == V_DICT && (get(node, "import_tasks") ||
+	    get(node, "include_tasks") ||
+	    get(node, "ansible.builtin.import_tasks") ||
+	    get(node, "ansible.builtin.include_tasks"));
 }
 
 int
@@ -884,7 +908,8 @@ playbook_parse_tasks(struct loader *ld, struct value *v, const char *what,
 	if (v == NULL || v->type == V_NULL)
 		return 0;
 	if (v->type != V_LIST)
-		return playbook_fail_at(ld, v, "'%s' must be a list of tasks", what);
+		return playbook_fail_at(
+		    ld, v, "'%s' must be a list of tasks", what);
 	for (i = 0; i < v->u.list.n; i++) {
 		struct value *node = v->u.list.items[i], *rv;
 
@@ -894,11 +919,12 @@ playbook_parse_tasks(struct loader *ld, struct value *v, const char *what,
 				return -1;
 			continue;
 		}
-		if (node->type == V_DICT && ((rv = playbook_get(node, "import_role")) ||
-		    (rv = playbook_get(node, "include_role")) ||
-		    (rv = playbook_get(node, "ansible.builtin.import_role")) ||
-		    (rv = playbook_get(node, "ansible.builtin.include_role")))) {
-			if (playbook_role_import(ld, node, rv, tags, list, n, cap) != 0)
+		if (node->type == V_DICT && ((rv = get(node, "import_role")) ||
+		    (rv = get(node, "include_role")) ||
+		    (rv = get(node, "ansible.builtin.import_role")) ||
+		    (rv = get(node, "ansible.builtin.include_role")))) {
+			if (playbook_role_import(
+			        ld, node, rv, tags, list, n, cap) != 0)
 				return -1;
 			continue;
 		}
@@ -917,7 +943,8 @@ parse_task_list(struct loader *ld, struct value *v, const char *what,
 
 	*out = NULL;
 	*nout = 0;
-	return playbook_parse_tasks(ld, v, what, tags, section, out, nout, &cap);
+	return playbook_parse_tasks(
+	    ld, v, what, tags, section, out, nout, &cap);
 }
 
 static int
@@ -987,7 +1014,8 @@ parse_play(struct loader *ld, struct value *node, struct play **out)
 	struct opt_bool	 ob = { 0, NULL };
 
 	if (node->type != V_DICT)
-		return playbook_fail_at(ld, node, "a play must be a mapping, not a %s",
+		return playbook_fail_at(ld, node,
+		    "a play must be a mapping, not a %s",
 		    value_type_name(node->type));
 	for (size_t i = 0; i < node->u.dict.n; i++) {
 		const char *k = node->u.dict.keys[i];
@@ -999,7 +1027,7 @@ parse_play(struct loader *ld, struct value *node, struct play **out)
 			return fail_key(ld, node, k, "'%s' is not "
 			    "a valid attribute for a play", k);
 	}
-	if ((v = playbook_get(node, "hosts")) == NULL)
+	if ((v = get(node, "hosts")) == NULL)
 		return playbook_fail_at(ld, node, "the play has no 'hosts'");
 	p = xcalloc(1, sizeof *p);
 	p->loc = node->loc;
@@ -1017,46 +1045,48 @@ parse_play(struct loader *ld, struct value *node, struct play **out)
 		p->hosts = buf_detach(&b, NULL);
 	} else if (want_string(ld, v, "hosts", &p->hosts) != 0)
 		goto fail;
-	if (want_string(ld, playbook_get(node, "name"), "name", &p->name) != 0 ||
-	    want_dict(ld, playbook_get(node, "vars"), "vars", &p->vars) != 0 ||
-	    want_string_list(ld, playbook_get(node, "vars_files"), "vars_files",
+	if (want_string(ld, get(node, "name"), "name", &p->name) != 0 ||
+	    want_dict(ld, get(node, "vars"), "vars", &p->vars) != 0 ||
+	    want_string_list(ld, get(node, "vars_files"), "vars_files",
 	    &p->vars_files) != 0 ||
-	    want_bool(ld, playbook_get(node, "become"), "become", &p->become) != 0 ||
-	    want_bool(ld, playbook_get(node, "gather_facts"), "gather_facts",
+	    want_bool(ld, get(node, "become"), "become", &p->become) != 0 ||
+	    want_bool(ld, get(node, "gather_facts"), "gather_facts",
 	    &p->gather_facts) != 0 ||
-	    want_bool(ld, playbook_get(node, "ignore_errors"), "ignore_errors",
+	    want_bool(ld, get(node, "ignore_errors"), "ignore_errors",
 	    &p->ignore_errors) != 0 ||
-	    want_bool(ld, playbook_get(node, "check_mode"), "check_mode",
+	    want_bool(ld, get(node, "check_mode"), "check_mode",
 	    &p->check_mode) != 0 ||
-	    want_bool(ld, playbook_get(node, "diff"), "diff", &p->diff) != 0 ||
-	    want_bool(ld, playbook_get(node, "no_log"), "no_log", &p->no_log) != 0 ||
-	    want_bool(ld, playbook_get(node, "any_errors_fatal"), "any_errors_fatal",
+	    want_bool(ld, get(node, "diff"), "diff", &p->diff) != 0 ||
+	    want_bool(ld, get(node, "no_log"), "no_log", &p->no_log) != 0 ||
+	    want_bool(ld, get(node, "any_errors_fatal"), "any_errors_fatal",
 	    &ob) != 0)
 		goto fail;
 	afe = ob.set && value_truthy(ob.v);
 	value_unref(ob.v);
 	ob.v = NULL;
 	ob.set = 0;
-	if (want_bool(ld, playbook_get(node, "force_handlers"), "force_handlers",
+	if (want_bool(ld, get(node, "force_handlers"), "force_handlers",
 	    &ob) != 0)
 		goto fail;
 	fh = ob.set && value_truthy(ob.v);
 	value_unref(ob.v);
 	p->any_errors_fatal = afe;
 	p->force_handlers = fh;
-	if (want_int(ld, playbook_get(node, "max_fail_percentage"),
+	if (want_int(ld, get(node, "max_fail_percentage"),
 	    "max_fail_percentage", &p->max_fail_percentage) != 0 ||
-	    playbook_want_tags(ld, playbook_get(node, "tags"), NULL, &p->tags) != 0 ||
-	    want_dict(ld, playbook_get(node, "environment"), "environment",
+	    playbook_want_tags(ld, get(node, "tags"), NULL, &p->tags) != 0 ||
+	    want_dict(ld, get(node, "environment"), "environment",
 	    &p->environment) != 0 ||
-	    want_string(ld, playbook_get(node, "strategy"), "strategy", &strategy) != 0)
+	    want_string(ld, get(node, "strategy"), "strategy", &strategy) != 0)
 		goto fail;
 	if (strategy != NULL) {
 		if (strcmp(strategy, "free") == 0)
 			p->strategy_free = 1;
 		else if (strcmp(strategy, "linear") != 0) {
-			playbook_fail_at(ld, playbook_get(node, "strategy"), "unknown strategy "
-			    "'%s' (linear or free)", strategy);
+			playbook_fail_at(ld, get(node, "strategy"),
+			    "unknown strategy "
+			    "'%s' (linear or free)",
+			    strategy);
 			free(strategy);
 			goto fail;
 		}
@@ -1064,20 +1094,20 @@ parse_play(struct loader *ld, struct value *node, struct play **out)
 	}
 	if (p->vars == NULL)
 		p->vars = value_dict();
-	p->remote_user = value_ref(playbook_get(node, "remote_user"));
-	p->become_user = value_ref(playbook_get(node, "become_user"));
-	p->become_method = value_ref(playbook_get(node, "become_method"));
-	p->connection = value_ref(playbook_get(node, "connection"));
-	p->serial = value_ref(playbook_get(node, "serial"));
+	p->remote_user = value_ref(get(node, "remote_user"));
+	p->become_user = value_ref(get(node, "become_user"));
+	p->become_method = value_ref(get(node, "become_method"));
+	p->connection = value_ref(get(node, "connection"));
+	p->serial = value_ref(get(node, "serial"));
 	ld->play = p;
-	if (parse_task_list(ld, playbook_get(node, "handlers"), "handlers", p->tags,
+	if (parse_task_list(ld, get(node, "handlers"), "handlers", p->tags,
 	    &p->handlers, &p->nhandlers, "handlers") != 0 ||
-	    playbook_parse_roles(ld, playbook_get(node, "roles"), p) != 0 ||
-	    parse_task_list(ld, playbook_get(node, "pre_tasks"), "pre_tasks", p->tags,
+	    playbook_parse_roles(ld, get(node, "roles"), p) != 0 ||
+	    parse_task_list(ld, get(node, "pre_tasks"), "pre_tasks", p->tags,
 	    &p->pre_tasks, &p->npre_tasks, "tasks") != 0 ||
-	    parse_task_list(ld, playbook_get(node, "tasks"), "tasks", p->tags,
+	    parse_task_list(ld, get(node, "tasks"), "tasks", p->tags,
 	    &p->tasks, &p->ntasks, "tasks") != 0 ||
-	    parse_task_list(ld, playbook_get(node, "post_tasks"), "post_tasks", p->tags,
+	    parse_task_list(ld, get(node, "post_tasks"), "post_tasks", p->tags,
 	    &p->post_tasks, &p->npost_tasks, "tasks") != 0)
 		goto fail;
 	*out = p;
@@ -1094,14 +1124,15 @@ static int
 import_playbook(struct loader *ld, struct value *node, struct playbook *pb,
     size_t *cap)
 {
-	struct value	*v = playbook_get(node, "import_playbook");
+	struct value	*v = get(node, "import_playbook");
 	char		*path, *tmp;
 	int		 r;
 
 	if (v == NULL)
-		v = playbook_get(node, "ansible.builtin.import_playbook");
+		v = get(node, "ansible.builtin.import_playbook");
 	if (v->type != V_STR || value_is_template(v))
-		return playbook_fail_at(ld, v, "import_playbook needs a literal file "
+		return playbook_fail_at(ld, v,
+		    "import_playbook needs a literal file "
 		    "name");
 	if (v->u.str.s[0] == '/')
 		path = xstrdup(v->u.str.s);
@@ -1126,7 +1157,8 @@ load_plays(struct loader *ld, const char *path, struct value *from,
 	int		 r = -1;
 
 	if (++ld->depth > 32)
-		return playbook_fail_at(ld, from, "import_playbook nested too deeply");
+		return playbook_fail_at(
+		    ld, from, "import_playbook nested too deeply");
 	if (yaml_load_file(path, &doc, &cause) != 0) {
 		ld->cause = cause;
 		return -1;
@@ -1136,14 +1168,15 @@ load_plays(struct loader *ld, const char *path, struct value *from,
 		goto out;
 	}
 	if (doc->type != V_LIST) {
-		playbook_fail_at(ld, doc, "a playbook must be a list of plays, not a %s",
+		playbook_fail_at(ld, doc,
+		    "a playbook must be a list of plays, not a %s",
 		    value_type_name(doc->type));
 		goto out;
 	}
 	for (i = 0; i < doc->u.list.n; i++) {
 		node = doc->u.list.items[i];
-		if (node->type == V_DICT && (playbook_get(node, "import_playbook") ||
-		    playbook_get(node, "ansible.builtin.import_playbook"))) {
+		if (node->type == V_DICT && (get(node, "import_playbook") ||
+		    get(node, "ansible.builtin.import_playbook"))) {
 			if (import_playbook(ld, node, pb, cap) != 0)
 				goto out;
 			continue;
