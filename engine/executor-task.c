@@ -763,8 +763,8 @@ task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
 	struct task_scope	 ts;
 	struct value		*res = NULL, *items = NULL, *results, *ir;
 	char			*cause = NULL, *label;
-	int ok, unreachable = 0, no_log, ignore, any_changed;
-	int			 any_failed, all_skipped;
+	int			 ok, unreachable = 0, no_log, ignore;
+	int			 any_changed, any_failed, all_skipped;
 	enum out_status		 st;
 
 	task_scope_init(&ts, r, hs, fr, t);
