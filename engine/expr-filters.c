@@ -4,6 +4,7 @@
 #include <libgen.h>
 #include <math.h>
 #include <pthread.h>
+#include <crypt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1714,6 +1715,117 @@ f_hash(struct eval *ev, struct value *in, const struct expr_args *a,
 	return 0;
 }
 
+/*
+ * password_hash(hashtype='sha512', salt=None, rounds=None): a crypt(3)
+ * hash as the user module wants it.  Without a salt a random one is made
+ * (so the hash differs each run, as in Ansible: give a salt to keep a
+ * user task idempotent).
+ */
+static int
+f_password_hash(struct eval *ev, struct value *in, const struct expr_args *a,
+    struct value **out, char **cause)
+{
+	const char		*alg = arg_str(a, 0, "hashtype", "sha512");
+	const char		*salt = arg_str(a, 1, "salt", NULL);
+	long long		 rounds;
+	const char		*prefix;
+	struct crypt_data	*cd;
+	char			 setting[CRYPT_GENSALT_OUTPUT_SIZE + 64];
+	char			*s, *h;
+	int			 r = -1;
+
+	(void)ev;
+	if (arg_int(a, 2, "rounds", 0, &rounds, cause) != 0)
+		return -1;
+	if (strcmp(alg, "sha512") == 0 || strcmp(alg, "sha512_crypt") == 0)
+		prefix = "$6$";
+	else if (strcmp(alg, "sha256") == 0 ||
+	    strcmp(alg, "sha256_crypt") == 0)
+		prefix = "$5$";
+	else if (strcmp(alg, "md5") == 0 || strcmp(alg, "md5_crypt") == 0)
+		prefix = "$1$";
+	else
+		return fail(cause, "unsupported password hash type '%s'", alg);
+	if (salt != NULL) {
+		if (strspn(salt, "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz") != strlen(salt) ||
+		    strlen(salt) > 16)
+			return fail(cause, "invalid salt '%s': up to 16 of "
+			    "[./0-9A-Za-z]", salt);
+		if (rounds > 0 && prefix[1] != '1')
+			snprintf(setting, sizeof setting, "%srounds=%lld$%s$",
+			    prefix, rounds, salt);
+		else
+			snprintf(setting, sizeof setting, "%s%s$", prefix, salt);
+	} else if (crypt_gensalt_rn(prefix, rounds > 0 && prefix[1] != '1' ?
+	    (unsigned long)rounds : 0, NULL, 0, setting,
+	    sizeof setting) == NULL)
+		return fail(cause, "cannot make a salt for '%s'", alg);
+	cd = xcalloc(1, sizeof *cd);
+	s = str_of(in);
+	h = crypt_r(s, setting, cd);
+	if (h == NULL || h[0] == '*')
+		fail(cause, "crypt failed for hash type '%s'", alg);
+	else {
+		*out = value_str(h);
+		r = 0;
+	}
+	explicit_bzero(cd, sizeof *cd);
+	explicit_bzero(s, strlen(s));
+	free(cd);
+	free(s);
+	return r;
+}
+
+/*
+ * random: a number below an int (or in range(start, end, step)), or an
+ * element of a list.  seed= makes it the same on every run (for spreading
+ * cron minutes by host), though not the same numbers as Python's.
+ */
+static int
+f_random(struct eval *ev, struct value *in, const struct expr_args *a,
+    struct value **out, char **cause)
+{
+	const char		*seed = arg_str(a, 2, "seed", NULL);
+	long long		 start, step;
+	unsigned long long	 x;
+	unsigned char		 b[8];
+	char			 hex[41];
+	FILE			*f;
+
+	(void)ev;
+	if (arg_int(a, 0, "start", 0, &start, cause) != 0 ||
+	    arg_int(a, 1, "step", 1, &step, cause) != 0)
+		return -1;
+	if (seed != NULL) {
+		sha1_hex(seed, strlen(seed), hex);
+		x = strtoull(hex + 24, NULL, 16);
+	} else {
+		if ((f = fopen("/dev/urandom", "rb")) == NULL ||
+		    fread(b, 1, sizeof b, f) != sizeof b) {
+			if (f != NULL)
+				fclose(f);
+			return fail(cause, "cannot read /dev/urandom");
+		}
+		fclose(f);
+		x = 0;
+		for (size_t i = 0; i < sizeof b; i++)
+			x = x << 8 | b[i];
+	}
+	if (in->type == V_LIST) {
+		if (in->u.list.n == 0)
+			return fail(cause, "random of an empty list");
+		*out = value_ref(in->u.list.items[x % in->u.list.n]);
+		return 0;
+	}
+	if (in->type != V_INT || step <= 0 || in->u.i <= start)
+		return fail(cause, "random needs a list or an end above the "
+		    "start");
+	*out = value_int(start + step * (long long)(x %
+	    (unsigned long long)((in->u.i - start + step - 1) / step)));
+	return 0;
+}
+
 /* Numbers. */
 
 static int
@@ -2306,8 +2418,10 @@ static const struct filter_entry {
 	{ "map", f_map, 0 },
 	{ "max", f_max, 0 },
 	{ "min", f_min, 0 },
+	{ "password_hash", f_password_hash, 0 },
 	{ "path_join", f_path_join, 0 },
 	{ "quote", f_quote, 0 },
+	{ "random", f_random, 0 },
 	{ "regex_escape", f_regex_escape, 0 },
 	{ "regex_findall", f_regex_findall, 0 },
 	{ "regex_replace", f_regex_replace, 0 },

@@ -382,6 +382,25 @@ test_string_filters(void **state)
 	    "\"aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d\"");
 	EXPECT("'hello' | sha1", "\"aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d\"");
 	EXPECT("'x' | hash('md5')", "ERR: unsupported hash type 'md5'");
+	/* crypt(3) hashes, the same as Python's crypt.crypt */
+	EXPECT("'secret' | password_hash('sha512', 'saltsalt')",
+	    "\"$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5kn"
+	    "V8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1\"");
+	EXPECT("'secret' | password_hash('sha256', 'saltsalt', rounds=1000)",
+	    "\"$5$rounds=1000$saltsalt$eKLZU9t9OoPWrqOQsoTIKG0aYkZ5rGOoOQhiIv"
+	    "oSWX2\"");
+	EXPECT("'x' | password_hash('sha512', 'bad salt')",
+	    "ERR: invalid salt 'bad salt': up to 16 of [./0-9A-Za-z]");
+	EXPECT("'x' | password_hash('blowfish')",
+	    "ERR: unsupported password hash type 'blowfish'");
+	EXPECT("('x' | password_hash('sha512'))[:3]", "\"$6$\"");
+	/* random: in range, and the same for the same seed */
+	EXPECT("(59 | random(seed='web1')) == (59 | random(seed='web1'))",
+	    "true");
+	EXPECT("(10 | random) < 10", "true");
+	EXPECT("(10 | random(start=5, step=5))", "5");
+	EXPECT("[7] | random", "7");
+	EXPECT("[] | random", "ERR: random of an empty list");
 	EXPECT("'%s=%d' | format('a', 3)", "\"a=3\"");
 	EXPECT("'{}-{}'.format('a', 1)", "\"a-1\"");
 	EXPECT("'{1}{0}{n}'.format('a', 'b', n='c')", "\"bac\"");
