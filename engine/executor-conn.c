@@ -1,4 +1,5 @@
 /* Connection and become settings, connection slots, delegate_to. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,9 +205,13 @@ executor_delegate_connect(struct task_scope *ts, const struct task *t,
 	struct task_scope	 dts;
 	struct conn_settings	 cs;
 	size_t			 n = 0;
-	int			 rc;
+	int			 rc, found;
 
-	if (inventory_match(r->inv, name, &m, &n, NULL) == 0 && n == 1)
+	/* matching may create the implicit localhost: one thread at a time */
+	pthread_mutex_lock(&r->lock);
+	found = inventory_match(r->inv, name, &m, &n, NULL) == 0 && n == 1;
+	pthread_mutex_unlock(&r->lock);
+	if (found)
 		ds = executor_state_of(r, m[0]);
 	else {
 		/* not in the inventory: the name is the address */
