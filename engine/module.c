@@ -8,6 +8,8 @@
 #include "host.h"
 #include "module.h"
 
+const char *const mod_attributes_aliases[] = { "attr", NULL };
+
 /* Arguments. */
 
 struct value *

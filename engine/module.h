@@ -44,6 +44,23 @@ struct mod_param {
 	const char *const	 *aliases;	/* NULL-terminated, or NULL */
 };
 
+/*
+ * Ansible's file-common arguments, for the tables of modules that write a
+ * file: mode, owner, group, and the ones accepted but not used on Linux
+ * hosts without SELinux (unsafe_writes, attributes, seuser...).
+ */
+extern const char *const mod_attributes_aliases[];
+#define MOD_FILE_COMMON_PARAMS						\
+	{ "mode", P_RAW, 0, NULL, NULL, NULL },				\
+	{ "owner", P_STR, 0, NULL, NULL, NULL },			\
+	{ "group", P_STR, 0, NULL, NULL, NULL },			\
+	{ "unsafe_writes", P_BOOL, 0, "no", NULL, NULL },		\
+	{ "attributes", P_STR, 0, NULL, NULL, mod_attributes_aliases },	\
+	{ "seuser", P_STR, 0, NULL, NULL, NULL },			\
+	{ "serole", P_STR, 0, NULL, NULL, NULL },			\
+	{ "setype", P_STR, 0, NULL, NULL, NULL },			\
+	{ "selevel", P_STR, 0, NULL, NULL, NULL }
+
 #define MOD_SUPPORTS_CHECK	0x1
 #define MOD_SUPPORTS_DIFF	0x2
 #define MOD_FREE_FORM		0x4	/* "cmd args" text goes to _raw_params */

@@ -10,7 +10,6 @@ static const char *const blockinfile_aliases[] = {
 };
 static const char *const path_aliases[] = { "dest", "destfile", "name", NULL };
 static const char *const block_aliases[] = { "content", NULL };
-static const char *const attributes_aliases[] = { "attr", NULL };
 static const char *const state_choices[] = { "absent", "present", NULL };
 
 static const struct mod_param blockinfile_params[] = {
@@ -27,15 +26,7 @@ static const struct mod_param blockinfile_params[] = {
 	{ "marker_end", P_STR, 0, "END", NULL, NULL },
 	{ "append_newline", P_BOOL, 0, "no", NULL, NULL },
 	{ "prepend_newline", P_BOOL, 0, "no", NULL, NULL },
-	{ "mode", P_RAW, 0, NULL, NULL, NULL },
-	{ "owner", P_STR, 0, NULL, NULL, NULL },
-	{ "group", P_STR, 0, NULL, NULL, NULL },
-	{ "unsafe_writes", P_BOOL, 0, "no", NULL, NULL },
-	{ "attributes", P_STR, 0, NULL, NULL, attributes_aliases },
-	{ "seuser", P_STR, 0, NULL, NULL, NULL },
-	{ "serole", P_STR, 0, NULL, NULL, NULL },
-	{ "setype", P_STR, 0, NULL, NULL, NULL },
-	{ "selevel", P_STR, 0, NULL, NULL, NULL },
+	MOD_FILE_COMMON_PARAMS,
 	{ NULL }
 };
 

@@ -11,7 +11,6 @@ static const char *const lineinfile_aliases[] = {
 static const char *const path_aliases[] = { "dest", "destfile", "name", NULL };
 static const char *const regexp_aliases[] = { "regex", NULL };
 static const char *const line_aliases[] = { "value", NULL };
-static const char *const attributes_aliases[] = { "attr", NULL };
 static const char *const state_choices[] = { "absent", "present", NULL };
 
 static const struct mod_param lineinfile_params[] = {
@@ -27,15 +26,7 @@ static const struct mod_param lineinfile_params[] = {
 	{ "backup", P_BOOL, 0, "no", NULL, NULL },
 	{ "firstmatch", P_BOOL, 0, "no", NULL, NULL },
 	{ "validate", P_STR, 0, NULL, NULL, NULL },
-	{ "mode", P_RAW, 0, NULL, NULL, NULL },
-	{ "owner", P_STR, 0, NULL, NULL, NULL },
-	{ "group", P_STR, 0, NULL, NULL, NULL },
-	{ "unsafe_writes", P_BOOL, 0, "no", NULL, NULL },
-	{ "attributes", P_STR, 0, NULL, NULL, attributes_aliases },
-	{ "seuser", P_STR, 0, NULL, NULL, NULL },
-	{ "serole", P_STR, 0, NULL, NULL, NULL },
-	{ "setype", P_STR, 0, NULL, NULL, NULL },
-	{ "selevel", P_STR, 0, NULL, NULL, NULL },
+	MOD_FILE_COMMON_PARAMS,
 	{ NULL }
 };
 

@@ -9,7 +9,6 @@ static const char *const replace_aliases[] = {
 	"ansible.builtin.replace", "ansible.legacy.replace", NULL
 };
 static const char *const path_aliases[] = { "dest", "destfile", "name", NULL };
-static const char *const attributes_aliases[] = { "attr", NULL };
 
 static const struct mod_param replace_params[] = {
 	{ "path", P_PATH, P_REQUIRED, NULL, NULL, path_aliases },
@@ -20,15 +19,7 @@ static const struct mod_param replace_params[] = {
 	{ "backup", P_BOOL, 0, "no", NULL, NULL },
 	{ "validate", P_STR, 0, NULL, NULL, NULL },
 	{ "encoding", P_STR, 0, "utf-8", NULL, NULL },
-	{ "mode", P_RAW, 0, NULL, NULL, NULL },
-	{ "owner", P_STR, 0, NULL, NULL, NULL },
-	{ "group", P_STR, 0, NULL, NULL, NULL },
-	{ "unsafe_writes", P_BOOL, 0, "no", NULL, NULL },
-	{ "attributes", P_STR, 0, NULL, NULL, attributes_aliases },
-	{ "seuser", P_STR, 0, NULL, NULL, NULL },
-	{ "serole", P_STR, 0, NULL, NULL, NULL },
-	{ "setype", P_STR, 0, NULL, NULL, NULL },
-	{ "selevel", P_STR, 0, NULL, NULL, NULL },
+	MOD_FILE_COMMON_PARAMS,
 	{ NULL }
 };
 
