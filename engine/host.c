@@ -190,6 +190,22 @@ host_err(const struct exec_result *res, const char *fallback)
 	return s;
 }
 
+/* host_script for a read-only probe: a non-zero status is an error. */
+static int
+host_script_checked(struct task_ctx *ctx, struct buf *script,
+    struct exec_result *res, const char *what, char **cause)
+{
+	int	r;
+
+	if ((r = host_script(ctx, script, NULL, 0, res, cause)) != 0)
+		return r;
+	if (res->rc != 0) {
+		*cause = host_err(res, what);
+		return -EIO;
+	}
+	return 0;
+}
+
 int
 host_read(struct task_ctx *ctx, const char *path, struct buf *out,
     char **cause)
@@ -277,15 +293,10 @@ host_stat(struct task_ctx *ctx, const char *path, int flags,
 	} else
 		buf_adds(&s, "echo\n");
 	buf_adds(&s, "else echo N; fi\numask");
-	r = host_script(ctx, &s, NULL, 0, &res, cause);
+	r = host_script_checked(ctx, &s, &res, "cannot stat", cause);
 	buf_release(&s);
 	if (r != 0)
 		goto out;
-	if (res.rc != 0) {
-		*cause = host_err(&res, "cannot stat");
-		r = -EIO;
-		goto out;
-	}
 	text = xstrndup(res.out.s != NULL ? res.out.s : "", res.out.len);
 	n = host_lines(text, lines, ARRAY_SIZE(lines));
 	if (n >= 2 && strcmp(lines[0], "N") == 0) {
@@ -526,15 +537,10 @@ host_recurse_differs(struct task_ctx *ctx, const char *path,
 		host_path_word(&s, path);
 		buf_adds(&s, " -mindepth 1 ! -type l -printf '%m %y\\n'");
 	}
-	r = host_script(ctx, &s, NULL, 0, &res, cause);
+	r = host_script_checked(ctx, &s, &res, "find failed", cause);
 	buf_release(&s);
 	if (r != 0)
 		goto out;
-	if (res.rc != 0) {
-		*cause = host_err(&res, "find failed");
-		r = -EIO;
-		goto out;
-	}
 	text = xstrndup(res.out.s != NULL ? res.out.s : "", res.out.len);
 	for (line = text; line != NULL && *line != '\0'; line = nl) {
 		if ((nl = strchr(line, '\n')) != NULL)
@@ -663,15 +669,10 @@ host_set_attrs_st(struct task_ctx *ctx, const char *path,
 	}
 	buf_addf(&s, "stat %s-c 'S %%u %%g' -- \"$p\"",
 	    st->type == FT_LINK ? "" : "-L ");
-	r = host_script(ctx, &s, NULL, 0, &res, cause);
+	r = host_script_checked(ctx, &s, &res, "cannot set attributes", cause);
 	buf_release(&s);
 	if (r != 0)
 		goto out;
-	if (res.rc != 0) {
-		*cause = host_err(&res, "cannot set attributes");
-		r = -EIO;
-		goto out;
-	}
 	*changed = do_mode || do_owner || do_group;
 	if (res.out.len > 0) {
 		const char *o = buf_cstr(&res.out), *sl;
