@@ -59,7 +59,9 @@ magic_var(void *ud, const char *name)
 	if (strcmp(name, "inventory_hostname_short") == 0)
 		return value_strn(ts->hs->name, strcspn(ts->hs->name, "."));
 	if (strcmp(name, "group_names") == 0)
-		return inventory_group_names(r->inv, ts->hs->ih);
+		/* a delegate outside the inventory is in no group */
+		return ts->hs->ih != NULL ?
+		    inventory_group_names(r->inv, ts->hs->ih) : value_list();
 	if (strcmp(name, "groups") == 0)
 		return value_ref(r->groups_var);
 	if (strcmp(name, "hostvars") == 0) {
