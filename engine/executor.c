@@ -219,6 +219,26 @@ block_contains_tagged(struct run *r, struct task **tasks, size_t n)
 	return 0;
 }
 
+/*
+ * Runs tasks on hosts even if they have failed (always sections, forced
+ * handlers); each host's failure stands afterwards as it was.
+ */
+static void
+run_tasks_with_failed(struct run *r, struct task **tasks, size_t ntasks,
+    const struct frame *fr, struct host_state **hosts, size_t n)
+{
+	int	*was = xcalloc(n + 1, sizeof *was);
+
+	for (size_t i = 0; i < n; i++) {
+		was[i] = hosts[i]->failed;
+		hosts[i]->failed = 0;
+	}
+	run_tasks(r, tasks, ntasks, fr, hosts, n);
+	for (size_t i = 0; i < n; i++)
+		hosts[i]->failed |= was[i];
+	free(was);
+}
+
 static void
 run_block(struct run *r, const struct task *t, const struct frame *parent,
     struct host_state **hosts, size_t n)
@@ -259,20 +279,12 @@ run_block(struct run *r, const struct task *t, const struct frame *parent,
 	if (t->nalways > 0) {
 		/* always runs for every host that entered, even failed ones */
 		struct host_state **again = xcalloc(n + 1, sizeof *again);
-		int *was = xcalloc(n + 1, sizeof *was);
 		size_t k = 0;
 
-		for (size_t i = 0; i < n; i++) {
-			if (hosts[i]->unreachable)
-				continue;
-			was[k] = hosts[i]->failed;
-			hosts[i]->failed = 0;
-			again[k++] = hosts[i];
-		}
-		run_tasks(r, t->always, t->nalways, &fr, again, k);
-		for (size_t i = 0; i < k; i++)
-			again[i]->failed |= was[i];
-		free(was);
+		for (size_t i = 0; i < n; i++)
+			if (!hosts[i]->unreachable)
+				again[k++] = hosts[i];
+		run_tasks_with_failed(r, t->always, t->nalways, &fr, again, k);
 		free(again);
 	}
 	free(failed);
@@ -457,19 +469,10 @@ flush_handlers(struct run *r, struct host_state **hosts, size_t n)
 			if (hit)
 				notified[k++] = hosts[i];
 		}
-		if (k > 0) {
-			/* force_handlers: failed hosts run them too */
-			int *was = xcalloc(k, sizeof *was);
-
-			for (size_t i = 0; i < k; i++) {
-				was[i] = notified[i]->failed;
-				notified[i]->failed = 0;
-			}
-			run_tasks(r, &p->handlers[h], 1, &fr, notified, k);
-			for (size_t i = 0; i < k; i++)
-				notified[i]->failed |= was[i];
-			free(was);
-		}
+		/* with force_handlers, failed hosts are among them */
+		if (k > 0)
+			run_tasks_with_failed(r, &p->handlers[h], 1, &fr,
+			    notified, k);
 	}
 	for (size_t i = 0; i < n; i++) {
 		value_unref(hosts[i]->notified);
