@@ -481,6 +481,28 @@ flush_handlers(struct run *r, struct host_state **hosts, size_t n)
 	free(notified);
 }
 
+/* A host whose facts could not be gathered: out of the run, reported. */
+static void
+gather_failed(struct run *r, struct host_state *hs, int unreachable,
+    const char *cause)
+{
+	struct value	*res = task_fail_result("%s", cause);
+	enum out_status	 st = unreachable ? OUT_UNREACHABLE : OUT_FAILED;
+
+	if (unreachable) {
+		value_dict_del(res, "failed");
+		value_dict_setbool(res, "unreachable", 1);
+		hs->unreachable = 1;
+		r->any_unreachable = 1;
+	} else {
+		hs->failed = 1;
+		r->any_failed = 1;
+	}
+	output_result(hs->name, NULL, st, res, NULL, 0, 0, 0);
+	executor_count_result(r, hs, st, 0);
+	value_unref(res);
+}
+
 static void
 gather_facts_fn(struct run *r, size_t i, void *arg)
 {
@@ -490,48 +512,23 @@ gather_facts_fn(struct run *r, size_t i, void *arg)
 	struct conn_settings	 cs;
 	struct become_settings	 bs;
 	struct exec_result	 er = EXEC_RESULT_INIT;
-	struct value		*facts, *res;
+	struct value		*facts;
 	char			*cause = NULL;
 	int			 rc;
 
 	task_scope_init(&ts, r, hs, NULL, &dummy);
 	executor_conn_settings(&ts, &dummy, NULL, &cs);
-	if (executor_host_connect(hs, &cs, &cause) != 0) {
-		res = task_fail_result("%s", cause);
-		value_dict_del(res, "failed");
-		value_dict_setbool(res, "unreachable", 1);
-		output_result(hs->name, NULL, OUT_UNREACHABLE, res, NULL, 0,
-		    0, 0);
-		executor_count_result(r, hs, OUT_UNREACHABLE, 0);
-		hs->unreachable = 1;
-		r->any_unreachable = 1;
-		value_unref(res);
-		free(cause);
-		goto out;
+	if (executor_host_connect(hs, &cs, &cause) != 0)
+		rc = CONN_ERR_UNREACHABLE;
+	else {
+		executor_become_settings(&ts, &dummy, NULL, &bs);
+		rc = conn_exec(hs->conn, bs.on ? &bs.b : NULL,
+		    facts_command(), NULL, 0, 0, &er, &cause);
+		executor_become_settings_release(&bs);
 	}
-	executor_become_settings(&ts, &dummy, NULL, &bs);
-	rc = conn_exec(hs->conn, bs.on ? &bs.b : NULL, facts_command(), NULL,
-	    0, 0, &er, &cause);
-	executor_become_settings_release(&bs);
 	if (rc != 0) {
-		res = task_fail_result("%s", cause);
+		gather_failed(r, hs, rc == CONN_ERR_UNREACHABLE, cause);
 		free(cause);
-		if (rc == CONN_ERR_UNREACHABLE) {
-			value_dict_del(res, "failed");
-			value_dict_setbool(res, "unreachable", 1);
-			hs->unreachable = 1;
-			r->any_unreachable = 1;
-			output_result(hs->name, NULL, OUT_UNREACHABLE, res,
-			    NULL, 0, 0, 0);
-			executor_count_result(r, hs, OUT_UNREACHABLE, 0);
-		} else {
-			hs->failed = 1;
-			r->any_failed = 1;
-			output_result(hs->name, NULL, OUT_FAILED, res, NULL, 0,
-			    0, 0);
-			executor_count_result(r, hs, OUT_FAILED, 0);
-		}
-		value_unref(res);
 		goto out;
 	}
 	facts = facts_parse(buf_cstr(&er.out));
