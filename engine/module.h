@@ -1,5 +1,5 @@
 /*
- * The module contract: what a built-in module (modules/mod-*.c) sees.  A
+ * The module contract: what a built-in module (modules/*/mod-*.c) sees.  A
  * module gets arguments already checked against its parameter table, a
  * task context with the host API, and a result to fill.  It never parses
  * YAML, never prints, and reaches the shell only through shell_quote.
@@ -296,43 +296,5 @@ void		 host_path_word(struct buf *, const char *path);
 extern const struct module_entry *const module_table[];
 /* By name or alias ("file", "ansible.builtin.file", "ansible.legacy.file"). */
 const struct module_entry *module_find(const char *name);
-
-/*
- * Pure decisions of the built-in modules, exported for the unit tests.
- */
-/* modules/command-common.c: the skip message for creates/removes, or NULL. */
-char		*command_skip_msg(const char *creates, int creates_found,
-		    const char *removes, int removes_found, int check_mode);
-/*
- * Shell lines that set variable var to a command argument with $VAR,
- * ${VAR} and a leading ~ expanded on the target as Python's expandvars
- * and expanduser do (undefined variables stay as written).
- */
-void		 command_arg_assign(struct buf *, const char *var,
-		    const char *arg);
-
-/* modules/mod-file.c */
-enum file_state { FS_ABSENT, FS_FILE, FS_DIRECTORY, FS_LINK, FS_HARD,
-	FS_TOUCH };
-const char	*file_state_name(enum file_state);
-/* The current state as Ansible's get_state sees it (hard: nlink > 1). */
-enum file_state	 file_prev_state(const struct host_stat *);
-/*
- * What file must do to reach want: FA_* in *action, or -1 and *cause with
- * Ansible's message (e.g. "file (/x) is absent, cannot continue").
- */
-enum file_action { FA_NONE, FA_MKDIR, FA_LINK, FA_HARDLINK, FA_TOUCH,
-	FA_REMOVE, FA_ATTRS };
-struct file_plan {
-	enum file_state		 want;
-	const struct host_stat	*st;		/* the path, not followed */
-	const char		*path;
-	const char		*src;		/* NULL if not given */
-	const struct host_stat	*srcst;		/* link/hard: src as seen */
-	int			 force;
-	int			 dir_empty;	/* st is an empty directory */
-};
-int		 file_decide(const struct file_plan *, enum file_action *,
-		    char **cause);
 
 #endif

@@ -1,4 +1,4 @@
-/* Unit tests of engine/container.c and the container modules' argument checks. */
+/* Unit tests of modules/containers/container.c and the container modules' argument checks. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "container.h"
+#include "containers/container.h"
 #include "host.h"
 #include "module.h"
 

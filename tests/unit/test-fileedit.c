@@ -1,5 +1,5 @@
 /*
- * Unit tests of engine/regex.c and engine/fileedit.c: Python re semantics
+ * Unit tests of engine/regex.c and modules/files/fileedit.c: Python re semantics
  * and the lineinfile/replace/blockinfile algorithms.  The case tables give
  * (input file, parameters) -> (output, changed, msg) as Ansible's own
  * lineinfile.py, replace.py and blockinfile.py compute them (Python 3.11),
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fileedit.h"
+#include "files/fileedit.h"
 #include "regex.h"
 
 struct li_case {

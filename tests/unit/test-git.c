@@ -1,4 +1,4 @@
-/* Unit tests of the git module's decisions (engine/git.c) and its argument checks. */
+/* Unit tests of the git module's decisions (modules/source_control/git.c) and its argument checks. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "git.h"
+#include "source_control/git.h"
 #include "host.h"
 #include "module.h"
 

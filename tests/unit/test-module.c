@@ -13,6 +13,8 @@
 
 #include "host.h"
 #include "module.h"
+#include "commands/command-common.h"
+#include "files/file-plan.h"
 
 /* Helpers. */
 

@@ -1,4 +1,4 @@
-/* Unit tests of crontab editing (engine/cron-tab.c): Ansible's exact lines. */
+/* Unit tests of crontab editing (modules/system/cron-tab.c): Ansible's exact lines. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cron-tab.h"
+#include "system/cron-tab.h"
 
 static void
 req_init(struct cron_req *q, const char *name, const char *job)

@@ -1,4 +1,4 @@
-/* Unit tests of the account and authorized_keys decisions (engine/accounts.c, engine/authkeys.c). */
+/* Unit tests of the account and authorized_keys decisions (modules/system/accounts.c, authkeys.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "accounts.h"
-#include "authkeys.h"
+#include "system/accounts.h"
+#include "system/authkeys.h"
 #include "host.h"
 #include "module.h"
 

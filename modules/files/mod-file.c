@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file-plan.h"
 #include "module.h"
 
 static const char *const file_aliases[] = {

@@ -1,5 +1,5 @@
 /*
- * Shared between engine/fileedit*.c: a file's text as a list of lines,
+ * Shared between modules/files/fileedit*.c: a file's text as a list of lines,
  * each with its line ending, the way Ansible's lineinfile and blockinfile
  * hold it.
  */

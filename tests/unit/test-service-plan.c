@@ -1,4 +1,4 @@
-/* Unit tests of the service module's decisions (engine/service-plan.c). */
+/* Unit tests of the service module's decisions (modules/system/service-plan.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,7 +10,7 @@
 
 #include "host.h"
 #include "module.h"
-#include "service-plan.h"
+#include "system/service-plan.h"
 
 static void
 test_sysv_running(void **state)

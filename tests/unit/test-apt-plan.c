@@ -1,4 +1,4 @@
-/* Unit tests of the apt module's decisions (engine/apt-plan.c) and checks. */
+/* Unit tests of the apt module's decisions (modules/packaging/apt-plan.c) and checks. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "apt-plan.h"
+#include "packaging/apt-plan.h"
 #include "host.h"
 #include "module.h"
 
