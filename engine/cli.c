@@ -69,6 +69,7 @@ usage_main(FILE *f)
 	fputs(
 "usage: cairn play [options] playbook.yml...\n"
 "       cairn inventory [-i SRC] --list | --graph [GROUP] | --host HOST\n"
+"       cairn vault create|decrypt|edit|view|encrypt|encrypt_string|rekey ...\n"
 "       cairn --version\n"
 "\n"
 "Run `cairn play --help` for the options of a run.\n", f);
@@ -602,6 +603,8 @@ cli_main(int argc, char **argv)
 		return cmd_play(argc, argv);
 	if (strcmp(prog, "cairn-inventory") == 0)
 		return cmd_inventory(argc, argv);
+	if (strcmp(prog, "cairn-vault") == 0)
+		return cli_vault(argc, argv);
 	if (argc < 2) {
 		usage_main(stderr);
 		return EXIT_OPTIONS;
@@ -610,6 +613,8 @@ cli_main(int argc, char **argv)
 		return cmd_play(argc - 1, argv + 1);
 	if (strcmp(argv[1], "inventory") == 0)
 		return cmd_inventory(argc - 1, argv + 1);
+	if (strcmp(argv[1], "vault") == 0)
+		return cli_vault(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0) {
 		print_version();
 		return 0;

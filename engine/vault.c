@@ -135,9 +135,8 @@ vault_run_script(const char *path, const char *id, struct buf *out,
 	return 0;
 }
 
-/* Reads a line from the terminal without echo. */
-static int
-vault_prompt(const char *question, struct buf *out, char **cause)
+int
+vault_read_prompt(const char *question, struct buf *out, char **cause)
 {
 	struct termios	 old, quiet;
 	FILE		*tty;
@@ -186,10 +185,10 @@ vault_secrets_load(struct vault_secrets *s, const char *spec,
 	    == 0) {
 		q = strcmp(id, "default") == 0 ? xstrdup("Vault password: ") :
 		    xasprintf("Vault password (%s): ", id);
-		r = vault_prompt(q, &pw, cause);
+		r = vault_read_prompt(q, &pw, cause);
 		free(q);
 		if (r == 0 && ask_confirm) {
-			r = vault_prompt("Confirm vault password: ", &again,
+			r = vault_read_prompt("Confirm vault password: ", &again,
 			    cause);
 			if (r == 0 && (again.len != pw.len ||
 			    memcmp(again.s, pw.s, pw.len) != 0)) {
@@ -223,6 +222,44 @@ vault_secrets_load(struct vault_secrets *s, const char *spec,
 	buf_release(&pw);
 	buf_release(&again);
 	free(id);
+	return r;
+}
+
+void
+vault_opts_release(struct vault_opts *o)
+{
+	for (size_t i = 0; i < o->nids; i++)
+		free(o->ids[i]);
+	for (size_t i = 0; i < o->nfiles; i++)
+		free(o->files[i]);
+	free(o->ids);
+	free(o->files);
+	memset(o, 0, sizeof *o);
+}
+
+int
+vault_secrets_setup(struct vault_secrets *s, const struct vault_opts *o,
+    int confirm, char **cause)
+{
+	char	*list, *tok, *save = NULL;
+	int	 r = 0;
+
+	if (o->cfg_ids != NULL && *o->cfg_ids != '\0') {
+		list = xstrdup(o->cfg_ids);
+		for (tok = strtok_r(list, ",", &save); tok != NULL && r == 0;
+		    tok = strtok_r(NULL, ",", &save))
+			if (*str_trim(tok) != '\0')
+				r = vault_secrets_load(s, tok, confirm, cause);
+		free(list);
+	}
+	for (size_t i = 0; i < o->nids && r == 0; i++)
+		r = vault_secrets_load(s, o->ids[i], confirm, cause);
+	for (size_t i = 0; i < o->nfiles && r == 0; i++)
+		r = vault_secrets_load(s, o->files[i], confirm, cause);
+	if (r == 0 && o->cfg_file != NULL && *o->cfg_file != '\0')
+		r = vault_secrets_load(s, o->cfg_file, confirm, cause);
+	if (r == 0 && o->ask)
+		r = vault_secrets_load(s, "prompt", confirm, cause);
 	return r;
 }
 

@@ -39,6 +39,33 @@ void	vault_secrets_release(struct vault_secrets *);
 int	vault_secrets_load(struct vault_secrets *, const char *spec,
 	    int ask_confirm, char **cause);
 
+/* What the command line and the config say about secrets. */
+struct vault_opts {
+	char		**ids;		/* --vault-id, in order */
+	size_t		  nids;
+	char		**files;	/* --vault-password-file */
+	size_t		  nfiles;
+	int		  ask;		/* --ask-vault-pass */
+	const char	 *cfg_ids;	/* vault_identity_list, or NULL */
+	const char	 *cfg_file;	/* vault_password_file, or NULL */
+};
+void	vault_opts_release(struct vault_opts *);
+
+/*
+ * Loads every secret the options name, in Ansible's order: the config's
+ * identity list, --vault-id, the password files (the config's last), then
+ * the prompt.  confirm: a prompt asks twice (for encrypting).  0, or -1
+ * and *cause.
+ */
+int	vault_secrets_setup(struct vault_secrets *, const struct vault_opts *,
+	    int confirm, char **cause);
+
+/*
+ * Asks a question on the terminal and reads a line without echo; -1 and
+ * *cause without a terminal.
+ */
+int	vault_read_prompt(const char *question, struct buf *out, char **cause);
+
 /* The run's secrets, set once by the command line before any load. */
 void			 vault_set_secrets(const struct vault_secrets *);
 const struct vault_secrets *vault_get_secrets(void);
