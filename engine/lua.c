@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "lua-internal.h"
-#include "lua.h"
+#include "luamod.h"
 #include "output.h"
 
 /* Recursive: a module's top-level code may require another file. */
@@ -43,7 +43,7 @@ luamod_path_add(const char *dirs)
 }
 
 void
-lua_configure(const char *module_path, int verbosity)
+luamod_configure(const char *module_path, int verbosity)
 {
 	luamod_path_add(module_path);
 	luamod_verbosity = verbosity;
@@ -271,7 +271,7 @@ luamod_name_ok(const char *s)
 }
 
 const struct module_entry *
-lua_module_find(const char *name, const char *playbook_dir, char **cause)
+luamod_module_find(const char *name, const char *playbook_dir, char **cause)
 {
 	const struct module_entry	*m = NULL;
 	const char			*base = strrchr(name, '.');

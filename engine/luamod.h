@@ -4,8 +4,8 @@
  * host API of module.h offered to Lua code.  The contract Lua authors see
  * is documented in docs/lua-modules.md.
  */
-#ifndef CAIRN_LUA_H
-#define CAIRN_LUA_H
+#ifndef CAIRN_LUAMOD_H
+#define CAIRN_LUAMOD_H
 
 #include <stddef.h>
 
@@ -16,7 +16,7 @@
  * CAIRN_LIBRARY or the "library" setting; NULL for none) and the -v count
  * used for notes.  Call once, before any playbook is loaded.
  */
-void	 lua_configure(const char *module_path, int verbosity);
+void	 luamod_configure(const char *module_path, int verbosity);
 
 /*
  * Resolves a task's action to a module.  A NAME.lua in a directory of the
@@ -29,7 +29,7 @@ void	 lua_configure(const char *module_path, int verbosity);
  * module; or NULL with *cause ("file:line: message") when the file is
  * broken.
  */
-const struct module_entry *lua_module_find(const char *name,
+const struct module_entry *luamod_module_find(const char *name,
 	    const char *playbook_dir, char **cause);
 
 /*
@@ -37,19 +37,19 @@ const struct module_entry *lua_module_find(const char *name,
  * playbook into the expression engine.  Call before worker threads start.
  * 0, or -1 and *cause.
  */
-int	 lua_filters_load(const char *playbook_dir, char **cause);
+int	 luamod_filters_load(const char *playbook_dir, char **cause);
 
 /*
  * Limits of one call into Lua (a module's run, a filter): instructions
  * and bytes the call may allocate.  0 keeps the current value.  The
- * defaults are LUA_DEF_INSTRUCTIONS and LUA_DEF_MEMORY.
+ * defaults are LUAMOD_DEF_INSTRUCTIONS and LUAMOD_DEF_MEMORY.
  */
-#define LUA_DEF_INSTRUCTIONS	200000000LL
-#define LUA_DEF_MEMORY		((size_t)256 << 20)
+#define LUAMOD_DEF_INSTRUCTIONS	200000000LL
+#define LUAMOD_DEF_MEMORY		((size_t)256 << 20)
 void	 luamod_set_limits(long long instructions, size_t memory);
 
 /*
- * Compiles and checks one module file (for tests and lua_module_find).
+ * Compiles and checks one module file (for tests and luamod_module_find).
  * The entry is cached by path.  0 and *out, or -1 and *cause.
  */
 int	 luamod_load(const char *path, const char *name,
