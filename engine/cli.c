@@ -17,7 +17,7 @@
 #include "cli.h"
 #include "executor.h"
 #include "inventory.h"
-#include "luamod.h"
+#include "module.h"
 #include "output.h"
 #include "playbook.h"
 #include "settings.h"
@@ -441,7 +441,7 @@ cmd_play(int argc, char **argv)
 	    !o.list_tasks && !syntax);
 	if (st.library != NULL)
 		buf_addf(&modpath, "%s%s", modpath.len ? ":" : "", st.library);
-	luamod_configure(modpath.len ? buf_cstr(&modpath) : NULL, o.verbosity);
+	module_configure(modpath.len ? buf_cstr(&modpath) : NULL, o.verbosity);
 	/* Everything is read and checked before any host is contacted. */
 	for (int i = optind; i < argc; i++) {
 		if (access(argv[i], R_OK) != 0) {

@@ -1,7 +1,9 @@
 /*
- * Modules and filters written in Lua: discovery on the module path, one
- * compilation per run, one sandboxed Lua state per worker thread, and the
- * host API of module.h offered to Lua code.  The contract Lua authors see
+ * Modules and filters written in Lua, one of the two module providers
+ * (module_resolve in module.c orders them): files on the module path, in
+ * library/ and shipped with cairn, one compilation per run, one sandboxed
+ * Lua state per worker thread, and the host API of module.h offered to
+ * Lua code.  The contract Lua authors see
  * is documented in docs/lua-modules.md.
  */
 #ifndef CAIRN_LUAMOD_H
@@ -12,25 +14,25 @@
 #include "module.h"
 
 /*
- * Sets the module path (directories separated by ':', from --module-path,
- * CAIRN_LIBRARY or the "library" setting; NULL for none) and the -v count
- * used for notes.  Call once, before any playbook is loaded.
+ * Sets the module path: directories separated by ':', from --module-path,
+ * CAIRN_LIBRARY or the "library" setting (NULL for none), searched for
+ * modules and by require.  Call once, before any playbook is loaded.
  */
-void	 luamod_configure(const char *module_path, int verbosity);
+void	 luamod_configure(const char *module_path);
+
+/* The places a Lua module's file can be; module_resolve orders them. */
+enum luamod_where {
+	LUAMOD_MODULE_PATH,	/* the directories of luamod_configure */
+	LUAMOD_LIBRARY,		/* library/ in a directory (role, playbook) */
+	LUAMOD_SHIPPED,		/* the modules shipped with cairn */
+};
 
 /*
- * Resolves a task's action to a module.  A NAME.lua in a directory of the
- * module path wins over a built-in module of the same name; otherwise the
- * built-in C module; otherwise NAME.lua in library/ beside the playbook,
- * then in the module path, then in the modules shipped with cairn.  A
- * Lua file is compiled and checked once (syntax, M.params, M.run) the
- * first time it is found; the entry lives until the process exits.
- * Returns the entry; or NULL with *cause NULL when there is no such
- * module; or NULL with *cause ("file:line: message") when the file is
- * broken.
+ * The file NAME.lua at where (dir is used by LUAMOD_LIBRARY only, NULL
+ * gives NULL).  name is a bare module name ("sysctl"); one that is not a
+ * plain identifier has no file.  malloc'd path, or NULL.
  */
-const struct module_entry *luamod_module_find(const char *name,
-	    const char *playbook_dir, char **cause);
+char	*luamod_locate(enum luamod_where, const char *dir, const char *name);
 
 /*
  * Registers the filters of every filter_plugins/NAME.lua beside the
@@ -49,8 +51,8 @@ int	 luamod_filters_load(const char *playbook_dir, char **cause);
 void	 luamod_set_limits(long long instructions, size_t memory);
 
 /*
- * Compiles and checks one module file (for tests and luamod_module_find).
- * The entry is cached by path.  0 and *out, or -1 and *cause.
+ * Compiles and checks one module file (for module_resolve and tests).
+ * The entry is cached by path and lives until the process exits.  0 and *out, or -1 and *cause.
  */
 int	 luamod_load(const char *path, const char *name,
 	    const struct module_entry **out, char **cause);

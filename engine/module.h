@@ -297,4 +297,27 @@ extern const struct module_entry *const module_table[];
 /* By name or alias ("file", "ansible.builtin.file", "ansible.legacy.file"). */
 const struct module_entry *module_find(const char *name);
 
+/*
+ * Sets up module resolution: the module path (directories separated by
+ * ':', from --module-path, CAIRN_LIBRARY or the "library" setting; NULL
+ * for none) and the -v count for notes.  Call once, before any playbook
+ * is loaded.
+ */
+void		 module_configure(const char *module_path, int verbosity);
+/*
+ * Resolves a task's action to a module, from two providers (the C table,
+ * Lua files), in this order: NAME.lua on the module path (it wins over a
+ * built-in module of the same name); the built-in C module; NAME.lua in
+ * role_dir's library/ (role_dir NULL: not a role's task), then in
+ * playbook_dir's library/; then the modules shipped with cairn.  For
+ * "a.b.NAME" the Lua file is NAME.lua.  A Lua file is compiled and
+ * checked once, the first time it is found.  Returns the entry (it lives
+ * until the process exits); or NULL with *cause NULL when there is no
+ * such module; or NULL with *cause ("file:line: message") when the file
+ * is broken.
+ */
+const struct module_entry *module_resolve(const char *name,
+		    const char *role_dir, const char *playbook_dir,
+		    char **cause);
+
 #endif

@@ -517,12 +517,8 @@ parse_module_args(struct loader *ld, struct value *node, struct task *t)
 	where.loc = keyv->loc;
 	if (t->action_key != NULL && value_dict_keyloc(node, t->action_key))
 		where.loc = *value_dict_keyloc(node, t->action_key);
-	/* a role's library/ first, then the playbook's */
-	t->module = NULL;
-	if (ld->role != NULL)
-		t->module = luamod_module_find(t->action, ld->role->path, &cause);
-	if (t->module == NULL && cause == NULL)
-		t->module = luamod_module_find(t->action, ld->dir, &cause);
+	t->module = module_resolve(t->action,
+	    ld->role != NULL ? ld->role->path : NULL, ld->dir, &cause);
 	if (t->module == NULL) {
 		if (owned)
 			value_unref(argsv);
