@@ -2,7 +2,9 @@
  * The executor's run: plays, serial batches, the linear and free
  * strategies, handlers and meta actions over a pool of worker threads,
  * and the recap.  Each host keeps one connection for the whole run; a
- * host that fails or is unreachable drops out, the others go on.
+ * host that fails or is unreachable drops out, the others go on.  The
+ * top layer: it calls executor-task.c, executor-conn.c and
+ * executor-scope.c, and none of them calls it.
  */
 #include "config.h"
 
@@ -92,37 +94,6 @@ pool_run(struct run *r, size_t count, void (*fn)(struct run *, size_t, void *),
 		pthread_cond_wait(&r->done_cond, &r->lock);
 	r->job_count = 0;
 	r->job_next = 0;
-	pthread_mutex_unlock(&r->lock);
-}
-
-void
-executor_count_result(struct run *r, struct host_state *hs, enum out_status st,
-    int ignored)
-{
-	pthread_mutex_lock(&r->lock);
-	switch (st) {
-	case OUT_OK:
-		hs->st.ok++;
-		break;
-	case OUT_CHANGED:
-		hs->st.ok++;
-		hs->st.changed++;
-		break;
-	case OUT_SKIPPED:
-		hs->st.skipped++;
-		break;
-	case OUT_FAILED:
-		/* As Ansible: an ignored failure also counts as ok. */
-		if (ignored) {
-			hs->st.ok++;
-			hs->st.ignored++;
-		} else
-			hs->st.failed++;
-		break;
-	case OUT_UNREACHABLE:
-		hs->st.unreachable++;
-		break;
-	}
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -543,31 +514,6 @@ out:
 	exec_result_release(&er);
 	executor_conn_settings_release(&cs);
 	task_scope_release(&ts);
-}
-
-struct host_state *
-executor_state_of(struct run *r, struct inv_host *ih)
-{
-	struct host_state	*hs;
-
-	for (size_t i = 0; i < r->nhosts; i++)
-		if (r->hosts[i].ih == ih)
-			return &r->hosts[i];
-	/* the implicit localhost, made once (delegate_to may race for it) */
-	pthread_mutex_lock(&r->lock);
-	if (r->localhost == NULL) {
-		hs = xcalloc(1, sizeof *hs);
-		hs->ih = ih;
-		hs->name = ih->name;
-		hs->inv_vars = inventory_host_vars(r->inv, ih);
-		hs->facts = value_dict();
-		hs->hvars = value_dict();
-		hs->notified = value_list();
-		r->localhost = hs;
-	}
-	hs = r->localhost;
-	pthread_mutex_unlock(&r->lock);
-	return hs;
 }
 
 /* vars_files of the play, relative to the playbook. */
