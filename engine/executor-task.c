@@ -468,7 +468,7 @@ record_result(struct task_scope *ts, const struct task *t,
 	facts = value_dict_get(res, "ansible_facts");
 	if (facts != NULL && facts->type == V_DICT &&
 	    !result_flag(res, "failed")) {
-		if (strcmp(t->module->name, "set_fact") == 0)
+		if (t->module->flags & MOD_FACTS_ARE_VARS)
 			value_dict_merge(hs->hvars, facts, 0);
 		else
 			value_dict_merge(hs->facts, facts, 0);
@@ -580,7 +580,7 @@ task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
 		if (st != OUT_UNREACHABLE)
 			output_result(hs->name, delegated_to(ir), st, ir,
 			    label, 0, no_log,
-			    strcmp(t->module->name, "debug") == 0);
+			    (t->module->flags & MOD_SHOWS_RESULT) != 0);
 		free(label);
 		value_list_append(results, ir);
 	}
@@ -606,7 +606,7 @@ report:
 	    shared_result != NULL))
 		output_result(hs->name, delegated_to(res), st, res, NULL,
 		    st == OUT_FAILED && ignore, no_log,
-		    strcmp(t->module->name, "debug") == 0);
+		    (t->module->flags & MOD_SHOWS_RESULT) != 0);
 	else {
 		output_loop_result(hs->name, res, no_log);
 		if (st == OUT_FAILED && ignore)
