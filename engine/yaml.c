@@ -15,6 +15,8 @@
 #define CAIRN_YAML_LIBYAML
 #include <yaml.h>
 
+#include "vault.h"
+
 /*
  * Limits against hostile input.  libyaml keeps its own stacks on the heap,
  * but everything downstream (value_unref, value_copy, JSON) recurses, so the
@@ -442,6 +444,39 @@ yaml_resolve(struct yaml_ctx *ctx, const char *s, size_t len, int key,
 	return value_strn(s, len);
 }
 
+/*
+ * An inline !vault value: decrypted now when the run has secrets.  Without
+ * any, it stays the envelope, flagged, and only a use of it fails (as in
+ * Ansible, a --syntax-check or a play that never reads it needs no
+ * password).  A secret that does not open it is an error here.
+ */
+static struct value *
+yaml_vault_scalar(struct yaml_ctx *ctx, const char *s, size_t len,
+    const struct loc *loc)
+{
+	const struct vault_secrets	*sec = vault_get_secrets();
+	struct buf			 plain = BUF_INIT;
+	struct value			*v;
+	char				*cause = NULL;
+
+	if (sec == NULL || sec->n == 0) {
+		v = value_strn(s, len);
+		v->flags |= VALUE_VAULT | VALUE_QUOTED;
+		return v;
+	}
+	if (vault_decrypt(sec, s, len, NULL, &plain, NULL, &cause) != 0) {
+		yaml_error(ctx, loc, "%s", cause);
+		free(cause);
+		buf_release(&plain);
+		return NULL;
+	}
+	v = value_strn(buf_cstr(&plain), plain.len);
+	v->flags |= VALUE_QUOTED;
+	explicit_bzero(plain.s, plain.cap);
+	buf_release(&plain);
+	return v;
+}
+
 /* Builds the value of a scalar event; NULL with ctx->cause set on error. */
 static struct value *
 yaml_scalar(struct yaml_ctx *ctx, yaml_event_t *ev, int key, int unsafe,
@@ -469,9 +504,8 @@ yaml_scalar(struct yaml_ctx *ctx, yaml_event_t *ev, int key, int unsafe,
 		v->flags |= VALUE_UNSAFE | (quoted ? VALUE_QUOTED : 0);
 	} else if (strcmp(tag, YAML_VAULT_TAG) == 0 ||
 	    strcmp(tag, YAML_VAULT2_TAG) == 0) {
-		yaml_error(ctx, loc, "vault-encrypted values are not supported "
-		    "yet");
-		return NULL;
+		if ((v = yaml_vault_scalar(ctx, s, len, loc)) == NULL)
+			return NULL;
 	} else if (strcmp(tag, YAML_STR_TAG) == 0 ||
 	    strcmp(tag, YAML_TIMESTAMP_TAG) == 0) {
 		v = value_strn(s, len);
@@ -1104,6 +1138,22 @@ yaml_load_file(const char *path, struct value **out, char **cause)
 		*cause = xasprintf("cannot read '%s': %s", path, strerror(-r));
 		buf_release(&b);
 		return -1;
+	}
+	/* A whole file encrypted with ansible-vault, as Ansible reads it. */
+	if (vault_is_encrypted(buf_cstr(&b), b.len)) {
+		struct buf	plain = BUF_INIT;
+
+		if (vault_decrypt(vault_get_secrets(), b.s, b.len, path,
+		    &plain, NULL, cause) != 0) {
+			buf_release(&b);
+			return -1;
+		}
+		buf_release(&b);
+		r = yaml_load_string(path, buf_cstr(&plain), plain.len, out,
+		    cause);
+		explicit_bzero(plain.s, plain.cap);
+		buf_release(&plain);
+		return r;
 	}
 	r = yaml_load_string(path, buf_cstr(&b), b.len, out, cause);
 	buf_release(&b);
