@@ -5,13 +5,12 @@
 #include <math.h>
 #include <pthread.h>
 #include <crypt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include "expr-internal.h"
+#include "regex.h"
 #include "shell.h"
 #include "yaml.h"
 
@@ -414,223 +413,75 @@ f_replace(struct eval *ev, struct value *in, const struct expr_args *a,
 	return 0;
 }
 
-/* Regular expressions (pcre2, close to Python's re). */
+/* Regular expressions: regex.c, as Python's re on str. */
 
-static pcre2_code *
+static struct regex *
 re_compile(const char *pat, int icase, int multiline, char **cause)
 {
-	pcre2_code	*re;
-	int		 err;
-	PCRE2_SIZE	 off;
-	PCRE2_UCHAR	 msg[256];
-	uint32_t	 opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+	int	flags = REGEX_UNICODE;
 
 	if (icase)
-		opts |= PCRE2_CASELESS;
+		flags |= REGEX_IGNORECASE;
 	if (multiline)
-		opts |= PCRE2_MULTILINE;
-	re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, opts, &err,
-	    &off, NULL);
-	if (re == NULL) {
-		pcre2_get_error_message(err, msg, sizeof msg);
-		fail(cause, "bad regular expression '%s': %s at offset %zu",
-		    pat, (char *)msg, (size_t)off);
-	}
-	return re;
-}
-
-/*
- * Walks the matches of re in s like Python's finditer (empty matches
- * included); cb gets each match.  Returns 0, or -1 and *cause.
- */
-typedef int (*match_cb)(void *, const char *, PCRE2_SIZE *, int);
-
-static int
-re_each(pcre2_code *re, const char *s, size_t len, long long max,
-    match_cb cb, void *arg, char **cause)
-{
-	pcre2_match_data	*md = pcre2_match_data_create_from_pattern(re, NULL);
-	PCRE2_SIZE		*ov, off = 0;
-	uint32_t		 flags = 0;
-	int			 rc, r = 0;
-
-	while (off <= len && max != 0) {
-		rc = pcre2_match(re, (PCRE2_SPTR)s, len, off, flags, md, NULL);
-		if (rc == PCRE2_ERROR_NOMATCH) {
-			if (flags == 0)
-				break;
-			/* No non-empty match here: step one character on. */
-			flags = 0;
-			off++;
-			while (off < len && ((unsigned char)s[off] & 0xc0) == 0x80)
-				off++;
-			continue;
-		}
-		if (rc < 0) {
-			r = fail(cause, "regular expression match failed (%d)",
-			    rc);
-			break;
-		}
-		ov = pcre2_get_ovector_pointer(md);
-		if ((r = cb(arg, s, ov, rc)) != 0)
-			break;
-		max--;
-		off = ov[1];
-		flags = ov[0] == ov[1] ? PCRE2_NOTEMPTY_ATSTART | PCRE2_ANCHORED :
-		    0;
-	}
-	pcre2_match_data_free(md);
-	return r;
-}
-
-/* Python's replacement template: \1, \g<1>, \g<name>, \n. */
-static int
-re_expand(struct buf *b, pcre2_code *re, const char *s, PCRE2_SIZE *ov,
-    int n, const char *tmpl, char **cause)
-{
-	const char	*p, *e;
-	char		*name;
-	long		 g;
-	int		 num;
-
-	for (p = tmpl; *p != '\0'; p++) {
-		if (*p != '\\') {
-			buf_addc(b, *p);
-			continue;
-		}
-		p++;
-		if (isdigit((unsigned char)*p)) {
-			g = *p - '0';
-			if (isdigit((unsigned char)p[1]))
-				g = g * 10 + (*++p - '0');
-		} else if (*p == 'g' && p[1] == '<' &&
-		    (e = strchr(p, '>')) != NULL) {
-			name = xstrndup(p + 2, (size_t)(e - p - 2));
-			if (isdigit((unsigned char)*name))
-				g = strtol(name, NULL, 10);
-			else if ((num = pcre2_substring_number_from_name(re,
-			    (PCRE2_SPTR)name)) < 0) {
-				fail(cause, "unknown group name '%s'", name);
-				free(name);
-				return -1;
-			} else
-				g = num;
-			free(name);
-			p = e;
-		} else {
-			switch (*p) {
-			case 'n':
-				buf_addc(b, '\n');
-				break;
-			case 't':
-				buf_addc(b, '\t');
-				break;
-			case '\\':
-				buf_addc(b, '\\');
-				break;
-			case '\0':
-				buf_addc(b, '\\');
-				p--;
-				break;
-			default:
-				buf_addc(b, '\\');
-				buf_addc(b, *p);
-				break;
-			}
-			continue;
-		}
-		{
-			uint32_t cap = 0;
-
-			pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &cap);
-			if ((uint32_t)g > cap)
-				return fail(cause, "invalid group reference %ld",
-				    g);
-		}
-		if (g < n && ov[2 * g] != PCRE2_UNSET)
-			buf_add(b, s + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
-	}
-	return 0;
-}
-
-struct sub_state {
-	pcre2_code	*re;
-	struct buf	 b;
-	size_t		 last;
-	const char	*repl;
-	char		**cause;
-};
-
-static int
-sub_cb(void *arg, const char *s, PCRE2_SIZE *ov, int n)
-{
-	struct sub_state	*st = arg;
-
-	buf_add(&st->b, s + st->last, ov[0] - st->last);
-	st->last = ov[1];
-	return re_expand(&st->b, st->re, s, ov, n, st->repl, st->cause);
+		flags |= REGEX_MULTILINE;
+	free(*cause);
+	*cause = NULL;
+	return regex_compile(pat, flags, cause);
 }
 
 static int
 f_regex_replace(struct eval *ev, struct value *in, const struct expr_args *a,
     struct value **out, char **cause)
 {
-	struct sub_state	 st;
-	char			*s;
-	long long		 count;
-	int			 r;
+	struct regex	*re;
+	struct buf	 b = BUF_INIT;
+	char		*s;
+	long long	 count;
+	size_t		 n;
+	int		 r;
 
 	if (arg_int(a, 4, "count", 0, &count, cause) != 0)
 		return -1;
-	memset(&st, 0, sizeof st);
-	st.repl = arg_str(a, 1, "replacement", "");
-	st.cause = cause;
-	if ((st.re = re_compile(arg_str(a, 0, "pattern", ""),
+	if ((re = re_compile(arg_str(a, 0, "pattern", ""),
 	    arg_bool(a, 2, "ignorecase", 0), arg_bool(a, 3, "multiline", 0),
 	    cause)) == NULL)
 		return -1;
 	s = str_of(in);
-	r = re_each(st.re, s, strlen(s), count == 0 ? -1 : count, sub_cb, &st,
-	    cause);
-	if (r == 0) {
-		buf_adds(&st.b, s + st.last);
-		*out = str_buf(&st.b);
-	} else
-		buf_release(&st.b);
+	/* Python's count: 0 and below replace every match. */
+	r = regex_subn(re, s, strlen(s), arg_str(a, 1, "replacement", ""),
+	    count <= 0 ? 0 : (size_t)count, &b, &n, cause);
+	if (r == 0)
+		*out = str_buf(&b);
+	else
+		buf_release(&b);
 	free(s);
-	pcre2_code_free(st.re);
+	regex_free(re);
 	return r;
 }
 
-struct findall_state {
-	struct value	*l;
-	uint32_t	 groups;
-};
-
 static struct value *
-group_value(const char *s, PCRE2_SIZE *ov, int n, int g)
+group_value(const char *s, const struct regex_match *m, size_t g)
 {
-	if (g >= n || ov[2 * g] == PCRE2_UNSET)
+	if (g >= m->n || m->start[g] == REGEX_UNSET)
 		return value_str("");
-	return value_strn(s + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+	return value_strn(s + m->start[g], m->end[g] - m->start[g]);
 }
 
 static int
-findall_cb(void *arg, const char *s, PCRE2_SIZE *ov, int n)
+findall_one(void *arg, const char *s, const struct regex_match *m)
 {
-	struct findall_state	*st = arg;
-	struct value		*t;
-	uint32_t		 g;
+	struct value	*l = arg, *t;
+	size_t		 g;
 
-	if (st->groups == 0)
-		value_list_append(st->l, group_value(s, ov, n, 0));
-	else if (st->groups == 1)
-		value_list_append(st->l, group_value(s, ov, n, 1));
+	if (m->n == 1)
+		value_list_append(l, group_value(s, m, 0));
+	else if (m->n == 2)
+		value_list_append(l, group_value(s, m, 1));
 	else {
 		t = value_list();
-		for (g = 1; g <= st->groups; g++)
-			value_list_append(t, group_value(s, ov, n, (int)g));
-		value_list_append(st->l, t);
+		for (g = 1; g < m->n; g++)
+			value_list_append(t, group_value(s, m, g));
+		value_list_append(l, t);
 	}
 	return 0;
 }
@@ -639,49 +490,34 @@ static int
 f_regex_findall(struct eval *ev, struct value *in, const struct expr_args *a,
     struct value **out, char **cause)
 {
-	struct findall_state	 st;
-	pcre2_code		*re;
-	char			*s;
-	int			 r;
+	struct regex	*re;
+	struct value	*l;
+	char		*s;
+	int		 r;
 
 	if ((re = re_compile(arg_str(a, 0, "regex", ""),
 	    arg_bool(a, 2, "ignorecase", 0), arg_bool(a, 1, "multiline", 0),
 	    cause)) == NULL)
 		return -1;
-	st.l = value_list();
-	pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &st.groups);
+	l = value_list();
 	s = str_of(in);
-	r = re_each(re, s, strlen(s), -1, findall_cb, &st, cause);
+	r = regex_each(re, s, strlen(s), 0, findall_one, l, cause);
 	free(s);
-	pcre2_code_free(re);
+	regex_free(re);
 	if (r != 0) {
-		value_unref(st.l);
+		value_unref(l);
 		return -1;
 	}
-	*out = st.l;
+	*out = l;
 	return 0;
-}
-
-/* One match of re in s: rc > 0 and the ovector, 0 for none, -1 error. */
-static int
-re_first(pcre2_code *re, const char *s, pcre2_match_data *md, int anchored)
-{
-	int	rc;
-
-	rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0,
-	    anchored ? PCRE2_ANCHORED : 0, md, NULL);
-	if (rc == PCRE2_ERROR_NOMATCH)
-		return 0;
-	return rc;
 }
 
 static int
 f_regex_search(struct eval *ev, struct value *in, const struct expr_args *a,
     struct value **out, char **cause)
 {
-	pcre2_code		*re;
-	pcre2_match_data	*md;
-	PCRE2_SIZE		*ov;
+	struct regex		*re;
+	struct regex_match	 m = REGEX_MATCH_INIT;
 	char			*s, *name;
 	const char		*g;
 	struct value		*l;
@@ -692,18 +528,13 @@ f_regex_search(struct eval *ev, struct value *in, const struct expr_args *a,
 	    arg_bool(a, a->npos + 99, "ignorecase", 0),
 	    arg_bool(a, a->npos + 99, "multiline", 0), cause)) == NULL)
 		return -1;
-	md = pcre2_match_data_create_from_pattern(re, NULL);
 	s = str_of(in);
-	rc = re_first(re, s, md, 0);
-	if (rc < 0) {
-		rc = fail(cause, "regular expression match failed (%d)", rc);
+	if ((rc = regex_search(re, s, strlen(s), 0, &m, cause)) < 0)
 		goto out;
-	}
-	ov = pcre2_get_ovector_pointer(md);
 	if (rc == 0)
 		*out = value_null();
 	else if (a->npos <= 1)
-		*out = group_value(s, ov, rc, 0);
+		*out = group_value(s, &m, 0);
 	else {
 		/* Extra arguments '\\1' or '\\g<name>' pick groups. */
 		l = value_list();
@@ -715,8 +546,7 @@ f_regex_search(struct eval *ev, struct value *in, const struct expr_args *a,
 				k = atoi(g + 1);
 			else if (strncmp(g, "\\g<", 3) == 0) {
 				name = xstrndup(g + 3, strcspn(g + 3, ">"));
-				k = pcre2_substring_number_from_name(re,
-				    (PCRE2_SPTR)name);
+				k = regex_group_index(re, name);
 				free(name);
 			} else
 				continue;
@@ -725,15 +555,15 @@ f_regex_search(struct eval *ev, struct value *in, const struct expr_args *a,
 				rc = fail(cause, "unknown group '%s'", g);
 				goto out;
 			}
-			value_list_append(l, group_value(s, ov, rc, k));
+			value_list_append(l, group_value(s, &m, (size_t)k));
 		}
 		*out = l;
 	}
 	rc = 0;
 out:
 	free(s);
-	pcre2_match_data_free(md);
-	pcre2_code_free(re);
+	regex_match_release(&m);
+	regex_free(re);
 	return rc;
 }
 
@@ -2734,10 +2564,8 @@ static int
 re_test(struct value *in, const struct expr_args *a, int anchored,
     int *res, char **cause)
 {
-	pcre2_code		*re;
-	pcre2_match_data	*md;
-	char			*s;
-	int			 rc;
+	struct regex	*re;
+	int		 rc;
 
 	if (in->type != V_STR)
 		return fail(cause, "match and search need a string, got %s",
@@ -2746,13 +2574,15 @@ re_test(struct value *in, const struct expr_args *a, int anchored,
 	    arg_bool(a, 1, "ignorecase", 0), arg_bool(a, 2, "multiline", 0),
 	    cause)) == NULL)
 		return -1;
-	md = pcre2_match_data_create_from_pattern(re, NULL);
-	s = in->u.str.s;
-	rc = re_first(re, s, md, anchored);
-	pcre2_match_data_free(md);
-	pcre2_code_free(re);
+	if (anchored)
+		rc = regex_match(re, in->u.str.s, strlen(in->u.str.s), NULL,
+		    cause);
+	else
+		rc = regex_search(re, in->u.str.s, strlen(in->u.str.s), 0,
+		    NULL, cause);
+	regex_free(re);
 	if (rc < 0)
-		return fail(cause, "regular expression match failed (%d)", rc);
+		return -1;
 	*res = rc > 0;
 	return 0;
 }
