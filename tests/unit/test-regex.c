@@ -116,6 +116,20 @@ via_lua(const char *pattern, const char *text, char **out, char **cause)
 	return r == 0 ? 0 : -1;
 }
 
+/* A substitution's outcome (r, got or cause) against the case. */
+static void
+check_sub(const char *via, const struct rcase *c, int r, const char *got,
+    const char *cause)
+{
+	if (c->want < 0) {
+		if (r != -1 || strstr(cause, "backtracks too much") == NULL)
+			fail_msg("%s '%s': %s", via, c->pattern,
+			    r == 0 ? got : cause);
+	} else if (r != 0 || strcmp(got, c->replaced) != 0)
+		fail_msg("%s '%s' on '%s': %s", via, c->pattern, c->line,
+		    r == 0 ? got : cause);
+}
+
 static void
 test_same_everywhere(void **state)
 {
@@ -131,14 +145,7 @@ test_same_everywhere(void **state)
 		f = l = cause = NULL;
 
 		r = via_filter(c->pattern, text, &f, &cause);
-		if (c->want < 0) {
-			if (r != -1 || strstr(cause, "backtracks too much") ==
-			    NULL)
-				fail_msg("filter '%s': %s", c->pattern,
-				    r == 0 ? f : cause);
-		} else if (r != 0 || strcmp(f, c->replaced) != 0)
-			fail_msg("filter '%s' on '%s': %s", c->pattern,
-			    c->line, r == 0 ? f : cause);
+		check_sub("filter", c, r, f, cause);
 		free(f);
 		free(cause);
 		cause = NULL;
@@ -153,14 +160,7 @@ test_same_everywhere(void **state)
 		cause = NULL;
 
 		r = via_lua(c->pattern, text, &l, &cause);
-		if (c->want < 0) {
-			if (r != -1 || strstr(cause, "backtracks too much") ==
-			    NULL)
-				fail_msg("lua '%s': %s", c->pattern,
-				    r == 0 ? l : cause);
-		} else if (r != 0 || strcmp(l, c->replaced) != 0)
-			fail_msg("lua '%s' on '%s': %s", c->pattern, c->line,
-			    r == 0 ? l : cause);
+		check_sub("lua", c, r, l, cause);
 		free(l);
 		free(cause);
 		free(text);
