@@ -66,13 +66,6 @@ vault_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static void
-vault_strv_add(char ***v, size_t *n, const char *s)
-{
-	*v = xreallocarray(*v, *n + 1, sizeof **v);
-	(*v)[(*n)++] = xstrdup(s);
-}
-
 /* ansible-vault says what it did on stderr, when a person is watching. */
 static void
 vault_say(const char *what)
@@ -522,22 +515,19 @@ vault_parse(struct vault_cmd *vc, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+Jn:pvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_VAULT_ID:
-			vault_strv_add(&vc->opts.ids, &vc->opts.nids, optarg);
+			vault_opts_add_id(&vc->opts, optarg);
 			break;
 		case OPT_VAULT_FILE:
-			vault_strv_add(&vc->opts.files, &vc->opts.nfiles,
-			    optarg);
+			vault_opts_add_file(&vc->opts, optarg);
 			break;
 		case 'J':
 			vc->opts.ask = 1;
 			break;
 		case OPT_NEW_ID:
-			vault_strv_add(&vc->new_opts.ids, &vc->new_opts.nids,
-			    optarg);
+			vault_opts_add_id(&vc->new_opts, optarg);
 			break;
 		case OPT_NEW_FILE:
-			vault_strv_add(&vc->new_opts.files,
-			    &vc->new_opts.nfiles, optarg);
+			vault_opts_add_file(&vc->new_opts, optarg);
 			break;
 		case OPT_ENCRYPT_ID:
 			free(vc->encrypt_id);
@@ -548,7 +538,9 @@ vault_parse(struct vault_cmd *vc, int argc, char **argv)
 			vc->output = xstrdup(optarg);
 			break;
 		case 'n':
-			vault_strv_add(&vc->names, &vc->nnames, optarg);
+			vc->names = xreallocarray(vc->names, vc->nnames + 1,
+			    sizeof *vc->names);
+			vc->names[vc->nnames++] = xstrdup(optarg);
 			break;
 		case 'p':
 			vc->prompt = 1;

@@ -21,6 +21,7 @@
 #include "output.h"
 #include "playbook.h"
 #include "settings.h"
+#include "vault.h"
 #include "yaml.h"
 
 static void
@@ -44,6 +45,10 @@ usage_play(FILE *f)
 "      --become-user USER   become this user (default root)\n"
 "      --become-method M    sudo (default) or su\n"
 "  -K, --ask-become-pass    ask for the become password\n"
+"  --vault-id [LABEL@]SRC   a vault secret: a password file, a script or\n"
+"                           'prompt' (repeatable)\n"
+"  --vault-password-file F  a vault password file or script (repeatable)\n"
+"  -J, --ask-vault-pass     ask for the vault password\n"
 "  -C, --check              change nothing, predict what would change\n"
 "  -D, --diff               show the differences in changed files\n"
 "  -t, --tags TAGS          only run tasks with these tags\n"
@@ -246,7 +251,57 @@ enum {
 	OPT_FLUSH_CACHE,
 	OPT_JSON,
 	OPT_FORCE_HANDLERS,
+	OPT_VAULT_ID,
+	OPT_VAULT_FILE,
 };
+
+/* The vault options of play and inventory, as ansible-playbook's. */
+#define VAULT_LONGOPTS							\
+	{ "vault-id", required_argument, NULL, OPT_VAULT_ID },		\
+	{ "vault-password-file", required_argument, NULL, OPT_VAULT_FILE }, \
+	{ "vault-pass-file", required_argument, NULL, OPT_VAULT_FILE },	\
+	{ "ask-vault-pass", no_argument, NULL, 'J' },			\
+	{ "ask-vault-password", no_argument, NULL, 'J' }
+
+/* 0 if c was a vault option (recorded in vo), -1 if not. */
+static int
+vault_option(struct vault_opts *vo, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_VAULT_ID:
+		vault_opts_add_id(vo, arg);
+		return 0;
+	case OPT_VAULT_FILE:
+		vault_opts_add_file(vo, arg);
+		return 0;
+	case 'J':
+		vo->ask = 1;
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * Loads the secrets the options and the config name and makes them the
+ * run's, before any file is read.  EXIT_OK, or EXIT_ERROR after saying
+ * why (as ansible-playbook: a missing password file is exit 1).
+ */
+static int
+vault_start(struct vault_opts *vo, const struct settings *st,
+    struct vault_secrets *secrets)
+{
+	char	*cause = NULL;
+
+	vo->cfg_ids = st->vault_identity_list;
+	vo->cfg_file = st->vault_password_file;
+	if (vault_secrets_setup(secrets, vo, 0, &cause) != 0) {
+		output_error("%s", cause);
+		free(cause);
+		return EXIT_ERROR;
+	}
+	vault_set_secrets(secrets);
+	return EXIT_OK;
+}
 
 static const struct option play_longopts[] = {
 	{ "inventory", required_argument, NULL, 'i' },
@@ -279,6 +334,7 @@ static const struct option play_longopts[] = {
 	{ "module-path", required_argument, NULL, 'M' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
+	VAULT_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -291,6 +347,10 @@ struct play_args {
 	int			 syntax;	/* --syntax-check */
 	int			 ask_pass;	/* -K or become_ask_pass */
 	int			 done;		/* --help, --version: no run */
+	struct vault_opts	 vault;
+	struct vault_secrets	 secrets;
+	char			**extra;	/* -e, read once secrets are known */
+	size_t			 nextra;
 };
 
 static void
@@ -305,6 +365,10 @@ play_args_release(struct play_args *pa)
 	free((char *)pa->o.become_password);
 	buf_release(&pa->modpath);
 	settings_release(&pa->st);
+	vault_set_secrets(NULL);
+	vault_secrets_release(&pa->secrets);
+	vault_opts_release(&pa->vault);
+	free(pa->extra);
 }
 
 /*
@@ -381,15 +445,13 @@ static int
 play_option_run(struct play_args *pa, int c, char *arg)
 {
 	struct run_opts	*o = &pa->o;
-	char		*cause = NULL;
 
 	switch (c) {
 	case 'e':
-		if (add_extra_vars(o->extra_vars, arg, &cause) != 0) {
-			output_error("%s", cause);
-			free(cause);
-			return EXIT_OPTIONS;
-		}
+		/* An @file may be vault-encrypted: read after the secrets. */
+		pa->extra = xreallocarray(pa->extra, pa->nextra + 1,
+		    sizeof *pa->extra);
+		pa->extra[pa->nextra++] = arg;
 		break;
 	case 'C':
 		o->check = 1;
@@ -474,12 +536,24 @@ play_parse(int argc, char **argv, struct play_args *pa)
 	pa->ask_pass = pa->st.become_ask_pass;
 	o->gather_facts = pa->st.gather_facts;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:l:e:f:u:c:T:bKCDt:vM:h",
+	while ((c = getopt_long(argc, argv, "i:l:e:f:u:c:T:bKJCDt:vM:h",
 	    play_longopts, NULL)) != -1) {
+		if (vault_option(&pa->vault, c, optarg) == 0)
+			continue;
 		if ((rc = play_option_hosts(pa, c, optarg)) == -1)
 			rc = play_option_run(pa, c, optarg);
 		if (rc != 0 || pa->done)
 			return rc;
+	}
+	if (!pa->done && (rc = vault_start(&pa->vault, &pa->st,
+	    &pa->secrets)) != EXIT_OK)
+		return rc;
+	for (size_t i = 0; i < pa->nextra; i++) {
+		if (add_extra_vars(o->extra_vars, pa->extra[i], &cause) != 0) {
+			output_error("%s", cause);
+			free(cause);
+			return EXIT_OPTIONS;
+		}
 	}
 	if (optind >= argc) {
 		output_error("no playbook given: cairn play [options] "
@@ -551,6 +625,7 @@ cmd_play(int argc, char **argv)
 		goto out;
 	output_init(pa.o.verbosity, pa.o.diff, pa.o.json &&
 	    !pa.o.list_hosts && !pa.o.list_tasks && !pa.syntax);
+	vault_set_lenient(pa.syntax);
 	if ((rc = play_load(&pa, argc - optind, argv + optind, &pbs, &npbs,
 	    &inv)) != EXIT_OK)
 		goto out;
@@ -583,8 +658,11 @@ cmd_inventory(int argc, char **argv)
 		{ "host", required_argument, NULL, OPT_HOST },
 		{ "yaml", no_argument, NULL, 'y' },
 		{ "help", no_argument, NULL, 'h' },
+		VAULT_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
+	struct vault_opts	 vo;
+	struct vault_secrets	 secrets = VAULT_SECRETS_INIT;
 	struct settings		 st;
 	struct inv_args		 ia = { NULL, 0 };
 	struct inventory	*inv = NULL;
@@ -598,8 +676,11 @@ cmd_inventory(int argc, char **argv)
 		free(cause);
 		return EXIT_OPTIONS;
 	}
+	memset(&vo, 0, sizeof vo);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:l:yh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:l:yJh", longopts, NULL)) != -1) {
+		if (vault_option(&vo, c, optarg) == 0)
+			continue;
 		switch (c) {
 		case 'i':
 			ia.sources = xreallocarray(ia.sources, ia.n + 1,
@@ -632,7 +713,8 @@ cmd_inventory(int argc, char **argv)
 		goto out;
 	}
 	output_init(0, 0, 0);
-	if ((rc = load_inventory(&ia, &st, &inv)) != 0)
+	if ((rc = vault_start(&vo, &st, &secrets)) != EXIT_OK ||
+	    (rc = load_inventory(&ia, &st, &inv)) != 0)
 		goto out;
 	if (mode == OPT_LIST)
 		inventory_dump_list(inv, &b);
@@ -663,6 +745,9 @@ out:
 		free((char *)ia.sources[i]);
 	free(ia.sources);
 	settings_release(&st);
+	vault_set_secrets(NULL);
+	vault_secrets_release(&secrets);
+	vault_opts_release(&vo);
 	return rc;
 }
 

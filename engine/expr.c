@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "expr-internal.h"
+#include "vault.h"
 
 /* Errors: "what at column C in 'text'", so a user can find the spot. */
 void
@@ -1300,11 +1301,18 @@ lazy(struct eval *ev, struct value *v, const char *name, int guard,
 	int		  r;
 
 	if (v != NULL && v->type == V_STR && (v->flags & VALUE_VAULT)) {
-		value_unref(v);
+		struct buf	 plain = BUF_INIT;
+
+		/* Decrypted at load whenever a secret could: say why not. */
 		free(*cause);
-		*cause = xasprintf("Attempting to decrypt but no vault secrets "
-		    "found for '%s' (give --vault-password-file, "
-		    "--ask-vault-pass or --vault-id)", name);
+		*cause = NULL;
+		if (vault_decrypt(vault_get_secrets(), v->u.str.s,
+		    v->u.str.len, name, &plain, NULL, cause) == 0) {
+			free(*cause);
+			*cause = xasprintf("cannot decrypt '%s'", name);
+		}
+		buf_release(&plain);
+		value_unref(v);
 		return -1;
 	}
 	if (v == NULL || !contains_template(v)) {

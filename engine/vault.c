@@ -25,6 +25,19 @@
 #define VAULT_SECRET_MAX	(1 << 20)
 
 static const struct vault_secrets	*vault_run_secrets;
+static int				 vault_is_lenient;
+
+void
+vault_set_lenient(int on)
+{
+	vault_is_lenient = on;
+}
+
+int
+vault_lenient(void)
+{
+	return vault_is_lenient;
+}
 
 void
 vault_set_secrets(const struct vault_secrets *s)
@@ -223,6 +236,25 @@ vault_secrets_load(struct vault_secrets *s, const char *spec,
 	buf_release(&again);
 	free(id);
 	return r;
+}
+
+static void
+vault_strv_add(char ***v, size_t *n, const char *s)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	(*v)[(*n)++] = xstrdup(s);
+}
+
+void
+vault_opts_add_id(struct vault_opts *o, const char *s)
+{
+	vault_strv_add(&o->ids, &o->nids, s);
+}
+
+void
+vault_opts_add_file(struct vault_opts *o, const char *s)
+{
+	vault_strv_add(&o->files, &o->nfiles, s);
 }
 
 void

@@ -49,6 +49,8 @@ struct vault_opts {
 	const char	 *cfg_ids;	/* vault_identity_list, or NULL */
 	const char	 *cfg_file;	/* vault_password_file, or NULL */
 };
+void	vault_opts_add_id(struct vault_opts *, const char *);
+void	vault_opts_add_file(struct vault_opts *, const char *);
 void	vault_opts_release(struct vault_opts *);
 
 /*
@@ -69,6 +71,14 @@ int	vault_read_prompt(const char *question, struct buf *out, char **cause);
 /* The run's secrets, set once by the command line before any load. */
 void			 vault_set_secrets(const struct vault_secrets *);
 const struct vault_secrets *vault_get_secrets(void);
+
+/*
+ * --syntax-check reads vars files it does not need (group_vars, ...); as
+ * in Ansible it needs no password for them: with this set, a whole
+ * encrypted file no secret was given for loads as an empty document.
+ */
+void	vault_set_lenient(int);
+int	vault_lenient(void);
 
 /* 1 if text is a vault envelope ("$ANSIBLE_VAULT;..." header). */
 int	vault_is_encrypted(const char *text, size_t len);

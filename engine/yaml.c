@@ -444,10 +444,10 @@ yaml_resolve(struct yaml_ctx *ctx, const char *s, size_t len, int key,
 }
 
 /*
- * An inline !vault value: decrypted now when the run has secrets.  Without
- * any, it stays the envelope, flagged, and only a use of it fails (as in
- * Ansible, a --syntax-check or a play that never reads it needs no
- * password).  A secret that does not open it is an error here.
+ * An inline !vault value: decrypted now when a secret of the run opens
+ * it.  Otherwise it stays the envelope, flagged, and only a use of it
+ * fails, with the reason (as in Ansible, a --syntax-check or a play that
+ * never reads it needs no password, and a task that reads it fails).
  */
 static struct value *
 yaml_vault_scalar(struct yaml_ctx *ctx, const char *s, size_t len,
@@ -458,16 +458,15 @@ yaml_vault_scalar(struct yaml_ctx *ctx, const char *s, size_t len,
 	struct value			*v;
 	char				*cause = NULL;
 
-	if (sec == NULL || sec->n == 0) {
+	(void)ctx;
+	(void)loc;
+	if (sec == NULL || sec->n == 0 ||
+	    vault_decrypt(sec, s, len, NULL, &plain, NULL, &cause) != 0) {
+		free(cause);
+		buf_release(&plain);
 		v = value_strn(s, len);
 		v->flags |= VALUE_VAULT | VALUE_QUOTED;
 		return v;
-	}
-	if (vault_decrypt(sec, s, len, NULL, &plain, NULL, &cause) != 0) {
-		yaml_error(ctx, loc, "%s", cause);
-		free(cause);
-		buf_release(&plain);
-		return NULL;
 	}
 	v = value_strn(buf_cstr(&plain), plain.len);
 	v->flags |= VALUE_QUOTED;
@@ -1135,10 +1134,17 @@ yaml_load_file(const char *path, struct value **out, char **cause)
 	}
 	/* A whole file encrypted with ansible-vault, as Ansible reads it. */
 	if (vault_is_encrypted(buf_cstr(&b), b.len)) {
-		struct buf	plain = BUF_INIT;
+		const struct vault_secrets	*sec = vault_get_secrets();
+		struct buf			 plain = BUF_INIT;
 
-		if (vault_decrypt(vault_get_secrets(), b.s, b.len, path,
-		    &plain, NULL, cause) != 0) {
+		if (vault_lenient() && (sec == NULL || sec->n == 0)) {
+			buf_release(&b);
+			*out = value_null();
+			return 0;
+		}
+
+		if (vault_decrypt(sec, b.s, b.len, path, &plain, NULL,
+		    cause) != 0) {
 			buf_release(&b);
 			return -1;
 		}

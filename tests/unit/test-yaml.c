@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vault.h"
 #include "yaml.h"
 
 static struct value *
@@ -342,8 +343,24 @@ test_tags(void **state)
 	    "for the tag '!foo'");
 	load_error("v: !!map [1]", "t.yml:1:4: could not determine a "
 	    "constructor for the tag 'tag:yaml.org,2002:map'");
-	load_error("x: 1\nv: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\n",
-	    "t.yml:2:4: vault-encrypted values are not supported yet");
+	/* Without secrets a !vault value loads, flagged: only a use fails. */
+	v = load_v("v: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\n", &doc);
+	assert_int_equal(v->type, V_STR);
+	assert_true(v->flags & VALUE_VAULT);
+	value_unref(doc);
+	/* With a secret that does not open it, the same: a use says why. */
+	{
+		struct vault_secrets	s = VAULT_SECRETS_INIT;
+
+		vault_secrets_add(&s, NULL, "pw", 2);
+		vault_set_secrets(&s);
+		v = load_v("v: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n"
+		    "  6162\n", &doc);
+		assert_true(v->flags & VALUE_VAULT);
+		value_unref(doc);
+		vault_set_secrets(NULL);
+		vault_secrets_release(&s);
+	}
 	load_error("v: =", "t.yml:1:4: a plain '=' is not a valid value; quote "
 	    "it to mean the text");
 	load_error("v: <<", "t.yml:1:4: '<<' is a merge key and cannot be a "
