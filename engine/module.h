@@ -1,5 +1,5 @@
 /*
- * The module contract: what a built-in module (modules/*/mod-*.c) sees.  A
+ * The module contract: what a built-in module (modules/<family>/mod-*.c) sees.  A
  * module gets arguments already checked against its parameter table, a
  * task context with the host API, and a result to fill.  It never parses
  * YAML, never prints, and reaches the shell only through shell_quote.
