@@ -483,6 +483,13 @@ conn_base64(struct buf *b, const unsigned char *p, size_t len)
  * the command ends only the subshell.  Its stdin is /dev/null or its data,
  * never the shell's own command stream.  The markers carry the secret
  * token, so no output can fake them; stdout's carries the exit status.
+ *
+ * The whole chunk is one { ... } group closed on its last line, after the
+ * data: the shell parses a group to its end before it runs any of it, so
+ * a chunk cut short (cairn killed, link lost) is a syntax error at end of
+ * file and nothing of it runs.  Without the group, a here-document cut in
+ * the middle still ends at end of file and its command runs on part of
+ * the data.
  */
 static void
 conn_frame(struct buf *chunk, const char *marker, const char *cmd,
@@ -493,7 +500,7 @@ conn_frame(struct buf *chunk, const char *marker, const char *cmd,
 	 * its TERM trap at once, which takes the command's whole process
 	 * group down when a timeout closes the shell.
 	 */
-	buf_adds(chunk, "trap 'trap - TERM; kill -TERM 0' TERM; ");
+	buf_adds(chunk, "{ trap 'trap - TERM; kill -TERM 0' TERM; ");
 	if (in != NULL && inlen != 0) {
 		buf_addf(chunk, "base64 -d <<'%s-IN' | ( eval ", marker);
 		shell_quote_buf(chunk, cmd);
@@ -509,6 +516,7 @@ conn_frame(struct buf *chunk, const char *marker, const char *cmd,
 		conn_base64(chunk, in, inlen);
 		buf_addf(chunk, "%s-IN\n", marker);
 	}
+	buf_adds(chunk, "}\n");
 }
 
 int

@@ -757,6 +757,18 @@ notify_handlers(struct run *r, struct host_state *hs, const struct task *t)
 	pthread_mutex_unlock(&r->lock);
 }
 
+/* A when that cannot be evaluated, with Ansible's message. */
+static struct value *
+condition_error(const struct task *t, const char *cause)
+{
+	const struct value	*c = t->when->u.list.items[0];
+	const char		*text = c->type == V_STR ? c->u.str.s : "";
+
+	return task_fail_result("The conditional check '%s' failed. "
+	    "The error was: error while evaluating conditional (%s): %s",
+	    text, text, cause);
+}
+
 /* Runs a module task on one host, loops and all, and reports it. */
 void
 task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
@@ -767,6 +779,7 @@ task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
 	char			*cause = NULL, *label;
 	int			 ok, unreachable = 0, no_log, ignore;
 	int			 any_changed, any_failed, all_skipped;
+	int			 loop_aborted = 0;
 	enum out_status		 st;
 
 	task_scope_init(&ts, r, hs, fr, t);
@@ -792,13 +805,7 @@ task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
 	}
 	if (t->loop == NULL) {
 		if (task_eval_conditions(&ts, t->when, &ok, &cause) != 0) {
-			res = task_fail_result("The conditional check '%s' "
-			                       "failed. "
-			                       "The error was: %s",
-			    t->when->u.list.items[0]->type == V_STR
-			        ? t->when->u.list.items[0]->u.str.s
-			        : "",
-			    cause);
+			res = condition_error(t, cause);
 			free(cause);
 		} else if (!ok) {
 			res = value_dict();
@@ -828,9 +835,15 @@ task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
 			value_dict_setint(ts.loop_layer, t->index_var,
 			    (long long)i);
 		if (task_eval_conditions(&ts, t->when, &ok, &cause) != 0) {
-			ir = task_fail_result(
-			    "The conditional check failed: %s", cause);
+			/*
+			 * As Ansible: the task fails as a whole at the first
+			 * item whose condition cannot be evaluated.
+			 */
+			value_unref(results);
+			res = condition_error(t, cause);
 			free(cause);
+			loop_aborted = 1;
+			goto report;
 		} else if (!ok) {
 			ir = value_dict();
 			value_dict_setbool(ir, "changed", 0);
@@ -871,8 +884,8 @@ task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
 	}
 report:
 	st = status_of(res);
-	if (st != OUT_UNREACHABLE && (t->loop == NULL || st == OUT_SKIPPED ||
-	    shared_result != NULL))
+	if (st != OUT_UNREACHABLE && (t->loop == NULL || loop_aborted ||
+	    st == OUT_SKIPPED || shared_result != NULL))
 		output_result(hs->name, delegated_to(res), st, res, NULL,
 		    st == OUT_FAILED && ignore, no_log,
 		    strcmp(t->module->name, "debug") == 0);

@@ -352,7 +352,7 @@ host_write(struct task_ctx *ctx, const char *path, const void *data,
 	struct buf		 s = BUF_INIT;
 	struct exec_result	 res = EXEC_RESULT_INIT;
 	const char		*v, *line;
-	char			*text, *nl;
+	char			*text, *nl, sum[65];
 	int			 r;
 
 	if (backup != NULL)
@@ -372,12 +372,28 @@ host_write(struct task_ctx *ctx, const char *path, const void *data,
 		}
 		buf_adds(&s, "fi\n");
 	}
+	/*
+	 * The temp file is removed on every way out, signals included (a
+	 * killed run must leave no .cairn.* behind), and it replaces the
+	 * old file only once it holds exactly the bytes sent: their length
+	 * and SHA-256 travel ahead of them, in the script.
+	 */
+	sha256_hex(data != NULL ? data : "", len, sum);
 	buf_adds(&s,
 	    "if [ ! -d \"$d\" ]; then echo \"destination directory $d does "
 	    "not exist\" >&2; exit 2; fi\n"
+	    "t=\ntrap '[ -z \"$t\" ] || rm -f -- \"$t\"' EXIT\n"
+	    "trap 'exit 129' HUP INT TERM PIPE\n"
 	    "t=$(mktemp \"$d/.cairn.XXXXXXXX\") || exit 2\n"
-	    "trap 'rm -f -- \"$t\"' EXIT\n"
-	    "dd of=\"$t\" conv=fsync status=none || exit 2\n"
+	    "dd of=\"$t\" conv=fsync status=none || exit 2\n");
+	buf_addf(&s,
+	    "n=$(wc -c <\"$t\") && [ \"$n\" -eq %zu ] || { echo \"the file "
+	    "reached the host incomplete ($n of %zu bytes)\" >&2; exit 7; }\n"
+	    "if command -v sha256sum >/dev/null 2>&1; then "
+	    "h=$(sha256sum <\"$t\") && [ \"${h%%%% *}\" = %s ] || "
+	    "{ echo 'the file reached the host corrupted (SHA-256 differs)' "
+	    ">&2; exit 7; }; fi\n", len, len, sum);
+	buf_adds(&s,
 	    "if [ -e \"$p\" ]; then chmod --reference=\"$p\" -- \"$t\" || "
 	    "exit 2; chown --reference=\"$p\" -- \"$t\" 2>/dev/null; "
 	    "else chmod \"$(printf %o $((0666 & ~$(umask))))\" -- \"$t\" || "

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "util.h"
 
 static void
@@ -339,58 +341,30 @@ str_trim(char *s)
 	return s;
 }
 
-/* SHA-1 (FIPS 180-1): Ansible compares files by it, so cairn must too. */
-#define ROL(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
-
+/* A digest of data in lowercase hex, as sha1sum/sha256sum print it. */
 static void
-sha1_block(uint32_t h[5], const unsigned char *p)
+digest_hex(const EVP_MD *md, const void *data, size_t len, char *out)
 {
-	uint32_t	w[80], a, b, c, d, e, f, k, t;
-	int		i;
+	unsigned char	d[EVP_MAX_MD_SIZE];
+	unsigned int	n = 0, i;
 
-	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (; i < 80; i++)
-		w[i] = ROL(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-	a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
-	for (i = 0; i < 80; i++) {
-		if (i < 20)
-			f = (b & c) | (~b & d), k = 0x5a827999;
-		else if (i < 40)
-			f = b ^ c ^ d, k = 0x6ed9eba1;
-		else if (i < 60)
-			f = (b & c) | (b & d) | (c & d), k = 0x8f1bbcdc;
-		else
-			f = b ^ c ^ d, k = 0xca62c1d6;
-		t = ROL(a, 5) + f + e + k + w[i];
-		e = d, d = c, c = ROL(b, 30), b = a, a = t;
+	if (EVP_Digest(data, len, d, &n, md, NULL) != 1) {
+		fprintf(stderr, "cairn: bug: libcrypto refused a digest\n");
+		abort();
 	}
-	h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e;
+	for (i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
+/* Ansible compares files by SHA-1, so cairn must too. */
 void
 sha1_hex(const void *data, size_t len, char out[41])
 {
-	uint32_t		 h[5] = { 0x67452301, 0xefcdab89, 0x98badcfe,
-				    0x10325476, 0xc3d2e1f0 };
-	const unsigned char	*p = data;
-	unsigned char		 tail[128];
-	size_t			 rest, tlen;
-	uint64_t		 bits = (uint64_t)len * 8;
-	int			 i;
+	digest_hex(EVP_sha1(), data, len, out);
+}
 
-	for (rest = len; rest >= 64; rest -= 64, p += 64)
-		sha1_block(h, p);
-	memset(tail, 0, sizeof tail);
-	memcpy(tail, p, rest);
-	tail[rest] = 0x80;
-	tlen = rest + 1 + 8 <= 64 ? 64 : 128;
-	for (i = 0; i < 8; i++)
-		tail[tlen - 1 - i] = (unsigned char)(bits >> (8 * i));
-	sha1_block(h, tail);
-	if (tlen == 128)
-		sha1_block(h, tail + 64);
-	for (i = 0; i < 5; i++)
-		snprintf(out + 8 * i, 9, "%08x", h[i]);
+void
+sha256_hex(const void *data, size_t len, char out[65])
+{
+	digest_hex(EVP_sha256(), data, len, out);
 }

@@ -67,5 +67,7 @@ int	 str_endswith(const char *, const char *);
 char	*str_trim(char *);
 /* Hex SHA-1 of data, as `sha1sum` prints it (41 bytes with NUL). */
 void	 sha1_hex(const void *, size_t, char out[41]);
+/* Hex SHA-256 of data, as `sha256sum` prints it (65 bytes with NUL). */
+void	 sha256_hex(const void *, size_t, char out[65]);
 
 #endif

@@ -242,6 +242,16 @@ fileedit_replace(const char *in, size_t len, const char *regexp,
 			goto out;
 		}
 		g = regex_group_index(sre, "subsection");
+		if (m.start[g] == REGEX_UNSET) {
+			/*
+			 * A top-level | in after/before can match without
+			 * the section (Ansible then fails with a TypeError).
+			 */
+			*cause = xasprintf("the before/after pattern matched "
+			    "without its section (is there a top-level '|' "
+			    "in after or before?): %s", pattern);
+			goto out;
+		}
 		s0 = m.start[g];
 		s1 = m.end[g];
 	}

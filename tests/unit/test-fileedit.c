@@ -299,6 +299,31 @@ test_replace_cases(void **state)
 	}
 }
 
+/*
+ * A top-level | in after: the section group takes no part in the match.
+ * Ansible's replace fails (TypeError); cairn fails the task, and never
+ * reads an unset group's offsets.
+ */
+static void
+test_replace_unset_section(void **state)
+{
+	struct buf	 out = BUF_INIT;
+	char		*cause = NULL, *msg = NULL;
+	int		 changed = 0;
+
+	(void)state;
+	assert_int_equal(fileedit_replace("abc", 3, "^", "x", "a|", NULL,
+	    &out, &changed, &msg, &cause), -1);
+	assert_non_null(strstr(cause, "without its section"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(fileedit_replace("abc", 3, "^", "x", NULL, "x|",
+	    &out, &changed, &msg, &cause), -1);
+	free(cause);
+	free(msg);
+	buf_release(&out);
+}
+
 static void
 test_blockinfile_cases(void **state)
 {
@@ -459,6 +484,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lineinfile_cases),
 		cmocka_unit_test(test_replace_cases),
+		cmocka_unit_test(test_replace_unset_section),
 		cmocka_unit_test(test_blockinfile_cases),
 		cmocka_unit_test(test_regex_python_syntax),
 		cmocka_unit_test(test_regex_errors),
