@@ -17,7 +17,7 @@
 #include "cli.h"
 #include "executor.h"
 #include "inventory.h"
-#include "lua.h"
+#include "module.h"
 #include "output.h"
 #include "playbook.h"
 #include "settings.h"
@@ -69,6 +69,7 @@ usage_main(FILE *f)
 	fputs(
 "usage: cairn play [options] playbook.yml...\n"
 "       cairn inventory [-i SRC] --list | --graph [GROUP] | --host HOST\n"
+"       cairn vault create|decrypt|edit|view|encrypt|encrypt_string|rekey ...\n"
 "       cairn --version\n"
 "\n"
 "Run `cairn play --help` for the options of a run.\n", f);
@@ -247,251 +248,326 @@ enum {
 	OPT_FORCE_HANDLERS,
 };
 
-static int
-cmd_play(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "inventory", required_argument, NULL, 'i' },
-		{ "inventory-file", required_argument, NULL, 'i' },
-		{ "limit", required_argument, NULL, 'l' },
-		{ "extra-vars", required_argument, NULL, 'e' },
-		{ "forks", required_argument, NULL, 'f' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "private-key", required_argument, NULL, OPT_PRIVATE_KEY },
-		{ "key-file", required_argument, NULL, OPT_PRIVATE_KEY },
-		{ "connection", required_argument, NULL, 'c' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "become", no_argument, NULL, 'b' },
-		{ "become-user", required_argument, NULL, OPT_BECOME_USER },
-		{ "become-method", required_argument, NULL, OPT_BECOME_METHOD },
-		{ "ask-become-pass", no_argument, NULL, 'K' },
-		{ "check", no_argument, NULL, 'C' },
-		{ "diff", no_argument, NULL, 'D' },
-		{ "tags", required_argument, NULL, 't' },
-		{ "skip-tags", required_argument, NULL, OPT_SKIP_TAGS },
-		{ "list-hosts", no_argument, NULL, OPT_LIST_HOSTS },
-		{ "list-tasks", no_argument, NULL, OPT_LIST_TASKS },
-		{ "list-tags", no_argument, NULL, OPT_LIST_TAGS },
-		{ "syntax-check", no_argument, NULL, OPT_SYNTAX_CHECK },
-		{ "host-key-checking", required_argument, NULL, OPT_HKC },
-		{ "flush-cache", no_argument, NULL, OPT_FLUSH_CACHE },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "force-handlers", no_argument, NULL, OPT_FORCE_HANDLERS },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "module-path", required_argument, NULL, 'M' },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct buf		 modpath = BUF_INIT;
-	struct run_opts		 o;
-	struct settings		 st;
-	struct inv_args		 ia = { NULL, 0 };
-	struct inventory	*inv = NULL;
-	struct playbook		**pbs = NULL;
-	size_t			 npbs = 0;
-	char			*cause = NULL, *end;
-	int			 c, rc = EXIT_OK, syntax = 0, ask_pass = 0;
+static const struct option play_longopts[] = {
+	{ "inventory", required_argument, NULL, 'i' },
+	{ "inventory-file", required_argument, NULL, 'i' },
+	{ "limit", required_argument, NULL, 'l' },
+	{ "extra-vars", required_argument, NULL, 'e' },
+	{ "forks", required_argument, NULL, 'f' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "private-key", required_argument, NULL, OPT_PRIVATE_KEY },
+	{ "key-file", required_argument, NULL, OPT_PRIVATE_KEY },
+	{ "connection", required_argument, NULL, 'c' },
+	{ "timeout", required_argument, NULL, 'T' },
+	{ "become", no_argument, NULL, 'b' },
+	{ "become-user", required_argument, NULL, OPT_BECOME_USER },
+	{ "become-method", required_argument, NULL, OPT_BECOME_METHOD },
+	{ "ask-become-pass", no_argument, NULL, 'K' },
+	{ "check", no_argument, NULL, 'C' },
+	{ "diff", no_argument, NULL, 'D' },
+	{ "tags", required_argument, NULL, 't' },
+	{ "skip-tags", required_argument, NULL, OPT_SKIP_TAGS },
+	{ "list-hosts", no_argument, NULL, OPT_LIST_HOSTS },
+	{ "list-tasks", no_argument, NULL, OPT_LIST_TASKS },
+	{ "list-tags", no_argument, NULL, OPT_LIST_TAGS },
+	{ "syntax-check", no_argument, NULL, OPT_SYNTAX_CHECK },
+	{ "host-key-checking", required_argument, NULL, OPT_HKC },
+	{ "flush-cache", no_argument, NULL, OPT_FLUSH_CACHE },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "force-handlers", no_argument, NULL, OPT_FORCE_HANDLERS },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "module-path", required_argument, NULL, 'M' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
 
-	if (settings_load(&st, &cause) != 0) {
+/* What "cairn play" was asked, once its options and settings are read. */
+struct play_args {
+	struct settings		 st;
+	struct run_opts		 o;
+	struct inv_args		 ia;
+	struct buf		 modpath;	/* -M, then the settings' */
+	int			 syntax;	/* --syntax-check */
+	int			 ask_pass;	/* -K or become_ask_pass */
+	int			 done;		/* --help, --version: no run */
+};
+
+static void
+play_args_release(struct play_args *pa)
+{
+	for (size_t i = 0; i < pa->ia.n; i++)
+		free((char *)pa->ia.sources[i]);
+	free(pa->ia.sources);
+	value_unref(pa->o.extra_vars);
+	value_unref(pa->o.tags);
+	value_unref(pa->o.skip_tags);
+	free((char *)pa->o.become_password);
+	buf_release(&pa->modpath);
+	settings_release(&pa->st);
+}
+
+/*
+ * The options about hosts and how to reach them.  0, EXIT_OPTIONS after
+ * printing why, or -1 when c is not one of them.
+ */
+static int
+play_option_hosts(struct play_args *pa, int c, char *arg)
+{
+	struct run_opts	*o = &pa->o;
+	char		*end;
+
+	switch (c) {
+	case 'i':
+		pa->ia.sources = xreallocarray(pa->ia.sources, pa->ia.n + 1,
+		    sizeof *pa->ia.sources);
+		pa->ia.sources[pa->ia.n++] = xstrdup(arg);
+		return 0;
+	case 'l':
+		o->limit = arg;
+		return 0;
+	case 'f':
+		o->forks = (int)strtol(arg, &end, 10);
+		if (*end != '\0' || o->forks < 1) {
+			output_error("invalid --forks '%s': a positive "
+			    "number is expected", arg);
+			return EXIT_OPTIONS;
+		}
+		return 0;
+	case 'u':
+		o->remote_user = arg;
+		return 0;
+	case OPT_PRIVATE_KEY:
+		o->private_key = arg;
+		return 0;
+	case 'c':
+		o->connection = arg;
+		return 0;
+	case 'T':
+		o->timeout = (int)strtol(arg, &end, 10);
+		if (*end != '\0' || o->timeout < 1) {
+			output_error("invalid --timeout '%s'", arg);
+			return EXIT_OPTIONS;
+		}
+		return 0;
+	case 'b':
+		o->become = 1;
+		return 0;
+	case OPT_BECOME_USER:
+		o->become_user = arg;
+		return 0;
+	case OPT_BECOME_METHOD:
+		o->become_method = arg;
+		return 0;
+	case 'K':
+		pa->ask_pass = 1;
+		return 0;
+	case OPT_HKC:
+		if (settings_parse_hkc(arg, &o->hkc) != 0) {
+			output_error("invalid --host-key-checking '%s':"
+			    " strict, accept-new or off", arg);
+			return EXIT_OPTIONS;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * The options about what runs and what is shown: 0, or EXIT_OPTIONS
+ * after printing why (an unknown option among them).
+ */
+static int
+play_option_run(struct play_args *pa, int c, char *arg)
+{
+	struct run_opts	*o = &pa->o;
+	char		*cause = NULL;
+
+	switch (c) {
+	case 'e':
+		if (add_extra_vars(o->extra_vars, arg, &cause) != 0) {
+			output_error("%s", cause);
+			free(cause);
+			return EXIT_OPTIONS;
+		}
+		break;
+	case 'C':
+		o->check = 1;
+		break;
+	case 'D':
+		o->diff = 1;
+		break;
+	case 't':
+		add_tags(&o->tags, arg);
+		break;
+	case OPT_SKIP_TAGS:
+		add_tags(&o->skip_tags, arg);
+		break;
+	case OPT_LIST_HOSTS:
+		o->list_hosts = 1;
+		break;
+	case OPT_LIST_TASKS:
+	case OPT_LIST_TAGS:
+		o->list_tasks = 1;
+		break;
+	case OPT_SYNTAX_CHECK:
+		pa->syntax = 1;
+		break;
+	case OPT_FLUSH_CACHE:
+		break;
+	case OPT_JSON:
+		o->json = 1;
+		break;
+	case OPT_FORCE_HANDLERS:
+		o->force_handlers = 1;
+		break;
+	case 'v':
+		o->verbosity++;
+		break;
+	case 'M':
+		buf_addf(&pa->modpath, "%s%s", pa->modpath.len ? ":" : "", arg);
+		break;
+	case OPT_VERSION:
+		print_version();
+		pa->done = 1;
+		break;
+	case 'h':
+		usage_play(stdout);
+		pa->done = 1;
+		break;
+	default:
+		usage_play(stderr);
+		return EXIT_OPTIONS;
+	}
+	return 0;
+}
+
+/*
+ * Reads the settings (config file, environment), then the command line
+ * over them, into pa (zeroed by the caller; release it with
+ * play_args_release whatever this returns).  EXIT_OK, with pa->done set
+ * when --help or --version said all there was to say, or EXIT_OPTIONS
+ * after printing why.
+ */
+static int
+play_parse(int argc, char **argv, struct play_args *pa)
+{
+	struct run_opts	*o = &pa->o;
+	const char	*cb;
+	char		*cause = NULL;
+	int		 c, rc;
+
+	o->extra_vars = value_dict();
+	if (settings_load(&pa->st, &cause) != 0) {
 		output_error("%s", cause);
 		free(cause);
 		return EXIT_OPTIONS;
 	}
-	memset(&o, 0, sizeof o);
-	o.extra_vars = value_dict();
-	o.forks = st.forks;
-	o.remote_user = st.remote_user;
-	o.private_key = st.private_key_file;
-	o.hkc = st.hkc;
-	o.timeout = st.timeout;
-	o.become = st.become;
-	o.become_user = st.become_user;
-	o.become_method = st.become_method;
-	ask_pass = st.become_ask_pass;
-	o.gather_facts = st.gather_facts;
+	o->forks = pa->st.forks;
+	o->remote_user = pa->st.remote_user;
+	o->private_key = pa->st.private_key_file;
+	o->hkc = pa->st.hkc;
+	o->timeout = pa->st.timeout;
+	o->become = pa->st.become;
+	o->become_user = pa->st.become_user;
+	o->become_method = pa->st.become_method;
+	pa->ask_pass = pa->st.become_ask_pass;
+	o->gather_facts = pa->st.gather_facts;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:l:e:f:u:c:T:bKCDt:vM:h", longopts,
-	    NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			ia.sources = xreallocarray(ia.sources, ia.n + 1,
-			    sizeof *ia.sources);
-			ia.sources[ia.n++] = xstrdup(optarg);
-			break;
-		case 'l':
-			o.limit = optarg;
-			break;
-		case 'e':
-			if (add_extra_vars(o.extra_vars, optarg, &cause) != 0) {
-				output_error("%s", cause);
-				free(cause);
-				rc = EXIT_OPTIONS;
-				goto out;
-			}
-			break;
-		case 'f':
-			o.forks = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || o.forks < 1) {
-				output_error("invalid --forks '%s': a positive "
-				    "number is expected", optarg);
-				rc = EXIT_OPTIONS;
-				goto out;
-			}
-			break;
-		case 'u':
-			o.remote_user = optarg;
-			break;
-		case OPT_PRIVATE_KEY:
-			o.private_key = optarg;
-			break;
-		case 'c':
-			o.connection = optarg;
-			break;
-		case 'T':
-			o.timeout = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || o.timeout < 1) {
-				output_error("invalid --timeout '%s'", optarg);
-				rc = EXIT_OPTIONS;
-				goto out;
-			}
-			break;
-		case 'b':
-			o.become = 1;
-			break;
-		case OPT_BECOME_USER:
-			o.become_user = optarg;
-			break;
-		case OPT_BECOME_METHOD:
-			o.become_method = optarg;
-			break;
-		case 'K':
-			ask_pass = 1;
-			break;
-		case 'C':
-			o.check = 1;
-			break;
-		case 'D':
-			o.diff = 1;
-			break;
-		case 't':
-			add_tags(&o.tags, optarg);
-			break;
-		case OPT_SKIP_TAGS:
-			add_tags(&o.skip_tags, optarg);
-			break;
-		case OPT_LIST_HOSTS:
-			o.list_hosts = 1;
-			break;
-		case OPT_LIST_TASKS:
-			o.list_tasks = 1;
-			break;
-		case OPT_LIST_TAGS:
-			o.list_tasks = 1;
-			break;
-		case OPT_SYNTAX_CHECK:
-			syntax = 1;
-			break;
-		case OPT_HKC:
-			if (settings_parse_hkc(optarg, &o.hkc) != 0) {
-				output_error("invalid --host-key-checking '%s':"
-				    " strict, accept-new or off", optarg);
-				rc = EXIT_OPTIONS;
-				goto out;
-			}
-			break;
-		case OPT_FLUSH_CACHE:
-			break;
-		case OPT_JSON:
-			o.json = 1;
-			break;
-		case OPT_FORCE_HANDLERS:
-			o.force_handlers = 1;
-			break;
-		case 'v':
-			o.verbosity++;
-			break;
-		case 'M':
-			buf_addf(&modpath, "%s%s", modpath.len ? ":" : "",
-			    optarg);
-			break;
-		case OPT_VERSION:
-			print_version();
-			goto out;
-		case 'h':
-			usage_play(stdout);
-			goto out;
-		default:
-			usage_play(stderr);
-			rc = EXIT_OPTIONS;
-			goto out;
-		}
+	while ((c = getopt_long(argc, argv, "i:l:e:f:u:c:T:bKCDt:vM:h",
+	    play_longopts, NULL)) != -1) {
+		if ((rc = play_option_hosts(pa, c, optarg)) == -1)
+			rc = play_option_run(pa, c, optarg);
+		if (rc != 0 || pa->done)
+			return rc;
 	}
 	if (optind >= argc) {
 		output_error("no playbook given: cairn play [options] "
 		    "playbook.yml");
-		rc = EXIT_OPTIONS;
-		goto out;
+		return EXIT_OPTIONS;
 	}
-	if (getenv("ANSIBLE_STDOUT_CALLBACK") != NULL &&
-	    (strcmp(getenv("ANSIBLE_STDOUT_CALLBACK"), "json") == 0 ||
-	    strcmp(getenv("ANSIBLE_STDOUT_CALLBACK"), "ansible.posix.json") == 0))
-		o.json = 1;
-	output_init(o.verbosity, o.diff, o.json && !o.list_hosts &&
-	    !o.list_tasks && !syntax);
-	if (st.library != NULL)
-		buf_addf(&modpath, "%s%s", modpath.len ? ":" : "", st.library);
-	lua_configure(modpath.len ? buf_cstr(&modpath) : NULL, o.verbosity);
-	/* Everything is read and checked before any host is contacted. */
-	for (int i = optind; i < argc; i++) {
+	if ((cb = getenv("ANSIBLE_STDOUT_CALLBACK")) != NULL &&
+	    (strcmp(cb, "json") == 0 || strcmp(cb, "ansible.posix.json") == 0))
+		o->json = 1;
+	return EXIT_OK;
+}
+
+/*
+ * Reads and checks every playbook (argv's), then the inventory and the
+ * playbooks' group_vars/host_vars, before any host is contacted.  The
+ * playbooks go into *pbs (*npbs of them, also on failure); EXIT_OK, or
+ * an exit code after printing why.
+ */
+static int
+play_load(struct play_args *pa, int argc, char **argv,
+    struct playbook ***pbs, size_t *npbs, struct inventory **inv)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	if (pa->st.library != NULL)
+		buf_addf(&pa->modpath, "%s%s", pa->modpath.len ? ":" : "",
+		    pa->st.library);
+	module_configure(pa->modpath.len ? buf_cstr(&pa->modpath) : NULL,
+	    pa->o.verbosity);
+	for (int i = 0; i < argc; i++) {
 		if (access(argv[i], R_OK) != 0) {
 			output_error("the playbook: %s could not be found",
 			    argv[i]);
-			rc = EXIT_ERROR;
-			goto out;
+			return EXIT_ERROR;
 		}
-		pbs = xreallocarray(pbs, npbs + 1, sizeof *pbs);
-		if (playbook_load(argv[i], &pbs[npbs], &cause) != 0) {
+		*pbs = xreallocarray(*pbs, *npbs + 1, sizeof **pbs);
+		if (playbook_load(argv[i], &(*pbs)[*npbs], &cause) != 0) {
 			output_error("%s", cause);
 			free(cause);
-			rc = EXIT_PARSE;
-			goto out;
+			return EXIT_PARSE;
 		}
-		npbs++;
+		(*npbs)++;
 	}
-	if ((rc = load_inventory(&ia, &st, &inv)) != 0)
-		goto out;
-	for (size_t i = 0; i < npbs; i++) {
-		if (inventory_load_playbook_vars(inv, pbs[i]->dir,
+	if ((rc = load_inventory(&pa->ia, &pa->st, inv)) != 0)
+		return rc;
+	for (size_t i = 0; i < *npbs; i++) {
+		if (inventory_load_playbook_vars(*inv, (*pbs)[i]->dir,
 		    &cause) != 0) {
 			output_error("%s", cause);
 			free(cause);
-			rc = EXIT_PARSE;
-			goto out;
+			return EXIT_PARSE;
 		}
 	}
-	if (syntax) {
+	return EXIT_OK;
+}
+
+static int
+cmd_play(int argc, char **argv)
+{
+	struct play_args	 pa;
+	struct inventory	*inv = NULL;
+	struct playbook		**pbs = NULL;
+	size_t			 npbs = 0;
+	int			 rc;
+
+	memset(&pa, 0, sizeof pa);
+	if ((rc = play_parse(argc, argv, &pa)) != EXIT_OK || pa.done)
+		goto out;
+	output_init(pa.o.verbosity, pa.o.diff, pa.o.json &&
+	    !pa.o.list_hosts && !pa.o.list_tasks && !pa.syntax);
+	if ((rc = play_load(&pa, argc - optind, argv + optind, &pbs, &npbs,
+	    &inv)) != EXIT_OK)
+		goto out;
+	if (pa.syntax) {
 		for (size_t i = 0; i < npbs; i++)
 			printf("\nplaybook: %s\n", pbs[i]->path);
 		goto out;
 	}
-	if (ask_pass)
-		o.become_password = ask_password("BECOME password: ");
-	rc = executor_run(inv, pbs, npbs, &o);
+	if (pa.ask_pass)
+		pa.o.become_password = ask_password("BECOME password: ");
+	rc = executor_run(inv, pbs, npbs, &pa.o);
 out:
 	for (size_t i = 0; i < npbs; i++)
 		playbook_free(pbs[i]);
 	free(pbs);
 	inventory_free(inv);
-	for (size_t i = 0; i < ia.n; i++)
-		free((char *)ia.sources[i]);
-	free(ia.sources);
-	value_unref(o.extra_vars);
-	value_unref(o.tags);
-	value_unref(o.skip_tags);
-	free((char *)o.become_password);
-	buf_release(&modpath);
-	settings_release(&st);
+	play_args_release(&pa);
 	return rc;
 }
 
@@ -602,6 +678,8 @@ cli_main(int argc, char **argv)
 		return cmd_play(argc, argv);
 	if (strcmp(prog, "cairn-inventory") == 0)
 		return cmd_inventory(argc, argv);
+	if (strcmp(prog, "cairn-vault") == 0)
+		return cli_vault(argc, argv);
 	if (argc < 2) {
 		usage_main(stderr);
 		return EXIT_OPTIONS;
@@ -610,6 +688,8 @@ cli_main(int argc, char **argv)
 		return cmd_play(argc - 1, argv + 1);
 	if (strcmp(argv[1], "inventory") == 0)
 		return cmd_inventory(argc - 1, argv + 1);
+	if (strcmp(argv[1], "vault") == 0)
+		return cli_vault(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0) {
 		print_version();
 		return 0;

@@ -4,5 +4,7 @@
 
 /* Runs the command; returns the process exit code. */
 int	 cli_main(int argc, char **argv);
+/* cairn vault: ansible-vault's commands (cli-vault.c). */
+int	 cli_vault(int argc, char **argv);
 
 #endif

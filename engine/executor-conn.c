@@ -1,4 +1,7 @@
-/* Connection and become settings, connection slots, delegate_to. */
+/*
+ * Connection and become settings, connection slots, delegate_to.  Calls
+ * executor-scope.c only.
+ */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>

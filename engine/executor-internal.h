@@ -1,4 +1,10 @@
-/* The run's state, shared by executor.c, executor-task.c and executor-conn.c. */
+/*
+ * The run's state, shared by the executor's layers, which call downward
+ * only: executor.c (plays, batches, strategies, handlers) ->
+ * executor-task.c (one task on one host) -> executor-conn.c (connection
+ * and become settings, delegate_to) -> executor-scope.c (host state,
+ * counters, the variables a task sees).
+ */
 #ifndef CAIRN_EXECUTOR_INTERNAL_H
 #define CAIRN_EXECUTOR_INTERNAL_H
 
@@ -93,7 +99,10 @@ struct task_scope {
 		(out) = (play)->field;					\
 } while (0)
 
-/* executor.c */
+/* executor-scope.c: the bottom layer, it calls nothing above it. */
+
+/* Arguments whose value is this (the "omit" variable) are dropped. */
+#define OMIT_TOKEN "__omit_place_holder__cairn"
 
 /*
  * Adds a task's outcome to hs's counters (an ignored failure counts as
@@ -107,8 +116,6 @@ void		 executor_count_result(struct run *, struct host_state *,
  * lives as long as the run.
  */
 struct host_state *executor_state_of(struct run *, struct inv_host *);
-
-/* executor-task.c */
 
 /*
  * Sets ts up as the variables a task on hs sees, highest first: extra
@@ -145,6 +152,11 @@ struct value	*task_fail_result(const char *fmt, ...)
  */
 int		 task_eval_conditions(struct task_scope *, struct value *conds,
 		    int *out, char **cause);
+/* Marks every string in v unsafe: data from a host, never a template. */
+void		 task_mark_unsafe(struct value *);
+
+/* executor-task.c: calls executor-conn.c and executor-scope.c. */
+
 /*
  * Runs t's module once on ts's host (no loop), with changed_when,
  * failed_when and until/retries.  A new result dict; *unreachable is set
@@ -152,8 +164,6 @@ int		 task_eval_conditions(struct task_scope *, struct value *conds,
  */
 struct value	*task_exec_with_retries(struct task_scope *, const struct task *,
 		    const struct frame *, int *unreachable);
-/* Marks every string in v unsafe: data from a host, never a template. */
-void		 task_mark_unsafe(struct value *);
 /*
  * Runs module task t on hs (conditions, loop and all), reports and counts
  * the result, registers it, notifies handlers, and marks hs failed or
@@ -164,7 +174,7 @@ void		 task_run_on_host(struct run *, struct host_state *,
 		    const struct task *, const struct frame *,
 		    struct value *shared_result);
 
-/* executor-conn.c */
+/* executor-conn.c: calls executor-scope.c only. */
 
 struct conn_settings {
 	struct conn_opts	 co;

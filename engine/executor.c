@@ -2,7 +2,9 @@
  * The executor's run: plays, serial batches, the linear and free
  * strategies, handlers and meta actions over a pool of worker threads,
  * and the recap.  Each host keeps one connection for the whole run; a
- * host that fails or is unreachable drops out, the others go on.
+ * host that fails or is unreachable drops out, the others go on.  The
+ * top layer: it calls executor-task.c, executor-conn.c and
+ * executor-scope.c, and none of them calls it.
  */
 #include "config.h"
 
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include "executor-internal.h"
+#include "host.h"
 #include "output.h"
 #include "vars.h"
 #include "yaml.h"
@@ -92,37 +95,6 @@ pool_run(struct run *r, size_t count, void (*fn)(struct run *, size_t, void *),
 		pthread_cond_wait(&r->done_cond, &r->lock);
 	r->job_count = 0;
 	r->job_next = 0;
-	pthread_mutex_unlock(&r->lock);
-}
-
-void
-executor_count_result(struct run *r, struct host_state *hs, enum out_status st,
-    int ignored)
-{
-	pthread_mutex_lock(&r->lock);
-	switch (st) {
-	case OUT_OK:
-		hs->st.ok++;
-		break;
-	case OUT_CHANGED:
-		hs->st.ok++;
-		hs->st.changed++;
-		break;
-	case OUT_SKIPPED:
-		hs->st.skipped++;
-		break;
-	case OUT_FAILED:
-		/* As Ansible: an ignored failure also counts as ok. */
-		if (ignored) {
-			hs->st.ok++;
-			hs->st.ignored++;
-		} else
-			hs->st.failed++;
-		break;
-	case OUT_UNREACHABLE:
-		hs->st.unreachable++;
-		break;
-	}
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -335,53 +307,108 @@ stop_on_failures(struct run *r, const struct task *t,
 	r->any_failed = 1;
 }
 
-/* meta actions act on the run, not on a host: carried out here. */
+/*
+ * The run as a control hook (meta) sees it: the task, its hosts and the
+ * one the hook is called for.
+ */
+struct run_ctl {
+	struct run		*run;
+	const struct task	*task;
+	const struct frame	*frame;
+	struct host_state	**hosts;
+	size_t			 n;
+	size_t			 i;
+	int			 flush;		/* ctl_flush_handlers asked */
+};
+
+int
+ctl_when(struct run_ctl *c)
+{
+	struct task_scope	 ts;
+	char			*cause = NULL;
+	int			 ok;
+
+	task_scope_init(&ts, c->run, c->hosts[c->i], c->frame, c->task);
+	if (task_eval_conditions(&ts, c->task->when, &ok, &cause) != 0) {
+		free(cause);
+		ok = 0;
+	}
+	task_scope_release(&ts);
+	return ok;
+}
+
+void
+ctl_end_play(struct run_ctl *c)
+{
+	for (size_t j = 0; j < c->n; j++)
+		c->hosts[j]->ended = 1;
+}
+
+void
+ctl_end_host(struct run_ctl *c)
+{
+	c->hosts[c->i]->ended = 1;
+}
+
+void
+ctl_flush_handlers(struct run_ctl *c)
+{
+	c->flush = 1;
+}
+
+void
+ctl_clear_facts(struct run_ctl *c)
+{
+	struct host_state	*hs = c->hosts[c->i];
+
+	pthread_mutex_lock(&c->run->lock);
+	value_unref(hs->facts);
+	hs->facts = value_dict();
+	pthread_mutex_unlock(&c->run->lock);
+}
+
+void
+ctl_clear_host_errors(struct run_ctl *c)
+{
+	c->hosts[c->i]->failed = 0;
+}
+
+void
+ctl_reset_connection(struct run_ctl *c)
+{
+	struct host_state	*hs = c->hosts[c->i];
+
+	conn_close(hs->conn);
+	hs->conn = NULL;
+	free(hs->conn_key);
+	hs->conn_key = NULL;
+}
+
+/*
+ * A module that acts on the run (meta) is not run on a host: its control
+ * hook is called for each host still in the play, without a task header
+ * or a result.  Its arguments were checked when the playbook was loaded
+ * and, as Ansible's meta, are not templated.
+ */
 static void
-run_meta(struct run *r, const struct task *t, const struct frame *fr,
+run_control(struct run *r, const struct task *t, const struct frame *fr,
     struct host_state **hosts, size_t n)
 {
-	struct value	*a = value_dict_get(t->args, "_raw_params");
-	const char *action = a != NULL && a->type == V_STR ? a->u.str.s : "";
-	struct task_scope ts;
-	int		 ok;
+	struct run_ctl	 c = { r, t, fr, hosts, n, 0, 0 };
+	struct mod_args	 args = { NULL };
 	char		*cause = NULL;
 
-	if (strcmp(action, "flush_handlers") == 0) {
-		flush_handlers(r, hosts, n);
+	if (module_prepare_args(t->module, t->args, 0, &args, &cause) != 0) {
+		free(cause);
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		task_scope_init(&ts, r, hosts[i], fr, t);
-		if (task_eval_conditions(&ts, t->when, &ok, &cause) != 0) {
-			free(cause);
-			cause = NULL;
-			ok = 0;
-		}
-		task_scope_release(&ts);
-		if (!ok)
-			continue;
-		if (strcmp(action, "end_play") == 0 ||
-		    strcmp(action, "end_batch") == 0) {
-			for (size_t j = 0; j < n; j++)
-				hosts[j]->ended = 1;
-			return;
-		}
-		if (strcmp(action, "end_host") == 0)
-			hosts[i]->ended = 1;
-		else if (strcmp(action, "clear_facts") == 0) {
-			pthread_mutex_lock(&r->lock);
-			value_unref(hosts[i]->facts);
-			hosts[i]->facts = value_dict();
-			pthread_mutex_unlock(&r->lock);
-		} else if (strcmp(action, "clear_host_errors") == 0)
-			hosts[i]->failed = 0;
-		else if (strcmp(action, "reset_connection") == 0) {
-			conn_close(hosts[i]->conn);
-			hosts[i]->conn = NULL;
-			free(hosts[i]->conn_key);
-			hosts[i]->conn_key = NULL;
-		}
-	}
+	/* a host that end_play or end_host took out is not asked again */
+	for (c.i = 0; c.i < n; c.i++)
+		if (!hosts[c.i]->ended)
+			t->module->control(&c, &args);
+	mod_args_release(&args);
+	if (c.flush)
+		flush_handlers(r, hosts, n);
 }
 
 static int
@@ -407,8 +434,8 @@ run_tasks(struct run *r, struct task **tasks, size_t ntasks,
 		}
 		if (!tags_match(r, t))
 			continue;
-		if (strcmp(t->module->name, "meta") == 0) {
-			run_meta(r, t, fr, alive, k);
+		if (t->module->control != NULL) {
+			run_control(r, t, fr, alive, k);
 			continue;
 		}
 		print_task_header(t, fr);
@@ -543,31 +570,6 @@ out:
 	exec_result_release(&er);
 	executor_conn_settings_release(&cs);
 	task_scope_release(&ts);
-}
-
-struct host_state *
-executor_state_of(struct run *r, struct inv_host *ih)
-{
-	struct host_state	*hs;
-
-	for (size_t i = 0; i < r->nhosts; i++)
-		if (r->hosts[i].ih == ih)
-			return &r->hosts[i];
-	/* the implicit localhost, made once (delegate_to may race for it) */
-	pthread_mutex_lock(&r->lock);
-	if (r->localhost == NULL) {
-		hs = xcalloc(1, sizeof *hs);
-		hs->ih = ih;
-		hs->name = ih->name;
-		hs->inv_vars = inventory_host_vars(r->inv, ih);
-		hs->facts = value_dict();
-		hs->hvars = value_dict();
-		hs->notified = value_list();
-		r->localhost = hs;
-	}
-	hs = r->localhost;
-	pthread_mutex_unlock(&r->lock);
-	return hs;
 }
 
 /* vars_files of the play, relative to the playbook. */

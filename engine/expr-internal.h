@@ -1,4 +1,4 @@
-/* Shared between expr.c, expr-filters.c and template.c: the AST and evaluator. */
+/* Shared by expr.c, expr-filters*.c and template.c: the AST and evaluator. */
 #ifndef CAIRN_EXPR_INTERNAL_H
 #define CAIRN_EXPR_INTERNAL_H
 
@@ -147,15 +147,77 @@ struct value	*expr_getattr(struct value *, const char *);
 /* Python's "needle in hay": 0 or 1, or -1 and *cause. */
 int		 expr_contains(struct value *, struct value *, char **);
 
-/* expr-filters.c */
+/* expr-filters.c: the filter table, dispatch and shared helpers. */
 int		 expr_call_filter(struct eval *, const char *, struct value *,
 		    const struct expr_args *, struct value **, char **);
+/* Replaces *cause with the message; always -1. */
+int		 expr_fail(char **, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+/* Positional argument i, or the keyword kw; borrowed, NULL if absent. */
+struct value	*expr_arg(const struct expr_args *, size_t, const char *);
+/* The argument's truth, or def when absent. */
+int		 expr_arg_bool(const struct expr_args *, size_t, const char *,
+		    int);
+/* An integer (or bool) argument, def when absent or none; 0, or -1. */
+int		 expr_arg_int(const struct expr_args *, size_t, const char *,
+		    long long, long long *, char **);
+/* A string argument (borrowed), or def. */
+const char	*expr_arg_str(const struct expr_args *, size_t, const char *,
+		    const char *);
+/* The value as Python's str() (malloc'd). */
+char		*expr_str_of(const struct value *);
+/* A string value of the buffer, which is released. */
+struct value	*expr_str_buf(struct buf *);
+/* 0 if the value has type t, or -1 and "WHAT expects a T, got U". */
+int		 expr_need(const struct value *, enum value_type, const char *,
+		    char **);
+/* Lists, strings and dict keys as a fresh list, as Python's list() does. */
+int		 expr_as_list(struct value *, struct value **, const char *,
+		    char **);
+/* An int, float or bool as a double: 0, or -1 for another type. */
+int		 expr_num_of(const struct value *, double *);
+/* Collections' names ("ansible.builtin.x") as the built-in name. */
+const char	*expr_short_name(const char *);
+
+/*
+ * A built-in filter or test of one topic (expr-filters-TOPIC.c); each
+ * topic's table ends with a NULL name.
+ */
+#define EXPR_F_UNDEF	0x1	/* called with undefined input too */
+struct expr_filter {
+	const char	*name;
+	int		(*fn)(struct eval *, struct value *,
+			    const struct expr_args *, struct value **, char **);
+	int		 flags;
+};
+struct expr_test {
+	const char	*name;
+	int		(*fn)(struct eval *, struct value *,
+			    const struct expr_args *, int *, char **);
+	int		 flags;
+};
+extern const struct expr_filter	expr_filters_string[];
+extern const struct expr_filter	expr_filters_regex[];
+extern const struct expr_filter	expr_filters_list[];
+extern const struct expr_filter	expr_filters_encode[];
+extern const struct expr_filter	expr_filters_path[];
+extern const struct expr_filter	expr_filters_num[];
+extern const struct expr_test	expr_tests_regex[];
+
+/* expr-filters-list.c */
+/* 1 if the list l holds a value equal to v. */
+int		 expr_list_has(const struct value *l, const struct value *v);
+
+/* expr-filters-test.c */
 int		 expr_call_test(struct eval *, const char *, struct value *,
 		    const struct expr_args *, int *, char **);
+
+/* expr-filters-func.c */
 int		 expr_call_function(struct eval *, const char *,
 		    const struct expr_args *, struct value **, char **);
 int		 expr_has_function(const char *);
-struct value	*expr_arg(const struct expr_args *, size_t, const char *);
+
+/* expr-filters-string.c */
 /* obj.name(args): str, dict and list methods Ansible users call. */
 int		 expr_call_method(struct eval *, struct value *, const char *,
 		    const struct expr_args *, struct value **, char **);

@@ -1299,6 +1299,14 @@ lazy(struct eval *ev, struct value *v, const char *name, int guard,
 	size_t		  nframes, cap, i;
 	int		  r;
 
+	if (v != NULL && v->type == V_STR && (v->flags & VALUE_VAULT)) {
+		value_unref(v);
+		free(*cause);
+		*cause = xasprintf("Attempting to decrypt but no vault secrets "
+		    "found for '%s' (give --vault-password-file, "
+		    "--ask-vault-pass or --vault-id)", name);
+		return -1;
+	}
 	if (v == NULL || !contains_template(v)) {
 		*out = v;
 		return 0;

@@ -4,10 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include "inventory-internal.h"
+#include "regex.h"
 
 /* A list of hosts with a membership mark, so unions stay linear. */
 struct pat_set {
@@ -188,51 +186,50 @@ pat_split_subscript(const char *pattern, struct pat_sub *sub)
 
 struct pat_matcher {
 	const char	*glob;
-	pcre2_code	*re;
-	pcre2_match_data *md;
+	struct regex	*re;
 };
 
 static int
 pat_matcher_init(struct pat_matcher *m, const char *expr, char **cause)
 {
-	int		 err;
-	PCRE2_SIZE	 off;
-	PCRE2_UCHAR	 msg[256];
+	char	*why;
+	size_t	 off;
 
 	memset(m, 0, sizeof *m);
 	if (expr[0] != '~') {
 		m->glob = expr;
 		return 0;
 	}
-	m->re = pcre2_compile((PCRE2_SPTR)expr + 1, PCRE2_ZERO_TERMINATED, 0,
-	    &err, &off, NULL);
-	if (m->re == NULL) {
-		pcre2_get_error_message(err, msg, sizeof msg);
+	/* Ansible compiles a str pattern. */
+	if ((m->re = regex_compile_why(expr + 1, REGEX_UNICODE, &why,
+	    &off)) == NULL) {
 		*cause = xasprintf("invalid host pattern '%s': %s at offset "
-		    "%zu", expr, (char *)msg, (size_t)off);
+		    "%zu", expr, why, off);
+		free(why);
 		return -1;
 	}
-	m->md = pcre2_match_data_create_from_pattern(m->re, NULL);
 	return 0;
 }
 
 static void
 pat_matcher_free(struct pat_matcher *m)
 {
-	if (m->md != NULL)
-		pcre2_match_data_free(m->md);
-	if (m->re != NULL)
-		pcre2_code_free(m->re);
+	regex_free(m->re);
 }
 
 /* Python's re.match (anchored at the start only) or fnmatch. */
 static int
 pat_matcher_match(struct pat_matcher *m, const char *name)
 {
+	char	*cause = NULL;
+	int	 r;
+
 	if (m->glob != NULL)
 		return fnmatch(m->glob, name, FNM_NOESCAPE) == 0;
-	return pcre2_match(m->re, (PCRE2_SPTR)name, PCRE2_ZERO_TERMINATED, 0,
-	    PCRE2_ANCHORED, m->md, NULL) >= 0;
+	/* A name that backtracks too much is no match, as it was before. */
+	r = regex_match(m->re, name, strlen(name), NULL, &cause);
+	free(cause);
+	return r > 0;
 }
 
 /* _enumerate_matches(): groups' hosts, then host names, then localhost. */

@@ -9,7 +9,7 @@
 
 #include "expr.h"
 #include "lua-internal.h"
-#include "lua.h"
+#include "luamod.h"
 
 struct luafilter {
 	const struct luachunk	*chunk;
@@ -102,7 +102,7 @@ luafilter_file(const char *path, char **cause)
 }
 
 int
-lua_filters_load(const char *playbook_dir, char **cause)
+luamod_filters_load(const char *playbook_dir, char **cause)
 {
 	char		*dir, **names = NULL, *path;
 	size_t		 n = 0, i;

@@ -4,7 +4,7 @@
 
 #include "host.h"
 #include "lua-internal.h"
-#include "lua.h"
+#include "luamod.h"
 
 static enum mod_status
 luamod_fail_trace(struct result *res, char *msg, char *trace)

@@ -10,13 +10,13 @@
 #include <lualib.h>
 
 #include "lua-internal.h"
-#include "lua.h"
+#include "luamod.h"
 
 /* The count hook runs every this many VM instructions. */
 #define LUASB_HOOK_EVERY	1000
 
-long long	 luasb_budget = LUA_DEF_INSTRUCTIONS;
-size_t		 luasb_memory = LUA_DEF_MEMORY;
+long long	 luasb_budget = LUAMOD_DEF_INSTRUCTIONS;
+size_t		 luasb_memory = LUAMOD_DEF_MEMORY;
 
 static pthread_key_t		 luasb_key;
 static pthread_once_t		 luasb_once = PTHREAD_ONCE_INIT;

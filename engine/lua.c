@@ -13,8 +13,7 @@
 #include <unistd.h>
 
 #include "lua-internal.h"
-#include "lua.h"
-#include "output.h"
+#include "luamod.h"
 
 /* Recursive: a module's top-level code may require another file. */
 static pthread_mutex_t	 luamod_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
@@ -23,7 +22,6 @@ static struct luachunk	**luamod_chunks;	/* filter files and required files */
 static size_t		 luamod_nchunks;
 static char		**luamod_path;		/* user directories */
 static size_t		 luamod_npath;
-static int		 luamod_verbosity;
 
 static void
 luamod_path_add(const char *dirs)
@@ -43,10 +41,9 @@ luamod_path_add(const char *dirs)
 }
 
 void
-lua_configure(const char *module_path, int verbosity)
+luamod_configure(const char *module_path)
 {
 	luamod_path_add(module_path);
-	luamod_verbosity = verbosity;
 }
 
 /* The shipped modules: $CAIRN_LUA_PATH, the data directory, the source tree. */
@@ -270,40 +267,27 @@ luamod_name_ok(const char *s)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == strlen(s);
 }
 
-const struct module_entry *
-lua_module_find(const char *name, const char *playbook_dir, char **cause)
+char *
+luamod_locate(enum luamod_where where, const char *dir, const char *name)
 {
-	const struct module_entry	*m = NULL;
-	const char			*base = strrchr(name, '.');
-	char				*file, *path, *shipped;
+	char	*file, *path = NULL;
 
-	*cause = NULL;
-	base = base != NULL ? base + 1 : name;
-	if (!luamod_name_ok(base))
-		return module_find(name);
-	file = xasprintf("%s.lua", base);
-	/* A file on the module path is named on purpose: it wins. */
-	if ((path = luamod_in_path(file)) == NULL) {
-		if ((m = module_find(name)) != NULL) {
-			free(file);
-			return m;
-		}
-		path = luamod_in(playbook_dir, "library", file);
+	if (!luamod_name_ok(name))
+		return NULL;
+	file = xasprintf("%s.lua", name);
+	switch (where) {
+	case LUAMOD_MODULE_PATH:
+		path = luamod_in_path(file);
+		break;
+	case LUAMOD_LIBRARY:
+		path = luamod_in(dir, "library", file);
+		break;
+	case LUAMOD_SHIPPED:
+		path = luamod_shipped(file);
+		break;
 	}
-	shipped = luamod_shipped(file);
-	if (path == NULL) {
-		path = shipped;
-		shipped = NULL;
-	}
-	if (path != NULL && shipped != NULL && luamod_verbosity > 0)
-		output_msg("module %s: %s shadows the shipped %s", base, path,
-		    shipped);
-	if (path != NULL && luamod_load(path, base, &m, cause) != 0)
-		m = NULL;
-	free(shipped);
-	free(path);
 	free(file);
-	return m;
+	return path;
 }
 
 /* require: NAME.lua (dots are directories) on the module path only. */

@@ -6,7 +6,9 @@
 #include <sys/stat.h>
 
 #include "host.h"
+#include "luamod.h"
 #include "module.h"
+#include "output.h"
 
 const char *const mod_attributes_aliases[] = { "attr", NULL };
 
@@ -491,6 +493,52 @@ module_find(const char *name)
 				return m;
 	}
 	return NULL;
+}
+
+/* Module resolution: the C table and the Lua provider, in one order. */
+
+static int	module_verbosity;
+
+void
+module_configure(const char *module_path, int verbosity)
+{
+	luamod_configure(module_path);
+	module_verbosity = verbosity;
+}
+
+const struct module_entry *
+module_resolve(const char *name, const char *role_dir,
+    const char *playbook_dir, char **cause)
+{
+	const struct module_entry	*m = NULL;
+	const char			*base = strrchr(name, '.');
+	char				*path, *shipped;
+
+	*cause = NULL;
+	/* "ansible.posix.sysctl" is sysctl.lua */
+	base = base != NULL ? base + 1 : name;
+	/* A file on the module path is named on purpose: it wins. */
+	if ((path = luamod_locate(LUAMOD_MODULE_PATH, NULL, base)) == NULL) {
+		if ((m = module_find(name)) != NULL)
+			return m;
+		path = luamod_locate(LUAMOD_LIBRARY, role_dir, base);
+		if (path == NULL)
+			path = luamod_locate(LUAMOD_LIBRARY, playbook_dir,
+			    base);
+	}
+	shipped = luamod_locate(LUAMOD_SHIPPED, NULL, base);
+	if (path == NULL) {
+		path = shipped;
+		shipped = NULL;
+	}
+	if (path != NULL && shipped != NULL && module_verbosity > 0)
+		output_msg("module %s: %s shadows the shipped %s", base, path,
+		    shipped);
+	if (path != NULL && luamod_load(path, base, &m, cause) != 0)
+		m = NULL;
+	free(shipped);
+	free(path);
+	return m;
 }
 
 /* Argument checking, as Ansible's ArgumentSpecValidator. */

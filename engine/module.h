@@ -72,6 +72,15 @@ extern const char *const mod_attributes_aliases[];
  */
 #define MOD_ANY_PARAMS		0x10
 /*
+ * What the executor does with a result besides reporting it is said here,
+ * never by the module's name.  A result's ansible_facts are merged into
+ * the host's facts (setup, hostname.lua); with MOD_FACTS_ARE_VARS they
+ * become host variables instead, as set_fact's (and include_vars') do.
+ */
+#define MOD_FACTS_ARE_VARS	0x20
+/* The default output prints the result's msg or var (debug). */
+#define MOD_SHOWS_RESULT	0x40
+/*
  * Without MOD_SUPPORTS_CHECK the engine does not call run in check mode:
  * the task is skipped ("remote module (X) does not support check mode").
  * With it, run is called and honours ctx_check_mode() itself (modules that
@@ -89,6 +98,7 @@ struct mod_args {
 };
 
 struct task_ctx;
+struct run_ctl;
 
 /*
  * What a run returns besides its status: a dict of fields visible through
@@ -113,7 +123,41 @@ struct module_entry {
 	int			(*validate)(const struct mod_args *, char **cause);
 	enum mod_status		(*run)(struct task_ctx *, const struct mod_args *,
 				    struct result *);
+	/*
+	 * Optional, in place of run: a module that acts on the run itself
+	 * rather than on a host (meta).  The executor calls it once for
+	 * each of the task's hosts still in the play, with its arguments
+	 * checked but not templated, and prints and counts nothing for it;
+	 * the module asks for what it wants with the ctl_* functions.
+	 */
+	void			(*control)(struct run_ctl *,
+				    const struct mod_args *);
 };
+
+/*
+ * The run as a control hook may change it: a narrow interface the
+ * executor implements.  Each call is about the host the hook was called
+ * for, unless it says otherwise.  A module that changes more of the
+ * run (add_host, group_by: the inventory; set_stats: the stats) gets a
+ * ctl_* function here, not a test of its name in the executor.
+ */
+/* 1 when the task's "when" holds on the host; an error in it gives 0. */
+int		 ctl_when(struct run_ctl *);
+/* Every host of the task leaves the play (end_play, end_batch). */
+void		 ctl_end_play(struct run_ctl *);
+/* The host leaves the play. */
+void		 ctl_end_host(struct run_ctl *);
+/*
+ * The handlers notified on the task's hosts run once the hook has been
+ * called for all of them; asking again for another host changes nothing.
+ */
+void		 ctl_flush_handlers(struct run_ctl *);
+/* The host's gathered facts are forgotten. */
+void		 ctl_clear_facts(struct run_ctl *);
+/* A failed host is back in the play. */
+void		 ctl_clear_host_errors(struct run_ctl *);
+/* The host's connection is closed; the next task opens a new one. */
+void		 ctl_reset_connection(struct run_ctl *);
 
 /* Argument accessors; the _or variants return def when the key is absent. */
 const char	*args_str(const struct mod_args *, const char *);	/* or NULL */
@@ -306,5 +350,28 @@ void		 host_path_word(struct buf *, const char *path);
 extern const struct module_entry *const module_table[];
 /* By name or alias ("file", "ansible.builtin.file", "ansible.legacy.file"). */
 const struct module_entry *module_find(const char *name);
+
+/*
+ * Sets up module resolution: the module path (directories separated by
+ * ':', from --module-path, CAIRN_LIBRARY or the "library" setting; NULL
+ * for none) and the -v count for notes.  Call once, before any playbook
+ * is loaded.
+ */
+void		 module_configure(const char *module_path, int verbosity);
+/*
+ * Resolves a task's action to a module, from two providers (the C table,
+ * Lua files), in this order: NAME.lua on the module path (it wins over a
+ * built-in module of the same name); the built-in C module; NAME.lua in
+ * role_dir's library/ (role_dir NULL: not a role's task), then in
+ * playbook_dir's library/; then the modules shipped with cairn.  For
+ * "a.b.NAME" the Lua file is NAME.lua.  A Lua file is compiled and
+ * checked once, the first time it is found.  Returns the entry (it lives
+ * until the process exits); or NULL with *cause NULL when there is no
+ * such module; or NULL with *cause ("file:line: message") when the file
+ * is broken.
+ */
+const struct module_entry *module_resolve(const char *name,
+		    const char *role_dir, const char *playbook_dir,
+		    char **cause);
 
 #endif

@@ -10,7 +10,7 @@
 
 #include "expr.h"
 #include "host.h"
-#include "lua.h"
+#include "luamod.h"
 #include "loop.h"
 #include "playbook-internal.h"
 #include "playbook.h"
@@ -517,12 +517,8 @@ parse_module_args(struct loader *ld, struct value *node, struct task *t)
 	where.loc = keyv->loc;
 	if (t->action_key != NULL && value_dict_keyloc(node, t->action_key))
 		where.loc = *value_dict_keyloc(node, t->action_key);
-	/* a role's library/ first, then the playbook's */
-	t->module = NULL;
-	if (ld->role != NULL)
-		t->module = lua_module_find(t->action, ld->role->path, &cause);
-	if (t->module == NULL && cause == NULL)
-		t->module = lua_module_find(t->action, ld->dir, &cause);
+	t->module = module_resolve(t->action,
+	    ld->role != NULL ? ld->role->path : NULL, ld->dir, &cause);
 	if (t->module == NULL) {
 		if (owned)
 			value_unref(argsv);
@@ -1212,7 +1208,7 @@ playbook_load(const char *path, struct playbook **out, char **cause)
 	ld.path = pb->path;
 	ld.dir = pb->dir;
 	/* Lua filters first: expressions are checked against the filters. */
-	if (lua_filters_load(pb->dir, cause) != 0) {
+	if (luamod_filters_load(pb->dir, cause) != 0) {
 		playbook_free(pb);
 		return -1;
 	}

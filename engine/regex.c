@@ -1,8 +1,12 @@
-/* PCRE2 with Python re semantics: pattern mapping, search, expand, subn. */
+/*
+ * The one PCRE2 user: Python re semantics (pattern mapping, search, expand,
+ * subn), match limits, JIT and the per-thread cache of compiled patterns.
+ */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include <ctype.h>
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,9 +14,27 @@
 
 struct regex {
 	pcre2_code	*code;
+	char		*pattern;	/* as given: the cache key, for messages */
 	int		 flags;
 	size_t		 groups;
+	unsigned int	 refs;		/* atomic: a regex may cross threads */
 };
+
+/*
+ * What each thread keeps: recently compiled patterns, most recent first,
+ * and match data big enough for any of them (a match that wants no
+ * groups back uses it instead of allocating).
+ */
+struct regex_tls {
+	struct regex		*cache[REGEX_CACHE_SIZE];
+	size_t			 n;
+	pcre2_match_data	*md;
+	uint32_t		 mdpairs;
+};
+
+static pthread_once_t		 regex_once = PTHREAD_ONCE_INIT;
+static pthread_key_t		 regex_key;
+static pcre2_match_context	*regex_mctx;	/* read-only once made */
 
 static int
 regex_hexn(const char *p, size_t n)
@@ -81,9 +103,98 @@ regex_translate(const char *p, int unicode, struct buf *out)
 	}
 }
 
-struct regex *
-regex_compile(const char *pattern, int flags, char **cause)
+static void
+regex_tls_free(void *arg)
 {
+	struct regex_tls	*t = arg;
+	size_t			 i;
+
+	for (i = 0; i < t->n; i++)
+		regex_free(t->cache[i]);
+	if (t->md != NULL)
+		pcre2_match_data_free(t->md);
+	free(t);
+}
+
+static void
+regex_init(void)
+{
+	if (pthread_key_create(&regex_key, regex_tls_free) != 0)
+		fatal("pthread_key_create failed");
+	if ((regex_mctx = pcre2_match_context_create(NULL)) == NULL)
+		fatal("pcre2_match_context_create failed");
+	pcre2_set_match_limit(regex_mctx, REGEX_MATCH_LIMIT);
+	pcre2_set_depth_limit(regex_mctx, REGEX_DEPTH_LIMIT);
+}
+
+static struct regex_tls *
+regex_tls(void)
+{
+	struct regex_tls	*t;
+
+	pthread_once(&regex_once, regex_init);
+	if ((t = pthread_getspecific(regex_key)) == NULL) {
+		t = xcalloc(1, sizeof *t);
+		if (pthread_setspecific(regex_key, t) != 0)
+			fatal("pthread_setspecific failed");
+	}
+	return t;
+}
+
+/* This thread's scratch match data, with room for re's groups. */
+static pcre2_match_data *
+regex_scratch(const struct regex *re)
+{
+	struct regex_tls	*t = regex_tls();
+
+	if (t->md == NULL || t->mdpairs < re->groups + 1) {
+		if (t->md != NULL)
+			pcre2_match_data_free(t->md);
+		t->mdpairs = re->groups + 1 < 16 ? 16 : re->groups + 1;
+		if ((t->md = pcre2_match_data_create(t->mdpairs, NULL)) == NULL)
+			fatal("pcre2_match_data_create failed");
+	}
+	return t->md;
+}
+
+static struct regex *
+regex_ref(struct regex *re)
+{
+	__atomic_add_fetch(&re->refs, 1, __ATOMIC_RELAXED);
+	return re;
+}
+
+static struct regex *
+regex_cache_find(struct regex_tls *t, const char *pattern, int flags)
+{
+	struct regex	*re;
+	size_t		 i;
+
+	for (i = 0; i < t->n; i++) {
+		re = t->cache[i];
+		if (re->flags != flags || strcmp(re->pattern, pattern) != 0)
+			continue;
+		memmove(t->cache + 1, t->cache, i * sizeof *t->cache);
+		t->cache[0] = re;
+		return re;
+	}
+	return NULL;
+}
+
+static void
+regex_cache_add(struct regex_tls *t, struct regex *re)
+{
+	if (t->n == REGEX_CACHE_SIZE)
+		regex_free(t->cache[--t->n]);
+	memmove(t->cache + 1, t->cache, t->n * sizeof *t->cache);
+	t->cache[0] = regex_ref(re);
+	t->n++;
+}
+
+struct regex *
+regex_compile_why(const char *pattern, int flags, char **why, size_t *offset)
+{
+	struct regex_tls	*t = regex_tls();
 	struct regex		*re;
 	struct buf		 b = BUF_INIT;
 	pcre2_compile_context	*cc;
@@ -93,6 +204,9 @@ regex_compile(const char *pattern, int flags, char **cause)
 	uint32_t		 opts = 0, n;
 	int			 err;
 
+	if ((re = regex_cache_find(t, pattern, flags)) != NULL)
+		return regex_ref(re);
+
 	regex_translate(pattern, flags & REGEX_UNICODE, &b);
 	/* Python's (?m)^ also matches after a final newline. */
 	opts |= PCRE2_ALT_CIRCUMFLEX;
@@ -100,6 +214,10 @@ regex_compile(const char *pattern, int flags, char **cause)
 		opts |= PCRE2_MULTILINE;
 	if (flags & REGEX_DOTALL)
 		opts |= PCRE2_DOTALL;
+	if (flags & REGEX_IGNORECASE)
+		opts |= PCRE2_CASELESS;
+	if (flags & REGEX_VERBOSE)
+		opts |= PCRE2_EXTENDED;
 	if (flags & REGEX_UNICODE)
 		opts |= PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF;
 	cc = pcre2_compile_context_create(NULL);
@@ -110,15 +228,36 @@ regex_compile(const char *pattern, int flags, char **cause)
 	buf_release(&b);
 	if (code == NULL) {
 		pcre2_get_error_message(err, msg, sizeof msg);
-		*cause = xasprintf("bad regular expression '%s': %s at "
-		    "position %zu", pattern, (char *)msg, (size_t)off);
+		*why = xstrdup((char *)msg);
+		*offset = off;
 		return NULL;
 	}
+	/* Where the JIT is missing or refuses the pattern, it runs slower. */
+	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+
 	re = xcalloc(1, sizeof *re);
 	re->code = code;
+	re->pattern = xstrdup(pattern);
 	re->flags = flags;
+	re->refs = 1;
 	pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &n);
 	re->groups = n;
+	regex_cache_add(t, re);
+	return re;
+}
+
+struct regex *
+regex_compile(const char *pattern, int flags, char **cause)
+{
+	struct regex	*re;
+	char		*why;
+	size_t		 off;
+
+	if ((re = regex_compile_why(pattern, flags, &why, &off)) == NULL) {
+		*cause = xasprintf("bad regular expression '%s': %s at "
+		    "offset %zu", pattern, why, off);
+		free(why);
+	}
 	return re;
 }
 
@@ -127,7 +266,10 @@ regex_free(struct regex *re)
 {
 	if (re == NULL)
 		return;
+	if (__atomic_sub_fetch(&re->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
 	pcre2_code_free(re->code);
+	free(re->pattern);
 	free(re);
 }
 
@@ -147,6 +289,22 @@ regex_group_index(const struct regex *re, const char *name)
 }
 
 int
+regex_group_name(const struct regex *re, size_t i, const char **name)
+{
+	PCRE2_SPTR	tab;
+	uint32_t	count, size;
+
+	pcre2_pattern_info(re->code, PCRE2_INFO_NAMECOUNT, &count);
+	if (i >= count)
+		return -1;
+	pcre2_pattern_info(re->code, PCRE2_INFO_NAMEENTRYSIZE, &size);
+	pcre2_pattern_info(re->code, PCRE2_INFO_NAMETABLE, &tab);
+	tab += i * size;
+	*name = (const char *)tab + 2;
+	return (tab[0] << 8) | tab[1];
+}
+
+int
 regex_inline_flag(const char *p, char flag)
 {
 	if (p[0] != '(' || p[1] != '?')
@@ -160,23 +318,40 @@ regex_inline_flag(const char *p, char flag)
 	return 0;
 }
 
+/* A pcre2_match or pcre2_substitute failure as the user should read it. */
+static int
+regex_error(const struct regex *re, int rc, char **cause)
+{
+	PCRE2_UCHAR	msg[256];
+
+	pcre2_get_error_message(rc, msg, sizeof msg);
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+	    rc == PCRE2_ERROR_HEAPLIMIT) {
+		*cause = xasprintf("regular expression '%s' backtracks too "
+		    "much: %s", re->pattern, (char *)msg);
+	} else
+		*cause = xasprintf("regular expression match failed: %s",
+		    (char *)msg);
+	return -1;
+}
+
 /* One pcre2_match; 1, 0 or -1 as regex_search. */
 static int
 regex_exec(const struct regex *re, const char *s, size_t len, size_t from,
     uint32_t opts, pcre2_match_data *md, char **cause)
 {
-	PCRE2_UCHAR	msg[256];
-	int		rc;
+	int	rc;
 
-	rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, from, opts, md, NULL);
+	rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, from, opts, md,
+	    regex_mctx);
+	/* The JIT's stack is small; the interpreter's frames are on the heap. */
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, from,
+		    opts | PCRE2_NO_JIT, md, regex_mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
-	if (rc < 0) {
-		pcre2_get_error_message(rc, msg, sizeof msg);
-		*cause = xasprintf("regular expression match failed: %s",
-		    (char *)msg);
-		return -1;
-	}
+	if (rc < 0)
+		return regex_error(re, rc, cause);
 	return 1;
 }
 
@@ -187,10 +362,12 @@ regex_fill(const struct regex *re, pcre2_match_data *md,
 	PCRE2_SIZE	*ov = pcre2_get_ovector_pointer(md);
 	size_t		 i;
 
-	regex_match_release(m);
-	m->n = re->groups + 1;
-	m->start = xreallocarray(NULL, m->n, sizeof *m->start);
-	m->end = xreallocarray(NULL, m->n, sizeof *m->end);
+	if (m->n != re->groups + 1) {
+		regex_match_release(m);
+		m->n = re->groups + 1;
+		m->start = xreallocarray(NULL, m->n, sizeof *m->start);
+		m->end = xreallocarray(NULL, m->n, sizeof *m->end);
+	}
 	for (i = 0; i < m->n; i++) {
 		if (i >= pcre2_get_ovector_count(md) ||
 		    ov[2 * i] == PCRE2_UNSET) {
@@ -202,20 +379,34 @@ regex_fill(const struct regex *re, pcre2_match_data *md,
 	}
 }
 
-int
-regex_search(const struct regex *re, const char *s, size_t len, size_t from,
-    struct regex_match *m, char **cause)
+static int
+regex_find(const struct regex *re, const char *s, size_t len, size_t from,
+    uint32_t opts, struct regex_match *m, char **cause)
 {
 	pcre2_match_data	*md;
 	int			 r;
 
 	if (from > len)
 		return 0;
-	md = pcre2_match_data_create_from_pattern(re->code, NULL);
-	if ((r = regex_exec(re, s, len, from, 0, md, cause)) == 1)
+	md = regex_scratch(re);
+	if ((r = regex_exec(re, s, len, from, opts, md, cause)) == 1 &&
+	    m != NULL)
 		regex_fill(re, md, m);
-	pcre2_match_data_free(md);
 	return r;
+}
+
+int
+regex_search(const struct regex *re, const char *s, size_t len, size_t from,
+    struct regex_match *m, char **cause)
+{
+	return regex_find(re, s, len, from, 0, m, cause);
+}
+
+int
+regex_match(const struct regex *re, const char *s, size_t len,
+    struct regex_match *m, char **cause)
+{
+	return regex_find(re, s, len, 0, PCRE2_ANCHORED, m, cause);
 }
 
 void
@@ -225,6 +416,42 @@ regex_match_release(struct regex_match *m)
 	free(m->end);
 	m->start = m->end = NULL;
 	m->n = 0;
+}
+
+int
+regex_each(const struct regex *re, const char *s, size_t len, size_t max,
+    regex_each_cb cb, void *arg, char **cause)
+{
+	struct regex_match	 m = REGEX_MATCH_INIT;
+	size_t			 pos = 0, found = 0;
+	uint32_t		 opts = 0;
+	int			 r = 0;
+
+	while (pos <= len && (max == 0 || found < max)) {
+		if ((r = regex_find(re, s, len, pos, opts, &m, cause)) < 0)
+			break;
+		if (r == 0) {
+			if (opts == 0 || pos >= len)
+				break;
+			/* No non-empty match here: on one character. */
+			pos++;
+			if (re->flags & REGEX_UNICODE) {
+				while (pos < len &&
+				    ((unsigned char)s[pos] & 0xc0) == 0x80)
+					pos++;
+			}
+			opts = 0;
+			continue;
+		}
+		found++;
+		if ((r = cb(arg, s, &m)) != 0)
+			break;
+		pos = m.end[0];
+		opts = m.start[0] == m.end[0] ?
+		    PCRE2_NOTEMPTY_ATSTART | PCRE2_ANCHORED : 0;
+	}
+	regex_match_release(&m);
+	return r;
 }
 
 static int
@@ -372,63 +599,103 @@ regex_expand(const struct regex *re, const char *s,
 	return 0;
 }
 
+struct regex_sub {
+	const struct regex	*re;
+	const char		*repl;
+	struct buf		*out;
+	size_t			 copied;
+	size_t			*count;
+	char			**cause;
+};
+
+static int
+regex_sub_one(void *arg, const char *s, const struct regex_match *m)
+{
+	struct regex_sub	*st = arg;
+
+	buf_add(st->out, s + st->copied, m->start[0] - st->copied);
+	if (regex_expand(st->re, s, m, st->repl, st->out, st->cause) != 0)
+		return -1;
+	(*st->count)++;
+	st->copied = m->end[0];
+	return 0;
+}
+
 int
 regex_subn(const struct regex *re, const char *s, size_t len,
-    const char *repl, struct buf *out, size_t *count, char **cause)
+    const char *repl, size_t max, struct buf *out, size_t *count,
+    char **cause)
 {
-	pcre2_match_data	*md;
+	struct regex_sub	 st;
 	struct regex_match	 m = REGEX_MATCH_INIT;
-	size_t			 pos = 0, copied = 0, start_len = out->len;
-	uint32_t		 opts = 0;
-	int			 r = 0;
+	size_t			 i, start_len = out->len;
+	int			 r;
 
 	*count = 0;
 	/* Python parses the template first: a bad one fails without a match. */
 	m.n = re->groups + 1;
 	m.start = xreallocarray(NULL, m.n, sizeof *m.start);
 	m.end = xreallocarray(NULL, m.n, sizeof *m.end);
-	for (pos = 0; pos < m.n; pos++)
-		m.start[pos] = m.end[pos] = REGEX_UNSET;
-	pos = 0;
+	for (i = 0; i < m.n; i++)
+		m.start[i] = m.end[i] = REGEX_UNSET;
 	r = regex_expand(re, s, &m, repl, out, cause);
+	regex_match_release(&m);
 	out->len = start_len;
 	if (out->s != NULL)
 		out->s[start_len] = '\0';
-	if (r != 0) {
-		regex_match_release(&m);
+	if (r != 0)
 		return -1;
-	}
-	md = pcre2_match_data_create_from_pattern(re->code, NULL);
-	while (pos <= len) {
-		if ((r = regex_exec(re, s, len, pos, opts, md, cause)) < 0)
-			break;
-		if (r == 0) {
-			r = 0;
-			if (opts == 0 || pos >= len)
-				break;
-			/* No non-empty match here: on one character. */
-			pos++;
-			if (re->flags & REGEX_UNICODE) {
-				while (pos < len &&
-				    ((unsigned char)s[pos] & 0xc0) == 0x80)
-					pos++;
-			}
-			opts = 0;
+
+	st.re = re;
+	st.repl = repl;
+	st.out = out;
+	st.copied = 0;
+	st.count = count;
+	st.cause = cause;
+	if (regex_each(re, s, len, max, regex_sub_one, &st, cause) != 0)
+		return -1;
+	buf_add(out, s + st.copied, len - st.copied);
+	return 0;
+}
+
+int
+regex_substitute(const struct regex *re, const char *s, size_t len,
+    const char *repl, size_t rlen, struct buf *out, size_t *count,
+    char **cause)
+{
+	PCRE2_SIZE	 olen = len + rlen + 64;
+	PCRE2_UCHAR	*res, msg[256];
+	uint32_t	 opts;
+	int		 rc;
+
+	regex_tls();
+	opts = PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_EXTENDED |
+	    PCRE2_SUBSTITUTE_OVERFLOW_LENGTH;
+	for (;;) {
+		res = xmalloc(olen + 1);
+		rc = pcre2_substitute(re->code, (PCRE2_SPTR)s, len, 0, opts,
+		    NULL, regex_mctx, (PCRE2_SPTR)repl, rlen, res, &olen);
+		if (rc == PCRE2_ERROR_JIT_STACKLIMIT && !(opts & PCRE2_NO_JIT)) {
+			opts |= PCRE2_NO_JIT;
+			free(res);
 			continue;
 		}
-		r = 0;
-		regex_fill(re, md, &m);
-		buf_add(out, s + copied, m.start[0] - copied);
-		if ((r = regex_expand(re, s, &m, repl, out, cause)) != 0)
+		if (rc != PCRE2_ERROR_NOMEMORY)
 			break;
-		(*count)++;
-		copied = pos = m.end[0];
-		opts = m.start[0] == m.end[0] ?
-		    PCRE2_NOTEMPTY_ATSTART | PCRE2_ANCHORED : 0;
+		/* olen is now the length needed. */
+		free(res);
 	}
-	if (r == 0)
-		buf_add(out, s + copied, len - copied);
-	regex_match_release(&m);
-	pcre2_match_data_free(md);
-	return r;
+	if (rc < 0) {
+		free(res);
+		if (rc == PCRE2_ERROR_MATCHLIMIT ||
+		    rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT)
+			return regex_error(re, rc, cause);
+		pcre2_get_error_message(rc, msg, sizeof msg);
+		*cause = xstrdup((char *)msg);
+		return -1;
+	}
+	buf_add(out, res, olen);
+	free(res);
+	*count = (size_t)rc;
+	return 0;
 }

@@ -89,7 +89,15 @@ apply(struct settings *st, const char *section, const char *key,
 			st->timeout = n;
 		} else if (strcmp(key, "library") == 0) {
 			free(st->library);
+	free(st->vault_password_file);
+	free(st->vault_identity_list);
 			st->library = expand_home(val);
+		} else if (strcmp(key, "vault_password_file") == 0) {
+			free(st->vault_password_file);
+			st->vault_password_file = expand_home(val);
+		} else if (strcmp(key, "vault_identity_list") == 0) {
+			free(st->vault_identity_list);
+			st->vault_identity_list = xstrdup(val);
 		} else if (strcmp(key, "gathering") == 0)
 			st->gather_facts = strcmp(val, "explicit") != 0;
 	} else if (strcmp(section, "privilege_escalation") == 0) {
@@ -189,6 +197,10 @@ settings_load(struct settings *st, char **cause)
 		{ "ANSIBLE_GATHERING", "defaults", "gathering" },
 		{ "ANSIBLE_LIBRARY", "defaults", "library" },
 		{ "CAIRN_LIBRARY", "defaults", "library" },
+		{ "ANSIBLE_VAULT_PASSWORD_FILE", "defaults",
+		    "vault_password_file" },
+		{ "ANSIBLE_VAULT_IDENTITY_LIST", "defaults",
+		    "vault_identity_list" },
 		{ "ANSIBLE_BECOME", "privilege_escalation", "become" },
 		{ "ANSIBLE_BECOME_USER", "privilege_escalation", "become_user" },
 		{ "ANSIBLE_BECOME_METHOD", "privilege_escalation",

@@ -24,6 +24,8 @@ struct settings {
 	int			 become_ask_pass;
 	int			 gather_facts;	/* "gathering = explicit": 0 */
 	char			*library;	/* Lua module path, ':' between */
+	char			*vault_password_file;
+	char			*vault_identity_list;	/* "id@src,id2@src2" */
 };
 
 /* Fills defaults, then the file, then the environment; -1 and *cause. */

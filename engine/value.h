@@ -35,6 +35,8 @@ struct loc {
 #define VALUE_QUOTED	0x1	/* a quoted YAML scalar: never retyped */
 #define VALUE_UNSAFE	0x2	/* never templated (ansible's !unsafe) */
 #define VALUE_SECRET	0x4	/* no_log: never printed */
+/* A !vault value no secret was given for: the envelope, unusable. */
+#define VALUE_VAULT	0x8
 
 struct value {
 	enum value_type	 type;

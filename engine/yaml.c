@@ -8,12 +8,12 @@
 #include <string.h>
 #include <strings.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 /* Ours, which brings in libyaml's (same name) through #include_next. */
 #define CAIRN_YAML_LIBYAML
 #include <yaml.h>
+
+#include "regex.h"
+#include "vault.h"
 
 /*
  * Limits against hostile input.  libyaml keeps its own stacks on the heap,
@@ -99,45 +99,43 @@ enum yaml_re {
 static const char *yaml_re_text[YAML_RE_COUNT] = {
 	"^(?:yes|Yes|YES|no|No|NO\n"
 	"|true|True|TRUE|false|False|FALSE\n"
-	"|on|On|ON|off|Off|OFF)$",
+	"|on|On|ON|off|Off|OFF)\\Z",
 
 	"^(?:[-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+][0-9]+)?\n"
 	"|\\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?\n"
 	"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*\n"
 	"|[-+]?\\.(?:inf|Inf|INF)\n"
-	"|\\.(?:nan|NaN|NAN))$",
+	"|\\.(?:nan|NaN|NAN))\\Z",
 
 	"^(?:[-+]?0b[0-1_]+\n"
 	"|[-+]?0[0-7_]+\n"
 	"|[-+]?(?:0|[1-9][0-9_]*)\n"
 	"|[-+]?0x[0-9a-fA-F_]+\n"
-	"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$",
+	"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)\\Z",
 
-	"^(?:<<)$",
+	"^(?:<<)\\Z",
 
 	"^(?: ~\n"
 	"|null|Null|NULL\n"
-	"| )$",
+	"| )\\Z",
 
-	"^(?:=)$",
+	"^(?:=)\\Z",
 };
-static pcre2_code	*yaml_re[YAML_RE_COUNT];
+static struct regex	*yaml_re[YAML_RE_COUNT];
 static pthread_once_t	 yaml_re_once = PTHREAD_ONCE_INIT;
 
 static void
 yaml_re_compile(void)
 {
-	PCRE2_SIZE	off;
-	int		i, err;
+	char	*cause = NULL;
+	int	 i;
 
 	for (i = 0; i < YAML_RE_COUNT; i++) {
-		/* re.X in PyYAML; DOLLAR_ENDONLY so "1\n" is not an int. */
-		yaml_re[i] = pcre2_compile((PCRE2_SPTR)yaml_re_text[i],
-		    PCRE2_ZERO_TERMINATED, PCRE2_EXTENDED | PCRE2_DOLLAR_ENDONLY,
-		    &err, &off, NULL);
+		/* re.X in PyYAML; "$" is "\Z" so that "1\n" is not an int. */
+		yaml_re[i] = regex_compile(yaml_re_text[i], REGEX_VERBOSE,
+		    &cause);
 		if (yaml_re[i] == NULL)
-			fatal("yaml resolver %d does not compile at %zu", i,
-			    (size_t)off);
+			fatal("yaml resolver %d: %s", i, cause);
 	}
 }
 
@@ -182,7 +180,6 @@ struct yaml_ctx {
 	struct value		*root;
 	uint64_t		 merged;
 	struct yaml_anchor	*anchors[YAML_ANCHOR_BUCKETS];
-	pcre2_match_data	*md;
 	char			*cause;
 };
 
@@ -225,8 +222,12 @@ yaml_add_size(uint64_t a, uint64_t b)
 static int
 yaml_match(struct yaml_ctx *ctx, enum yaml_re re, const char *s, size_t len)
 {
-	return pcre2_match(yaml_re[re], (PCRE2_SPTR)s, len, 0, 0, ctx->md,
-	    NULL) >= 0;
+	char	*cause = NULL;
+	int	 r;
+
+	r = regex_search(yaml_re[re], s, len, 0, NULL, &cause);
+	free(cause);
+	return r > 0;
 }
 
 /* A copy of s without '_', lowercased: what PyYAML's constructors see. */
@@ -442,6 +443,39 @@ yaml_resolve(struct yaml_ctx *ctx, const char *s, size_t len, int key,
 	return value_strn(s, len);
 }
 
+/*
+ * An inline !vault value: decrypted now when the run has secrets.  Without
+ * any, it stays the envelope, flagged, and only a use of it fails (as in
+ * Ansible, a --syntax-check or a play that never reads it needs no
+ * password).  A secret that does not open it is an error here.
+ */
+static struct value *
+yaml_vault_scalar(struct yaml_ctx *ctx, const char *s, size_t len,
+    const struct loc *loc)
+{
+	const struct vault_secrets	*sec = vault_get_secrets();
+	struct buf			 plain = BUF_INIT;
+	struct value			*v;
+	char				*cause = NULL;
+
+	if (sec == NULL || sec->n == 0) {
+		v = value_strn(s, len);
+		v->flags |= VALUE_VAULT | VALUE_QUOTED;
+		return v;
+	}
+	if (vault_decrypt(sec, s, len, NULL, &plain, NULL, &cause) != 0) {
+		yaml_error(ctx, loc, "%s", cause);
+		free(cause);
+		buf_release(&plain);
+		return NULL;
+	}
+	v = value_strn(buf_cstr(&plain), plain.len);
+	v->flags |= VALUE_QUOTED;
+	explicit_bzero(plain.s, plain.cap);
+	buf_release(&plain);
+	return v;
+}
+
 /* Builds the value of a scalar event; NULL with ctx->cause set on error. */
 static struct value *
 yaml_scalar(struct yaml_ctx *ctx, yaml_event_t *ev, int key, int unsafe,
@@ -469,9 +503,8 @@ yaml_scalar(struct yaml_ctx *ctx, yaml_event_t *ev, int key, int unsafe,
 		v->flags |= VALUE_UNSAFE | (quoted ? VALUE_QUOTED : 0);
 	} else if (strcmp(tag, YAML_VAULT_TAG) == 0 ||
 	    strcmp(tag, YAML_VAULT2_TAG) == 0) {
-		yaml_error(ctx, loc, "vault-encrypted values are not supported "
-		    "yet");
-		return NULL;
+		if ((v = yaml_vault_scalar(ctx, s, len, loc)) == NULL)
+			return NULL;
 	} else if (strcmp(tag, YAML_STR_TAG) == 0 ||
 	    strcmp(tag, YAML_TIMESTAMP_TAG) == 0) {
 		v = value_strn(s, len);
@@ -900,8 +933,6 @@ yaml_ctx_free(struct yaml_ctx *ctx)
 		}
 	}
 	value_unref(ctx->root);
-	if (ctx->md != NULL)
-		pcre2_match_data_free(ctx->md);
 	free(ctx->cause);
 }
 
@@ -1015,9 +1046,6 @@ yaml_load_string(const char *name, const char *text, size_t len,
 	ctx.text = text;
 	ctx.len = len;
 	ctx.stack = xcalloc(YAML_MAX_DEPTH, sizeof *ctx.stack);
-	ctx.md = pcre2_match_data_create(1, NULL);
-	if (ctx.md == NULL)
-		fatal("pcre2_match_data_create failed");
 
 	if (!yaml_parser_initialize(&p))
 		fatal("yaml_parser_initialize failed");
@@ -1104,6 +1132,22 @@ yaml_load_file(const char *path, struct value **out, char **cause)
 		*cause = xasprintf("cannot read '%s': %s", path, strerror(-r));
 		buf_release(&b);
 		return -1;
+	}
+	/* A whole file encrypted with ansible-vault, as Ansible reads it. */
+	if (vault_is_encrypted(buf_cstr(&b), b.len)) {
+		struct buf	plain = BUF_INIT;
+
+		if (vault_decrypt(vault_get_secrets(), b.s, b.len, path,
+		    &plain, NULL, cause) != 0) {
+			buf_release(&b);
+			return -1;
+		}
+		buf_release(&b);
+		r = yaml_load_string(path, buf_cstr(&plain), plain.len, out,
+		    cause);
+		explicit_bzero(plain.s, plain.cap);
+		buf_release(&plain);
+		return r;
 	}
 	r = yaml_load_string(path, buf_cstr(&b), b.len, out, cause);
 	buf_release(&b);

@@ -15,7 +15,8 @@ fe_marker(const char *marker, const char *mark, char **cause)
 	size_t		 n;
 
 	re = regex_compile("\\{mark\\}", 0, cause);
-	if (regex_subn(re, marker, strlen(marker), mark, &b, &n, cause) != 0) {
+	if (regex_subn(re, marker, strlen(marker), mark, 0, &b, &n,
+	    cause) != 0) {
 		regex_free(re);
 		buf_release(&b);
 		return NULL;

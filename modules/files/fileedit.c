@@ -262,7 +262,7 @@ fileedit_replace(const char *in, size_t len, const char *regexp,
 	{
 		char	*section = xstrndup(in + s0, s1 - s0);
 
-		g = regex_subn(mre, section, s1 - s0, repl, &res, &count,
+		g = regex_subn(mre, section, s1 - s0, repl, 0, &res, &count,
 		    cause);
 		free(section);
 		if (g != 0) {

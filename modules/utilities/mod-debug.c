@@ -69,7 +69,7 @@ const struct module_entry module_debug = {
 	.name = "debug",
 	.aliases = debug_aliases,
 	.params = debug_params,
-	.flags = MOD_SUPPORTS_CHECK | MOD_LOCAL,
+	.flags = MOD_SUPPORTS_CHECK | MOD_LOCAL | MOD_SHOWS_RESULT,
 	.validate = debug_validate,
 	.run = debug_run,
 };

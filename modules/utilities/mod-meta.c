@@ -1,7 +1,7 @@
 /*
  * meta: actions on the run itself (flush_handlers, end_play, end_host,
- * noop, ...).  The executor carries them out; this entry only names and
- * checks them.
+ * noop, ...), carried out through the executor's ctl_* interface: a
+ * control hook, not a run on a host.
  */
 #include <string.h>
 
@@ -22,13 +22,32 @@ static const struct mod_param meta_params[] = {
 	{ NULL }
 };
 
-static enum mod_status
-meta_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
+static void
+meta_run(struct run_ctl *ctl, const struct mod_args *args)
 {
-	(void)ctx;
-	(void)args;
-	(void)r;
-	return MOD_OK;
+	const char	*action = args_str(args, "_raw_params");
+
+	if (action == NULL)
+		return;
+	/* the notified handlers run whatever the task's "when" says */
+	if (strcmp(action, "flush_handlers") == 0) {
+		ctl_flush_handlers(ctl);
+		return;
+	}
+	if (!ctl_when(ctl))
+		return;
+	if (strcmp(action, "end_play") == 0 ||
+	    strcmp(action, "end_batch") == 0)
+		ctl_end_play(ctl);
+	else if (strcmp(action, "end_host") == 0)
+		ctl_end_host(ctl);
+	else if (strcmp(action, "clear_facts") == 0)
+		ctl_clear_facts(ctl);
+	else if (strcmp(action, "clear_host_errors") == 0)
+		ctl_clear_host_errors(ctl);
+	else if (strcmp(action, "reset_connection") == 0)
+		ctl_reset_connection(ctl);
+	/* noop does nothing; refresh_inventory neither: it is read once */
 }
 
 const struct module_entry module_meta = {
@@ -36,5 +55,5 @@ const struct module_entry module_meta = {
 	.aliases = meta_aliases,
 	.params = meta_params,
 	.flags = MOD_SUPPORTS_CHECK | MOD_LOCAL | MOD_FREE_FORM,
-	.run = meta_run,
+	.control = meta_run,
 };

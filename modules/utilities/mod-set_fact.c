@@ -1,4 +1,7 @@
-/* set_fact: sets host variables from its arguments (the executor merges ansible_facts). */
+/*
+ * set_fact: sets host variables from its arguments; MOD_FACTS_ARE_VARS
+ * has the executor merge its ansible_facts into them.
+ */
 #include <ctype.h>
 #include <string.h>
 
@@ -92,7 +95,8 @@ const struct module_entry module_set_fact = {
 	.name = "set_fact",
 	.aliases = set_fact_aliases,
 	.params = set_fact_params,
-	.flags = MOD_SUPPORTS_CHECK | MOD_LOCAL | MOD_ANY_PARAMS,
+	.flags = MOD_SUPPORTS_CHECK | MOD_LOCAL | MOD_ANY_PARAMS |
+	    MOD_FACTS_ARE_VARS,
 	.validate = set_fact_validate,
 	.run = set_fact_run,
 };

@@ -372,7 +372,7 @@ subn(const char *pat, int flags, const char *s, const char *repl,
 
 	if ((re = regex_compile(pat, flags, &cause)) == NULL)
 		fail_msg("compile '%s': %s", pat, cause);
-	if (regex_subn(re, s, strlen(s), repl, &out, count, &cause) != 0) {
+	if (regex_subn(re, s, strlen(s), repl, 0, &out, count, &cause) != 0) {
 		regex_free(re);
 		buf_release(&out);
 		return cause;

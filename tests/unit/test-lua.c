@@ -13,7 +13,7 @@
 
 #include "expr.h"
 #include "host.h"
-#include "lua.h"
+#include "luamod.h"
 #include "module.h"
 
 static char	 tdir[64];
@@ -287,7 +287,7 @@ test_sandbox_budget(void **state)
 	/* the state is still usable, and a new call gets a fresh budget */
 	eval_is("local n = 0 for i = 1, 1000 do n = n + i end return n",
 	    "500500");
-	luamod_set_limits(LUA_DEF_INSTRUCTIONS, 0);
+	luamod_set_limits(LUAMOD_DEF_INSTRUCTIONS, 0);
 }
 
 static void
@@ -301,7 +301,7 @@ test_sandbox_memory(void **state)
 	eval_err("local ok, e = pcall(string.rep, 'x', 1e9) return 'escaped'",
 	    "memory limit exceeded");
 	eval_is("return #string.rep('x', 1024 * 1024)", "1048576");
-	luamod_set_limits(0, LUA_DEF_MEMORY);
+	luamod_set_limits(0, LUAMOD_DEF_MEMORY);
 }
 
 static void
@@ -478,7 +478,7 @@ test_run_errors(void **state)
 	assert_non_null(strstr(res_str(&r, "msg"), "/loop.lua:2: instruction "
 	    "budget exceeded"));
 	value_unref(r.v);
-	luamod_set_limits(LUA_DEF_INSTRUCTIONS, 0);
+	luamod_set_limits(LUAMOD_DEF_INSTRUCTIONS, 0);
 }
 
 static void
@@ -596,7 +596,7 @@ test_filters(void **state)
 	    "    o[i] = { x, x } end return o end,\n"
 	    "  broken = function(v) error('bad input') end,\n"
 	    "} }\n");
-	assert_int_equal(lua_filters_load(tdir, &cause), 0);
+	assert_int_equal(luamod_filters_load(tdir, &cause), 0);
 	assert_int_equal(expr_eval("'abc' | shout", &sc, &out, &cause), 0);
 	assert_string_equal(out->u.str.s, "ABC!");
 	value_unref(out);

@@ -78,6 +78,61 @@ test_module_find(void **state)
 	assert_null(module_find("ansible.builtin.nosuch"));
 }
 
+/* module_resolve */
+
+static void
+resolve_write(const char *dir, const char *name, const char *code)
+{
+	char	*path = xasprintf("%s/library", dir);
+	FILE	*f;
+
+	mkdir(path, 0755);
+	free(path);
+	path = xasprintf("%s/library/%s.lua", dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(code, f);
+	fclose(f);
+	free(path);
+}
+
+static void
+test_module_resolve(void **state)
+{
+	static const char	 code[] = "local M = {}\n"
+	    "function M.run(host, args) return {} end\nreturn M\n";
+	char			 pb[] = "/tmp/cairn-resolve-XXXXXX";
+	char			 role[] = "/tmp/cairn-resolve-XXXXXX";
+	const struct module_entry *m;
+	char			*cause = NULL;
+
+	(void)state;
+	assert_non_null(mkdtemp(pb));
+	assert_non_null(mkdtemp(role));
+	resolve_write(pb, "copy", code);
+	resolve_write(pb, "pbonly", code);
+	resolve_write(role, "pbonly", code);
+	resolve_write(pb, "broken", "local M = {\n");
+	/* the C table comes before any library/ */
+	assert_ptr_equal(module_resolve("copy", role, pb, &cause),
+	    module_find("copy"));
+	assert_null(cause);
+	/* a role's library/ comes before the playbook's */
+	m = module_resolve("ns.coll.pbonly", role, pb, &cause);
+	assert_non_null(m);
+	assert_ptr_equal(m, module_resolve("pbonly", role, NULL, &cause));
+	assert_ptr_not_equal(m, module_resolve("pbonly", NULL, pb, &cause));
+	assert_null(module_resolve("nosuchmodule", role, pb, &cause));
+	assert_null(cause);
+	assert_null(module_resolve("no/such", NULL, pb, &cause));
+	assert_null(cause);
+	assert_null(module_resolve("broken", NULL, pb, &cause));
+	assert_non_null(cause);
+	free(cause);
+	cause = xasprintf("rm -rf '%s' '%s'", pb, role);
+	assert_int_equal(system(cause), 0);
+	free(cause);
+}
+
 /* module_prepare_args */
 
 static void
@@ -1090,6 +1145,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_module_find),
+		cmocka_unit_test(test_module_resolve),
 		cmocka_unit_test(test_prepare_aliases_defaults),
 		cmocka_unit_test(test_prepare_twice),
 		cmocka_unit_test(test_prepare_unknown),
