@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "expr.h"
-#include "lua.h"
+#include "luamod.h"
 #include "regex.h"
 #include "files/fileedit.h"
 
