@@ -16,7 +16,7 @@ struct conn_ops {
 	const char	*name;
 	/*
 	 * Connects and authenticates, setting c->data.  Returns 0 or
-	 * CONN_ERR_UNREACHABLE and *cause (which names the host).
+	 * ERR_UNREACHABLE and *cause (which names the host).
 	 */
 	int	(*open)(struct conn *, const struct conn_opts *, char **cause);
 	/* Frees c->data; NULL-safe about it. */
@@ -25,7 +25,7 @@ struct conn_ops {
 	 * Starts cmdline (a POSIX sh command line, run by the login user's
 	 * shell over ssh or by /bin/sh -c locally) with its stdin, stdout
 	 * and stderr connected to us.  Returns 0 and *stream, or
-	 * CONN_ERR_UNREACHABLE and *cause.
+	 * ERR_UNREACHABLE and *cause.
 	 */
 	int	(*stream_open)(struct conn *, const char *cmdline, void **stream,
 		    char **cause);
@@ -35,7 +35,7 @@ struct conn_ops {
 	 * stderr bytes available to out and err, waiting up to timeout_ms
 	 * (-1: for ever) for anything to happen.  Sets *eof once the stream's
 	 * output has ended (the command exited).  Returns 0, or
-	 * CONN_ERR_UNREACHABLE and *cause when the link is lost.
+	 * ERR_UNREACHABLE and *cause when the link is lost.
 	 */
 	int	(*stream_io)(struct conn *, void *stream, const void *wdata,
 		    size_t wlen, size_t *written, struct buf *out,
@@ -48,7 +48,7 @@ struct conn_ops {
 	/*
 	 * Optional: called after a long quiet wait; proves the link is alive
 	 * (or keeps middleboxes from forgetting it).  Returns 0 or
-	 * CONN_ERR_UNREACHABLE and *cause.
+	 * ERR_UNREACHABLE and *cause.
 	 */
 	int	(*keepalive)(struct conn *, char **cause);
 };

@@ -64,7 +64,7 @@ conn_local_stream_open(struct conn *c, const char *cmdline, void **streamp,
 	    pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0) {
 		*cause = xasprintf("cannot make pipes for a local shell: %s",
 		    strerror(errno));
-		r = CONN_ERR_UNREACHABLE;
+		r = ERR_UNREACHABLE;
 		goto fail;
 	}
 
@@ -92,7 +92,7 @@ conn_local_stream_open(struct conn *c, const char *cmdline, void **streamp,
 	if (r != 0) {
 		*cause = xasprintf("cannot run '/bin/sh' on '%s': %s", c->host,
 		    strerror(r));
-		r = CONN_ERR_UNREACHABLE;
+		r = ERR_UNREACHABLE;
 		goto fail;
 	}
 	close(sv[1]);
@@ -177,7 +177,7 @@ conn_local_stream_io(struct conn *c, void *stream, const void *wdata,
 		if (errno == EINTR)
 			return 0;
 		*cause = xasprintf("poll: %s", strerror(errno));
-		return CONN_ERR_UNREACHABLE;
+		return ERR_UNREACHABLE;
 	}
 	if (iw != -1 && pfd[iw].revents != 0) {
 		w = send(ls->in, wdata, wlen, MSG_NOSIGNAL | MSG_DONTWAIT);

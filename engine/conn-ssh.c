@@ -112,7 +112,7 @@ conn_ssh_check_host_key(struct conn *c, ssh_session s,
 	char			*name, *fp, *kh, *keyscan;
 	unsigned int		 port = 22;
 	char			*host = NULL;
-	int			 r = CONN_ERR_UNREACHABLE;
+	int			 r = ERR_UNREACHABLE;
 
 	if (opts->hkc == HKC_OFF)
 		return 0;
@@ -263,14 +263,14 @@ conn_ssh_auth(struct conn *c, ssh_session s, const struct conn_opts *opts,
 	ssh_string_free_char(user);
 	free(keyerr);
 	buf_release(&tried);
-	return CONN_ERR_UNREACHABLE;
+	return ERR_UNREACHABLE;
 
 error:
 	*cause = xasprintf("cannot authenticate to '%s': %s", c->host,
 	    ssh_get_error(s));
 	free(keyerr);
 	buf_release(&tried);
-	return CONN_ERR_UNREACHABLE;
+	return ERR_UNREACHABLE;
 done:
 	free(keyerr);
 	buf_release(&tried);
@@ -308,11 +308,11 @@ conn_ssh_open(struct conn *c, const struct conn_opts *opts, char **cause)
 	pthread_once(&conn_ssh_once, conn_ssh_init);
 	if (conn_ssh_init_rc != 0) {
 		*cause = xstrdup("cannot initialise libssh");
-		return CONN_ERR_UNREACHABLE;
+		return ERR_UNREACHABLE;
 	}
 	if (opts->host == NULL || *opts->host == '\0') {
 		*cause = xstrdup("no host to connect to");
-		return CONN_ERR_UNREACHABLE;
+		return ERR_UNREACHABLE;
 	}
 	if ((s = ssh_new()) == NULL)
 		fatal("ssh_new failed");
@@ -375,7 +375,7 @@ fail:
 	ssh_disconnect(s);
 	ssh_free(s);
 	free(d);
-	return CONN_ERR_UNREACHABLE;
+	return ERR_UNREACHABLE;
 }
 
 static void
@@ -398,7 +398,7 @@ conn_ssh_lost(struct conn *c, char **cause)
 
 	*cause = xasprintf("connection to '%s' lost: %s", c->host,
 	    ssh_get_error(d->session));
-	return CONN_ERR_UNREACHABLE;
+	return ERR_UNREACHABLE;
 }
 
 static int
@@ -416,7 +416,7 @@ conn_ssh_stream_open(struct conn *c, const char *cmdline, void **streamp,
 		*cause = xasprintf("cannot start a shell on '%s': %s", c->host,
 		    ssh_get_error(d->session));
 		ssh_channel_free(ch);
-		return CONN_ERR_UNREACHABLE;
+		return ERR_UNREACHABLE;
 	}
 	st = xcalloc(1, sizeof *st);
 	st->channel = ch;

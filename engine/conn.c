@@ -90,7 +90,7 @@ conn_open(const struct conn_opts *opts, struct conn **cp, char **cause)
 	else {
 		*cause = xasprintf("unknown connection type '%s': use ssh or "
 		    "local", opts->type);
-		return CONN_ERR_UNREACHABLE;
+		return ERR_UNREACHABLE;
 	}
 
 	c = xcalloc(1, sizeof *c);
@@ -274,7 +274,7 @@ conn_shell_cmdline(struct conn *c, const struct become *b, const char *ready,
 		buf_adds(cmd, "sudo");
 		if (conn_sudo_flags(cmd, b, cause) != 0) {
 			free(inner);
-			return CONN_ERR_BECOME;
+			return ERR_BECOME;
 		}
 		buf_adds(cmd, " -S -p ");
 		shell_quote_buf(cmd, prompt);
@@ -292,7 +292,7 @@ conn_shell_cmdline(struct conn *c, const struct become *b, const char *ready,
 			*cause = xasprintf("become method 'su' with a password "
 			    "is not supported yet on '%s': use become_method "
 			    "sudo", c->host);
-			return CONN_ERR_BECOME;
+			return ERR_BECOME;
 		}
 		buf_adds(cmd, "su -s /bin/sh -c ");
 		shell_quote_buf(cmd, inner);
@@ -302,7 +302,7 @@ conn_shell_cmdline(struct conn *c, const struct become *b, const char *ready,
 		free(inner);
 		*cause = xasprintf("become method '%s' is not supported: use "
 		    "sudo or su", method);
-		return CONN_ERR_BECOME;
+		return ERR_BECOME;
 	}
 	free(inner);
 	return 0;
@@ -349,7 +349,7 @@ conn_start_shell(struct conn *c, const struct become *b, void **streamp,
 				    "failed: sudo asks for a password: set "
 				    "become_password (ansible_become_password)",
 				    user, c->host);
-				r = CONN_ERR_BECOME;
+				r = ERR_BECOME;
 				goto out;
 			}
 			if (++prompts > 1) {
@@ -358,7 +358,7 @@ conn_start_shell(struct conn *c, const struct become *b, void **streamp,
 				    "failed: incorrect sudo password (%s)",
 				    user, c->host, text);
 				free(text);
-				r = CONN_ERR_BECOME;
+				r = ERR_BECOME;
 				goto out;
 			}
 			buf_adds(&wbuf, b->password);
@@ -371,12 +371,12 @@ conn_start_shell(struct conn *c, const struct become *b, void **streamp,
 				*cause = xasprintf("become to '%s' on '%s' "
 				    "failed: %s", user, c->host,
 				    *text != '\0' ? text : "no reason given");
-				r = CONN_ERR_BECOME;
+				r = ERR_BECOME;
 			} else {
 				*cause = xasprintf("cannot start /bin/sh on "
 				    "'%s': %s", c->host,
 				    *text != '\0' ? text : "it exited at once");
-				r = CONN_ERR_UNREACHABLE;
+				r = ERR_UNREACHABLE;
 			}
 			free(text);
 			goto out;
@@ -385,7 +385,7 @@ conn_start_shell(struct conn *c, const struct become *b, void **streamp,
 			*cause = xasprintf("%s on '%s' did not start within %d "
 			    "seconds", b != NULL ? "become" : "/bin/sh",
 			    c->host, c->timeout);
-			r = b != NULL ? CONN_ERR_BECOME : CONN_ERR_UNREACHABLE;
+			r = b != NULL ? ERR_BECOME : ERR_UNREACHABLE;
 			goto out;
 		}
 		n = 0;
@@ -425,7 +425,7 @@ conn_get_shell(struct conn *c, const struct become *b, size_t *idx,
 		/* Say what happened, not what fails now because of it. */
 		free(key);
 		*cause = xstrdup(c->lost);
-		return CONN_ERR_UNREACHABLE;
+		return ERR_UNREACHABLE;
 	}
 	for (i = 0; i < c->nshells; i++) {
 		if (strcmp(c->shells[i].key, key) == 0) {
@@ -565,7 +565,7 @@ conn_exec(struct conn *c, const struct become *b, const char *cmd,
 			*cause = xasprintf("the shell on '%s' exited during a "
 			    "command%s%s", c->host, *text ? ": " : "", text);
 			free(text);
-			r = CONN_ERR_UNREACHABLE;
+			r = ERR_UNREACHABLE;
 			goto fail;
 		}
 		now = conn_now_ms();
@@ -574,7 +574,7 @@ conn_exec(struct conn *c, const struct become *b, const char *cmd,
 			if (now >= deadline) {
 				*cause = xasprintf("command timed out after %d "
 				    "seconds on '%s'", timeout, c->host);
-				r = CONN_ERR_TIMEOUT;
+				r = ERR_TIMEOUT;
 				goto fail;
 			}
 			if (deadline - now < wait)

@@ -9,6 +9,7 @@
 #ifndef CAIRN_CONN_H
 #define CAIRN_CONN_H
 
+#include "error.h"
 #include "util.h"
 
 enum host_key_checking {
@@ -45,15 +46,10 @@ struct exec_result {
 #define EXEC_RESULT_INIT { 0, BUF_INIT, BUF_INIT }
 void	 exec_result_release(struct exec_result *);
 
-/* Error codes. */
-#define CONN_ERR_UNREACHABLE	-1	/* connect, auth, host key, lost link */
-#define CONN_ERR_BECOME		-2	/* sudo/su refused or wrong password */
-#define CONN_ERR_TIMEOUT	-3	/* command exceeded its timeout */
-
 struct conn;
 
 /*
- * Connects and authenticates.  Returns 0, or CONN_ERR_UNREACHABLE and
+ * Connects and authenticates.  Returns 0, or ERR_UNREACHABLE and
  * *cause (a sentence a person can act on, e.g. how to accept a new key).
  */
 int	 conn_open(const struct conn_opts *, struct conn **, char **cause);
@@ -61,7 +57,8 @@ int	 conn_open(const struct conn_opts *, struct conn **, char **cause);
  * Runs cmd through /bin/sh on the target, as the become user if b is not
  * NULL.  stdin_data (may be NULL) is the command's standard input, any
  * bytes; without it stdin is /dev/null.  Returns 0 when the command ran
- * (whatever its exit status, in res->rc), or a CONN_ERR_* and *cause.
+ * (whatever its exit status, in res->rc), or ERR_UNREACHABLE,
+ * ERR_BECOME or ERR_TIMEOUT (error.h) and *cause.
  * timeout is in seconds, 0 for none.
  *
  * res must have been initialised (EXEC_RESULT_INIT); it is reset, and
@@ -71,9 +68,9 @@ int	 conn_open(const struct conn_opts *, struct conn **, char **cause);
  * asynchronous job, so it starts with SIGINT and SIGQUIT ignored.
  * The first command for a become identity starts its shell (sudo with
  * b->flags, -n dropped and the password written when one is set); a
- * refused become is CONN_ERR_BECOME.  On CONN_ERR_TIMEOUT the command's
+ * refused become is ERR_BECOME.  On ERR_TIMEOUT the command's
  * process group is sent SIGTERM and that shell is replaced on next use.
- * After CONN_ERR_UNREACHABLE from a lost link, every later call returns
+ * After ERR_UNREACHABLE from a lost link, every later call returns
  * the same error at once.
  */
 int	 conn_exec(struct conn *, const struct become *, const char *cmd,

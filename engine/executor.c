@@ -546,7 +546,7 @@ gather_facts_fn(struct run *r, size_t i, void *arg)
 	task_scope_init(&ts, r, hs, NULL, &dummy);
 	executor_conn_settings(&ts, &dummy, NULL, &cs);
 	if (executor_host_connect(hs, &cs, &cause) != 0)
-		rc = CONN_ERR_UNREACHABLE;
+		rc = ERR_UNREACHABLE;
 	else {
 		executor_become_settings(&ts, &dummy, NULL, &bs);
 		rc = conn_exec(hs->conn, bs.on ? &bs.b : NULL,
@@ -554,7 +554,7 @@ gather_facts_fn(struct run *r, size_t i, void *arg)
 		executor_become_settings_release(&bs);
 	}
 	if (rc != 0) {
-		gather_failed(r, hs, rc == CONN_ERR_UNREACHABLE, cause);
+		gather_failed(r, hs, rc == ERR_UNREACHABLE, cause);
 		free(cause);
 		goto out;
 	}

@@ -1,5 +1,4 @@
 /* The host API modules use: one shell round trip per call over the host's connection. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -116,7 +115,7 @@ host_exec(struct task_ctx *ctx, const char *cmd, const void *data,
 
 	if (ctx->conn == NULL) {
 		*cause = xstrdup("no connection to the host");
-		return -ENOTCONN;
+		return ERR_NOTCONN;
 	}
 	if (ctx->env_prefix != NULL) {
 		char *full = xasprintf("%s%s", ctx->env_prefix, cmd);
@@ -127,7 +126,7 @@ host_exec(struct task_ctx *ctx, const char *cmd, const void *data,
 	} else
 		r = conn_exec(ctx->conn, ctx->become, cmd, data, len,
 		    ctx->command_timeout, res, cause);
-	if (r == CONN_ERR_UNREACHABLE) {
+	if (r == ERR_UNREACHABLE) {
 		ctx->unreachable = 1;
 		free(ctx->unreachable_msg);
 		ctx->unreachable_msg = xstrdup(*cause != NULL ? *cause :
@@ -201,7 +200,7 @@ host_script_checked(struct task_ctx *ctx, struct buf *script,
 		return r;
 	if (res->rc != 0) {
 		*cause = host_err(res, what);
-		return -EIO;
+		return ERR_IO;
 	}
 	return 0;
 }
@@ -223,10 +222,10 @@ host_read(struct task_ctx *ctx, const char *path, struct buf *out,
 		goto out;
 	if (res.rc == 3) {
 		*cause = xasprintf("no such file '%s'", path);
-		r = -ENOENT;
+		r = ERR_NOENT;
 	} else if (res.rc != 0) {
 		*cause = host_err(&res, "cannot read file");
-		r = -EIO;
+		r = ERR_IO;
 	} else
 		buf_add(out, res.out.s != NULL ? res.out.s : "", res.out.len);
 out:
@@ -312,7 +311,7 @@ host_stat(struct task_ctx *ctx, const char *path, int flags,
 			*cause = xasprintf("cannot parse the stat of '%s'",
 			    path);
 			free(text);
-			r = -EIO;
+			r = ERR_IO;
 			goto out;
 		}
 		st->rawmode = m;
@@ -338,7 +337,7 @@ host_stat(struct task_ctx *ctx, const char *path, int flags,
 		st->umask = (mode_t)strtoul(lines[8], NULL, 8);
 	} else {
 		*cause = xasprintf("cannot parse the stat of '%s'", path);
-		r = -EIO;
+		r = ERR_IO;
 	}
 	free(text);
 out:
@@ -443,18 +442,18 @@ host_write(struct task_ctx *ctx, const char *path, const void *data,
 		text = host_err(&res, "validation failed");
 		*cause = xasprintf("failed to validate: %s", text);
 		free(text);
-		r = -EINVAL;
+		r = ERR_VALIDATE;
 		goto out;
 	case 4:
 		text = host_err(&res, "cp failed");
 		*cause = xasprintf("could not make backup of %s: %s", path,
 		    text);
 		free(text);
-		r = -EIO;
+		r = ERR_IO;
 		goto out;
 	default:
 		*cause = host_err(&res, "cannot write file");
-		r = -EIO;
+		r = ERR_IO;
 		goto out;
 	}
 	text = xstrndup(res.out.s != NULL ? res.out.s : "", res.out.len);
@@ -518,7 +517,7 @@ host_recurse_differs(struct task_ctx *ctx, const char *path,
 
 	*differs = 0;
 	if (mode != NULL && mode_parse(mode, &octal, cause) != 0)
-		return -1;
+		return ERR_INVALID;
 	buf_addf(&s, "find %s", follow ? "-L " : "");
 	host_path_word(&s, path);
 	buf_adds(&s, " -mindepth 1 \\( -false");
@@ -571,7 +570,7 @@ host_recurse_differs(struct task_ctx *ctx, const char *path,
 		if (mode_apply_symbolic(mt, m, t == 'd', umask, &want,
 		    cause) != 0) {
 			free(text);
-			r = -1;
+			r = ERR_INVALID;
 			goto out;
 		}
 		if (want != (m & 07777)) {
@@ -605,7 +604,7 @@ host_set_attrs_st(struct task_ctx *ctx, const char *path,
 	if (mode != NULL && st->type != FT_LINK) {
 		if (mode_target(mode, st->mode, st->type == FT_DIR, st->umask,
 		    &want, cause) != 0)
-			return -1;
+			return ERR_INVALID;
 		do_mode = (want != st->mode);
 	}
 	do_owner = host_owner_differs(owner, st->owner, st->uid);
@@ -613,9 +612,9 @@ host_set_attrs_st(struct task_ctx *ctx, const char *path,
 	if (recurse && st->type == FT_DIR && (mode != NULL || owner != NULL ||
 	    group != NULL)) {
 		if (ctx->check_mode) {
-			if (host_recurse_differs(ctx, path, mode, owner, group,
-			    follow, st->umask, &rec, cause) != 0)
-				return -1;
+			if ((r = host_recurse_differs(ctx, path, mode, owner,
+			    group, follow, st->umask, &rec, cause)) != 0)
+				return r;
 		} else
 			rec = 1;	/* chmod -c and chown -c will tell */
 	}
@@ -723,7 +722,7 @@ host_set_attrs(struct task_ctx *ctx, const char *path, const char *mode,
 		return r;
 	if (st.type == FT_NONE) {
 		*cause = xasprintf("path '%s' does not exist", path);
-		return -ENOENT;
+		return ERR_NOENT;
 	}
 	if (mode != NULL)
 		m = value_str(mode);

@@ -3,7 +3,6 @@
  * object of a run (host:run/read/stat/write over the host API of
  * module.h) and the cairn table (quote, regex, json, log, fail, null).
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -342,7 +341,11 @@ luahost_run(lua_State *L)
 	return 1;
 }
 
-/* host:read(path): content, or nil and the reason. */
+/*
+ * host:read(path): content, or nil and the reason when the file is absent
+ * or unreadable.  A failed transport (lost link, refused become, timeout)
+ * raises instead: it must not look like an absent file to the module.
+ */
 static int
 luahost_read(lua_State *L)
 {
@@ -354,10 +357,10 @@ luahost_read(lua_State *L)
 
 	if ((r = host_read(h->ctx, path, &b, &cause)) != 0) {
 		buf_release(&b);
-		if (h->ctx->unreachable)
+		if (err_is_transport(r))
 			return luahost_error(L, "host:read", cause);
 		lua_pushnil(L);
-		lua_pushstring(L, cause != NULL ? cause : "cannot read");
+		lua_pushstring(L, cause != NULL ? cause : err_text(r));
 		free(cause);
 		return 2;
 	}
@@ -430,33 +433,42 @@ luahost_stat(lua_State *L)
 	return 1;
 }
 
-/* Records the diff of a content change when --diff is on. */
-static void
+/*
+ * Records the diff of a content change when --diff is on.  A file that
+ * cannot be read diffs as empty; a failed transport is returned (with
+ * *cause), as the write would not go through either.
+ */
+static int
 luahost_write_diff(struct luahost *h, const char *path,
-    const struct host_stat *st, const char *data, size_t len)
+    const struct host_stat *st, const char *data, size_t len, char **cause)
 {
 	struct buf	 old = BUF_INIT;
-	char		*cause = NULL, *after;
+	char		*after;
+	int		 r;
 
 	if (!ctx_diff_mode(h->ctx))
-		return;
+		return 0;
 	if (st->type == FT_FILE && st->size <= LUAHOST_MAX_DIFF &&
-	    host_read(h->ctx, path, &old, &cause) != 0) {
-		free(cause);
-		buf_reset(&old);
+	    (r = host_read(h->ctx, path, &old, cause)) != 0) {
+		buf_release(&old);
+		if (err_is_transport(r))
+			return r;
+		free(*cause);
+		*cause = NULL;
 	}
 	if (len > LUAHOST_MAX_DIFF || memchr(data, '\0', len) != NULL ||
 	    (old.len > 0 && memchr(old.s, '\0', old.len) != NULL)) {
 		result_diff(h->res, path, "(binary or large content)\n", path,
 		    "(binary or large content, changed)\n");
 		buf_release(&old);
-		return;
+		return 0;
 	}
 	after = xstrndup(data, len);
 	result_diff(h->res, st->type == FT_NONE ? "/dev/null" : path,
 	    buf_cstr(&old), path, after);
 	free(after);
 	buf_release(&old);
+	return 0;
 }
 
 /* host:write(path, data [, { mode, owner, group, backup, validate }]) */
@@ -493,8 +505,9 @@ luahost_write(lua_State *L)
 	nodiff = lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1);
 	lua_pop(L, 1);
 	if (st.type != FT_FILE || strcmp(sum, st.checksum) != 0) {
-		if (!nodiff)
-			luahost_write_diff(h, path, &st, data, len);
+		if (!nodiff && luahost_write_diff(h, path, &st, data, len,
+		    &cause) != 0)
+			return luahost_error(L, "host:write", cause);
 		changed = 1;
 		if (host_write(h->ctx, path, data, len, &o, &backup,
 		    &cause) != 0)

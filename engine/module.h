@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "conn.h"
+#include "error.h"
 #include "shell.h"
 #include "util.h"
 #include "value.h"
@@ -248,15 +249,21 @@ char		*ctx_find_file(struct task_ctx *, const char *subdir,
 
 /*
  * The host API.  Every call goes over the host's one connection as the
- * task's become user.  Return 0, or a negative CONN_ERR_* / -errno with
- * *cause; the engine turns CONN_ERR_UNREACHABLE into "unreachable".
+ * task's become user.  Return 0, or a negative ERR_* of error.h and
+ * *cause: the transport's ERR_UNREACHABLE (the engine makes the host
+ * "unreachable"), ERR_BECOME or ERR_TIMEOUT, ERR_NOTCONN, and the calls'
+ * own below.  Only ERR_NOENT says a path is absent; any other code says
+ * nothing about the file and fails the task.
  */
 int		 host_run(struct task_ctx *, const char *cmd,
 		    struct exec_result *, char **cause);
 int		 host_run_stdin(struct task_ctx *, const char *cmd,
 		    const void *data, size_t len, struct exec_result *,
 		    char **cause);
-/* Whole file into buf; -ENOENT when it does not exist. */
+/*
+ * Whole file into buf; ERR_NOENT when it does not exist, ERR_IO when it
+ * cannot be read.
+ */
 int		 host_read(struct task_ctx *, const char *path, struct buf *,
 		    char **cause);
 
@@ -282,6 +289,7 @@ struct host_stat {
 };
 #define STAT_CHECKSUM	0x1	/* compute the sha1 of a regular file */
 #define STAT_FOLLOW	0x2	/* follow symlinks */
+/* 0 with type FT_NONE for an absent path; ERR_IO when stat fails. */
 int		 host_stat(struct task_ctx *, const char *path, int flags,
 		    struct host_stat *, char **cause);
 
@@ -292,7 +300,8 @@ int		 host_stat(struct task_ctx *, const char *path, int flags,
  * a new file).  backup != NULL: the old file is first copied to a
  * timestamped name, returned in *backup (malloc'd).  validate != NULL: a
  * command with %s, run on the temp file; a non-zero status aborts the
- * write and fails with its output.  Does nothing in check mode.
+ * write with ERR_VALIDATE and its output.  Other failures are ERR_IO.
+ * Does nothing in check mode.
  */
 struct write_opts {
 	const char	*mode;		/* octal or symbolic, for chmod */
@@ -310,7 +319,8 @@ int		 host_write(struct task_ctx *, const char *path,
 /*
  * Applies mode/owner/group to an existing path if they differ (chmod
  * accepts octal and symbolic modes).  *changed set to 1 if anything was
- * (or in check mode would be) changed.
+ * (or in check mode would be) changed.  ERR_NOENT when path does not
+ * exist, ERR_INVALID for a mode that cannot be applied.
  */
 int		 host_set_attrs(struct task_ctx *, const char *path,
 		    const char *mode, const char *owner, const char *group,

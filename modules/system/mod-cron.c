@@ -3,7 +3,6 @@
  * user's crontab (through crontab -l / crontab -) or in a cron_file, with
  * the same lines Ansible's cron module writes.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,7 +137,7 @@ cron_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 	char			*after = NULL, *backup = NULL, *hdr = NULL;
 	const char		*c;
 	int			 changed = 0, empty = 0, check = ctx_check_mode(ctx);
-	int			 rr = -ENOENT, ok;
+	int			 rr = ERR_NOENT, ok;
 	enum mod_status		 st = MOD_FAILED;
 
 	memset(&t, 0, sizeof t);
@@ -159,7 +158,7 @@ cron_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 			    "letters, digits, underscores, and hyphens",
 			    cron_basename(path));
 		rr = host_read(ctx, path, &text, &cause);
-		if (rr == -ENOENT) {
+		if (rr == ERR_NOENT) {
 			free(cause);
 			cause = NULL;
 		} else if (rr != 0)

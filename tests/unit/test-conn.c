@@ -299,7 +299,7 @@ test_timeout(void **state)
 
 	r = conn_exec(c, NULL, "echo before; sleep 31 | cat", NULL, 0, 1,
 	    &res, &cause);
-	assert_int_equal(r, CONN_ERR_TIMEOUT);
+	assert_int_equal(r, ERR_TIMEOUT);
 	assert_non_null(cause);
 	assert_non_null(strstr(cause, "timed out after 1 seconds"));
 	free(cause);
@@ -333,7 +333,7 @@ test_shell_killed(void **state)
 	int			 r;
 
 	r = conn_exec(c, NULL, "kill -9 $$", NULL, 0, 0, &res, &cause);
-	assert_int_equal(r, CONN_ERR_UNREACHABLE);
+	assert_int_equal(r, ERR_UNREACHABLE);
 	assert_non_null(strstr(cause, "exited during a command"));
 	free(cause);
 	run(c, "echo back", NULL, 0, &res);
@@ -380,13 +380,13 @@ test_become(void **state)
 	assert_memory_equal(res.out.s, "x\0y", 3);
 
 	r = conn_exec(c, &bad, "true", NULL, 0, 0, &res, &cause);
-	assert_int_equal(r, CONN_ERR_BECOME);
+	assert_int_equal(r, ERR_BECOME);
 	assert_non_null(strstr(cause, "no-such-user-cairn"));
 	free(cause);
 	cause = NULL;
 
 	r = conn_exec(c, &su, "true", NULL, 0, 0, &res, &cause);
-	assert_int_equal(r, CONN_ERR_BECOME);
+	assert_int_equal(r, ERR_BECOME);
 	assert_non_null(strstr(cause, "'su' with a password"));
 	free(cause);
 	cause = NULL;
@@ -400,7 +400,7 @@ test_become(void **state)
 
 	/* A timeout under become ends the command as well. */
 	r = conn_exec(c, &b, "sleep 32 | cat", NULL, 0, 1, &res, &cause);
-	assert_int_equal(r, CONN_ERR_TIMEOUT);
+	assert_int_equal(r, ERR_TIMEOUT);
 	free(cause);
 	run(c, "sleep 1; n=0; for f in /proc/[0-9]*/cmdline; do "
 	    "tr '\\0' ' ' <$f 2>/dev/null | grep -q '^sleep 32 $' && "
@@ -419,7 +419,7 @@ test_open_errors(void **state)
 	struct conn		*c = (struct conn *)1;
 	char			*cause = NULL;
 
-	assert_int_equal(conn_open(&opts, &c, &cause), CONN_ERR_UNREACHABLE);
+	assert_int_equal(conn_open(&opts, &c, &cause), ERR_UNREACHABLE);
 	assert_null(c);
 	assert_string_equal(cause, "unknown connection type 'docker': use ssh "
 	    "or local");
