@@ -1,8 +1,8 @@
 /*
- * The module contract: what a built-in module (modules/*/mod-*.c) sees.  A
- * module gets arguments already checked against its parameter table, a
- * task context with the host API, and a result to fill.  It never parses
- * YAML, never prints, and reaches the shell only through shell_quote.
+ * The module contract: what a built-in module (modules/<family>/mod-*.c)
+ * sees.  A module gets arguments already checked against its parameter
+ * table, a task context with the host API, and a result to fill.  It never
+ * parses YAML, never prints, and reaches the shell only through shell_quote.
  */
 #ifndef CAIRN_MODULE_H
 #define CAIRN_MODULE_H
