@@ -9,6 +9,7 @@
 #ifndef CAIRN_CONN_H
 #define CAIRN_CONN_H
 
+#include "exec-result.h"
 #include "util.h"
 
 enum host_key_checking {
@@ -36,14 +37,6 @@ struct become {
 	const char	*password;	/* NULL: sudo -n */
 	const char	*flags;		/* extra sudo flags, default "-H -S -n" */
 };
-
-struct exec_result {
-	int		 rc;
-	struct buf	 out;
-	struct buf	 err;
-};
-#define EXEC_RESULT_INIT { 0, BUF_INIT, BUF_INIT }
-void	 exec_result_release(struct exec_result *);
 
 /* Error codes. */
 #define CONN_ERR_UNREACHABLE	-1	/* connect, auth, host key, lost link */

@@ -9,7 +9,7 @@
 
 #include <sys/types.h>
 
-#include "conn.h"
+#include "exec-result.h"
 #include "shell.h"
 #include "util.h"
 #include "value.h"
@@ -113,6 +113,18 @@ struct module_entry {
 	enum mod_status		(*run)(struct task_ctx *, const struct mod_args *,
 				    struct result *);
 };
+
+/*
+ * Checks and converts raw arguments against a module's table into *out
+ * (released with mod_args_release).  The engine calls it before run; a
+ * module that hands its task to another (template to copy) calls it too.
+ * Returns 0, or -1 and *cause naming the parameter.
+ */
+#define ARGS_STATIC	0x1	/* before any host: skip templated values */
+int		 module_prepare_args(const struct module_entry *,
+		    struct value *raw, int flags, struct mod_args *out,
+		    char **cause);
+void		 mod_args_release(struct mod_args *);	/* NULL-safe */
 
 /* Argument accessors; the _or variants return def when the key is absent. */
 const char	*args_str(const struct mod_args *, const char *);	/* or NULL */
