@@ -483,9 +483,7 @@ out:
 		playbook_free(pbs[i]);
 	free(pbs);
 	inventory_free(inv);
-	for (size_t i = 0; i < ia.n; i++)
-		free((char *)ia.sources[i]);
-	free(ia.sources);
+	strv_free((char **)ia.sources, ia.n);
 	value_unref(o.extra_vars);
 	value_unref(o.tags);
 	value_unref(o.skip_tags);
@@ -583,9 +581,7 @@ cmd_inventory(int argc, char **argv)
 out:
 	buf_release(&b);
 	inventory_free(inv);
-	for (size_t i = 0; i < ia.n; i++)
-		free((char *)ia.sources[i]);
-	free(ia.sources);
+	strv_free((char **)ia.sources, ia.n);
 	settings_release(&st);
 	return rc;
 }

@@ -394,3 +394,15 @@ sha1_hex(const void *data, size_t len, char out[41])
 	for (i = 0; i < 5; i++)
 		snprintf(out + 8 * i, 9, "%08x", h[i]);
 }
+
+void
+strv_free(char **v, size_t n)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

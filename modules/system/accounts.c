@@ -98,11 +98,7 @@ accounts_parse_group(const char *line, struct accounts_group *g,
 void
 accounts_group_release(struct accounts_group *g)
 {
-	size_t	i;
-
-	for (i = 0; i < g->nmembers; i++)
-		free(g->members[i]);
-	free(g->members);
+	strv_free(g->members, g->nmembers);
 	free(g->name);
 	memset(g, 0, sizeof *g);
 }
@@ -309,11 +305,7 @@ accounts_argv_remove(struct accounts_argv *a, size_t at)
 void
 accounts_argv_release(struct accounts_argv *a)
 {
-	size_t	i;
-
-	for (i = 0; i < a->n; i++)
-		free(a->v[i]);
-	free(a->v);
+	strv_free(a->v, a->n);
 	a->v = NULL;
 	a->n = 0;
 }

@@ -81,13 +81,9 @@ cron_tab_parse(struct cron_tab *t, const char *text, int is_file,
 void
 cron_tab_free(struct cron_tab *t)
 {
-	size_t	i;
-
 	if (t == NULL)
 		return;
-	for (i = 0; i < t->n; i++)
-		free(t->lines[i]);
-	free(t->lines);
+	strv_free(t->lines, t->n);
 	free(t->existing);
 	memset(t, 0, sizeof *t);
 }

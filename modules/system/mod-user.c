@@ -103,11 +103,7 @@ user_want(const struct mod_args *args, struct accounts_user_want *w)
 static void
 user_want_release(struct accounts_user_want *w)
 {
-	size_t	i;
-
-	for (i = 0; i < w->ngroups; i++)
-		free((char *)w->groups[i]);
-	free(w->groups);
+	strv_free((char **)w->groups, w->ngroups);
 }
 
 static enum mod_status
