@@ -478,3 +478,18 @@ cron_names_free(char **l)
 		free(*p);
 	free(l);
 }
+
+int
+cron_file_name_ok(const char *path)
+{
+	const char	*c = strrchr(path, '/');
+
+	c = c != NULL ? c + 1 : path;
+	if (*c == '\0')
+		return 0;
+	for (; *c != '\0'; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
+			return 0;
+	return 1;
+}

@@ -68,4 +68,10 @@ char	**cron_tab_jobnames(const struct cron_tab *);
 char	**cron_tab_envnames(const struct cron_tab *);
 void	 cron_names_free(char **);
 
+/*
+ * Whether a cron_file's name (what follows the last '/') is made only of
+ * letters, digits, '_' and '-', as Ansible wants it (it warns otherwise).
+ */
+int	 cron_file_name_ok(const char *path);
+
 #endif
