@@ -648,3 +648,28 @@ accounts_groupmod(const struct accounts_group_want *w,
 		accounts_argv_add(a, "-o");
 	accounts_argv_add(a, w->name);
 }
+
+void
+accounts_change_script(struct buf *s, const struct accounts_user_want *w,
+    const struct accounts_argv *a, int exists)
+{
+	int	 parent = !exists && w->create_home && w->home != NULL;
+	char	*line;
+
+	buf_adds(s, "n=");
+	shell_quote_buf(s, w->name);
+	buf_adds(s, "\n");
+	if (parent) {
+		buf_adds(s, "d=$(dirname -- ");
+		shell_quote_buf(s, w->home);
+		buf_adds(s, "); made=\nif [ ! -d \"$d\" ]; then "
+		    "mkdir -p -- \"$d\" && made=1; fi\n");
+	}
+	line = accounts_argv_line(a, 0);
+	buf_addf(s, "%s || { rc=$?; ", line);
+	free(line);
+	if (parent)
+		buf_adds(s, "[ -z \"$made\" ] || "
+		    "rmdir -p -- \"$d\" 2>/dev/null; ");
+	buf_adds(s, "exit $rc; }\necho '" ACCOUNTS_MARK "'\n");
+}
