@@ -299,3 +299,19 @@ container_decide(int exists, int running, int diffs, int recreate,
 		return CA_STOP;
 	return CA_NONE;
 }
+
+char *
+container_image_ref(const char *name_arg, const char *tag_arg)
+{
+	char	*name, *tag, *ref;
+
+	container_image_split(name_arg, &name, &tag);
+	if (*tag == '\0' && strchr(name, '@') == NULL) {
+		free(tag);
+		tag = xstrdup(tag_arg);
+	}
+	ref = *tag != '\0' ? xasprintf("%s:%s", name, tag) : xstrdup(name);
+	free(name);
+	free(tag);
+	return ref;
+}

@@ -117,4 +117,10 @@ enum container_action {
 enum container_action container_decide(int exists, int running, int diffs,
 		    int recreate, int want_run, int stopped, int force_restart);
 
+/*
+ * The reference an image task names: name with its own tag or digest, or
+ * with tag (when not empty) appended.  malloc'd.
+ */
+char		*container_image_ref(const char *name, const char *tag);
+
 #endif

@@ -414,6 +414,26 @@ test_pull_and_decide(void **state)
 	assert_int_equal(container_decide(1, 1, 0, 0, 0, 0, 0), CA_NONE);
 }
 
+static void
+test_image_ref(void **state)
+{
+	char	*r;
+
+	(void)state;
+	r = container_image_ref("nginx", "latest");
+	assert_string_equal(r, "nginx:latest");
+	free(r);
+	r = container_image_ref("nginx:1.25", "latest");	/* its own tag */
+	assert_string_equal(r, "nginx:1.25");
+	free(r);
+	r = container_image_ref("registry:5000/app", "");
+	assert_string_equal(r, "registry:5000/app");
+	free(r);
+	r = container_image_ref("app@sha256:abc", "latest");
+	assert_string_equal(r, "app@sha256:abc");
+	free(r);
+}
+
 int
 main(void)
 {
@@ -428,6 +448,7 @@ main(void)
 		cmocka_unit_test(test_engine_script),
 		cmocka_unit_test(test_validate),
 		cmocka_unit_test(test_pull_and_decide),
+		cmocka_unit_test(test_image_ref),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
