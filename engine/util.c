@@ -406,3 +406,15 @@ strv_free(char **v, size_t n)
 		free(v[i]);
 	free(v);
 }
+
+void
+strv_free_null(char **v)
+{
+	char	**p;
+
+	if (v == NULL)
+		return;
+	for (p = v; *p != NULL; p++)
+		free(*p);
+	free(v);
+}

@@ -70,6 +70,8 @@ char	*str_trim(char *);
  * one place for the loop every "char **v; size_t n" owner would write.
  */
 void	 strv_free(char **, size_t);
+/* The same for a NULL-terminated vector (NULL-safe). */
+void	 strv_free_null(char **);
 /* Hex SHA-1 of data, as `sha1sum` prints it (41 bytes with NUL). */
 void	 sha1_hex(const void *, size_t, char out[41]);
 

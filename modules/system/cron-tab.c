@@ -467,18 +467,6 @@ cron_tab_envnames(const struct cron_tab *t)
 	return l;
 }
 
-void
-cron_names_free(char **l)
-{
-	char	**p;
-
-	if (l == NULL)
-		return;
-	for (p = l; *p != NULL; p++)
-		free(*p);
-	free(l);
-}
-
 int
 cron_file_name_ok(const char *path)
 {

@@ -119,7 +119,7 @@ cron_set_names(struct result *r, const struct cron_tab *t)
 		for (p = names; *p != NULL; p++)
 			value_list_append(l, value_str(*p));
 		result_set(r, k == 0 ? "jobs" : "envs", l);
-		cron_names_free(names);
+		strv_free_null(names);
 	}
 }
 

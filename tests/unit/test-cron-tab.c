@@ -231,11 +231,11 @@ test_names_and_checks(void **state)
 	n = cron_tab_jobnames(&t);
 	assert_string_equal(n[0], "x");
 	assert_null(n[1]);
-	cron_names_free(n);
+	strv_free_null(n);
 	n = cron_tab_envnames(&t);
 	assert_string_equal(n[0], "A");
 	assert_null(n[1]);
-	cron_names_free(n);
+	strv_free_null(n);
 	cron_tab_free(&t);
 
 	req_init(&q, "a", "x");

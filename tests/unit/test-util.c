@@ -367,6 +367,11 @@ test_strv_free(void **state)
 	v[2] = NULL;		/* a slot not yet filled */
 	strv_free(v, 3);
 	strv_free(xcalloc(1, sizeof *v), 0);
+	strv_free_null(NULL);
+	v = xcalloc(3, sizeof *v);
+	v[0] = xstrdup("a");
+	v[1] = xstrdup("b");
+	strv_free_null(v);
 }
 
 int
