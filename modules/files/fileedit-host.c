@@ -88,8 +88,8 @@ fileedit_fail(struct fileedit_job *job, struct result *r, const char *what)
 	return result_fail(r, "%s", job->cause != NULL ? job->cause : what);
 }
 
-int
-fileedit_commit(struct task_ctx *ctx, const struct mod_args *args,
+static int
+fileedit_write(struct task_ctx *ctx, const struct mod_args *args,
     struct fileedit_job *job, int flags, struct result *r)
 {
 	struct write_opts	 wo;
@@ -147,5 +147,16 @@ fileedit_commit(struct task_ctx *ctx, const struct mod_args *args,
 	}
 	value_unref(before);
 	value_unref(after);
+	return 0;
+}
+
+int
+fileedit_commit(struct task_ctx *ctx, const struct mod_args *args,
+    struct fileedit_job *job, int flags, struct result *r)
+{
+	if (fileedit_write(ctx, args, job, flags, r) != 0)
+		return -1;
+	if ((flags & FILEEDIT_BACKUP_FILE) && job->backup != NULL)
+		result_setstr(r, "backup_file", job->backup);
 	return 0;
 }

@@ -108,12 +108,14 @@ void	fileedit_diff(struct task_ctx *, struct fileedit_job *,
 	    const char *suffix, struct result *);
 
 #define FILEEDIT_ATTR_DIFF	0x1	/* add a diff for changed attributes */
+#define FILEEDIT_BACKUP_FILE	0x2	/* record a backup made as backup_file */
 /*
  * Writes out when changed (atomically, with the module's backup and
  * validate arguments, creating parent directories for a new file), then
  * applies mode/owner/group, appending Ansible's "ownership, perms or SE
  * linux context changed" to msg; job->changed in/out, job->backup when a
- * backup was made.  Nothing is written in check mode.  0, or -1 and
+ * backup was made (and recorded as backup_file with FILEEDIT_BACKUP_FILE).
+ * Nothing is written in check mode.  0, or -1 and
  * job->cause.
  */
 int	fileedit_commit(struct task_ctx *, const struct mod_args *,

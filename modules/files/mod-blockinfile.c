@@ -87,10 +87,9 @@ blockinfile_run(struct task_ctx *ctx, const struct mod_args *args,
 	fileedit_diff(ctx, &job, " (content)", r);
 	if (ctx_check_mode(ctx) && !exists)
 		goto done;
-	if (fileedit_commit(ctx, args, &job, FILEEDIT_ATTR_DIFF, r) != 0)
+	if (fileedit_commit(ctx, args, &job, FILEEDIT_ATTR_DIFF |
+	    FILEEDIT_BACKUP_FILE, r) != 0)
 		goto fail;
-	if (job.backup != NULL)
-		result_setstr(r, "backup_file", job.backup);
 done:
 	status = fileedit_done(&job, r);
 	goto out;

@@ -59,10 +59,8 @@ replace_run(struct task_ctx *ctx, const struct mod_args *args,
 	}
 	if (job.changed)
 		fileedit_diff(ctx, &job, "", r);
-	if (fileedit_commit(ctx, args, &job, 0, r) != 0)
+	if (fileedit_commit(ctx, args, &job, FILEEDIT_BACKUP_FILE, r) != 0)
 		goto fail;
-	if (job.backup != NULL)
-		result_setstr(r, "backup_file", job.backup);
 done:
 	status = fileedit_done(&job, r);
 	goto out;
