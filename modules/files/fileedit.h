@@ -115,8 +115,7 @@ void	fileedit_diff(struct task_ctx *, struct fileedit_job *,
  * applies mode/owner/group, appending Ansible's "ownership, perms or SE
  * linux context changed" to msg; job->changed in/out, job->backup when a
  * backup was made (and recorded as backup_file with FILEEDIT_BACKUP_FILE).
- * Nothing is written in check mode.  0, or -1 and
- * job->cause.
+ * Nothing is written in check mode.  0, or -1 and job->cause.
  */
 int	fileedit_commit(struct task_ctx *, const struct mod_args *,
 	    struct fileedit_job *, int flags, struct result *);
