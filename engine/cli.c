@@ -356,9 +356,7 @@ struct play_args {
 static void
 play_args_release(struct play_args *pa)
 {
-	for (size_t i = 0; i < pa->ia.n; i++)
-		free((char *)pa->ia.sources[i]);
-	free(pa->ia.sources);
+	strv_free((char **)pa->ia.sources, pa->ia.n);
 	value_unref(pa->o.extra_vars);
 	value_unref(pa->o.tags);
 	value_unref(pa->o.skip_tags);
@@ -741,9 +739,7 @@ cmd_inventory(int argc, char **argv)
 out:
 	buf_release(&b);
 	inventory_free(inv);
-	for (size_t i = 0; i < ia.n; i++)
-		free((char *)ia.sources[i]);
-	free(ia.sources);
+	strv_free((char **)ia.sources, ia.n);
 	settings_release(&st);
 	vault_set_secrets(NULL);
 	vault_secrets_release(&secrets);

@@ -10,6 +10,7 @@
 #define CAIRN_CONN_H
 
 #include "error.h"
+#include "exec-result.h"
 #include "util.h"
 
 enum host_key_checking {
@@ -38,13 +39,6 @@ struct become {
 	const char	*flags;		/* extra sudo flags, default "-H -S -n" */
 };
 
-struct exec_result {
-	int		 rc;
-	struct buf	 out;
-	struct buf	 err;
-};
-#define EXEC_RESULT_INIT { 0, BUF_INIT, BUF_INIT }
-void	 exec_result_release(struct exec_result *);
 
 struct conn;
 

@@ -1,16 +1,16 @@
 /*
- * The module contract: what a built-in module (modules/<family>/mod-*.c) sees.  A
- * module gets arguments already checked against its parameter table, a
- * task context with the host API, and a result to fill.  It never parses
- * YAML, never prints, and reaches the shell only through shell_quote.
+ * The module contract: what a built-in module (modules/<family>/mod-*.c)
+ * sees.  A module gets arguments already checked against its parameter
+ * table, a task context with the host API, and a result to fill.  It never
+ * parses YAML, never prints, and reaches the shell only through shell_quote.
  */
 #ifndef CAIRN_MODULE_H
 #define CAIRN_MODULE_H
 
 #include <sys/types.h>
 
-#include "conn.h"
 #include "error.h"
+#include "exec-result.h"
 #include "shell.h"
 #include "util.h"
 #include "value.h"
@@ -158,6 +158,18 @@ void		 ctl_clear_facts(struct run_ctl *);
 void		 ctl_clear_host_errors(struct run_ctl *);
 /* The host's connection is closed; the next task opens a new one. */
 void		 ctl_reset_connection(struct run_ctl *);
+
+/*
+ * Checks and converts raw arguments against a module's table into *out
+ * (released with mod_args_release).  The engine calls it before run; a
+ * module that hands its task to another (template to copy) calls it too.
+ * Returns 0, or -1 and *cause naming the parameter.
+ */
+#define ARGS_STATIC	0x1	/* before any host: skip templated values */
+int		 module_prepare_args(const struct module_entry *,
+		    struct value *raw, int flags, struct mod_args *out,
+		    char **cause);
+void		 mod_args_release(struct mod_args *);	/* NULL-safe */
 
 /* Argument accessors; the _or variants return def when the key is absent. */
 const char	*args_str(const struct mod_args *, const char *);	/* or NULL */

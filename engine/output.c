@@ -438,19 +438,27 @@ output_msg(const char *fmt, ...)
 	pthread_mutex_unlock(&out_lock);
 }
 
+/* One coloured line on stderr, after what stdout holds so far. */
+static void
+output_stderr_line(const char *colour, const char *prefix, const char *fmt,
+    va_list ap)
+{
+	pthread_mutex_lock(&out_lock);
+	fflush(stdout);
+	fprintf(stderr, "%s%s", col(colour), prefix);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "%s\n", col(C_RESET));
+	pthread_mutex_unlock(&out_lock);
+}
+
 void
 output_warning(const char *fmt, ...)
 {
 	va_list	ap;
 
-	pthread_mutex_lock(&out_lock);
-	fflush(stdout);
-	fprintf(stderr, "%s[WARNING]: ", col(C_MAGENTA));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	output_stderr_line(C_MAGENTA, "[WARNING]: ", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s\n", col(C_RESET));
-	pthread_mutex_unlock(&out_lock);
 }
 
 void
@@ -458,14 +466,9 @@ output_error(const char *fmt, ...)
 {
 	va_list	ap;
 
-	pthread_mutex_lock(&out_lock);
-	fflush(stdout);
-	fprintf(stderr, "%sERROR! ", col(C_RED));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	output_stderr_line(C_RED, "ERROR! ", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s\n", col(C_RESET));
-	pthread_mutex_unlock(&out_lock);
 }
 
 /* Lines of a text, keeping each line's newline (the last may lack one). */

@@ -73,9 +73,7 @@ tnode_free(struct tnode *t)
 	}
 	free(t->conds);
 	free(t->bodies);
-	for (i = 0; i < t->ntargets; i++)
-		free(t->targets[i]);
-	free(t->targets);
+	strv_free(t->targets, t->ntargets);
 	tlist_free(&t->body);
 	tlist_free(&t->else_body);
 	free(t);

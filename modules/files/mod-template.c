@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
 #include "module.h"
 
 static const char *const template_aliases[] = {

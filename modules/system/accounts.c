@@ -98,11 +98,7 @@ accounts_parse_group(const char *line, struct accounts_group *g,
 void
 accounts_group_release(struct accounts_group *g)
 {
-	size_t	i;
-
-	for (i = 0; i < g->nmembers; i++)
-		free(g->members[i]);
-	free(g->members);
+	strv_free(g->members, g->nmembers);
 	free(g->name);
 	memset(g, 0, sizeof *g);
 }
@@ -309,11 +305,7 @@ accounts_argv_remove(struct accounts_argv *a, size_t at)
 void
 accounts_argv_release(struct accounts_argv *a)
 {
-	size_t	i;
-
-	for (i = 0; i < a->n; i++)
-		free(a->v[i]);
-	free(a->v);
+	strv_free(a->v, a->n);
 	a->v = NULL;
 	a->n = 0;
 }
@@ -655,4 +647,29 @@ accounts_groupmod(const struct accounts_group_want *w,
 	if (w->non_unique)
 		accounts_argv_add(a, "-o");
 	accounts_argv_add(a, w->name);
+}
+
+void
+accounts_change_script(struct buf *s, const struct accounts_user_want *w,
+    const struct accounts_argv *a, int exists)
+{
+	int	 parent = !exists && w->create_home && w->home != NULL;
+	char	*line;
+
+	buf_adds(s, "n=");
+	shell_quote_buf(s, w->name);
+	buf_adds(s, "\n");
+	if (parent) {
+		buf_adds(s, "d=$(dirname -- ");
+		shell_quote_buf(s, w->home);
+		buf_adds(s, "); made=\nif [ ! -d \"$d\" ]; then "
+		    "mkdir -p -- \"$d\" && made=1; fi\n");
+	}
+	line = accounts_argv_line(a, 0);
+	buf_addf(s, "%s || { rc=$?; ", line);
+	free(line);
+	if (parent)
+		buf_adds(s, "[ -z \"$made\" ] || "
+		    "rmdir -p -- \"$d\" 2>/dev/null; ");
+	buf_adds(s, "exit $rc; }\necho '" ACCOUNTS_MARK "'\n");
 }

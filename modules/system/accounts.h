@@ -164,6 +164,16 @@ struct value *accounts_view_after(const struct accounts_user_want *w,
 	    const struct accounts_db *, int present);
 
 /*
+ * The user module's change as one script: $n set to the user, the
+ * useradd/usermod line a, and for a new user whose home is given and
+ * created, the home's parent made first (and removed again, if made, when
+ * the command fails); ends with ACCOUNTS_MARK for the state read after.
+ */
+void	 accounts_change_script(struct buf *,
+	    const struct accounts_user_want *, const struct accounts_argv *a,
+	    int exists);
+
+/*
  * accounts-host.c.  A script that creates home (if missing) as Ansible's
  * create_homedir: a copy of skel (NULL: /etc/skel), the HOME_MODE or UMASK
  * of login.defs, owned by the user in shell variable $n.

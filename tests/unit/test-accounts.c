@@ -581,6 +581,36 @@ test_validate(void **state)
 	free(cause);
 }
 
+/* The change script: the parent of a new home made, and undone on failure. */
+static void
+test_change_script(void **state)
+{
+	struct accounts_user_want	 w = want("dave");
+	struct accounts_argv		 a = { NULL, 0 };
+	struct buf			 s = BUF_INIT;
+	char				*line;
+
+	(void)state;
+	accounts_argv_add(&a, "useradd");
+	accounts_argv_add(&a, "dave");
+	line = accounts_argv_line(&a, 0);
+	accounts_change_script(&s, &w, &a, 1);
+	assert_true(str_startswith(buf_cstr(&s), "n='dave'\n"));
+	assert_null(strstr(buf_cstr(&s), "dirname"));
+	assert_non_null(strstr(buf_cstr(&s), line));
+	assert_true(str_endswith(buf_cstr(&s), "exit $rc; }\necho '"
+	    ACCOUNTS_MARK "'\n"));
+	buf_reset(&s);
+	w.home = "/srv/home/dave";
+	accounts_change_script(&s, &w, &a, 0);
+	assert_non_null(strstr(buf_cstr(&s),
+	    "d=$(dirname -- '/srv/home/dave'); made=\n"));
+	assert_non_null(strstr(buf_cstr(&s), "rmdir -p -- \"$d\""));
+	free(line);
+	buf_release(&s);
+	accounts_argv_release(&a);
+}
+
 int
 main(void)
 {
@@ -594,6 +624,7 @@ main(void)
 		cmocka_unit_test(test_authkeys_options_equal),
 		cmocka_unit_test(test_authkeys_apply),
 		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_change_script),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
