@@ -34,7 +34,7 @@ usage_play(FILE *f)
 "\n"
 "options:\n"
 "  -i, --inventory SRC      inventory file, directory or 'h1,h2,' list (repeatable)\n"
-"  -l, --limit PATTERN      further limit the selected hosts\n"
+"  -l, --limit PATTERN      further limit the selected hosts (@FILE: one a line)\n"
 "  -e, --extra-vars VARS    k=v pairs, JSON/YAML, or @file (repeatable)\n"
 "  -f, --forks N            parallel hosts (default 50)\n"
 "  -u, --user USER          connect as this user\n"
@@ -64,8 +64,8 @@ usage_play(FILE *f)
 "      --version            print the version\n"
 "  -h, --help               this help\n"
 "\n"
-"Exit codes: 0 ok, 1 error, 2 a host failed, 3 a host unreachable,\n"
-"4 a parse error, 5 bad options.\n", f);
+"Exit codes, as ansible-playbook 2.14's: 0 ok, 1 error, 2 a host failed\n"
+"or bad options, 4 a host unreachable or a parse error, 99 interrupted.\n", f);
 }
 
 static void
@@ -351,6 +351,7 @@ struct play_args {
 	struct vault_secrets	 secrets;
 	char			**extra;	/* -e, read once secrets are known */
 	size_t			 nextra;
+	char			*limit_patterns;	/* from --limit @FILE */
 };
 
 static void
@@ -367,6 +368,7 @@ play_args_release(struct play_args *pa)
 	vault_secrets_release(&pa->secrets);
 	vault_opts_release(&pa->vault);
 	free(pa->extra);
+	free(pa->limit_patterns);
 }
 
 /*
@@ -393,7 +395,7 @@ play_option_hosts(struct play_args *pa, int c, char *arg)
 		if (*end != '\0' || o->forks < 1) {
 			output_error("invalid --forks '%s': a positive "
 			    "number is expected", arg);
-			return EXIT_OPTIONS;
+			return EXIT_USAGE;
 		}
 		return 0;
 	case 'u':
@@ -409,7 +411,7 @@ play_option_hosts(struct play_args *pa, int c, char *arg)
 		o->timeout = (int)strtol(arg, &end, 10);
 		if (*end != '\0' || o->timeout < 1) {
 			output_error("invalid --timeout '%s'", arg);
-			return EXIT_OPTIONS;
+			return EXIT_USAGE;
 		}
 		return 0;
 	case 'b':
@@ -497,9 +499,36 @@ play_option_run(struct play_args *pa, int c, char *arg)
 		break;
 	default:
 		usage_play(stderr);
-		return EXIT_OPTIONS;
+		return EXIT_USAGE;
 	}
 	return 0;
+}
+
+/*
+ * --limit @FILE: the file's lines are the patterns (a retry file, or any
+ * list of hosts), empty lines left out, as Ansible reads it.
+ */
+static int
+read_limit_file(struct play_args *pa)
+{
+	struct buf	 b = BUF_INIT, pat = BUF_INIT;
+	char		*line, *save = NULL;
+
+	if (read_file(pa->o.limit + 1, &b) != 0) {
+		output_error("Unable to find limit file '%s'", pa->o.limit + 1);
+		buf_release(&b);
+		return EXIT_ERROR;
+	}
+	for (line = strtok_r((char *)buf_cstr(&b), "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		str_trim(line);
+		if (*line != '\0')
+			buf_addf(&pat, "%s%s", pat.len ? "," : "", line);
+	}
+	buf_release(&b);
+	pa->limit_patterns = buf_detach(&pat, NULL);
+	pa->o.limit = pa->limit_patterns;
+	return EXIT_OK;
 }
 
 /*
@@ -521,9 +550,11 @@ play_parse(int argc, char **argv, struct play_args *pa)
 	if (settings_load(&pa->st, &cause) != 0) {
 		output_error("%s", cause);
 		free(cause);
-		return EXIT_OPTIONS;
+		return EXIT_ERROR;
 	}
 	o->forks = pa->st.forks;
+	o->retry_files = pa->st.retry_files_enabled;
+	o->retry_dir = pa->st.retry_files_save_path;
 	o->remote_user = pa->st.remote_user;
 	o->private_key = pa->st.private_key_file;
 	o->hkc = pa->st.hkc;
@@ -550,13 +581,16 @@ play_parse(int argc, char **argv, struct play_args *pa)
 		if (add_extra_vars(o->extra_vars, pa->extra[i], &cause) != 0) {
 			output_error("%s", cause);
 			free(cause);
-			return EXIT_OPTIONS;
+			return EXIT_PARSE;
 		}
 	}
+	if (o->limit != NULL && o->limit[0] == '@' &&
+	    (rc = read_limit_file(pa)) != EXIT_OK)
+		return rc;
 	if (optind >= argc) {
 		output_error("no playbook given: cairn play [options] "
 		    "playbook.yml");
-		return EXIT_OPTIONS;
+		return EXIT_USAGE;
 	}
 	if ((cb = getenv("ANSIBLE_STDOUT_CALLBACK")) != NULL &&
 	    (strcmp(cb, "json") == 0 || strcmp(cb, "ansible.posix.json") == 0))
@@ -672,7 +706,7 @@ cmd_inventory(int argc, char **argv)
 	if (settings_load(&st, &cause) != 0) {
 		output_error("%s", cause);
 		free(cause);
-		return EXIT_OPTIONS;
+		return EXIT_ERROR;
 	}
 	memset(&vo, 0, sizeof vo);
 	optind = 1;
@@ -701,7 +735,7 @@ cmd_inventory(int argc, char **argv)
 			goto out;
 		default:
 			usage_main(stderr);
-			rc = EXIT_OPTIONS;
+			rc = EXIT_USAGE;
 			goto out;
 		}
 	}
@@ -763,7 +797,7 @@ cli_main(int argc, char **argv)
 		return cli_vault(argc, argv);
 	if (argc < 2) {
 		usage_main(stderr);
-		return EXIT_OPTIONS;
+		return EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "play") == 0 || strcmp(argv[1], "playbook") == 0)
 		return cmd_play(argc - 1, argv + 1);
@@ -781,5 +815,5 @@ cli_main(int argc, char **argv)
 	}
 	fprintf(stderr, "cairn: unknown command '%s'\n", argv[1]);
 	usage_main(stderr);
-	return EXIT_OPTIONS;
+	return EXIT_USAGE;
 }

@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <libgen.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -841,6 +843,122 @@ run_play(struct run *r, struct play *p)
 	return 0;
 }
 
+/*
+ * --limit must leave some host, as Ansible checks it before any play: each
+ * part that matches nothing is a warning, no host at all an error.
+ */
+static int
+limit_check(struct run *r)
+{
+	struct inv_host	**m = NULL;
+	size_t		  n = 0;
+	char		 *dup, *part, *save = NULL, *cause = NULL;
+
+	if (r->opts->limit == NULL)
+		return EXIT_OK;
+	dup = xstrdup(r->opts->limit);
+	for (part = strtok_r(dup, ",", &save); part != NULL;
+	    part = strtok_r(NULL, ",", &save)) {
+		if (*part == '\0')
+			continue;
+		if (inventory_match(r->inv, part, &m, &n, &cause) != 0) {
+			free(cause);
+			cause = NULL;
+			n = 0;
+		}
+		free(m);
+		m = NULL;
+		if (n == 0)
+			output_warning("Could not match supplied host pattern, "
+			    "ignoring: %s", part);
+	}
+	free(dup);
+	if (inventory_match(r->inv, r->opts->limit, &m, &n, &cause) != 0) {
+		output_error("%s", cause);
+		free(cause);
+		return EXIT_ERROR;
+	}
+	free(m);
+	if (n == 0) {
+		output_error("Specified inventory, host pattern and/or --limit "
+		    "leaves us with no hosts to target.");
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
+static int
+retry_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * DIR/NAME.retry: the hosts that failed or were unreachable, sorted, one a
+ * line, for "--limit @FILE", as ansible-playbook writes it.
+ */
+static void
+write_retry_file(struct run *r, const char *playbook)
+{
+	const char	**names = xcalloc(r->nhosts + 1, sizeof *names);
+	size_t		  n = 0;
+	char		 *dup = xstrdup(playbook), *dir, *base, *dot, *path;
+	char		 *pdup = xstrdup(playbook), *real = NULL;
+	FILE		 *f;
+
+	for (size_t i = 0; i < r->nhosts; i++)
+		if (r->hosts[i].st.failed > 0 || r->hosts[i].st.unreachable > 0)
+			names[n++] = r->hosts[i].name;
+	if (n == 0)
+		goto out;
+	qsort(names, n, sizeof *names, retry_name_cmp);
+	base = basename(dup);
+	if ((dot = strrchr(base, '.')) != NULL && dot != base)
+		*dot = '\0';
+	dir = r->opts->retry_dir != NULL ? (char *)r->opts->retry_dir :
+	    dirname(pdup);
+	/* Absolute, as Ansible prints it, so the hint works from anywhere. */
+	if ((real = realpath(dir, NULL)) != NULL)
+		dir = real;
+	path = xasprintf("%s/%s.retry", dir, base);
+	if ((f = fopen(path, "w")) == NULL) {
+		output_warning("Could not create retry file '%s'.\n\t%s", path,
+		    strerror(errno));
+	} else {
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, "%s\n", names[i]);
+		if (fclose(f) != 0)
+			output_warning("Could not create retry file '%s'.\n\t%s",
+			    path, strerror(errno));
+		else
+			output_msg("\tto retry, use: --limit @%s", path);
+	}
+	free(path);
+out:
+	free(real);
+	free(names);
+	free(dup);
+	free(pdup);
+}
+
+/* The recap lists hosts by name, as Ansible sorts them. */
+static void
+sort_recap(const char **names, struct host_stats *stats, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		const char		*name = names[i];
+		struct host_stats	 st = stats[i];
+		size_t			 j = i;
+
+		for (; j > 0 && strcmp(names[j - 1], name) > 0; j--) {
+			names[j] = names[j - 1];
+			stats[j] = stats[j - 1];
+		}
+		names[j] = name;
+		stats[j] = st;
+	}
+}
+
 int
 executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
     const struct run_opts *opts)
@@ -869,6 +987,10 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 	pthread_cond_init(&r.work_cond, NULL);
 	pthread_cond_init(&r.done_cond, NULL);
 	pool_start(&r);
+	if ((rc = limit_check(&r)) != EXIT_OK) {
+		pool_stop(&r);
+		goto out;
+	}
 	if (opts->list_hosts || opts->list_tasks)
 		for (size_t i = 0; i < npbs; i++)
 			output_msg("\nplaybook: %s", pbs[i]->path);
@@ -882,6 +1004,9 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 		}
 	}
 	pool_stop(&r);
+	if (!opts->list_hosts && !opts->list_tasks && opts->retry_files)
+		for (size_t i = 0; i < npbs; i++)
+			write_retry_file(&r, pbs[i]->path);
 	if (!opts->list_hosts && !opts->list_tasks) {
 		names = xcalloc(r.nhosts + 2, sizeof *names);
 		stats = xcalloc(r.nhosts + 2, sizeof *stats);
@@ -904,14 +1029,16 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 				stats[nstats++] = *s;
 			}
 		}
+		sort_recap(names, stats, nstats);
 		output_recap(names, stats, nstats);
 		free(names);
 		free(stats);
 	}
-	if (rc == EXIT_OK && r.any_failed)
-		rc = EXIT_HOST_FAILED;
-	else if (rc == EXIT_OK && r.any_unreachable)
+out:
+	if (rc == EXIT_OK && r.any_unreachable)
 		rc = EXIT_UNREACHABLE;
+	else if (rc == EXIT_OK && r.any_failed)
+		rc = EXIT_HOST_FAILED;
 	for (size_t i = 0; i < r.nhosts; i++) {
 		struct host_state *hs = &r.hosts[i];
 
