@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "conn.h"
 #include "executor.h"
 #include "inventory.h"
 #include "module.h"
@@ -643,6 +644,32 @@ play_load(struct play_args *pa, int argc, char **argv,
 	return EXIT_OK;
 }
 
+/*
+ * SIGINT and SIGTERM: the first stops the run cleanly (no task starts, the
+ * running commands are stopped on the targets, the recap is printed); a
+ * second one quits at once.  Either way no file is left half-written: a
+ * remote write that was cut short never replaces its destination.
+ */
+static void
+on_stop_signal(int sig)
+{
+	if (conn_interrupted())
+		_exit(sig == SIGINT ? EXIT_INTERRUPTED : 128 + sig);
+	conn_interrupt(sig);
+}
+
+static void
+catch_stop_signals(void)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 static int
 cmd_play(int argc, char **argv)
 {
@@ -668,6 +695,7 @@ cmd_play(int argc, char **argv)
 	}
 	if (pa.ask_pass)
 		pa.o.become_password = ask_password("BECOME password: ");
+	catch_stop_signals();
 	rc = executor_run(inv, pbs, npbs, &pa.o);
 out:
 	for (size_t i = 0; i < npbs; i++)

@@ -2,6 +2,7 @@
 #include <sys/random.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@
  * alive (libssh 0.10 has no keepalive of its own).
  */
 #define CONN_KEEPALIVE_MS	15000
+/* How long a wait for a command's output goes before looking at signals. */
+#define CONN_INTERRUPT_MS	200
 /* Bytes of stdin data per here-document line, before base64 (76 out). */
 #define CONN_B64_LINE		57
 
@@ -519,6 +522,20 @@ conn_frame(struct buf *chunk, const char *marker, const char *cmd,
 	buf_adds(chunk, "}\n");
 }
 
+static volatile sig_atomic_t	conn_stop_signal;
+
+void
+conn_interrupt(int sig)
+{
+	conn_stop_signal = sig;
+}
+
+int
+conn_interrupted(void)
+{
+	return conn_stop_signal;
+}
+
 int
 conn_exec(struct conn *c, const struct become *b, const char *cmd,
     const void *stdin_data, size_t stdin_len, int timeout,
@@ -536,6 +553,10 @@ conn_exec(struct conn *c, const struct become *b, const char *cmd,
 	buf_reset(&res->out);
 	buf_reset(&res->err);
 	res->rc = -1;
+	if (conn_stop_signal != 0) {
+		*cause = xstrdup("interrupted");
+		return ERR_INTERRUPTED;
+	}
 	if ((r = conn_get_shell(c, b, &idx, cause)) != 0)
 		return r;
 
@@ -568,8 +589,15 @@ conn_exec(struct conn *c, const struct become *b, const char *cmd,
 			r = ERR_UNREACHABLE;
 			goto fail;
 		}
+		if (conn_stop_signal != 0) {
+			/* Dropping the shell stops the command, as a timeout. */
+			*cause = xstrdup("interrupted");
+			r = ERR_INTERRUPTED;
+			goto fail;
+		}
 		now = conn_now_ms();
-		wait = CONN_KEEPALIVE_MS;
+		/* Short waits, so that an interrupt is seen at once. */
+		wait = CONN_INTERRUPT_MS;
 		if (timeout > 0) {
 			if (now >= deadline) {
 				*cause = xasprintf("command timed out after %d "

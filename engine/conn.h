@@ -43,6 +43,16 @@ struct become {
 struct conn;
 
 /*
+ * An interrupted run (SIGINT, SIGTERM): set from a signal handler.  From
+ * then on conn_exec starts no command and stops the ones running (their
+ * process group on the target is sent SIGTERM, as on a timeout), with
+ * ERR_INTERRUPTED.
+ */
+void	 conn_interrupt(int sig);
+/* The signal that interrupted the run, or 0. */
+int	 conn_interrupted(void);
+
+/*
  * Connects and authenticates.  Returns 0, or ERR_UNREACHABLE and
  * *cause (a sentence a person can act on, e.g. how to accept a new key).
  */

@@ -614,6 +614,13 @@ task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
 		value_dict_set(res, "results", results);
 	}
 report:
+	/* Cut short by an interrupt: neither shown nor counted. */
+	if (conn_interrupted()) {
+		value_unref(items);
+		value_unref(res);
+		task_scope_release(&ts);
+		return;
+	}
 	st = status_of(res);
 	if (st != OUT_UNREACHABLE && (t->loop == NULL || loop_aborted ||
 	    st == OUT_SKIPPED || shared_result != NULL))

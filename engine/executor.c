@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,6 +170,9 @@ alive_hosts(struct host_state **in, size_t n, struct host_state **out)
 {
 	size_t	k = 0;
 
+	/* Interrupted: no host starts anything more. */
+	if (conn_interrupted())
+		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (!in[i]->failed && !in[i]->unreachable && !in[i]->ended)
 			out[k++] = in[i];
@@ -1004,6 +1008,12 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 		}
 	}
 	pool_stop(&r);
+	if (conn_interrupted()) {
+		/* Ansible's words; the recap still says what was done. */
+		output_display_error("User interrupted execution");
+		rc = conn_interrupted() == SIGINT ? EXIT_INTERRUPTED :
+		    128 + conn_interrupted();
+	}
 	if (!opts->list_hosts && !opts->list_tasks && opts->retry_files)
 		for (size_t i = 0; i < npbs; i++)
 			write_retry_file(&r, pbs[i]->path);

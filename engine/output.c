@@ -471,6 +471,17 @@ output_error(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Ansible's display.error: " [ERROR]: ..." (output_error is "ERROR! "). */
+void
+output_display_error(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	output_stderr_line(C_RED, " [ERROR]: ", fmt, ap);
+	va_end(ap);
+}
+
 /* Lines of a text, keeping each line's newline (the last may lack one). */
 struct lines {
 	const char	**p;
