@@ -311,6 +311,24 @@ conn_shell_cmdline(struct conn *c, const struct become *b, const char *ready,
 	return 0;
 }
 
+/*
+ * What sudo's last words mean, ahead of them in the message: a user sudo
+ * does not know is not a wrong password, and neither is a command the
+ * rules do not allow.
+ */
+static const char *
+conn_become_reason(const char *text, int prompts)
+{
+	if (strstr(text, "is not in the sudoers file") != NULL)
+		return "the user is not in the sudoers file: ";
+	if (strstr(text, "is not allowed to") != NULL)
+		return "sudo's rules do not allow it: ";
+	if (strstr(text, "incorrect password") != NULL ||
+	    strstr(text, "Sorry, try again") != NULL || prompts > 0)
+		return "incorrect sudo password: ";
+	return "";
+}
+
 /* Starts a shell and waits until it says it is ready. */
 static int
 conn_start_shell(struct conn *c, const struct become *b, void **streamp,
@@ -345,8 +363,13 @@ conn_start_shell(struct conn *c, const struct become *b, void **streamp,
 				break;
 			}
 		}
-		if (conn_find(&err, &pfrom, prompt) != NULL) {
-			pfrom += strlen(prompt);
+		if ((rp = conn_find(&err, &pfrom, prompt)) != NULL) {
+			/*
+			 * Past this prompt, wherever it is: sudo may print a
+			 * warning first ("unable to resolve host"), and the
+			 * same prompt must not count twice.
+			 */
+			pfrom = (size_t)(rp - err.s) + strlen(prompt);
 			if (b == NULL || b->password == NULL) {
 				*cause = xasprintf("become to '%s' on '%s' "
 				    "failed: sudo asks for a password: set "
@@ -358,8 +381,9 @@ conn_start_shell(struct conn *c, const struct become *b, void **streamp,
 			if (++prompts > 1) {
 				text = conn_err_text(&err, prompt);
 				*cause = xasprintf("become to '%s' on '%s' "
-				    "failed: incorrect sudo password (%s)",
-				    user, c->host, text);
+				    "failed: incorrect sudo password%s%s%s",
+				    user, c->host, *text ? " (" : "", text,
+				    *text ? ")" : "");
 				free(text);
 				r = ERR_BECOME;
 				goto out;
@@ -372,7 +396,8 @@ conn_start_shell(struct conn *c, const struct become *b, void **streamp,
 			text = conn_err_text(&err, prompt);
 			if (b != NULL) {
 				*cause = xasprintf("become to '%s' on '%s' "
-				    "failed: %s", user, c->host,
+				    "failed: %s%s", user, c->host,
+				    conn_become_reason(text, prompts),
 				    *text != '\0' ? text : "no reason given");
 				r = ERR_BECOME;
 			} else {
