@@ -180,6 +180,7 @@ struct conn_settings {
 	struct conn_opts	 co;
 	char			*host, *user, *password, *key, *type, *port;
 	char			*key_str, *known_hosts, *ssh_config;
+	char			*bad;	/* a setting that cannot be used, or NULL */
 };
 
 /*
@@ -193,8 +194,10 @@ void		 executor_conn_settings(struct task_scope *, const struct task *,
 void		 executor_conn_settings_release(struct conn_settings *);
 /*
  * Opens (or reuses) hs's own connection for cs into hs->conn; a failed
- * connect is remembered, so a dead host costs one timeout.  0, or -1
- * with *cause.
+ * connect is remembered, so a dead host costs one timeout.  0, -1 with
+ * *cause (unreachable), or ERR_INVALID with *cause for settings that
+ * cannot be used (a port that is not a number): a failure, not
+ * unreachable, as in Ansible.
  */
 int		 executor_host_connect(struct host_state *, struct conn_settings *,
 		    char **cause);

@@ -216,10 +216,12 @@ exec_module(struct task_scope *ts, const struct task *t,
 		}
 		if (rc != 0) {
 			mod_args_release(&margs);
-			*unreachable = 1;
 			v = task_fail_result("%s", cause);
-			value_dict_setbool(v, "unreachable", 1);
-			value_dict_del(v, "failed");
+			if (rc != ERR_INVALID) {
+				*unreachable = 1;
+				value_dict_setbool(v, "unreachable", 1);
+				value_dict_del(v, "failed");
+			}
 			free(cause);
 			free(env_prefix);
 			free(delegate);

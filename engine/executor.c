@@ -551,9 +551,10 @@ gather_facts_fn(struct run *r, size_t i, void *arg)
 
 	task_scope_init(&ts, r, hs, NULL, &dummy);
 	executor_conn_settings(&ts, &dummy, NULL, &cs);
-	if (executor_host_connect(hs, &cs, &cause) != 0)
-		rc = ERR_UNREACHABLE;
-	else {
+	if ((rc = executor_host_connect(hs, &cs, &cause)) != 0) {
+		if (rc != ERR_INVALID)
+			rc = ERR_UNREACHABLE;
+	} else {
 		executor_become_settings(&ts, &dummy, NULL, &bs);
 		rc = conn_exec(hs->conn, bs.on ? &bs.b : NULL,
 		    facts_command(), NULL, 0, 0, &er, &cause);

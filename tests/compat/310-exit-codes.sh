@@ -39,6 +39,7 @@ here ansible_connection=local
 there ansible_host=127.0.0.1 ansible_port=1 ansible_user=nobody
 EOF2
 printf 'here\n\n' >limit.txt
+printf 'h1 ansible_host=127.0.0.1 ansible_port="22 -oProxyCommand=touch %s/pwned"\n' "$w" >port.ini
 
 # same NAME TOOL-ARGS...: both tools, the same arguments, the same status.
 same() {
@@ -69,6 +70,10 @@ same limit-no-match -i localhost, -c local -l nomatch ok.yml
 same limit-file -i mixed.ini -l @limit.txt fail.yml
 same limit-file-missing -i localhost, -c local -l @nosuch.txt ok.yml
 same limit-match -i localhost, -c local -e x=1 ok.yml --limit localhost
+same bad-port -i port.ini ping.yml
+[ ! -e pwned ] || { echo "FAIL: a port with options ran a command"; bad=1; }
+grep -q "the field 'port' has an invalid value" bad-port.cairn ||
+	{ echo "FAIL: cairn's bad port message"; cat bad-port.cairn; bad=1; }
 grep -q 'leaves us with no hosts to target' limit-no-match.cairn ||
 	{ echo "FAIL: cairn's no-host message"; bad=1; }
 
