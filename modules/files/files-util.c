@@ -255,3 +255,20 @@ files_assemble_take(const char *name, const struct regex *re,
 		return 0;
 	return 1;
 }
+
+const char **
+files_arg_strings(const struct mod_args *args, const char *key, size_t *n)
+{
+	struct value	 *v = args_get(args, key);
+	const char	**out;
+	size_t		  i;
+
+	*n = 0;
+	if (v == NULL || v->type != V_LIST)
+		return NULL;
+	out = xcalloc(v->u.list.n + 1, sizeof *out);
+	for (i = 0; i < v->u.list.n; i++)
+		if (v->u.list.items[i]->type == V_STR)
+			out[(*n)++] = v->u.list.items[i]->u.str.s;
+	return out;
+}

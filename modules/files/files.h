@@ -21,6 +21,12 @@ void	files_b64_encode(struct buf *out, const void *data, size_t len);
  * 0, or -1 for a character outside the alphabet or a bad length.
  */
 int	files_b64_decode(struct buf *out, const char *s, size_t len);
+/*
+ * A list argument's strings, borrowed from args, NULL-terminated in a
+ * malloc'd array (free the array only); *n of them.  NULL when absent.
+ */
+const char **files_arg_strings(const struct mod_args *, const char *key,
+	    size_t *n);
 /* Hex MD5 of data, as `md5sum` prints it (33 bytes with NUL). */
 void	files_md5_hex(const void *data, size_t len, char out[33]);
 /*

@@ -43,24 +43,6 @@ static const struct mod_param find_params[] = {
 	{ NULL }
 };
 
-/* A list argument as an array of borrowed strings; *n entries. */
-static const char **
-find_strings(const struct mod_args *args, const char *key, size_t *n)
-{
-	struct value	 *v = args_get(args, key);
-	const char	**out;
-	size_t		  i;
-
-	*n = 0;
-	if (v == NULL || v->type != V_LIST)
-		return NULL;
-	out = xcalloc(v->u.list.n + 1, sizeof *out);
-	for (i = 0; i < v->u.list.n; i++)
-		if (v->u.list.items[i]->type == V_STR)
-			out[(*n)++] = v->u.list.items[i]->u.str.s;
-	return out;
-}
-
 struct find_opts {
 	const char	**pat, **exc;
 	size_t		  npat, nexc;
@@ -199,9 +181,9 @@ find_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 		}
 		o.has_size = 1;
 	}
-	o.pat = find_strings(args, "patterns", &o.npat);
-	o.exc = find_strings(args, "excludes", &o.nexc);
-	paths = find_strings(args, "paths", &npaths);
+	o.pat = files_arg_strings(args, "patterns", &o.npat);
+	o.exc = files_arg_strings(args, "excludes", &o.nexc);
+	paths = files_arg_strings(args, "paths", &npaths);
 
 	/*
 	 * One script: the target's clock, then for each path its records

@@ -47,19 +47,13 @@ ini_file_validate(const struct mod_args *args, char **cause)
 static const char **
 ini_file_values(const struct mod_args *args)
 {
-	struct value	 *l = args_get(args, "values");
 	const char	**v, *one = args_str(args, "value");
-	size_t		  i, n = 0;
+	size_t		  n;
 
-	if (one != NULL || l == NULL || l->type != V_LIST) {
-		v = xcalloc(2, sizeof *v);
-		v[0] = one;
+	if (one == NULL && (v = files_arg_strings(args, "values", &n)) != NULL)
 		return v;
-	}
-	v = xcalloc(l->u.list.n + 1, sizeof *v);
-	for (i = 0; i < l->u.list.n; i++)
-		if (l->u.list.items[i]->type == V_STR)
-			v[n++] = l->u.list.items[i]->u.str.s;
+	v = xcalloc(2, sizeof *v);
+	v[0] = one;
 	return v;
 }
 

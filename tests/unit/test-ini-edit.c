@@ -84,6 +84,21 @@ static const struct ini_case ini_cases[] = {
 };
 
 static void
+ini_case_spec(const struct ini_case *c, struct ini_spec *sp)
+{
+	memset(sp, 0, sizeof *sp);
+	sp->section = c->section;
+	sp->option = c->option;
+	sp->values = c->values;
+	sp->present = c->present;
+	sp->exclusive = c->exclusive;
+	sp->no_extra_spaces = c->no_extra_spaces;
+	sp->allow_no_value = c->allow_no_value;
+	sp->modify_inactive_option = !c->keep_inactive;
+	sp->ignore_spaces = c->ignore_spaces;
+}
+
+static void
 test_ini_cases(void **state)
 {
 	const struct ini_case	*c;
@@ -96,16 +111,7 @@ test_ini_cases(void **state)
 	(void)state;
 	for (i = 0; i < sizeof ini_cases / sizeof ini_cases[0]; i++) {
 		c = &ini_cases[i];
-		memset(&sp, 0, sizeof sp);
-		sp.section = c->section;
-		sp.option = c->option;
-		sp.values = c->values;
-		sp.present = c->present;
-		sp.exclusive = c->exclusive;
-		sp.no_extra_spaces = c->no_extra_spaces;
-		sp.allow_no_value = c->allow_no_value;
-		sp.modify_inactive_option = !c->keep_inactive;
-		sp.ignore_spaces = c->ignore_spaces;
+		ini_case_spec(c, &sp);
 		ini_edit(c->in, strlen(c->in), &sp, &out, &changed, &msg);
 		if (strcmp(buf_cstr(&out), c->out) != 0 ||
 		    changed != c->changed || strcmp(msg, c->msg) != 0)
@@ -133,16 +139,7 @@ test_ini_idempotent(void **state)
 		/* Non-exclusive values add a copy each time, as in Ansible. */
 		if (!c->exclusive && c->present)
 			continue;
-		memset(&sp, 0, sizeof sp);
-		sp.section = c->section;
-		sp.option = c->option;
-		sp.values = c->values;
-		sp.present = c->present;
-		sp.exclusive = c->exclusive;
-		sp.no_extra_spaces = c->no_extra_spaces;
-		sp.allow_no_value = c->allow_no_value;
-		sp.modify_inactive_option = !c->keep_inactive;
-		sp.ignore_spaces = c->ignore_spaces;
+		ini_case_spec(c, &sp);
 		ini_edit(c->in, strlen(c->in), &sp, &one, &changed, &msg);
 		ini_edit(one.s, one.len, &sp, &two, &changed, &msg);
 		if (changed || strcmp(one.s, two.s) != 0)
