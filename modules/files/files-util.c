@@ -34,7 +34,8 @@ files_b64_encode(struct buf *out, const void *data, size_t len)
 		buf_addc(out, i + 1 < len ? files_b64[w >> 6 & 63] : '=');
 		buf_addc(out, '=');
 	}
-	buf_cstr(out);
+	/* Terminated even when nothing was added after the buf_grow. */
+	buf_add(out, "", 0);
 }
 
 int
