@@ -28,6 +28,12 @@ extern const struct module_entry module_user;
 extern const struct module_entry module_group;
 extern const struct module_entry module_authorized_key;
 extern const struct module_entry module_template;
+extern const struct module_entry module_assemble;
+extern const struct module_entry module_fetch;
+extern const struct module_entry module_find_entry;	/* module_find is the lookup */
+extern const struct module_entry module_ini_file;
+extern const struct module_entry module_slurp;
+extern const struct module_entry module_tempfile;
 
 const struct module_entry *const module_table[] = {
 	&module_apt,
@@ -55,5 +61,11 @@ const struct module_entry *const module_table[] = {
 	&module_group,
 	&module_authorized_key,
 	&module_template,
+	&module_assemble,
+	&module_fetch,
+	&module_find_entry,
+	&module_ini_file,
+	&module_slurp,
+	&module_tempfile,
 	NULL
 };
