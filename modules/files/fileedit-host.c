@@ -160,3 +160,29 @@ fileedit_commit(struct task_ctx *ctx, const struct mod_args *args,
 		result_setstr(r, "backup_file", job->backup);
 	return 0;
 }
+
+int
+fileedit_commit_text(struct task_ctx *ctx, const struct mod_args *args,
+    const char *path, const char *real, const struct host_stat *st,
+    struct buf *out, int *changed, char **backup, struct result *r,
+    char **cause)
+{
+	struct fileedit_job	job = FILEEDIT_JOB_INIT(path);
+	int			rc;
+
+	job.real = xstrdup(real);
+	job.st = *st;
+	job.changed = *changed;
+	/* The job borrows the text: it goes back to the caller after. */
+	job.out = *out;
+	rc = fileedit_commit(ctx, args, &job, 0, r);
+	*out = job.out;
+	job.out = (struct buf)BUF_INIT;
+	*changed = job.changed;
+	*backup = job.backup;
+	job.backup = NULL;
+	*cause = job.cause;
+	job.cause = NULL;
+	fileedit_job_release(&job);
+	return rc;
+}

@@ -120,6 +120,17 @@ void	fileedit_diff(struct task_ctx *, struct fileedit_job *,
 int	fileedit_commit(struct task_ctx *, const struct mod_args *,
 	    struct fileedit_job *, int flags, struct result *);
 
+/*
+ * fileedit_commit for a module that reads and edits on its own (ini_file,
+ * assemble): writes out to real (path as given, real the file written, st
+ * its stat) when *changed, then the attributes; *changed and *backup
+ * (malloc'd, or NULL) out.  0, or -1 and *cause.
+ */
+int	fileedit_commit_text(struct task_ctx *, const struct mod_args *,
+	    const char *path, const char *real, const struct host_stat *st,
+	    struct buf *out, int *changed, char **backup, struct result *,
+	    char **cause);
+
 /* Sets msg and returns MOD_CHANGED or MOD_OK as job->changed says. */
 enum mod_status fileedit_done(struct fileedit_job *, struct result *);
 /* Fails with job->cause, or with what when there is none. */

@@ -182,7 +182,7 @@ assemble_run(struct task_ctx *ctx, const struct mod_args *args,
 	struct files_fragment	*take = NULL;
 	struct regex		*re = NULL;
 	struct host_stat	 st;
-	struct buf		 out = BUF_INIT, old = BUF_INIT, scratch = BUF_INIT;
+	struct buf		 out = BUF_INIT, old = BUF_INIT;
 	char			*cause = NULL, *local = NULL, *backup = NULL;
 	char			 sha[41], md5[33], *header = NULL;
 	size_t			 i, n = 0;
@@ -237,8 +237,8 @@ assemble_run(struct task_ctx *ctx, const struct mod_args *args,
 		header = xstrdup(dest);
 		result_diff(r, header, buf_cstr(&old), header, buf_cstr(&out));
 	}
-	if (fileedit_commit(ctx, args, dest, dest, &st, changed, out.s,
-	    out.len, 0, &scratch, &changed, &backup, r, &cause) != 0)
+	if (fileedit_commit_text(ctx, args, dest, dest, &st, &out, &changed,
+	    &backup, r, &cause) != 0)
 		goto fail;
 	if (backup != NULL)
 		result_setstr(r, "backup_file", backup);
@@ -258,7 +258,6 @@ out:
 	free(header);
 	buf_release(&out);
 	buf_release(&old);
-	buf_release(&scratch);
 	return status;
 }
 

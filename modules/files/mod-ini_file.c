@@ -66,7 +66,7 @@ ini_file_run(struct task_ctx *ctx, const struct mod_args *args,
 	const char		**vals = NULL;
 	struct ini_spec		 sp;
 	struct host_stat	 st, lst;
-	struct buf		 in = BUF_INIT, out = BUF_INIT, scratch = BUF_INIT;
+	struct buf		 in = BUF_INIT, out = BUF_INIT;
 	char			*cause = NULL, *real = NULL, *backup = NULL;
 	char			*header = NULL;
 	int			 changed = 0;
@@ -120,9 +120,8 @@ ini_file_run(struct task_ctx *ctx, const struct mod_args *args,
 		result_diff(r, header, buf_cstr(&in), header, buf_cstr(&out));
 	}
 	/* Ansible applies mode/owner/group only outside check mode. */
-	if (!ctx_check_mode(ctx) && fileedit_commit(ctx, args, path, real,
-	    &st, changed, out.s, out.len, 0, &scratch, &changed, &backup, r,
-	    &cause) != 0)
+	if (!ctx_check_mode(ctx) && fileedit_commit_text(ctx, args, path,
+	    real, &st, &out, &changed, &backup, r, &cause) != 0)
 		goto fail;
 	if (backup != NULL)
 		result_setstr(r, "backup_file", backup);
@@ -141,7 +140,6 @@ out:
 	free(header);
 	buf_release(&in);
 	buf_release(&out);
-	buf_release(&scratch);
 	return status;
 }
 
