@@ -317,7 +317,12 @@ accounts_argv_line(const struct accounts_argv *a, int mask)
 	size_t		i;
 
 	for (i = 0; i < a->n; i++) {
-		if (i > 0)
+		if (mask == ACCOUNTS_LINE_NO_PASSWORD &&
+		    strcmp(a->v[i], "-p") == 0 && i + 1 < a->n) {
+			i++;
+			continue;
+		}
+		if (b.len > 0)
 			buf_addc(&b, ' ');
 		if (mask && i > 0 && strcmp(a->v[i - 1], "-p") == 0)
 			buf_adds(&b, "********");
@@ -325,6 +330,23 @@ accounts_argv_line(const struct accounts_argv *a, int mask)
 			shell_quote_buf(&b, a->v[i]);
 	}
 	return buf_detach(&b, NULL);
+}
+
+const char *
+accounts_argv_password(const struct accounts_argv *a)
+{
+	for (size_t i = 0; i + 1 < a->n; i++)
+		if (strcmp(a->v[i], "-p") == 0)
+			return a->v[i + 1];
+	return NULL;
+}
+
+char *
+accounts_password_input(const struct accounts_argv *a, const char *name)
+{
+	const char	*hash = accounts_argv_password(a);
+
+	return hash != NULL ? xasprintf("%s:%s\n", name, hash) : NULL;
 }
 
 void
@@ -665,11 +687,17 @@ accounts_change_script(struct buf *s, const struct accounts_user_want *w,
 		buf_adds(s, "); made=\nif [ ! -d \"$d\" ]; then "
 		    "mkdir -p -- \"$d\" && made=1; fi\n");
 	}
-	line = accounts_argv_line(a, 0);
-	buf_addf(s, "%s || { rc=$?; ", line);
+	line = accounts_argv_line(a, ACCOUNTS_LINE_NO_PASSWORD);
+	/* usermod with nothing left but the name: only the password. */
+	if (!(exists && accounts_argv_password(a) != NULL && a->n == 4)) {
+		buf_addf(s, "%s || { rc=$?; ", line);
+		if (parent)
+			buf_adds(s, "[ -z \"$made\" ] || "
+			    "rmdir -p -- \"$d\" 2>/dev/null; ");
+		buf_adds(s, "exit $rc; }\n");
+	}
 	free(line);
-	if (parent)
-		buf_adds(s, "[ -z \"$made\" ] || "
-		    "rmdir -p -- \"$d\" 2>/dev/null; ");
-	buf_adds(s, "exit $rc; }\necho '" ACCOUNTS_MARK "'\n");
+	if (accounts_argv_password(a) != NULL)
+		buf_adds(s, "chpasswd -e || exit $?\n");
+	buf_adds(s, "echo '" ACCOUNTS_MARK "'\n");
 }

@@ -281,9 +281,17 @@ user_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 		changed = 1;
 	if (a.n > 0 && !check) {
 		/* The command, then the state it left, in one round trip. */
+		char	*pw = accounts_password_input(&a, w.name);
+		int	 rc;
+
 		accounts_change_script(&s, &w, &a, exists);
 		accounts_read_script(&s, w.name, NULL, 0, NULL);
-		if (accounts_exec(ctx, &s, NULL, &res, r) != 0)
+		rc = accounts_exec(ctx, &s, pw, &res, r);
+		if (pw != NULL) {
+			explicit_bzero(pw, strlen(pw));
+			free(pw);
+		}
+		if (rc != 0)
 			goto out_db;
 		if (res.rc != 0) {
 			st = accounts_cmd_failed(r, &a, &res);
