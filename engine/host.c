@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "host.h"
+#include "vault.h"
 #include "module.h"
 
 /* The task context. */
@@ -86,6 +87,32 @@ ctx_find_file(struct task_ctx *ctx, const char *subdir, const char *name)
 	    (path = ctx_try(ctx->playbook_dir, NULL, name)) != NULL)
 		return path;
 	return NULL;
+}
+
+int
+ctx_read_file(struct task_ctx *ctx, const char *path, int decrypt,
+    struct buf *out, char **cause)
+{
+	struct buf	raw = BUF_INIT;
+	int		r;
+
+	(void)ctx;
+	if ((r = read_file(path, &raw)) != 0) {
+		*cause = xasprintf("could not read '%s': %s", path,
+		    strerror(-r));
+		buf_release(&raw);
+		return ERR_NOENT;
+	}
+	if (!decrypt || !vault_is_encrypted(buf_cstr(&raw), raw.len)) {
+		buf_add(out, raw.s, raw.len);
+		buf_cstr(out);
+		buf_release(&raw);
+		return 0;
+	}
+	r = vault_decrypt(vault_get_secrets(), raw.s, raw.len, path, out,
+	    NULL, cause);
+	buf_release(&raw);
+	return r == 0 ? 0 : ERR_INVALID;
 }
 
 /* Shell words. */

@@ -258,6 +258,15 @@ int		 ctx_render(struct task_ctx *, const char *, struct value **,
  */
 char		*ctx_find_file(struct task_ctx *, const char *subdir,
 		    const char *);
+/*
+ * Reads a controller file whole into buf; with decrypt, a file encrypted
+ * with ansible-vault is decrypted with the run's secrets (copy's and
+ * assemble's "decrypt", template's sources), as Ansible's loader does.
+ * 0, ERR_NOENT (cannot be read) or ERR_INVALID (cannot be decrypted),
+ * with *cause.
+ */
+int		 ctx_read_file(struct task_ctx *, const char *path,
+		    int decrypt, struct buf *, char **cause);
 
 /*
  * The host API.  Every call goes over the host's one connection as the

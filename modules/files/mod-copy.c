@@ -86,7 +86,8 @@ copy_gather_src(struct task_ctx *ctx, const struct mod_args *args,
 	struct value		*content = args_get(args, "content");
 	struct host_stat	 sst;
 	struct stat		 lst;
-	char			*t;
+	char			*t = NULL;
+	int			 rc;
 
 	if (content != NULL) {
 		if (content->type == V_LIST || content->type == V_DICT)
@@ -126,9 +127,16 @@ copy_gather_src(struct task_ctx *ctx, const struct mod_args *args,
 		}
 		if (stat(j->local, &lst) == 0)
 			j->src_mode = lst.st_mode & 07777;
-		if (read_file(j->local, &j->data) != 0) {
-			*cause = xasprintf("Could not find or access '%s' on "
-			    "the Ansible Controller.", j->src);
+		if ((rc = ctx_read_file(ctx, j->local, args_bool(args,
+		    "decrypt", 1), &j->data, &t)) != 0) {
+			/* A vault that does not open says so; else Ansible's. */
+			if (rc == ERR_INVALID)
+				*cause = t;
+			else {
+				free(t);
+				*cause = xasprintf("Could not find or access "
+				    "'%s' on the Ansible Controller.", j->src);
+			}
 			return -1;
 		}
 	}

@@ -81,8 +81,9 @@ template_run(struct task_ctx *ctx, const struct mod_args *args,
 
 	if ((local = ctx_find_file(ctx, "templates", src)) == NULL)
 		return result_fail(r, "Could not find or access '%s'", src);
-	if (read_file(local, &text) != 0) {
-		st = result_fail(r, "Could not read '%s'", local);
+	if (ctx_read_file(ctx, local, 1, &text, &cause) != 0) {
+		st = result_fail(r, "%s", cause);
+		free(cause);
 		free(local);
 		return st;
 	}
