@@ -18,9 +18,11 @@
 #include "conn.h"
 #include "executor.h"
 #include "inventory.h"
+#include "luamod.h"
 #include "module.h"
 #include "output.h"
 #include "playbook.h"
+#include "regex.h"
 #include "settings.h"
 #include "vault.h"
 #include "yaml.h"
@@ -81,10 +83,38 @@ usage_main(FILE *f)
 "Run `cairn play --help` for the options of a run.\n", f);
 }
 
+/*
+ * As ansible-playbook --version: the version, then what a user checks when
+ * a run does not do what they expect: the config file, where modules are
+ * looked for, and the libraries cairn runs on.
+ */
 static void
-print_version(void)
+print_version(const struct settings *st, const char *modpath)
 {
+	char	exe[4096];
+	ssize_t	n;
+
+	char	*cfg = st != NULL && st->path != NULL ? realpath(st->path,
+		    NULL) : NULL;
+
 	printf("cairn %s\n", PACKAGE_VERSION);
+	printf("  config file = %s\n", cfg != NULL ? cfg : st != NULL &&
+	    st->path != NULL ? st->path : "None");
+	free(cfg);
+	printf("  configured module search path = %s%s%s\n",
+	    modpath != NULL && *modpath != '\0' ? modpath : "",
+	    modpath != NULL && *modpath != '\0' ? ":" : "",
+	    st != NULL && st->library != NULL ? st->library : "(none)");
+	printf("  shipped Lua modules = %s/modules\n", CAIRN_DATADIR);
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0) {
+		exe[n] = '\0';
+		printf("  executable location = %s\n", exe);
+	}
+	printf("  libssh = %s\n", conn_ssh_library_version());
+	printf("  libyaml = %s\n", yaml_library_version());
+	printf("  pcre2 = %s\n", regex_library_version());
+	printf("  lua = %s\n", luamod_library_version());
+	printf("  libcrypto = %s\n", vault_library_version());
 }
 
 /* Merges one -e argument into vars; -1 and *cause if malformed. */
@@ -491,7 +521,7 @@ play_option_run(struct play_args *pa, int c, char *arg)
 		buf_addf(&pa->modpath, "%s%s", pa->modpath.len ? ":" : "", arg);
 		break;
 	case OPT_VERSION:
-		print_version();
+		print_version(&pa->st, buf_cstr(&pa->modpath));
 		pa->done = 1;
 		break;
 	case 'h':
@@ -834,7 +864,14 @@ cli_main(int argc, char **argv)
 	if (strcmp(argv[1], "vault") == 0)
 		return cli_vault(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0) {
-		print_version();
+		struct settings	 st;
+		char		*cause = NULL;
+
+		memset(&st, 0, sizeof st);
+		if (settings_load(&st, &cause) != 0)
+			free(cause);
+		print_version(&st, NULL);
+		settings_release(&st);
 		return 0;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {

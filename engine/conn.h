@@ -82,4 +82,7 @@ int	 conn_exec(struct conn *, const struct become *, const char *cmd,
 	    struct exec_result *res, char **cause);
 void	 conn_close(struct conn *);	/* NULL-safe */
 
+/* libssh's version, for --version. */
+const char *conn_ssh_library_version(void);
+
 #endif
