@@ -78,6 +78,7 @@ usage_main(FILE *f)
 "usage: cairn play [options] playbook.yml...\n"
 "       cairn inventory [-i SRC] --list | --graph [GROUP] | --host HOST\n"
 "       cairn vault create|decrypt|edit|view|encrypt|encrypt_string|rekey ...\n"
+"       cairn doc [-l] [-s] [-j] [MODULE...]\n"
 "       cairn --version\n"
 "\n"
 "Run `cairn play --help` for the options of a run.\n", f);
@@ -853,6 +854,8 @@ cli_main(int argc, char **argv)
 		return cmd_inventory(argc, argv);
 	if (strcmp(prog, "cairn-vault") == 0)
 		return cli_vault(argc, argv);
+	if (strcmp(prog, "cairn-doc") == 0)
+		return cli_doc(argc, argv);
 	if (argc < 2) {
 		usage_main(stderr);
 		return EXIT_USAGE;
@@ -863,6 +866,8 @@ cli_main(int argc, char **argv)
 		return cmd_inventory(argc - 1, argv + 1);
 	if (strcmp(argv[1], "vault") == 0)
 		return cli_vault(argc - 1, argv + 1);
+	if (strcmp(argv[1], "doc") == 0)
+		return cli_doc(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0) {
 		struct settings	 st;
 		char		*cause = NULL;
