@@ -11,6 +11,8 @@ struct loader {
 	int		 depth;		/* import nesting */
 	struct play	*play;		/* the play being read */
 	struct role	*role;		/* the role whose files are being read */
+	int		 dynamic;	/* reading an include at run time */
+	struct value	*warnings;	/* list of strings, or NULL */
 };
 
 /* playbook.c */
@@ -23,7 +25,9 @@ int		 playbook_in_list(const char *const *list, const char *s);
  */
 int		 playbook_fail_at(struct loader *, const struct value *v,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* d's value under key, borrowed, or NULL. */
+/* Adds "file:line:col: message" at v to ld->warnings. */
+void		 playbook_warn_at(struct loader *, const struct value *v,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The value under a key of a mapping, or NULL: short, as it is everywhere. */
 static inline struct value *
 get(const struct value *d, const char *key)

@@ -206,6 +206,159 @@ test_import_tasks(void **state)
 	playbook_free(pb);
 }
 
+/* Keywords on import_tasks apply to every imported task (an implicit block). */
+static void
+test_import_keywords(void **state)
+{
+	struct playbook	*pb;
+	struct task	*blk;
+	char		*err, *inc;
+
+	(void)state;
+	inc = write_file("kw.yml",
+	    "- name: one\n"
+	    "  debug: msg=one\n"
+	    "- name: two\n"
+	    "  debug: msg=two\n");
+	free(inc);
+	err = load(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - import_tasks: kw.yml\n"
+	    "      when: x is defined\n"
+	    "      become: true\n"
+	    "      vars: { x: 1 }\n"
+	    "      ignore_errors: true\n"
+	    "      delegate_to: localhost\n"
+	    "      environment: { A: b }\n"
+	    "      tags: [k]\n", &pb);
+	if (err != NULL)
+		fail_msg("%s", err);
+	assert_int_equal(pb->plays[0]->ntasks, 1);
+	blk = pb->plays[0]->tasks[0];
+	assert_int_equal(blk->kind, TASK_BLOCK);
+	assert_true(blk->implicit);
+	assert_int_equal(blk->nblock, 2);
+	assert_non_null(blk->when);
+	assert_true(blk->become.set);
+	assert_true(blk->ignore_errors.set);
+	assert_non_null(blk->delegate_to);
+	assert_non_null(blk->environment);
+	assert_non_null(value_dict_get(blk->vars, "x"));
+	assert_string_equal(blk->block[1]->tags->u.list.items[0]->u.str.s,
+	    "k");
+	playbook_free(pb);
+
+	/* no loops on imports, as Ansible says */
+	expect_error(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - import_tasks: kw.yml\n"
+	    "      loop: [1, 2]\n",
+	    "play.yml:4:", "You cannot use loops on 'import_tasks'");
+}
+
+/*
+ * include_tasks / include_role are loaded when a host reaches them: a
+ * file no host reaches is never read, so it may even be missing or hold
+ * modules cairn does not have.
+ */
+static void
+test_dynamic_include(void **state)
+{
+	struct playbook	*pb;
+	struct task	*t, *blk = NULL;
+	struct value	*vars;
+	char		*err, *cause = NULL, *path = NULL, *f;
+
+	(void)state;
+	f = write_file("Debian.yml", "- name: deb\n  debug: msg=deb\n");
+	free(f);
+	err = load(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - include_tasks:\n"
+	    "        file: \"{{ ansible_os_family }}.yml\"\n"
+	    "        apply: { become: true, tags: [ap] }\n"
+	    "      when: x is defined\n"
+	    "      loop: [1, 2]\n"
+	    "      loop_control: { loop_var: it }\n"
+	    "      vars: { v: 1 }\n"
+	    "      tags: [own]\n"
+	    "    - include_tasks: no-such-file.yml\n"
+	    "    - include_role: name=nowhere\n"
+	    "    - include: \"{{ f }}.yml\"\n", &pb);
+	if (err != NULL)
+		fail_msg("%s", err);
+	assert_int_equal(pb->plays[0]->ntasks, 4);
+	t = pb->plays[0]->tasks[0];
+	assert_int_equal(t->kind, TASK_INCLUDE);
+	assert_false(t->include_role);
+	assert_string_equal(t->loop_var, "it");
+	assert_non_null(t->loop);
+	assert_non_null(t->when);
+	assert_string_equal(t->tags->u.list.items[0]->u.str.s, "own");
+	assert_string_equal(pb->plays[0]->tasks[1]->include_name->u.str.s,
+	    "no-such-file.yml");
+	assert_true(pb->plays[0]->tasks[2]->include_role);
+	assert_string_equal(pb->plays[0]->tasks[2]->name,
+	    "include_role : nowhere");
+	assert_int_equal(pb->plays[0]->tasks[3]->kind, TASK_INCLUDE);
+
+	/* at run time: the file, the apply keywords and tags, the vars */
+	vars = value_dict();
+	value_dict_setint(vars, "it", 1);
+	if (playbook_load_include(pb, pb->plays[0], t, "Debian", vars, &blk,
+	    &path, &cause) == 0)
+		fail_msg("a file without .yml was found");
+	free(cause);
+	cause = NULL;
+	if (playbook_load_include(pb, pb->plays[0], t, "Debian.yml", vars,
+	    &blk, &path, &cause) != 0)
+		fail_msg("%s", cause);
+	assert_true(strstr(path, "/Debian.yml") != NULL && path[0] == '/');
+	assert_int_equal(blk->kind, TASK_BLOCK);
+	assert_int_equal(blk->nblock, 1);
+	assert_true(blk->become.set);
+	assert_non_null(value_dict_get(blk->vars, "it"));
+	assert_non_null(value_dict_get(blk->vars, "v"));
+	/* apply's tags reach the tasks, the include's own do not */
+	assert_int_equal(blk->block[0]->tags->u.list.n, 1);
+	assert_string_equal(blk->block[0]->tags->u.list.items[0]->u.str.s,
+	    "ap");
+	playbook_task_free(blk);
+	free(path);
+	value_unref(vars);
+
+	/* the missing one fails when reached, with Ansible's text */
+	if (playbook_load_include(pb, pb->plays[0], pb->plays[0]->tasks[1],
+	    "no-such-file.yml", NULL, &blk, NULL, &cause) == 0)
+		fail_msg("a missing file loaded");
+	assert_non_null(strstr(cause, "Could not find or access"));
+	free(cause);
+	playbook_free(pb);
+
+	/* a legacy include with a literal name is read in place */
+	err = load(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - include: Debian.yml\n", &pb);
+	if (err != NULL)
+		fail_msg("%s", err);
+	assert_int_equal(pb->plays[0]->ntasks, 1);
+	assert_string_equal(pb->plays[0]->tasks[0]->name, "deb");
+	assert_int_equal(pb->warnings->u.list.n, 1);
+	playbook_free(pb);
+
+	expect_error(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - include_tasks:\n"
+	    "        file: a.yml\n"
+	    "        bogus: 1\n",
+	    "play.yml:4:", "Invalid options for include_tasks: bogus");
+}
+
 static void
 test_roles(void **state)
 {
@@ -375,6 +528,8 @@ main(void)
 		cmocka_unit_test(test_parse_kv),
 		cmocka_unit_test(test_structure),
 		cmocka_unit_test(test_import_tasks),
+		cmocka_unit_test(test_import_keywords),
+		cmocka_unit_test(test_dynamic_include),
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_refusals),
 	};
