@@ -148,6 +148,9 @@ exec_module(struct task_scope *ts, const struct task *t,
 	char			*delegate = NULL;
 	int			 check, diff, rc;
 
+	if (m == &playbook_missing_module)
+		return task_fail_result("%s: not available in cairn (Ansible "
+		    "has this module, cairn does not yet)", t->action);
 	if (template_value(t->args, &ts->s.es, &args, &cause) != 0) {
 		v = task_fail_result("%s", cause);
 		free(cause);

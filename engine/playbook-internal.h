@@ -13,6 +13,7 @@ struct loader {
 	struct role	*role;		/* the role whose files are being read */
 	int		 dynamic;	/* reading an include at run time */
 	struct value	*warnings;	/* list of strings, or NULL */
+	struct value	*errors;	/* list of strings, or NULL */
 };
 
 /* playbook.c */
@@ -56,6 +57,20 @@ int		 playbook_want_tags(struct loader *, struct value *v,
 int		 playbook_parse_tasks(struct loader *, struct value *v,
 		    const char *what, struct value *tags, const char *section,
 		    struct task ***list, size_t *n, size_t *cap);
+
+/*
+ * Moves ld->cause, if any, to ld->errors, so that loading goes on and
+ * every mistake is reported at once.
+ */
+void		 playbook_keep_error(struct loader *);
+
+/* playbook-ansible.c */
+
+/*
+ * The full name of an Ansible 2.14 module (ansible.builtin or a common
+ * collection) that name, short or full, stands for; NULL if none.
+ */
+const char	*playbook_ansible_module(const char *name);
 
 /* playbook-role.c */
 

@@ -89,6 +89,53 @@ playbook_warn_at(struct loader *ld, const struct value *v, const char *fmt, ...)
 	free(msg);
 }
 
+void
+playbook_keep_error(struct loader *ld)
+{
+	if (ld->cause == NULL)
+		return;
+	if (ld->errors == NULL)
+		ld->errors = value_list();
+	value_list_append(ld->errors, value_str_take(ld->cause));
+	ld->cause = NULL;
+}
+
+/* All the errors kept, one a line, as a malloc'd string; NULL if none. */
+static char *
+loader_errors(struct loader *ld)
+{
+	struct buf	b = BUF_INIT;
+
+	playbook_keep_error(ld);
+	if (ld->errors == NULL || ld->errors->u.list.n == 0)
+		return NULL;
+	for (size_t i = 0; i < ld->errors->u.list.n; i++)
+		buf_addf(&b, "%s%s", i ? "\n" : "",
+		    ld->errors->u.list.items[i]->u.str.s);
+	value_unref(ld->errors);
+	ld->errors = NULL;
+	return buf_detach(&b, NULL);
+}
+
+static enum mod_status
+missing_run(struct task_ctx *ctx, const struct mod_args *args,
+    struct result *res)
+{
+	(void)ctx;
+	(void)args;
+	(void)res;
+	return MOD_FAILED;	/* not reached: the executor fails the task */
+}
+
+static const struct mod_param missing_params[] = { { NULL } };
+
+const struct module_entry playbook_missing_module = {
+	.name = "(not in cairn)",
+	.params = missing_params,
+	.flags = MOD_ANY_PARAMS | MOD_LOCAL | MOD_SUPPORTS_CHECK,
+	.run = missing_run,
+};
+
 /* An error at a mapping key (where it was written), else at its value. */
 static int
 fail_key(struct loader *ld, const struct value *d, const char *key,
@@ -556,11 +603,15 @@ parse_module_args(struct loader *ld, struct value *node, struct task *t)
 			free(cause);
 			return -1;
 		}
-		return playbook_fail_at(ld, &where,
-		    "couldn't resolve module/action '%s'"
-		    " (a misspelled module name, or a module cairn does not "
-		    "have yet)",
-		    t->action);
+		if (playbook_ansible_module(t->action) == NULL)
+			return playbook_fail_at(ld, &where,
+			    "couldn't resolve module/action '%s'"
+			    " (a misspelled module name, or a module cairn "
+			    "does not have yet)", t->action);
+		/* Ansible has it: only a host that gets here fails */
+		playbook_warn_at(ld, &where, "%s: not available in cairn",
+		    playbook_ansible_module(t->action));
+		t->module = &playbook_missing_module;
 	}
 	free_form = (t->module->flags & MOD_FREE_FORM) != 0;
 	if (argsv == NULL || argsv->type == V_NULL)
@@ -593,6 +644,8 @@ parse_module_args(struct loader *ld, struct value *node, struct task *t)
 	t->args = a;
 	if (check_templates(ld, a) != 0)
 		return -1;
+	if (t->module == &playbook_missing_module)
+		return 0;
 	if (module_prepare_args(t->module, a, ARGS_STATIC, &margs,
 	    &cause) != 0) {
 		/* point at the parameter the message names, if any */
@@ -605,9 +658,20 @@ parse_module_args(struct loader *ld, struct value *node, struct task *t)
 				where.loc = *kl;
 			free(q);
 		}
-		playbook_fail_at(ld, &where, "%s: %s", t->action, cause);
+		/*
+		 * As Ansible: an argument error fails the task on the host
+		 * that runs it (ignore_errors, rescue and register see it);
+		 * a module that acts on the run itself has no host to fail.
+		 */
+		if (t->module->control != NULL) {
+			playbook_fail_at(ld, &where, "%s: %s", t->action,
+			    cause);
+			free(cause);
+			return -1;
+		}
+		playbook_warn_at(ld, &where, "%s: %s", t->action, cause);
 		free(cause);
-		return -1;
+		return 0;
 	}
 	mod_args_release(&margs);
 	return 0;
@@ -1286,16 +1350,19 @@ playbook_parse_tasks(struct loader *ld, struct value *v, const char *what,
 			playbook_warn_at(ld, node, "\"include\" is deprecated, "
 			    "use include_tasks/import_tasks instead (Ansible "
 			    "2.16 removes it)");
+		/* a mistake is kept and the next task read: all at once */
 		if (kind == IMPORT_TASKS || kind == IMPORT_ROLE ||
 		    (kind == INCLUDE_LEGACY &&
 		    legacy_include_static(ld, node, key))) {
 			if (task_import(ld, node, key, kind, tags, section,
 			    list, n, cap) != 0)
-				return -1;
+				playbook_keep_error(ld);
 			continue;
 		}
-		if (parse_task(ld, node, tags, section, &t) != 0)
-			return -1;
+		if (parse_task(ld, node, tags, section, &t) != 0) {
+			playbook_keep_error(ld);
+			continue;
+		}
 		append_task(list, n, cap, t);
 	}
 	return 0;
@@ -1547,8 +1614,10 @@ load_plays(struct loader *ld, const char *path, struct value *from,
 				goto out;
 			continue;
 		}
-		if (parse_play(ld, node, &p) != 0)
-			goto out;
+		if (parse_play(ld, node, &p) != 0) {
+			playbook_keep_error(ld);
+			continue;
+		}
 		if (pb->nplays == *cap) {
 			*cap = *cap ? *cap * 2 : 4;
 			pb->plays = xreallocarray(pb->plays, *cap,
@@ -1582,8 +1651,9 @@ playbook_load(const char *path, struct playbook **out, char **cause)
 		playbook_free(pb);
 		return -1;
 	}
-	if (load_plays(&ld, path, NULL, pb, &cap) != 0) {
-		*cause = ld.cause;
+	if (load_plays(&ld, path, NULL, pb, &cap) != 0 ||
+	    ld.cause != NULL || ld.errors != NULL) {
+		*cause = loader_errors(&ld);
 		value_unref(ld.warnings);
 		playbook_free(pb);
 		return -1;
@@ -1690,10 +1760,15 @@ playbook_load_include(struct playbook *pb, struct play *p,
 	blk = NULL;
 	r = 0;
 out:
+	if (r == 0 && (ld.cause != NULL || ld.errors != NULL)) {
+		task_free(*out);
+		*out = NULL;
+		r = -1;
+	}
 	if (r != 0) {
-		*cause = ld.cause != NULL ? ld.cause :
-		    xstrdup("cannot load the include");
-		ld.cause = NULL;
+		*cause = loader_errors(&ld);
+		if (*cause == NULL)
+			*cause = xstrdup("cannot load the include");
 	}
 	if (r == 0 && path_out != NULL) {
 		*path_out = path;

@@ -130,8 +130,16 @@ struct playbook {
 };
 
 /*
- * Loads and checks a playbook.  Returns 0, or -1 and *cause
- * ("file:line:col: message").  import_playbook entries are expanded.
+ * The module of a task whose module Ansible has and cairn does not: it
+ * takes any arguments, and the task fails on a host that reaches it.
+ */
+extern const struct module_entry playbook_missing_module;
+
+/*
+ * Loads and checks a playbook.  Returns 0, or -1 and *cause: every
+ * mistake found, one "file:line:col: message" a line.  import_playbook
+ * entries are expanded.  What only fails where a host reaches it (a
+ * module cairn lacks, bad module arguments) is in pb->warnings.
  */
 int	 playbook_load(const char *path, struct playbook **, char **cause);
 void	 playbook_free(struct playbook *);	/* NULL-safe */

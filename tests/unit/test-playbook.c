@@ -55,6 +55,27 @@ expect_error(const char *text, const char *where, const char *what)
 	free(err);
 }
 
+/* Loads text, which must load, and finds where and what in a warning. */
+static void
+expect_warning(const char *text, const char *where, const char *what)
+{
+	struct playbook	*pb;
+	char		*err = load(text, &pb);
+	int		 found = 0;
+
+	if (err != NULL)
+		fail_msg("an error for:\n%s\n%s", text, err);
+	for (size_t i = 0; i < pb->warnings->u.list.n; i++) {
+		const char *w = pb->warnings->u.list.items[i]->u.str.s;
+
+		found |= strstr(w, where) != NULL && strstr(w, what) != NULL;
+	}
+	if (!found)
+		fail_msg("no warning with '%s' and '%s' for:\n%s", where, what,
+		    text);
+	playbook_free(pb);
+}
+
 static void
 test_parse_kv(void **state)
 {
@@ -359,6 +380,55 @@ test_dynamic_include(void **state)
 	    "play.yml:4:", "Invalid options for include_tasks: bogus");
 }
 
+/* Every mistake in one report; a module cairn lacks is only a warning. */
+static void
+test_all_errors(void **state)
+{
+	struct playbook	*pb;
+	char		*err;
+
+	(void)state;
+	err = load(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - name: typo\n"
+	    "      command: hostname\n"
+	    "      regsiter: out\n"
+	    "    - no_such_module: {}\n"
+	    "    - block:\n"
+	    "        - debgu: msg=x\n"
+	    "- hosts: all\n"
+	    "  taks: []\n", &pb);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "play.yml:5:"));
+	assert_non_null(strstr(err, "regsiter"));
+	assert_non_null(strstr(err, "play.yml:6:"));
+	assert_non_null(strstr(err, "no_such_module"));
+	assert_non_null(strstr(err, "play.yml:8:"));
+	assert_non_null(strstr(err, "debgu"));
+	assert_non_null(strstr(err, "play.yml:10:"));
+	free(err);
+
+	expect_warning(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - yum: name=httpd\n"
+	    "    - community.general.pkgng: name=nginx\n",
+	    "play.yml:3:7", "ansible.builtin.yum: not available in cairn");
+	err = load(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - dnf: name=httpd\n"
+	    "    - community.general.pkgng: name=nginx\n", &pb);
+	assert_null(err);
+	assert_int_equal(pb->warnings->u.list.n, 2);
+	assert_ptr_equal(pb->plays[0]->tasks[0]->module,
+	    &playbook_missing_module);
+	assert_non_null(strstr(pb->warnings->u.list.items[1]->u.str.s,
+	    "community.general.pkgng: not available in cairn"));
+	playbook_free(pb);
+}
+
 static void
 test_roles(void **state)
 {
@@ -442,8 +512,12 @@ test_refusals(void **state)
 	    "    - name: x\n"
 	    "      no_such_module: a=b\n",
 	    "play.yml:4:7", "couldn't resolve module/action 'no_such_module'");
+	/*
+	 * Argument errors fail the task where a host runs it, as Ansible's:
+	 * at load they are warnings, with the same place and text.
+	 */
 	/* unknown parameter */
-	expect_error(
+	expect_warning(
 	    "- hosts: all\n"
 	    "  tasks:\n"
 	    "    - file:\n"
@@ -451,7 +525,7 @@ test_refusals(void **state)
 	    "        colour: blue\n",
 	    "play.yml:5:9", "colour");
 	/* missing required parameter */
-	expect_error(
+	expect_warning(
 	    "- hosts: all\n"
 	    "  tasks:\n"
 	    "    - copy:\n"
@@ -530,6 +604,7 @@ main(void)
 		cmocka_unit_test(test_import_tasks),
 		cmocka_unit_test(test_import_keywords),
 		cmocka_unit_test(test_dynamic_include),
+		cmocka_unit_test(test_all_errors),
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_refusals),
 	};
