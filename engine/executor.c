@@ -745,6 +745,29 @@ load_vars_files(struct run *r, struct play *p, char **cause)
 	return 0;
 }
 
+/* --list-tasks: a task list; the blocks imports made are looked into. */
+static void
+list_tasks(struct run *r, struct task **tasks, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct task *t = tasks[i];
+		struct buf b = BUF_INIT;
+
+		if (t->kind == TASK_BLOCK && t->implicit) {
+			list_tasks(r, t->block, t->nblock);
+			continue;
+		}
+		if (!tags_match(r, t) && t->kind != TASK_BLOCK)
+			continue;
+		for (size_t j = 0; t->tags && j < t->tags->u.list.n; j++)
+			buf_addf(&b, "%s%s", j ? ", " : "",
+			    t->tags->u.list.items[j]->u.str.s);
+		output_msg("      %s\tTAGS: [%s]", task_display_name(t),
+		    buf_cstr(&b));
+		buf_release(&b);
+	}
+}
+
 static void
 list_play(struct run *r, struct play *p, struct host_state **hosts, size_t n)
 {
@@ -764,20 +787,7 @@ list_play(struct run *r, struct play *p, struct host_state **hosts, size_t n)
 		    p->name ? p->name : "");
 		output_msg("    tasks:");
 		for (size_t l = 0; l < 3; l++)
-			for (size_t i = 0; i < counts[l]; i++) {
-				struct task *t = lists[l][i];
-				struct buf b = BUF_INIT;
-
-				if (!tags_match(r, t) && t->kind != TASK_BLOCK)
-					continue;
-				for (size_t j = 0; t->tags &&
-				    j < t->tags->u.list.n; j++)
-					buf_addf(&b, "%s%s", j ? ", " : "",
-					    t->tags->u.list.items[j]->u.str.s);
-				output_msg("      %s\tTAGS: [%s]",
-				    task_display_name(t), buf_cstr(&b));
-				buf_release(&b);
-			}
+			list_tasks(r, lists[l], counts[l]);
 	}
 }
 
