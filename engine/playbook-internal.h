@@ -12,6 +12,7 @@ struct loader {
 	struct play	*play;		/* the play being read */
 	struct role	*role;		/* the role whose files are being read */
 	int		 dynamic;	/* reading an include at run time */
+	int		 in_deps;	/* reading meta dependencies */
 	struct value	*warnings;	/* list of strings, or NULL */
 	struct value	*errors;	/* list of strings, or NULL */
 };

@@ -32,6 +32,7 @@ struct role {
 	struct value	*defaults;	/* dict */
 	struct value	*vars;		/* dict: vars/main.yml, then params */
 	struct value	*when;		/* list of conditions, or NULL */
+	int		 dependency;	/* pulled in by another's meta */
 };
 
 struct task {

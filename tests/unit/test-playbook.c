@@ -429,6 +429,39 @@ test_all_errors(void **state)
 	playbook_free(pb);
 }
 
+/* A dependency's defaults are visible to the role that depends on it. */
+static void
+test_role_dependency_defaults(void **state)
+{
+	struct playbook	*pb;
+	struct role	*top = NULL;
+	char		*err, *cmd;
+
+	(void)state;
+	cmd = xasprintf("mkdir -p %s/roles/ddep/defaults %s/roles/ddep/tasks "
+	    "%s/roles/dtop/meta %s/roles/dtop/tasks", tmpdir, tmpdir, tmpdir,
+	    tmpdir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(write_file("roles/ddep/defaults/main.yml", "dep_default: 1\n"));
+	free(write_file("roles/ddep/tasks/main.yml", "- debug: msg=dep\n"));
+	free(write_file("roles/dtop/meta/main.yml", "dependencies: [ddep]\n"));
+	free(write_file("roles/dtop/tasks/main.yml", "- debug: msg=top\n"));
+	err = load("- hosts: all\n  roles: [dtop]\n", &pb);
+	if (err != NULL)
+		fail_msg("%s", err);
+	for (size_t i = 0; i < pb->plays[0]->nroles; i++)
+		if (strcmp(pb->plays[0]->roles[i]->name, "dtop") == 0)
+			top = pb->plays[0]->roles[i];
+	assert_non_null(top);
+	assert_false(top->dependency);
+	assert_true(pb->plays[0]->roles[0]->dependency);
+	assert_non_null(value_dict_get(top->defaults, "dep_default"));
+	assert_string_equal(value_dict_get(top->vars,
+	    "ansible_role_name")->u.str.s, "dtop");
+	playbook_free(pb);
+}
+
 static void
 test_roles(void **state)
 {
@@ -605,6 +638,7 @@ main(void)
 		cmocka_unit_test(test_import_keywords),
 		cmocka_unit_test(test_dynamic_include),
 		cmocka_unit_test(test_all_errors),
+		cmocka_unit_test(test_role_dependency_defaults),
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_refusals),
 	};
