@@ -660,6 +660,9 @@ play_load(struct play_args *pa, int argc, char **argv,
 			free(cause);
 			return EXIT_PARSE;
 		}
+		for (size_t j = 0; j < (*pbs)[*npbs]->warnings->u.list.n; j++)
+			output_warning("%s", (*pbs)[*npbs]->warnings->
+			    u.list.items[j]->u.str.s);
 		(*npbs)++;
 	}
 	if ((rc = load_inventory(&pa->ia, &pa->st, inv)) != 0)

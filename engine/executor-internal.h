@@ -47,6 +47,9 @@ struct run {
 	struct host_state	**active;	/* the current batch */
 	size_t			 nactive;
 	struct value		*groups_var;
+	pthread_mutex_t		 load_lock;	/* includes read at run time */
+	struct task		**included;	/* what they read, for the run */
+	size_t			 nincluded;
 	int			 any_failed;
 	int			 any_unreachable;
 	/* worker pool */
@@ -173,6 +176,17 @@ struct value	*task_exec_with_retries(struct task_scope *, const struct task *,
 void		 task_run_on_host(struct run *, struct host_state *,
 		    const struct task *, const struct frame *,
 		    struct value *shared_result);
+
+/*
+ * What include task t (TASK_INCLUDE) loads on hs, after its conditions
+ * and loop: a new list of dicts, one per loop item in order, each with
+ * "name" (the templated file or role), "vars" (the loop variables) and
+ * "label" (the item as shown, when looping).  A skip or a failure (a
+ * condition or a name that does not render) is reported and counted
+ * here; the list is then empty.
+ */
+struct value	*task_include_targets(struct run *, struct host_state *,
+		    const struct task *, const struct frame *);
 
 /* executor-conn.c: calls executor-scope.c only. */
 

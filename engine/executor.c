@@ -417,6 +417,122 @@ run_control(struct run *r, const struct task *t, const struct frame *fr,
 		flush_handlers(r, hosts, n);
 }
 
+/* One file (or role) an include loads, and the hosts that load it. */
+struct include_group {
+	struct value		*target;	/* name, vars, label */
+	struct host_state	**hosts;
+	size_t			 n;
+	struct task		*block;		/* what was loaded */
+};
+
+/*
+ * include_tasks / include_role: each host says what it includes; hosts
+ * that include the same file with the same loop variables run it
+ * together, in the order the files were first named, as Ansible does.
+ * What is loaded lives until the end of the run.
+ */
+static void
+run_include(struct run *r, const struct task *t, const struct frame *fr,
+    struct host_state **hosts, size_t n)
+{
+	struct include_group	*g = NULL;
+	size_t			 ng = 0, j;
+	struct value		*targets, *tg, *res;
+	struct buf		 b = BUF_INIT;
+	char			*cause = NULL, *path = NULL;
+
+	print_task_header(t, fr);
+	for (size_t i = 0; i < n; i++) {
+		targets = task_include_targets(r, hosts[i], t, fr);
+		for (size_t k = 0; k < targets->u.list.n; k++) {
+			tg = targets->u.list.items[k];
+			/* a second include of the same file by a host is a
+			 * new one, after the first */
+			for (j = 0; j < ng; j++)
+				if (value_equal(g[j].target, tg) &&
+				    (g[j].n == 0 ||
+				    g[j].hosts[g[j].n - 1] != hosts[i]))
+					break;
+			if (j == ng) {
+				g = xreallocarray(g, ng + 1, sizeof *g);
+				g[ng].target = value_ref(tg);
+				g[ng].hosts = xcalloc(n + 1,
+				    sizeof *g[ng].hosts);
+				g[ng].n = 0;
+				g[ng].block = NULL;
+				ng++;
+			}
+			g[j].hosts[g[j].n++] = hosts[i];
+		}
+		value_unref(targets);
+	}
+	for (j = 0; j < ng; j++) {
+		struct value *lbl = value_dict_get(g[j].target, "label");
+		int rc;
+
+		pthread_mutex_lock(&r->load_lock);
+		rc = playbook_load_include(r->pb, r->play, t,
+		    value_dict_get(g[j].target, "name")->u.str.s,
+		    value_dict_get(g[j].target, "vars"), &g[j].block, &path,
+		    &cause);
+		if (rc == 0) {
+			r->included = xreallocarray(r->included,
+			    r->nincluded + 1, sizeof *r->included);
+			r->included[r->nincluded++] = g[j].block;
+		}
+		pthread_mutex_unlock(&r->load_lock);
+		if (rc != 0) {
+			/* as Ansible: not ignored, the hosts are out */
+			res = value_dict();
+			value_dict_setbool(res, "failed", 1);
+			value_dict_setstr(res, "reason", cause);
+			for (size_t i = 0; i < g[j].n; i++) {
+				output_result(g[j].hosts[i]->name, NULL,
+				    OUT_FAILED, res, NULL, 0, 0, 0);
+				executor_count_result(r, g[j].hosts[i],
+				    OUT_FAILED, 0);
+				g[j].hosts[i]->failed = 1;
+			}
+			r->any_failed = 1;
+			value_unref(res);
+			free(cause);
+			cause = NULL;
+			g[j].block = NULL;
+			continue;
+		}
+		/* include_role says nothing and counts nothing, as Ansible */
+		if (!t->include_role) {
+			buf_reset(&b);
+			for (size_t i = 0; i < g[j].n; i++) {
+				buf_addf(&b, "%s%s", i ? ", " : "",
+				    g[j].hosts[i]->name);
+				executor_count_result(r, g[j].hosts[i], OUT_OK,
+				    0);
+			}
+			if (lbl != NULL)
+				output_msg("included: %s for %s => (item=%s)",
+				    path, buf_cstr(&b), lbl->u.str.s);
+			else
+				output_msg("included: %s for %s", path,
+				    buf_cstr(&b));
+		}
+		free(path);
+		path = NULL;
+	}
+	for (j = 0; j < ng; j++) {
+		struct host_state **alive = xcalloc(g[j].n + 1, sizeof *alive);
+		size_t k = alive_hosts(g[j].hosts, g[j].n, alive);
+
+		if (g[j].block != NULL && k > 0)
+			run_block(r, g[j].block, fr, alive, k);
+		free(alive);
+		value_unref(g[j].target);
+		free(g[j].hosts);
+	}
+	free(g);
+	buf_release(&b);
+}
+
 static int
 run_tasks(struct run *r, struct task **tasks, size_t ntasks,
     const struct frame *fr, struct host_state **hosts, size_t n)
@@ -440,6 +556,11 @@ run_tasks(struct run *r, struct task **tasks, size_t ntasks,
 		}
 		if (!tags_match(r, t))
 			continue;
+		if (t->kind == TASK_INCLUDE) {
+			run_include(r, t, fr, alive, k);
+			stop_on_failures(r, t, alive, k);
+			continue;
+		}
 		if (t->module->control != NULL) {
 			run_control(r, t, fr, alive, k);
 			continue;
@@ -477,9 +598,16 @@ flush_handlers(struct run *r, struct host_state **hosts, size_t n)
 	struct host_state	**notified = xcalloc(n + 1, sizeof *notified);
 	struct frame		 fr = { NULL, NULL, 1 };
 
-	for (size_t h = 0; h < p->nhandlers; h++) {
-		struct task *t = p->handlers[h];
+	for (size_t h = 0;; h++) {
+		struct task *t;
 		size_t k = 0;
+
+		/* an included role may add handlers while they run */
+		pthread_mutex_lock(&r->load_lock);
+		t = h < p->nhandlers ? p->handlers[h] : NULL;
+		pthread_mutex_unlock(&r->load_lock);
+		if (t == NULL)
+			break;
 
 		for (size_t i = 0; i < n; i++) {
 			struct value *nl = hosts[i]->notified;
@@ -504,8 +632,7 @@ flush_handlers(struct run *r, struct host_state **hosts, size_t n)
 		}
 		/* with force_handlers, failed hosts are among them */
 		if (k > 0)
-			run_tasks_with_failed(r, &p->handlers[h], 1, &fr,
-			    notified, k);
+			run_tasks_with_failed(r, &t, 1, &fr, notified, k);
 	}
 	for (size_t i = 0; i < n; i++) {
 		value_unref(hosts[i]->notified);
@@ -625,6 +752,29 @@ load_vars_files(struct run *r, struct play *p, char **cause)
 	return 0;
 }
 
+/* --list-tasks: a task list; the blocks imports made are looked into. */
+static void
+list_tasks(struct run *r, struct task **tasks, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct task *t = tasks[i];
+		struct buf b = BUF_INIT;
+
+		if (t->kind == TASK_BLOCK && t->implicit) {
+			list_tasks(r, t->block, t->nblock);
+			continue;
+		}
+		if (!tags_match(r, t) && t->kind != TASK_BLOCK)
+			continue;
+		for (size_t j = 0; t->tags && j < t->tags->u.list.n; j++)
+			buf_addf(&b, "%s%s", j ? ", " : "",
+			    t->tags->u.list.items[j]->u.str.s);
+		output_msg("      %s\tTAGS: [%s]", task_display_name(t),
+		    buf_cstr(&b));
+		buf_release(&b);
+	}
+}
+
 static void
 list_play(struct run *r, struct play *p, struct host_state **hosts, size_t n)
 {
@@ -644,20 +794,7 @@ list_play(struct run *r, struct play *p, struct host_state **hosts, size_t n)
 		    p->name ? p->name : "");
 		output_msg("    tasks:");
 		for (size_t l = 0; l < 3; l++)
-			for (size_t i = 0; i < counts[l]; i++) {
-				struct task *t = lists[l][i];
-				struct buf b = BUF_INIT;
-
-				if (!tags_match(r, t) && t->kind != TASK_BLOCK)
-					continue;
-				for (size_t j = 0; t->tags &&
-				    j < t->tags->u.list.n; j++)
-					buf_addf(&b, "%s%s", j ? ", " : "",
-					    t->tags->u.list.items[j]->u.str.s);
-				output_msg("      %s\tTAGS: [%s]",
-				    task_display_name(t), buf_cstr(&b));
-				buf_release(&b);
-			}
+			list_tasks(r, lists[l], counts[l]);
 	}
 }
 
@@ -989,6 +1126,7 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 	}
 	r.groups_var = inventory_groups_var(inv);
 	pthread_mutex_init(&r.lock, NULL);
+	pthread_mutex_init(&r.load_lock, NULL);
 	pthread_cond_init(&r.work_cond, NULL);
 	pthread_cond_init(&r.done_cond, NULL);
 	pool_start(&r);
@@ -1078,6 +1216,9 @@ out:
 		free(r.localhost);
 	}
 	free(r.hosts);
+	for (size_t i = 0; i < r.nincluded; i++)
+		playbook_task_free(r.included[i]);
+	free(r.included);
 	value_unref(r.groups_var);
 	value_unref(r.play_vars_files);
 	return rc;
