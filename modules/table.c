@@ -28,6 +28,11 @@ extern const struct module_entry module_user;
 extern const struct module_entry module_group;
 extern const struct module_entry module_authorized_key;
 extern const struct module_entry module_template;
+extern const struct module_entry module_package;
+extern const struct module_entry module_dpkg_selections;
+extern const struct module_entry module_debconf;
+extern const struct module_entry module_getent;
+extern const struct module_entry module_pam_limits;
 
 const struct module_entry *const module_table[] = {
 	&module_apt,
@@ -55,5 +60,10 @@ const struct module_entry *const module_table[] = {
 	&module_group,
 	&module_authorized_key,
 	&module_template,
+	&module_package,
+	&module_dpkg_selections,
+	&module_debconf,
+	&module_getent,
+	&module_pam_limits,
 	NULL
 };
