@@ -33,6 +33,9 @@ extern const struct module_entry module_dpkg_selections;
 extern const struct module_entry module_debconf;
 extern const struct module_entry module_getent;
 extern const struct module_entry module_pam_limits;
+extern const struct module_entry module_wait_for;
+extern const struct module_entry module_get_url;
+extern const struct module_entry module_uri;
 
 const struct module_entry *const module_table[] = {
 	&module_apt,
@@ -65,5 +68,8 @@ const struct module_entry *const module_table[] = {
 	&module_debconf,
 	&module_getent,
 	&module_pam_limits,
+	&module_wait_for,
+	&module_get_url,
+	&module_uri,
 	NULL
 };
