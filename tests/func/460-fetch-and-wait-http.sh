@@ -55,6 +55,8 @@ python3 "$T/server.py" "$port" "$T/www" &
 server=$!
 trap 'kill $server 2>/dev/null' EXIT
 base=http://127.0.0.1:$port
+for i in $(seq 50); do curl -s -o /dev/null "$base/" && break; sleep 0.2; done
+host_exec 1 "curl -s -o /dev/null $base/" || fail "h1 cannot reach the server on the loopback"
 
 pb=$(playbook http.yml <<YAML
 - hosts: h1
@@ -69,6 +71,7 @@ pb=$(playbook http.yml <<YAML
         checksum: "sha256:$sum"
         mode: "0640"
       register: g
+    # a directory dest gets the URL's file name: the same file, unchanged
     - get_url: url=$base/files/app.txt dest=/srv/
     - uri:
         url: $base/echo
@@ -110,14 +113,24 @@ pb=$(playbook http.yml <<YAML
 YAML
 )
 
-note "--check on a fresh host: get_url predicts, nothing is written"
-run_play --check "$pb"
+note "--check on a fresh host: get_url predicts, nothing is written; wait_for and uri are skipped, as in Ansible"
+pbc=$(playbook check.yml <<YAML
+- hosts: h1
+  gather_facts: no
+  tasks:
+    - wait_for: port=$port timeout=20
+    - get_url: url=$base/files/app.txt dest=/srv/app.txt checksum=sha256:$sum
+    - uri: url=$base/echo method=POST body=x status_code=201
+YAML
+)
+run_play --check "$pbc"
 assert_rc 0
+assert_recap h1 changed=1 skipped=2 failed=0
 assert_host 1 '! test -e /srv/app.txt'
 
 run_play "$pb"
 assert_rc 0
-assert_recap h1 failed=0 changed=3
+assert_recap h1 failed=0 changed=2
 assert_host_eq 1 'release 1.0
 640' 'cat /srv/app.txt; stat -c %a /srv/app.txt'
 assert_host 1 'cmp /srv/app.txt /srv/copy.txt'
