@@ -12,30 +12,15 @@ static const char *const get_url_aliases[] = {
 	"ansible.builtin.get_url", "ansible.legacy.get_url", NULL
 };
 static const char *const user_aliases[] = { "username", NULL };
-static const char *const password_aliases[] = { "password", NULL };
 
 static const struct mod_param get_url_params[] = {
-	{ "url", P_STR, P_REQUIRED, NULL, NULL, NULL },
+	NET_URL_PARAMS,
 	{ "dest", P_PATH, P_REQUIRED, NULL, NULL, NULL },
 	{ "tmp_dest", P_PATH, 0, NULL, NULL, NULL },
-	{ "decompress", P_BOOL, 0, "yes", NULL, NULL },
 	{ "backup", P_BOOL, 0, "no", NULL, NULL },
 	{ "checksum", P_STR, 0, "", NULL, NULL },
-	{ "use_proxy", P_BOOL, 0, "yes", NULL, NULL },
-	{ "validate_certs", P_BOOL, 0, "yes", NULL, NULL },
 	{ "timeout", P_INT, 0, "10", NULL, NULL },
-	{ "headers", P_DICT, 0, NULL, NULL, NULL },
 	{ "url_username", P_STR, 0, NULL, NULL, user_aliases },
-	{ "url_password", P_STR, P_SECRET, NULL, NULL, password_aliases },
-	{ "force_basic_auth", P_BOOL, 0, "no", NULL, NULL },
-	{ "client_cert", P_PATH, 0, NULL, NULL, NULL },
-	{ "client_key", P_PATH, 0, NULL, NULL, NULL },
-	{ "http_agent", P_STR, 0, "ansible-httpget", NULL, NULL },
-	{ "unredirected_headers", P_LIST, 0, NULL, NULL, NULL },
-	{ "use_gssapi", P_BOOL, 0, "no", NULL, NULL },
-	{ "use_netrc", P_BOOL, 0, "yes", NULL, NULL },
-	{ "ciphers", P_LIST, 0, NULL, NULL, NULL },
-	{ "force", P_BOOL, 0, "no", NULL, NULL },
 	MOD_FILE_COMMON_PARAMS,
 	{ NULL }
 };

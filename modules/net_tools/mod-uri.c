@@ -15,17 +15,15 @@ static const char *const uri_aliases[] = {
 	"ansible.builtin.uri", "ansible.legacy.uri", NULL
 };
 static const char *const user_aliases[] = { "user", NULL };
-static const char *const password_aliases[] = { "password", NULL };
 static const char *const format_choices[] = { "form-urlencoded", "json",
 	"raw", "form-multipart", NULL };
 static const char *const follow_choices[] = { "all", "no", "none", "safe",
 	"urllib2", "yes", NULL };
 
 static const struct mod_param uri_params[] = {
-	{ "url", P_STR, P_REQUIRED, NULL, NULL, NULL },
+	NET_URL_PARAMS,
 	{ "dest", P_PATH, 0, NULL, NULL, NULL },
 	{ "url_username", P_STR, 0, NULL, NULL, user_aliases },
-	{ "url_password", P_STR, P_SECRET, NULL, NULL, password_aliases },
 	{ "body", P_RAW, 0, NULL, NULL, NULL },
 	{ "body_format", P_STR, 0, "raw", format_choices, NULL },
 	{ "src", P_PATH, 0, NULL, NULL, NULL },
@@ -37,21 +35,8 @@ static const struct mod_param uri_params[] = {
 	{ "removes", P_PATH, 0, NULL, NULL, NULL },
 	{ "status_code", P_LIST, 0, "200", NULL, NULL },
 	{ "timeout", P_INT, 0, "30", NULL, NULL },
-	{ "headers", P_DICT, 0, NULL, NULL, NULL },
 	{ "unix_socket", P_PATH, 0, NULL, NULL, NULL },
 	{ "ca_path", P_PATH, 0, NULL, NULL, NULL },
-	{ "client_cert", P_PATH, 0, NULL, NULL, NULL },
-	{ "client_key", P_PATH, 0, NULL, NULL, NULL },
-	{ "unredirected_headers", P_LIST, 0, NULL, NULL, NULL },
-	{ "decompress", P_BOOL, 0, "yes", NULL, NULL },
-	{ "ciphers", P_LIST, 0, NULL, NULL, NULL },
-	{ "use_netrc", P_BOOL, 0, "yes", NULL, NULL },
-	{ "force", P_BOOL, 0, "no", NULL, NULL },
-	{ "force_basic_auth", P_BOOL, 0, "no", NULL, NULL },
-	{ "http_agent", P_STR, 0, "ansible-httpget", NULL, NULL },
-	{ "use_proxy", P_BOOL, 0, "yes", NULL, NULL },
-	{ "validate_certs", P_BOOL, 0, "yes", NULL, NULL },
-	{ "use_gssapi", P_BOOL, 0, "no", NULL, NULL },
 	MOD_FILE_COMMON_PARAMS,
 	{ NULL }
 };
@@ -226,7 +211,7 @@ uri_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 	struct exec_result	 res = EXEC_RESULT_INIT;
 	char			*cause = NULL, *body = NULL, *path = NULL, *fn;
 	char			*jcause = NULL, *msg = NULL;
-	int			 ok, have_content = 0, ac = 0, changed = 0;
+	int			 ok, ac = 0, changed = 0;
 	time_t			 start = time(NULL);
 	enum mod_status		 status = MOD_FAILED;
 
@@ -310,7 +295,6 @@ uri_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 	    !ok) {
 		if (host_read(ctx, rep.body_path, &content, &cause) != 0)
 			goto out;
-		have_content = 1;
 		if (uri_maybe_json(ct != NULL ? ct->u.str.s : NULL) &&
 		    (js = value_from_json(buf_cstr(&content), content.len,
 		    &jcause)) != NULL)
@@ -348,7 +332,6 @@ uri_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 	if (rc_content)
 		result_set(r, "content", value_strn(buf_cstr(&content),
 		    content.len));
-	(void)have_content;
 	if (!ok) {
 		status = result_fail(r, "Status code was %d and not %s: %s",
 		    rep.status, buf_cstr(&codes), msg);

@@ -6,6 +6,8 @@
 
 #include "net.h"
 
+const char *const net_password_aliases[] = { "password", NULL };
+
 int
 net_tcp_state(const char *name)
 {

@@ -13,6 +13,29 @@
 #include "module.h"
 #include "util.h"
 
+/*
+ * The parameters get_url and uri share, as Ansible's url_argument_spec
+ * (plus url_username/url_password with each module's aliases).
+ */
+extern const char *const net_password_aliases[];
+#define NET_URL_PARAMS							\
+	{ "url", P_STR, P_REQUIRED, NULL, NULL, NULL },			\
+	{ "url_password", P_STR, P_SECRET, NULL, NULL,			\
+	    net_password_aliases },					\
+	{ "force_basic_auth", P_BOOL, 0, "no", NULL, NULL },		\
+	{ "http_agent", P_STR, 0, "ansible-httpget", NULL, NULL },	\
+	{ "use_proxy", P_BOOL, 0, "yes", NULL, NULL },			\
+	{ "validate_certs", P_BOOL, 0, "yes", NULL, NULL },		\
+	{ "client_cert", P_PATH, 0, NULL, NULL, NULL },			\
+	{ "client_key", P_PATH, 0, NULL, NULL, NULL },			\
+	{ "use_gssapi", P_BOOL, 0, "no", NULL, NULL },			\
+	{ "use_netrc", P_BOOL, 0, "yes", NULL, NULL },			\
+	{ "ciphers", P_LIST, 0, NULL, NULL, NULL },			\
+	{ "unredirected_headers", P_LIST, 0, NULL, NULL, NULL },	\
+	{ "decompress", P_BOOL, 0, "yes", NULL, NULL },			\
+	{ "force", P_BOOL, 0, "no", NULL, NULL },			\
+	{ "headers", P_DICT, 0, NULL, NULL, NULL }
+
 /* net.c: no host access. */
 
 /*
