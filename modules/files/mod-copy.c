@@ -18,9 +18,7 @@ static const struct mod_param copy_params[] = {
 	{ "dest", P_PATH, P_REQUIRED, NULL, NULL, NULL },
 	{ "backup", P_BOOL, 0, "no", NULL, NULL },
 	{ "force", P_BOOL, 0, "yes", NULL, force_aliases },
-	{ "mode", P_RAW, 0, NULL, NULL, NULL },
-	{ "owner", P_STR, 0, NULL, NULL, NULL },
-	{ "group", P_STR, 0, NULL, NULL, NULL },
+	MOD_FILE_COMMON_PARAMS,
 	{ "directory_mode", P_RAW, 0, NULL, NULL, NULL },
 	{ "remote_src", P_BOOL, 0, "no", NULL, NULL },
 	{ "validate", P_STR, 0, NULL, NULL, NULL },
@@ -28,7 +26,6 @@ static const struct mod_param copy_params[] = {
 	{ "follow", P_BOOL, 0, "no", NULL, NULL },
 	{ "local_follow", P_BOOL, 0, "yes", NULL, NULL },
 	{ "decrypt", P_BOOL, 0, "yes", NULL, NULL },
-	{ "unsafe_writes", P_BOOL, 0, "no", NULL, NULL },
 	{ NULL }
 };
 
