@@ -349,6 +349,62 @@ test_tests(void **state)
 	EXPECT("a is ansible.builtin.number", "true");
 }
 
+/* ansible-core 2.14's answers for the same tests (ansible-playbook). */
+static void
+test_ansible_tests(void **state)
+{
+	static const struct {
+		const char	*src;
+		const char	*want;
+	} cases[] = {
+		{ "res_ok is successful", "true" },
+		{ "res_fail is successful", "false" },
+		{ "res_ok is finished", "true" },
+		{ "{'started': 1, 'finished': 0} is finished", "false" },
+		{ "{'started': 1, 'finished': 0} is started", "true" },
+		{ "res_ok is started", "true" },
+		{ "{'unreachable': true} is unreachable", "true" },
+		{ "res_ok is reachable", "true" },
+		{ "[1, 0] is all", "false" },
+		{ "[1, 0] is any", "true" },
+		{ "[] is all", "true" },
+		{ "'/etc' is abs", "true" },
+		{ "'etc' is abs", "false" },
+		{ "'/etc' is directory", "true" },
+		{ "'/etc/hostname' is file", "true" },
+		{ "'/nope' is exists", "false" },
+		{ "'/' is mount", "true" },
+		{ "'/etc' is mount", "false" },
+		{ "true is true", "true" },
+		{ "1 is true", "false" },
+		{ "0 is false", "false" },
+		{ "[1] is issubset([1, 2])", "true" },
+		{ "[1, 2] is issuperset([1])", "true" },
+		{ "'http://x.org/a' is url", "true" },
+		{ "'file:///a' is url", "true" },
+		{ "'mailto:a@b' is uri", "true" },
+		{ "'x' is uri", "true" },
+		{ "'x' is url", "false" },
+		{ "'urn:isbn:0451450523' is urn", "true" },
+		{ "'http://x' is url(schemes=['https'])", "false" },
+		{ "'$ANSIBLE_VAULT;1.1;AES256' is vault_encrypted", "false" },
+		{ "'upper' is filter", "true" },
+		{ "'nope' is filter", "false" },
+		{ "'match' is test", "true" },
+		{ "a is callable", "false" },
+		{ "(0.0 / 1) is nan", "false" },
+		{ "'/etc/hostname' is same_file('/etc/../etc/hostname')",
+		    "true" },
+		{ "'/etc' is link", "false" },
+		{ "5 is finished", "ERR: the 'finished' test expects a "
+		    "dictionary" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		EXPECT(cases[i].src, cases[i].want);
+}
+
 static void
 test_string_filters(void **state)
 {
@@ -1039,6 +1095,7 @@ main(void)
 		cmocka_unit_test(test_access),
 		cmocka_unit_test(test_undefined),
 		cmocka_unit_test(test_tests),
+		cmocka_unit_test(test_ansible_tests),
 		cmocka_unit_test(test_template_options),
 		cmocka_unit_test(test_string_filters),
 		cmocka_unit_test(test_regex_filters),
