@@ -166,6 +166,27 @@ lookup_term(struct value *terms, size_t i)
 	return expr_str_of(terms->u.list.items[i]);
 }
 
+/* Runs one(term) for each term as a string: the plugins of "key k=v" terms. */
+typedef int	lookup_one_fn(struct eval *, const char *,
+		    const struct expr_args *, struct value *, char **);
+
+static int
+lookup_each(struct eval *ev, struct value *terms, const struct expr_args *a,
+    struct value *acc, char **cause, lookup_one_fn *one)
+{
+	char	*s;
+	int	 r;
+
+	for (size_t i = 0; i < terms->u.list.n; i++) {
+		s = lookup_term(terms, i);
+		r = one(ev, s, a, acc, cause);
+		free(s);
+		if (r != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Runs a command on the controller: 0 and its output, or -1 and *cause. */
 static int
 lookup_command(const char *plugin, const char *cmd, struct buf *out,
@@ -709,17 +730,7 @@ static int
 lookup_password(struct eval *ev, struct value *terms,
     const struct expr_args *a, struct value *acc, char **cause)
 {
-	char	*s;
-	int	 r;
-
-	for (size_t i = 0; i < terms->u.list.n; i++) {
-		s = lookup_term(terms, i);
-		r = password_one(ev, s, a, acc, cause);
-		free(s);
-		if (r != 0)
-			return -1;
-	}
-	return 0;
+	return lookup_each(ev, terms, a, acc, cause, password_one);
 }
 
 /* fileglob: regular files matching, under files/ when relative. */
@@ -987,6 +998,25 @@ lookup_random_choice(struct eval *ev, struct value *terms,
 	return 0;
 }
 
+/* The next line of *p (malloc'd, no "\r\n"), or NULL at the end. */
+static char *
+lookup_next_line(const char **p)
+{
+	const char	*nl;
+	char		*l;
+	size_t		 n;
+
+	if (*p == NULL || **p == '\0')
+		return NULL;
+	nl = strchr(*p, '\n');
+	n = nl != NULL ? (size_t)(nl - *p) : strlen(*p);
+	l = xstrndup(*p, n);
+	if (n > 0 && l[n - 1] == '\r')
+		l[n - 1] = '\0';
+	*p = nl != NULL ? nl + 1 : *p + n;
+	return l;
+}
+
 /* ini: "key section= file= default= type=ini|properties re=". */
 static int
 ini_lookup_one(struct eval *ev, const char *term, const struct expr_args *a,
@@ -996,7 +1026,7 @@ ini_lookup_one(struct eval *ev, const char *term, const struct expr_args *a,
 	struct buf	 b = BUF_INIT;
 	struct regex	*re = NULL;
 	const char	*section, *file, *def, *type, *line, *eq;
-	char		*raw, *path, *k, *v, *cur = NULL, *next;
+	char		*raw, *path, *k, *v, *cur = NULL;
 	int		 props, use_re, in_sec, r = -1, m;
 
 	params = lookup_parse_kv(term, &raw);
@@ -1018,12 +1048,7 @@ ini_lookup_one(struct eval *ev, const char *term, const struct expr_args *a,
 	if (use_re && (re = regex_compile(raw, 0, cause)) == NULL)
 		goto out;
 	in_sec = props;
-	for (line = buf_cstr(&b); line != NULL && *line != '\0'; line = next) {
-		next = strchr(line, '\n');
-		k = next != NULL ? xstrndup(line, (size_t)(next - line)) :
-		    xstrdup(line);
-		if (next != NULL)
-			next++;
+	for (line = buf_cstr(&b); (k = lookup_next_line(&line)) != NULL;) {
 		str_trim(k);
 		if (*k == '#' || *k == ';' || *k == '\0') {
 			free(k);
@@ -1086,17 +1111,7 @@ static int
 lookup_ini(struct eval *ev, struct value *terms, const struct expr_args *a,
     struct value *acc, char **cause)
 {
-	char	*s;
-	int	 r;
-
-	for (size_t i = 0; i < terms->u.list.n; i++) {
-		s = lookup_term(terms, i);
-		r = ini_lookup_one(ev, s, a, acc, cause);
-		free(s);
-		if (r != 0)
-			return -1;
-	}
-	return 0;
+	return lookup_each(ev, terms, a, acc, cause, ini_lookup_one);
 }
 
 /* csvfile: "key file= delimiter= col= default=": column col of key's row. */
@@ -1107,7 +1122,7 @@ csvfile_lookup_one(struct eval *ev, const char *term,
 	struct value	*params;
 	struct buf	 b = BUF_INIT;
 	const char	*file, *delim, *def, *line, *p;
-	char		*raw, *path, *row, *next, *f, **cols = NULL;
+	char		*raw, *path, *row, *f, **cols = NULL;
 	long long	 col;
 	size_t		 nc, i;
 	int		 r = -1, done = 0;
@@ -1124,15 +1139,8 @@ csvfile_lookup_one(struct eval *ev, const char *term,
 		expr_fail(cause, "csvfile: could not read '%s'", file);
 		goto out;
 	}
-	for (line = buf_cstr(&b); line != NULL && *line != '\0' && !done;
-	    line = next) {
-		next = strchr(line, '\n');
-		row = next != NULL ? xstrndup(line, (size_t)(next - line)) :
-		    xstrdup(line);
-		if (next != NULL)
-			next++;
-		if (*row != '\0' && row[strlen(row) - 1] == '\r')
-			row[strlen(row) - 1] = '\0';
+	for (line = buf_cstr(&b); !done &&
+	    (row = lookup_next_line(&line)) != NULL;) {
 		nc = 0;
 		for (p = row; ; p++) {
 			f = (char *)p;
@@ -1175,17 +1183,7 @@ static int
 lookup_csvfile(struct eval *ev, struct value *terms, const struct expr_args *a,
     struct value *acc, char **cause)
 {
-	char	*s;
-	int	 r;
-
-	for (size_t i = 0; i < terms->u.list.n; i++) {
-		s = lookup_term(terms, i);
-		r = csvfile_lookup_one(ev, s, a, acc, cause);
-		free(s);
-		if (r != 0)
-			return -1;
-	}
-	return 0;
+	return lookup_each(ev, terms, a, acc, cause, csvfile_lookup_one);
 }
 
 /*
