@@ -28,6 +28,12 @@ static const struct mod_param template_params[] = {
 	{ "trim_blocks", P_BOOL, 0, "yes", NULL, NULL },
 	{ "lstrip_blocks", P_BOOL, 0, "no", NULL, NULL },
 	{ "output_encoding", P_STR, 0, "utf-8", NULL, NULL },
+	{ "block_start_string", P_STR, 0, "{%", NULL, NULL },
+	{ "block_end_string", P_STR, 0, "%}", NULL, NULL },
+	{ "variable_start_string", P_STR, 0, "{{", NULL, NULL },
+	{ "variable_end_string", P_STR, 0, "}}", NULL, NULL },
+	{ "comment_start_string", P_STR, 0, "{#", NULL, NULL },
+	{ "comment_end_string", P_STR, 0, "#}", NULL, NULL },
 	{ "unsafe_writes", P_BOOL, 0, "no", NULL, NULL },
 	{ NULL }
 };
@@ -74,10 +80,12 @@ template_run(struct task_ctx *ctx, const struct mod_args *args,
 {
 	const char	*src = args_str(args, "src");
 	struct buf	 text = BUF_INIT;
-	struct value	*out = NULL, *raw;
+	struct value	*raw, *tvars;
 	struct mod_args	 cargs = { NULL };
+	struct template_opts o;
 	char		*local, *cause = NULL, *rendered, *final;
 	enum mod_status	 st;
+	int		 rc;
 
 	if ((local = ctx_find_file(ctx, "templates", src)) == NULL)
 		return result_fail(r, "Could not find or access '%s'", src);
@@ -87,7 +95,21 @@ template_run(struct task_ctx *ctx, const struct mod_args *args,
 		free(local);
 		return st;
 	}
-	if (ctx_render(ctx, buf_cstr(&text), &out, &cause) != 0) {
+	/* the Jinja2 options go to the renderer, not to copy */
+	template_opts_init(&o);
+	o.block_start = args_str(args, "block_start_string");
+	o.block_end = args_str(args, "block_end_string");
+	o.variable_start = args_str(args, "variable_start_string");
+	o.variable_end = args_str(args, "variable_end_string");
+	o.comment_start = args_str(args, "comment_start_string");
+	o.comment_end = args_str(args, "comment_end_string");
+	o.trim_blocks = args_bool(args, "trim_blocks", 1);
+	o.lstrip_blocks = args_bool(args, "lstrip_blocks", 0);
+	tvars = template_file_vars(src, local, args_str(args, "dest"));
+	rc = template_render_file(buf_cstr(&text), &o, tvars, &ctx->scope,
+	    &rendered, &cause);
+	value_unref(tvars);
+	if (rc != 0) {
 		st = result_fail(r, "AnsibleError: template error while "
 		    "templating string: %s (in %s)", cause, local);
 		free(cause);
@@ -96,8 +118,6 @@ template_run(struct task_ctx *ctx, const struct mod_args *args,
 		return st;
 	}
 	buf_release(&text);
-	rendered = value_to_string(out);
-	value_unref(out);
 	final = template_newlines(rendered, args_str(args,
 	    "newline_sequence"));
 	free(rendered);
