@@ -90,6 +90,36 @@ ctx_find_file(struct task_ctx *ctx, const char *subdir, const char *name)
 }
 
 int
+ctx_render_file(struct task_ctx *ctx, const char *text,
+    const struct ctx_template_opts *co, const char *src, const char *fullpath,
+    const char *dest, char **out, char **cause)
+{
+	struct template_opts	 o;
+	struct value		*tvars;
+	int			 rc;
+
+	template_opts_init(&o);
+	if (co->block_start != NULL)
+		o.block_start = co->block_start;
+	if (co->block_end != NULL)
+		o.block_end = co->block_end;
+	if (co->variable_start != NULL)
+		o.variable_start = co->variable_start;
+	if (co->variable_end != NULL)
+		o.variable_end = co->variable_end;
+	if (co->comment_start != NULL)
+		o.comment_start = co->comment_start;
+	if (co->comment_end != NULL)
+		o.comment_end = co->comment_end;
+	o.trim_blocks = co->trim_blocks;
+	o.lstrip_blocks = co->lstrip_blocks;
+	tvars = template_file_vars(src, fullpath, dest);
+	rc = template_render_file(text, &o, tvars, &ctx->scope, out, cause);
+	value_unref(tvars);
+	return rc;
+}
+
+int
 ctx_read_file(struct task_ctx *ctx, const char *path, int decrypt,
     struct buf *out, char **cause)
 {

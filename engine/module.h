@@ -259,6 +259,24 @@ int		 ctx_render(struct task_ctx *, const char *, struct value **,
 char		*ctx_find_file(struct task_ctx *, const char *subdir,
 		    const char *);
 /*
+ * Renders a template file's text as the template module does, in the
+ * task's variables plus Ansible's template_* variables and
+ * ansible_managed (from src as given, its fullpath on the controller and
+ * dest); a "#jinja2:" first line sets options and is not written.  NULL
+ * strings in opts keep Jinja2's delimiters.  0 and a malloc'd *out, or -1
+ * and *cause.
+ */
+struct ctx_template_opts {
+	const char	*block_start, *block_end;
+	const char	*variable_start, *variable_end;
+	const char	*comment_start, *comment_end;
+	int		 trim_blocks, lstrip_blocks;
+};
+int		 ctx_render_file(struct task_ctx *, const char *text,
+		    const struct ctx_template_opts *, const char *src,
+		    const char *fullpath, const char *dest, char **out,
+		    char **cause);
+/*
  * Reads a controller file whole into buf; with decrypt, a file encrypted
  * with ansible-vault is decrypted with the run's secrets (copy's and
  * assemble's "decrypt", template's sources), as Ansible's loader does.

@@ -80,9 +80,9 @@ template_run(struct task_ctx *ctx, const struct mod_args *args,
 {
 	const char	*src = args_str(args, "src");
 	struct buf	 text = BUF_INIT;
-	struct value	*raw, *tvars;
+	struct value	*raw;
 	struct mod_args	 cargs = { NULL };
-	struct template_opts o;
+	struct ctx_template_opts o;
 	char		*local, *cause = NULL, *rendered, *final;
 	enum mod_status	 st;
 	int		 rc;
@@ -96,7 +96,7 @@ template_run(struct task_ctx *ctx, const struct mod_args *args,
 		return st;
 	}
 	/* the Jinja2 options go to the renderer, not to copy */
-	template_opts_init(&o);
+	memset(&o, 0, sizeof o);
 	o.block_start = args_str(args, "block_start_string");
 	o.block_end = args_str(args, "block_end_string");
 	o.variable_start = args_str(args, "variable_start_string");
@@ -105,10 +105,8 @@ template_run(struct task_ctx *ctx, const struct mod_args *args,
 	o.comment_end = args_str(args, "comment_end_string");
 	o.trim_blocks = args_bool(args, "trim_blocks", 1);
 	o.lstrip_blocks = args_bool(args, "lstrip_blocks", 0);
-	tvars = template_file_vars(src, local, args_str(args, "dest"));
-	rc = template_render_file(buf_cstr(&text), &o, tvars, &ctx->scope,
-	    &rendered, &cause);
-	value_unref(tvars);
+	rc = ctx_render_file(ctx, buf_cstr(&text), &o, src, local,
+	    args_str(args, "dest"), &rendered, &cause);
 	if (rc != 0) {
 		st = result_fail(r, "AnsibleError: template error while "
 		    "templating string: %s (in %s)", cause, local);
