@@ -19,9 +19,7 @@ static const struct mod_param template_params[] = {
 	{ "dest", P_PATH, P_REQUIRED, NULL, NULL, NULL },
 	{ "backup", P_BOOL, 0, "no", NULL, NULL },
 	{ "force", P_BOOL, 0, "yes", NULL, NULL },
-	{ "mode", P_RAW, 0, NULL, NULL, NULL },
-	{ "owner", P_STR, 0, NULL, NULL, NULL },
-	{ "group", P_STR, 0, NULL, NULL, NULL },
+	MOD_FILE_COMMON_PARAMS,
 	{ "validate", P_STR, 0, NULL, NULL, NULL },
 	{ "follow", P_BOOL, 0, "no", NULL, NULL },
 	{ "newline_sequence", P_STR, 0, "\\n", newline_choices, NULL },
@@ -34,7 +32,6 @@ static const struct mod_param template_params[] = {
 	{ "variable_end_string", P_STR, 0, "}}", NULL, NULL },
 	{ "comment_start_string", P_STR, 0, "{#", NULL, NULL },
 	{ "comment_end_string", P_STR, 0, "#}", NULL, NULL },
-	{ "unsafe_writes", P_BOOL, 0, "no", NULL, NULL },
 	{ NULL }
 };
 
