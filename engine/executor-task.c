@@ -460,31 +460,72 @@ loop_items(struct task_scope *ts, const struct task *t, char **cause)
 	return items;
 }
 
+/* A result's ansible_facts go to the host's facts, or its variables. */
+static void
+merge_result_facts(const struct task *t, struct host_state *hs,
+    struct value *res)
+{
+	struct value	*facts;
+
+	if (res == NULL || res->type != V_DICT ||
+	    (facts = value_dict_get(res, "ansible_facts")) == NULL ||
+	    facts->type != V_DICT || result_flag(res, "failed"))
+		return;
+	if (t->module->flags & MOD_FACTS_ARE_VARS)
+		value_dict_merge(hs->hvars, facts, 0);
+	else
+		value_dict_merge(hs->facts, facts, 0);
+}
+
+/*
+ * What register keeps has Ansible's shape, which the output does not show:
+ * "failed": false on a result that ran (not a skipped one), on each loop
+ * item too, and "skipped": false on a loop's summary.
+ */
+static void
+register_shape(struct value *v, int loop)
+{
+	struct value	*items;
+
+	if (v == NULL || v->type != V_DICT)
+		return;
+	items = value_dict_get(v, "results");
+	if (loop && items != NULL && items->type == V_LIST) {
+		if (value_dict_get(v, "skipped") == NULL)
+			value_dict_setbool(v, "skipped", 0);
+		for (size_t i = 0; i < items->u.list.n; i++)
+			register_shape(items->u.list.items[i], 0);
+		return;
+	}
+	if (value_dict_get(v, "failed") == NULL &&
+	    !result_flag(v, "skipped"))
+		value_dict_setbool(v, "failed", 0);
+}
+
 static void
 record_result(struct task_scope *ts, const struct task *t,
     struct value *res)
 {
 	struct run		*r = ts->run;
 	struct host_state	*hs = ts->hs;
-	struct value		*facts;
+	struct value		*items;
 
 	if (t->register_name != NULL) {
 		struct value *safe = value_copy(res);
 
+		register_shape(safe, t->loop != NULL);
 		task_mark_unsafe(safe);
 		pthread_mutex_lock(&r->lock);
 		value_dict_set(hs->hvars, t->register_name, safe);
 		pthread_mutex_unlock(&r->lock);
 	}
 	pthread_mutex_lock(&r->lock);
-	facts = value_dict_get(res, "ansible_facts");
-	if (facts != NULL && facts->type == V_DICT &&
-	    !result_flag(res, "failed")) {
-		if (t->module->flags & MOD_FACTS_ARE_VARS)
-			value_dict_merge(hs->hvars, facts, 0);
-		else
-			value_dict_merge(hs->facts, facts, 0);
-	}
+	merge_result_facts(t, hs, res);
+	/* A loop's facts are its items', in order (set_fact in a loop). */
+	items = value_dict_get(res, "results");
+	for (size_t i = 0; t->loop != NULL && items != NULL &&
+	    items->type == V_LIST && i < items->u.list.n; i++)
+		merge_result_facts(t, hs, items->u.list.items[i]);
 	pthread_mutex_unlock(&r->lock);
 }
 

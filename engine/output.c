@@ -61,10 +61,13 @@ header(const char *text)
 {
 	size_t	len = strlen(text);
 
-	/* Ansible: the text, a space, and 80 - len stars (at least 3). */
+	/*
+	 * Ansible's banner: the text, a space and 79 - len stars (its
+	 * columns are the width less one), at least 3: 80 columns in all.
+	 */
 	fputs(text, stdout);
 	fputc(' ', stdout);
-	for (size_t i = 0; i < (len + 3 < 80 ? 80 - len : 3); i++)
+	for (size_t i = 0; i < (len + 3 < 79 ? 79 - len : 3); i++)
 		fputc('*', stdout);
 	fputc('\n', stdout);
 }
