@@ -638,6 +638,11 @@ task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
 			ir = task_exec_with_retries(&ts, t, fr, &unreachable);
 		value_dict_set(ir, t->loop_var, value_ref(item));
 		value_dict_setstr(ir, "ansible_loop_var", t->loop_var);
+		if (t->index_var != NULL) {
+			value_dict_setint(ir, t->index_var, (long long)i);
+			value_dict_setstr(ir, "ansible_index_var",
+			    t->index_var);
+		}
 		st = status_of(ir);
 		any_changed |= st == OUT_CHANGED;
 		any_failed |= st == OUT_FAILED;
