@@ -29,6 +29,8 @@ struct conn_opts {
 	int		 timeout;	/* connect timeout, seconds (default 10) */
 	enum host_key_checking hkc;
 	const char	*known_hosts;	/* NULL: ~/.ssh/known_hosts */
+	/* NULL: from ssh config, else /etc/ssh/ssh_known_hosts */
+	const char	*global_known_hosts;
 	const char	*ssh_config;	/* NULL: ~/.ssh/config */
 };
 
