@@ -21,12 +21,15 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 
 #include "conn-internal.h"
 #include "knownhosts.h"
+#include "shell.h"
+#include "sshargs.h"
 
 #define CONN_SSH_DEAD_SECS	45
 /* Bytes per channel write: well under any window sshd offers. */
@@ -280,7 +283,8 @@ conn_ssh_auth(struct conn *c, ssh_session s, const struct conn_opts *opts,
 	struct buf	 tried = BUF_INIT;
 	char		*user = NULL, *keyerr = NULL;
 	ssh_key		 key = NULL;
-	int		 rc, methods;
+	const char	*keys[2];
+	int		 rc, methods, i;
 
 	rc = ssh_userauth_none(s, NULL);
 	if (rc == SSH_AUTH_SUCCESS)
@@ -291,24 +295,31 @@ conn_ssh_auth(struct conn *c, ssh_session s, const struct conn_opts *opts,
 
 	if (methods & SSH_AUTH_METHOD_PUBLICKEY) {
 		buf_adds(&tried, "publickey");
-		if (opts->private_key != NULL) {
-			if (ssh_pki_import_privkey_file(opts->private_key,
+		keys[0] = opts->private_key;
+		keys[1] = opts->ssh != NULL ? opts->ssh->identity : NULL;
+		for (i = 0; i < 2; i++) {
+			if (keys[i] == NULL)
+				continue;
+			if (ssh_pki_import_privkey_file(keys[i],
 			    NULL, conn_ssh_no_prompt, NULL, &key) != SSH_OK) {
-				keyerr = xasprintf("; cannot read private key "
-				    "'%s' (missing, unreadable, or protected "
-				    "by a passphrase: load it into ssh-agent)",
-				    opts->private_key);
-			} else {
-				rc = ssh_userauth_publickey(s, NULL, key);
-				ssh_key_free(key);
-				if (rc == SSH_AUTH_SUCCESS)
-					goto done;
-				if (rc == SSH_AUTH_ERROR)
-					goto error;
+				if (keyerr == NULL)
+					keyerr = xasprintf("; cannot read "
+					    "private key '%s' (missing, "
+					    "unreadable, or protected by a "
+					    "passphrase: load it into "
+					    "ssh-agent)", keys[i]);
+				continue;
 			}
+			rc = ssh_userauth_publickey(s, NULL, key);
+			ssh_key_free(key);
+			if (rc == SSH_AUTH_SUCCESS)
+				goto done;
+			if (rc == SSH_AUTH_ERROR)
+				goto error;
 		}
 		/* The agent, then ~/.ssh/id_* and IdentityFile. */
-		rc = ssh_userauth_publickey_auto(s, NULL, NULL);
+		if (opts->ssh == NULL || opts->ssh->identities_only != 1)
+			rc = ssh_userauth_publickey_auto(s, NULL, NULL);
 		if (rc == SSH_AUTH_SUCCESS)
 			goto done;
 		if (rc == SSH_AUTH_ERROR)
@@ -378,15 +389,104 @@ conn_ssh_tcp_opts(ssh_session s)
 	    sizeof user_timeout);
 }
 
-static int
-conn_ssh_open(struct conn *c, const struct conn_opts *opts, char **cause)
+/*
+ * The OpenSSH options' settings where opts has none: as ssh(1) takes the
+ * first value and Ansible passes its port, user and StrictHostKeyChecking=no
+ * before the user's arguments, those win; the arguments' known hosts files
+ * win over the default ones cairn passes.
+ */
+static void
+conn_ssh_merge(const struct conn_opts *opts, struct conn_opts *o)
 {
+	const struct sshargs	*sa = opts->ssh;
+
+	*o = *opts;
+	if (sa == NULL)
+		return;
+	if (o->port <= 0)
+		o->port = sa->port;
+	if (o->user == NULL)
+		o->user = sa->user;
+	if (o->hkc != HKC_OFF && sa->hkc >= 0)
+		o->hkc = (enum host_key_checking)sa->hkc;
+	if (sa->known_hosts != NULL)
+		o->known_hosts = sa->known_hosts;
+	if (sa->global_known_hosts != NULL)
+		o->global_known_hosts = sa->global_known_hosts;
+	if (sa->config != NULL)
+		o->ssh_config = sa->config;
+}
+
+/* The algorithm lists, compression and proxy of the OpenSSH options. */
+static int
+conn_ssh_apply_args(ssh_session s, const struct sshargs *sa)
+{
+	char		*jump = NULL, *hops, *dest, *cmd;
+	const char	*last;
+	int		 r;
+
+	if (sa == NULL)
+		return 0;
+	if (sa->ciphers != NULL && (ssh_options_set(s,
+	    SSH_OPTIONS_CIPHERS_C_S, sa->ciphers) != SSH_OK ||
+	    ssh_options_set(s, SSH_OPTIONS_CIPHERS_S_C, sa->ciphers) != SSH_OK))
+		return -1;
+	if (sa->kex != NULL &&
+	    ssh_options_set(s, SSH_OPTIONS_KEY_EXCHANGE, sa->kex) != SSH_OK)
+		return -1;
+	if (sa->hostkeys != NULL &&
+	    ssh_options_set(s, SSH_OPTIONS_HOSTKEYS, sa->hostkeys) != SSH_OK)
+		return -1;
+	if (sa->pubkey_types != NULL && ssh_options_set(s,
+	    SSH_OPTIONS_PUBLICKEY_ACCEPTED_TYPES, sa->pubkey_types) != SSH_OK)
+		return -1;
+	if (sa->compression >= 0 && ssh_options_set(s, SSH_OPTIONS_COMPRESSION,
+	    sa->compression ? "yes" : "no") != SSH_OK)
+		return -1;
+	if (sa->proxy_command != NULL) {
+		if (strcasecmp(sa->proxy_command, "none") == 0)
+			return 0;
+		return ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND,
+		    sa->proxy_command) == SSH_OK ? 0 : -1;
+	}
+	if (sa->proxy_jump == NULL || strcasecmp(sa->proxy_jump, "none") == 0)
+		return 0;
+	/*
+	 * libssh 0.10 has no ProxyJump of its own: ssh(1) makes the hops,
+	 * the last one named as a URI since it may carry a :port.
+	 */
+	if ((last = strrchr(sa->proxy_jump, ',')) != NULL) {
+		hops = xstrndup(sa->proxy_jump,
+		    (size_t)(last - sa->proxy_jump));
+		jump = shell_quote(hops);
+		free(hops);
+		last++;
+	} else
+		last = sa->proxy_jump;
+	hops = xasprintf("ssh://%s", last);
+	dest = shell_quote(hops);
+	cmd = xasprintf("ssh -o BatchMode=yes%s%s -W '[%%h]:%%p' %s",
+	    jump != NULL ? " -J " : "", jump != NULL ? jump : "", dest);
+	r = ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND, cmd) == SSH_OK ? 0 :
+	    -1;
+	free(cmd);
+	free(dest);
+	free(hops);
+	free(jump);
+	return r;
+}
+
+static int
+conn_ssh_open(struct conn *c, const struct conn_opts *given, char **cause)
+{
+	struct conn_opts merged, *opts = &merged;
 	struct ssh_data	*d;
 	ssh_session	 s;
 	long		 timeout = c->timeout;
 	int		 r, on = 1;
 	char		*name;
 
+	conn_ssh_merge(given, &merged);
 	pthread_once(&conn_ssh_once, conn_ssh_init);
 	if (conn_ssh_init_rc != 0) {
 		*cause = xstrdup("cannot initialise libssh");
@@ -432,7 +532,8 @@ conn_ssh_open(struct conn *c, const struct conn_opts *opts, char **cause)
 	    SSH_OPTIONS_GLOBAL_KNOWNHOSTS, opts->global_known_hosts) != SSH_OK)
 		goto option;
 	if (ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout) != SSH_OK ||
-	    ssh_options_set(s, SSH_OPTIONS_NODELAY, &on) != SSH_OK)
+	    ssh_options_set(s, SSH_OPTIONS_NODELAY, &on) != SSH_OK ||
+	    conn_ssh_apply_args(s, opts->ssh) != 0)
 		goto option;
 
 	if (ssh_connect(s) != SSH_OK) {
