@@ -62,6 +62,9 @@ usage_play(FILE *f)
 "      --json               print the results as one JSON document\n"
 "      --force-handlers     run notified handlers even on failed hosts\n"
 "      --host-key-checking MODE  strict (default), accept-new or off\n"
+"      --ssh-common-args ARGS    OpenSSH options (-o Key=Value...) for every host\n"
+"      --ssh-extra-args ARGS     more of them, after the common ones\n"
+"      --scp-extra-args, --sftp-extra-args ARGS  accepted and ignored\n"
 "  -M, --module-path DIRS   look for Lua modules here first (':' between)\n"
 "  -v, --verbose            more output (-vvvv for the most)\n"
 "      --version            print the version\n"
@@ -285,6 +288,9 @@ enum {
 	OPT_FORCE_HANDLERS,
 	OPT_VAULT_ID,
 	OPT_VAULT_FILE,
+	OPT_SSH_COMMON_ARGS,
+	OPT_SSH_EXTRA_ARGS,
+	OPT_SCP_EXTRA_ARGS,
 };
 
 /* The vault options of play and inventory, as ansible-playbook's. */
@@ -359,6 +365,10 @@ static const struct option play_longopts[] = {
 	{ "list-tags", no_argument, NULL, OPT_LIST_TAGS },
 	{ "syntax-check", no_argument, NULL, OPT_SYNTAX_CHECK },
 	{ "host-key-checking", required_argument, NULL, OPT_HKC },
+	{ "ssh-common-args", required_argument, NULL, OPT_SSH_COMMON_ARGS },
+	{ "ssh-extra-args", required_argument, NULL, OPT_SSH_EXTRA_ARGS },
+	{ "scp-extra-args", required_argument, NULL, OPT_SCP_EXTRA_ARGS },
+	{ "sftp-extra-args", required_argument, NULL, OPT_SCP_EXTRA_ARGS },
 	{ "flush-cache", no_argument, NULL, OPT_FLUSH_CACHE },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "force-handlers", no_argument, NULL, OPT_FORCE_HANDLERS },
@@ -457,6 +467,15 @@ play_option_hosts(struct play_args *pa, int c, char *arg)
 		return 0;
 	case 'K':
 		pa->ask_pass = 1;
+		return 0;
+	case OPT_SSH_COMMON_ARGS:
+		o->ssh_common_args = arg;
+		return 0;
+	case OPT_SSH_EXTRA_ARGS:
+		o->ssh_extra_args = arg;
+		return 0;
+	case OPT_SCP_EXTRA_ARGS:
+		/* files travel over the shell: no scp or sftp to pass them to */
 		return 0;
 	case OPT_HKC:
 		if (settings_parse_hkc(arg, &o->hkc) != 0) {

@@ -21,11 +21,15 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 
 #include "conn-internal.h"
+#include "knownhosts.h"
+#include "shell.h"
+#include "sshargs.h"
 
 #define CONN_SSH_DEAD_SECS	45
 /* Bytes per channel write: well under any window sshd offers. */
@@ -104,68 +108,149 @@ conn_ssh_fingerprint(ssh_session s)
 	return out;
 }
 
+/* Appends the whitespace-separated file names of list to v. */
+static void
+conn_ssh_files(const char *list, char ***v, size_t *n)
+{
+	const char	*p = list, *e;
+
+	while (list != NULL && *p != '\0') {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (e = p; *e != '\0' && *e != ' ' && *e != '\t'; e++)
+			;
+		if (e != p) {
+			*v = xreallocarray(*v, *n + 1, sizeof **v);
+			(*v)[(*n)++] = xstrndup(p, (size_t)(e - p));
+		}
+		p = e;
+	}
+}
+
+/*
+ * The host key against the user's known hosts files, then the global ones
+ * (the inventory's or the ssh config's, else libssh's defaults), decided
+ * by knownhosts.c as OpenSSH would.  A revoked key is refused even with
+ * checking off (ssh(1) with StrictHostKeyChecking=no would go on with
+ * password authentication disabled; cairn's password is not worth the
+ * risk of talking to an impostor at all).
+ */
 static int
 conn_ssh_check_host_key(struct conn *c, ssh_session s,
     const struct conn_opts *opts, char **cause)
 {
-	enum ssh_known_hosts_e	 state;
-	char			*name, *fp, *kh, *keyscan;
-	unsigned int		 port = 22;
-	char			*host = NULL;
-	int			 r = ERR_UNREACHABLE;
+	struct knownhosts_result kr = KNOWNHOSTS_RESULT_INIT;
+	ssh_key		 key = NULL;
+	char		*b64 = NULL, *host = NULL, *name = NULL, *fp = NULL;
+	char		*kh = NULL, *gkh = NULL, *keyscan = NULL, *err = NULL;
+	char		**files = NULL;
+	const char	*type;
+	size_t		 nfiles = 0, nuser;
+	unsigned int	 port = 22;
+	int		 r = ERR_UNREACHABLE;
 
-	if (opts->hkc == HKC_OFF)
-		return 0;
-	state = ssh_session_is_known_server(s);
-	if (state == SSH_KNOWN_HOSTS_OK)
-		return 0;
-
-	name = conn_ssh_host_name(s);
-	fp = conn_ssh_fingerprint(s);
-	kh = xstrdup(opts->known_hosts != NULL ? opts->known_hosts :
-	    "~/.ssh/known_hosts");
+	if (ssh_get_server_publickey(s, &key) != SSH_OK ||
+	    ssh_pki_export_pubkey_base64(key, &b64) != SSH_OK) {
+		*cause = xasprintf("cannot read the host key of '%s': %s",
+		    c->host, ssh_get_error(s));
+		goto out;
+	}
+	type = ssh_key_type_to_char(ssh_key_type(key));
 	ssh_options_get(s, SSH_OPTIONS_HOST, &host);
 	ssh_options_get_port(s, &port);
+	name = knownhosts_name(host != NULL ? host : c->host, (int)port);
+
+	if (opts->known_hosts != NULL)
+		conn_ssh_files(opts->known_hosts, &files, &nfiles);
+	else if (ssh_options_get(s, SSH_OPTIONS_KNOWNHOSTS, &kh) == SSH_OK)
+		conn_ssh_files(kh, &files, &nfiles);
+	nuser = nfiles;
+	if (opts->global_known_hosts != NULL)
+		conn_ssh_files(opts->global_known_hosts, &files, &nfiles);
+	else if (ssh_options_get(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, &gkh) ==
+	    SSH_OK)
+		conn_ssh_files(gkh, &files, &nfiles);
+	else
+		conn_ssh_files("/etc/ssh/ssh_known_hosts", &files, &nfiles);
+	if (knownhosts_check((const char *const *)files, nfiles,
+	    host != NULL ? host : c->host, (int)port, type, b64, &kr,
+	    &err) != 0 && opts->hkc != HKC_OFF) {
+		*cause = xasprintf("cannot check the host key for '%s': %s",
+		    name, err);
+		goto out;
+	}
+
+	fp = conn_ssh_fingerprint(s);
 	if (port == 22)
 		keyscan = xasprintf("ssh-keyscan -H %s", host ? host : "?");
 	else
 		keyscan = xasprintf("ssh-keyscan -p %u -H %s", port,
 		    host ? host : "?");
-	ssh_string_free_char(host);
-
-	switch (state) {
-	case SSH_KNOWN_HOSTS_CHANGED:
-	case SSH_KNOWN_HOSTS_OTHER:
-		*cause = xasprintf("host key for '%s' has changed (possible "
-		    "man-in-the-middle; it now offers %s): if the change is "
-		    "expected, remove the old key with `ssh-keygen -R '%s'%s%s`",
-		    name, fp, name, opts->known_hosts ? " -f " : "",
-		    opts->known_hosts ? opts->known_hosts : "");
+	switch (kr.status) {
+	case KNOWNHOSTS_REVOKED:
+		*cause = xasprintf("host key for '%s' (%s) is revoked "
+		    "(@revoked in '%s' line %lu): it is refused whatever else "
+		    "says; ask the host's administrator for its new key",
+		    name, fp, kr.file, kr.line);
+		goto out;
+	case KNOWNHOSTS_OK:
+		r = 0;
+		goto out;
+	default:
 		break;
-	case SSH_KNOWN_HOSTS_NOT_FOUND:
-	case SSH_KNOWN_HOSTS_UNKNOWN:
+	}
+	if (opts->hkc == HKC_OFF) {
+		r = 0;
+		goto out;
+	}
+	switch (kr.status) {
+	case KNOWNHOSTS_CHANGED:
+		*cause = xasprintf("host key for '%s' has changed (possible "
+		    "man-in-the-middle; it now offers %s, '%s' line %lu has "
+		    "another): if the change is expected, remove the old key "
+		    "with `ssh-keygen -R '%s' -f %s`", name, fp, kr.file,
+		    kr.line, name, kr.file);
+		break;
+	case KNOWNHOSTS_CA_ONLY:
+		*cause = xasprintf("host key for '%s' (%s) is vouched for only "
+		    "by @cert-authority in '%s' line %lu, and cairn cannot "
+		    "verify host certificates: add the host's own key with "
+		    "`%s >> %s`", name, fp, kr.file, kr.line, keyscan,
+		    nuser > 0 ? files[0] : "~/.ssh/known_hosts");
+		break;
+	default:
+		if (nuser == 0) {
+			*cause = xasprintf("host key for '%s' is not known (%s) "
+			    "and there is no known hosts file to add it to",
+			    name, fp);
+			break;
+		}
 		if (opts->hkc == HKC_ACCEPT_NEW) {
-			if (ssh_session_update_known_hosts(s) == SSH_OK) {
+			if (knownhosts_add(files[0], name, type, b64,
+			    &err) == 0)
 				r = 0;
-				break;
-			}
-			*cause = xasprintf("cannot add the host key for '%s' "
-			    "to '%s': %s", name, kh, ssh_get_error(s));
+			else
+				*cause = xasprintf("cannot add the host key "
+				    "for '%s': %s", name, err);
 			break;
 		}
 		*cause = xasprintf("host key for '%s' is not known (%s): add "
 		    "it with `%s >> %s` or set host_key_checking=accept-new",
-		    name, fp, keyscan, kh);
-		break;
-	default:
-		*cause = xasprintf("cannot check the host key for '%s' against "
-		    "'%s': %s", name, kh, ssh_get_error(s));
+		    name, fp, keyscan, files[0]);
 		break;
 	}
+out:
+	knownhosts_result_release(&kr);
+	strv_free(files, nfiles);
+	ssh_string_free_char(kh);
+	ssh_string_free_char(gkh);
+	ssh_string_free_char(b64);
+	ssh_string_free_char(host);
+	ssh_key_free(key);
 	free(keyscan);
-	free(kh);
-	free(fp);
 	free(name);
+	free(err);
+	free(fp);
 	return r;
 }
 
@@ -198,7 +283,8 @@ conn_ssh_auth(struct conn *c, ssh_session s, const struct conn_opts *opts,
 	struct buf	 tried = BUF_INIT;
 	char		*user = NULL, *keyerr = NULL;
 	ssh_key		 key = NULL;
-	int		 rc, methods;
+	const char	*keys[2];
+	int		 rc, methods, i;
 
 	rc = ssh_userauth_none(s, NULL);
 	if (rc == SSH_AUTH_SUCCESS)
@@ -209,24 +295,31 @@ conn_ssh_auth(struct conn *c, ssh_session s, const struct conn_opts *opts,
 
 	if (methods & SSH_AUTH_METHOD_PUBLICKEY) {
 		buf_adds(&tried, "publickey");
-		if (opts->private_key != NULL) {
-			if (ssh_pki_import_privkey_file(opts->private_key,
+		keys[0] = opts->private_key;
+		keys[1] = opts->ssh != NULL ? opts->ssh->identity : NULL;
+		for (i = 0; i < 2; i++) {
+			if (keys[i] == NULL)
+				continue;
+			if (ssh_pki_import_privkey_file(keys[i],
 			    NULL, conn_ssh_no_prompt, NULL, &key) != SSH_OK) {
-				keyerr = xasprintf("; cannot read private key "
-				    "'%s' (missing, unreadable, or protected "
-				    "by a passphrase: load it into ssh-agent)",
-				    opts->private_key);
-			} else {
-				rc = ssh_userauth_publickey(s, NULL, key);
-				ssh_key_free(key);
-				if (rc == SSH_AUTH_SUCCESS)
-					goto done;
-				if (rc == SSH_AUTH_ERROR)
-					goto error;
+				if (keyerr == NULL)
+					keyerr = xasprintf("; cannot read "
+					    "private key '%s' (missing, "
+					    "unreadable, or protected by a "
+					    "passphrase: load it into "
+					    "ssh-agent)", keys[i]);
+				continue;
 			}
+			rc = ssh_userauth_publickey(s, NULL, key);
+			ssh_key_free(key);
+			if (rc == SSH_AUTH_SUCCESS)
+				goto done;
+			if (rc == SSH_AUTH_ERROR)
+				goto error;
 		}
 		/* The agent, then ~/.ssh/id_* and IdentityFile. */
-		rc = ssh_userauth_publickey_auto(s, NULL, NULL);
+		if (opts->ssh == NULL || opts->ssh->identities_only != 1)
+			rc = ssh_userauth_publickey_auto(s, NULL, NULL);
 		if (rc == SSH_AUTH_SUCCESS)
 			goto done;
 		if (rc == SSH_AUTH_ERROR)
@@ -296,15 +389,104 @@ conn_ssh_tcp_opts(ssh_session s)
 	    sizeof user_timeout);
 }
 
-static int
-conn_ssh_open(struct conn *c, const struct conn_opts *opts, char **cause)
+/*
+ * The OpenSSH options' settings where opts has none: as ssh(1) takes the
+ * first value and Ansible passes its port, user and StrictHostKeyChecking=no
+ * before the user's arguments, those win; the arguments' known hosts files
+ * win over the default ones cairn passes.
+ */
+static void
+conn_ssh_merge(const struct conn_opts *opts, struct conn_opts *o)
 {
+	const struct sshargs	*sa = opts->ssh;
+
+	*o = *opts;
+	if (sa == NULL)
+		return;
+	if (o->port <= 0)
+		o->port = sa->port;
+	if (o->user == NULL)
+		o->user = sa->user;
+	if (o->hkc != HKC_OFF && sa->hkc >= 0)
+		o->hkc = (enum host_key_checking)sa->hkc;
+	if (sa->known_hosts != NULL)
+		o->known_hosts = sa->known_hosts;
+	if (sa->global_known_hosts != NULL)
+		o->global_known_hosts = sa->global_known_hosts;
+	if (sa->config != NULL)
+		o->ssh_config = sa->config;
+}
+
+/* The algorithm lists, compression and proxy of the OpenSSH options. */
+static int
+conn_ssh_apply_args(ssh_session s, const struct sshargs *sa)
+{
+	char		*jump = NULL, *hops, *dest, *cmd;
+	const char	*last;
+	int		 r;
+
+	if (sa == NULL)
+		return 0;
+	if (sa->ciphers != NULL && (ssh_options_set(s,
+	    SSH_OPTIONS_CIPHERS_C_S, sa->ciphers) != SSH_OK ||
+	    ssh_options_set(s, SSH_OPTIONS_CIPHERS_S_C, sa->ciphers) != SSH_OK))
+		return -1;
+	if (sa->kex != NULL &&
+	    ssh_options_set(s, SSH_OPTIONS_KEY_EXCHANGE, sa->kex) != SSH_OK)
+		return -1;
+	if (sa->hostkeys != NULL &&
+	    ssh_options_set(s, SSH_OPTIONS_HOSTKEYS, sa->hostkeys) != SSH_OK)
+		return -1;
+	if (sa->pubkey_types != NULL && ssh_options_set(s,
+	    SSH_OPTIONS_PUBLICKEY_ACCEPTED_TYPES, sa->pubkey_types) != SSH_OK)
+		return -1;
+	if (sa->compression >= 0 && ssh_options_set(s, SSH_OPTIONS_COMPRESSION,
+	    sa->compression ? "yes" : "no") != SSH_OK)
+		return -1;
+	if (sa->proxy_command != NULL) {
+		if (strcasecmp(sa->proxy_command, "none") == 0)
+			return 0;
+		return ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND,
+		    sa->proxy_command) == SSH_OK ? 0 : -1;
+	}
+	if (sa->proxy_jump == NULL || strcasecmp(sa->proxy_jump, "none") == 0)
+		return 0;
+	/*
+	 * libssh 0.10 has no ProxyJump of its own: ssh(1) makes the hops,
+	 * the last one named as a URI since it may carry a :port.
+	 */
+	if ((last = strrchr(sa->proxy_jump, ',')) != NULL) {
+		hops = xstrndup(sa->proxy_jump,
+		    (size_t)(last - sa->proxy_jump));
+		jump = shell_quote(hops);
+		free(hops);
+		last++;
+	} else
+		last = sa->proxy_jump;
+	hops = xasprintf("ssh://%s", last);
+	dest = shell_quote(hops);
+	cmd = xasprintf("ssh -o BatchMode=yes%s%s -W '[%%h]:%%p' %s",
+	    jump != NULL ? " -J " : "", jump != NULL ? jump : "", dest);
+	r = ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND, cmd) == SSH_OK ? 0 :
+	    -1;
+	free(cmd);
+	free(dest);
+	free(hops);
+	free(jump);
+	return r;
+}
+
+static int
+conn_ssh_open(struct conn *c, const struct conn_opts *given, char **cause)
+{
+	struct conn_opts merged, *opts = &merged;
 	struct ssh_data	*d;
 	ssh_session	 s;
 	long		 timeout = c->timeout;
 	int		 r, on = 1;
 	char		*name;
 
+	conn_ssh_merge(given, &merged);
 	pthread_once(&conn_ssh_once, conn_ssh_init);
 	if (conn_ssh_init_rc != 0) {
 		*cause = xstrdup("cannot initialise libssh");
@@ -346,8 +528,12 @@ conn_ssh_open(struct conn *c, const struct conn_opts *opts, char **cause)
 	if (opts->known_hosts != NULL && ssh_options_set(s,
 	    SSH_OPTIONS_KNOWNHOSTS, opts->known_hosts) != SSH_OK)
 		goto option;
+	if (opts->global_known_hosts != NULL && ssh_options_set(s,
+	    SSH_OPTIONS_GLOBAL_KNOWNHOSTS, opts->global_known_hosts) != SSH_OK)
+		goto option;
 	if (ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout) != SSH_OK ||
-	    ssh_options_set(s, SSH_OPTIONS_NODELAY, &on) != SSH_OK)
+	    ssh_options_set(s, SSH_OPTIONS_NODELAY, &on) != SSH_OK ||
+	    conn_ssh_apply_args(s, opts->ssh) != 0)
 		goto option;
 
 	if (ssh_connect(s) != SSH_OK) {

@@ -19,6 +19,8 @@ enum host_key_checking {
 	HKC_OFF,	/* no check at all */
 };
 
+struct sshargs;
+
 struct conn_opts {
 	const char	*type;		/* "ssh" (default) or "local" */
 	const char	*host;		/* address or ~/.ssh/config alias */
@@ -29,7 +31,16 @@ struct conn_opts {
 	int		 timeout;	/* connect timeout, seconds (default 10) */
 	enum host_key_checking hkc;
 	const char	*known_hosts;	/* NULL: ~/.ssh/known_hosts */
+	/* NULL: from ssh config, else /etc/ssh/ssh_known_hosts */
+	const char	*global_known_hosts;
 	const char	*ssh_config;	/* NULL: ~/.ssh/config */
+	/*
+	 * OpenSSH options (ansible_ssh_common_args...), or NULL.  The fields
+	 * above that are set win over them (port, user, checking off), as
+	 * Ansible passes its own -o options first; they win over the ssh
+	 * config, and their known hosts files over known_hosts above.
+	 */
+	const struct sshargs *ssh;
 };
 
 struct become {

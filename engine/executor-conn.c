@@ -7,6 +7,75 @@
 #include <string.h>
 
 #include "executor-internal.h"
+#include "sshargs.h"
+
+/* Names warned about already: each warning is said once per run. */
+static pthread_mutex_t	  conn_warned_lock = PTHREAD_MUTEX_INITIALIZER;
+static char		**conn_warned;
+static size_t		  conn_warned_n;
+
+/* 1 the first time name is seen in this process, then 0. */
+static int
+conn_warn_first(const char *name)
+{
+	size_t	i;
+	int	first = 1;
+
+	pthread_mutex_lock(&conn_warned_lock);
+	for (i = 0; i < conn_warned_n; i++) {
+		if (strcmp(conn_warned[i], name) == 0) {
+			first = 0;
+			break;
+		}
+	}
+	if (first) {
+		conn_warned = xreallocarray(conn_warned, conn_warned_n + 1,
+		    sizeof *conn_warned);
+		conn_warned[conn_warned_n++] = xstrdup(name);
+	}
+	pthread_mutex_unlock(&conn_warned_lock);
+	return first;
+}
+
+/*
+ * ansible_ssh_common_args then ansible_ssh_extra_args (each else the
+ * command line's), read into cs->ssh; options cairn cannot apply are
+ * warned about once per run.
+ */
+static void
+conn_ssh_args(struct task_scope *ts, struct conn_settings *cs,
+    struct buf *key)
+{
+	struct run	*r = ts->run;
+	const char	*vars[] = { "ansible_ssh_common_args",
+			    "ansible_ssh_extra_args" };
+	const char	*cli[] = { r->opts->ssh_common_args,
+			    r->opts->ssh_extra_args };
+	char		*args, *cause = NULL;
+	size_t		 i;
+
+	cs->ssh = xmalloc(sizeof *cs->ssh);
+	sshargs_init(cs->ssh);
+	for (i = 0; i < 2; i++) {
+		if ((args = task_scope_string(ts, vars[i])) == NULL &&
+		    cli[i] != NULL)
+			args = xstrdup(cli[i]);
+		if (args == NULL)
+			continue;
+		buf_addf(key, "|%s", args);
+		if (cs->bad == NULL && sshargs_parse(cs->ssh, args,
+		    getenv("HOME"), &cause) != 0)
+			cs->bad = cause;
+		free(args);
+	}
+	for (i = 0; i < cs->ssh->nignored; i++) {
+		if (conn_warn_first(cs->ssh->ignored[i]))
+			output_warning("ssh option '%s' is ignored: cairn's "
+			    "libssh transport cannot apply it",
+			    cs->ssh->ignored[i]);
+	}
+	cs->co.ssh = cs->ssh;
+}
 
 /*
  * ansible_port as a number, or 0 with cs->bad set: a port such as "22
@@ -47,6 +116,8 @@ executor_conn_settings_release(struct conn_settings *cs)
 	free(cs->key_str);
 	free(cs->known_hosts);
 	free(cs->ssh_config);
+	sshargs_release(cs->ssh);
+	free(cs->ssh);
 }
 
 void
@@ -55,6 +126,7 @@ executor_conn_settings(struct task_scope *ts, const struct task *t,
 {
 	struct run	*r = ts->run;
 	struct value	*ru;
+	struct buf	 key = BUF_INIT;
 	char		*hkc;
 
 	memset(cs, 0, sizeof *cs);
@@ -87,6 +159,10 @@ executor_conn_settings(struct task_scope *ts, const struct task *t,
 		cs->type = task_eval_string(ts, r->play->connection);
 	if (cs->type == NULL && r->opts->connection != NULL)
 		cs->type = xstrdup(r->opts->connection);
+	if (cs->type != NULL && (strcmp(cs->type, "smart") == 0 ||
+	    strcmp(cs->type, "paramiko") == 0) && conn_warn_first(cs->type))
+		output_warning("connection '%s': cairn uses its own SSH "
+		    "(libssh) for it", cs->type);
 	if (cs->type == NULL || strcmp(cs->type, "smart") == 0 ||
 	    strcmp(cs->type, "paramiko") == 0 ||
 	    strcmp(cs->type, "ansible.builtin.ssh") == 0) {
@@ -125,8 +201,10 @@ executor_conn_settings(struct task_scope *ts, const struct task *t,
 		value_unref(b);
 		free(hkc);
 	}
-	cs->key_str = xasprintf("%s|%s|%d|%s|%s", cs->type, cs->host,
-	    cs->co.port, cs->user ? cs->user : "", cs->key ? cs->key : "");
+	buf_addf(&key, "%s|%s|%d|%s|%s", cs->type, cs->host, cs->co.port,
+	    cs->user ? cs->user : "", cs->key ? cs->key : "");
+	conn_ssh_args(ts, cs, &key);
+	cs->key_str = buf_detach(&key, NULL);
 }
 
 /*

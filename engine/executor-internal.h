@@ -194,6 +194,7 @@ struct conn_settings {
 	struct conn_opts	 co;
 	char			*host, *user, *password, *key, *type, *port;
 	char			*key_str, *known_hosts, *ssh_config;
+	struct sshargs		*ssh;	/* ansible_ssh_common_args... */
 	char			*bad;	/* a setting that cannot be used, or NULL */
 };
 

@@ -27,6 +27,8 @@ struct run_opts {
 	const char		*become_method;
 	const char		*become_password;	/* -K */
 	int			 timeout;	/* connect timeout */
+	const char		*ssh_common_args;	/* --ssh-common-args */
+	const char		*ssh_extra_args;	/* --ssh-extra-args */
 	enum host_key_checking	 hkc;
 	int			 list_hosts;
 	int			 list_tasks;
