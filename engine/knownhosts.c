@@ -225,18 +225,21 @@ knownhosts_line(const char *p, const char *end, const char *file,
 		return;
 	same = len == keylen && memcmp(blob, key, (size_t)len) == 0;
 
-	if (marker == KNOWNHOSTS_REVOKE) {
-		/* a revoked key is refused for every host it may claim */
-		if (same)
-			knownhosts_found(r, KNOWNHOSTS_REVOKED, file, lineno);
-		return;
-	}
 	if (*hosts == '|')
 		host = knownhosts_match_hashed(name, hosts, hlen);
 	else
 		host = knownhosts_match_list(name, hosts, hlen);
 	if (host != 1)
 		return;
+	/*
+	 * As OpenSSH (9.2, measured): a @revoked line counts for the hosts
+	 * its patterns match, and then refuses the key whatever else says.
+	 */
+	if (marker == KNOWNHOSTS_REVOKE) {
+		if (same)
+			knownhosts_found(r, KNOWNHOSTS_REVOKED, file, lineno);
+		return;
+	}
 	if (marker == KNOWNHOSTS_CA)
 		knownhosts_found(r, KNOWNHOSTS_CA_ONLY, file, lineno);
 	else if (same)

@@ -76,6 +76,11 @@ USER_KH="$ip $key
 " GLOBAL_KH="" check revoked 22 refuse
 assert_match "$OUT" "revoked"
 
+# a @revoked line for another host does not concern this one (as ssh)
+USER_KH="$ip $key
+@revoked other.example $key
+" GLOBAL_KH="" check revoked-other-host 22 accept
+
 # revoked in the global file, trusted in the user file
 USER_KH="$ip $key
 " GLOBAL_KH="@revoked $ip $key

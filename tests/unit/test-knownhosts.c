@@ -174,9 +174,11 @@ test_revoked(void **state)
 	assert_int_equal(decide(kh, "h1", 22, ED, KA, &line),
 	    KNOWNHOSTS_REVOKED);
 	assert_int_equal(line, 2);
-	/* revoked for any host: the line's host field does not limit it */
+	/* as ssh: a @revoked line for another host does not concern this one */
 	kh = "h1 " ED " " KA "\n@revoked other.host " ED " " KA "\n";
 	assert_int_equal(decide(kh, "h1", 22, ED, KA, NULL),
+	    KNOWNHOSTS_OK);
+	assert_int_equal(decide(kh, "other.host", 22, ED, KA, NULL),
 	    KNOWNHOSTS_REVOKED);
 	/* another revoked key is no concern of this one */
 	kh = "h1 " ED " " KA "\n@revoked * " ED " " KB "\n";
