@@ -109,10 +109,13 @@ struct task_scope {
 
 /*
  * Adds a task's outcome to hs's counters (an ignored failure counts as
- * ok and ignored), under the run's lock.
+ * ok and ignored, and changed too with COUNT_CHANGED), under the run's
+ * lock.  how: 0, or COUNT_* bits.
  */
+#define COUNT_IGNORED	0x1	/* a failure ignore_errors keeps going */
+#define COUNT_CHANGED	0x2	/* ... whose result says "changed" */
 void		 executor_count_result(struct run *, struct host_state *,
-		    enum out_status, int ignored);
+		    enum out_status, int how);
 /*
  * The state of an inventory host; the implicit localhost's is made on
  * first use (delegate_to may ask from several threads).  Borrowed: it

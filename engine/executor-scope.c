@@ -59,10 +59,15 @@ executor_count_result(struct run *r, struct host_state *hs, enum out_status st,
 		hs->st.skipped++;
 		break;
 	case OUT_FAILED:
-		/* As Ansible: an ignored failure also counts as ok. */
-		if (ignored) {
+		/*
+		 * As Ansible: an ignored failure also counts as ok, and as
+		 * changed when its result says it changed something.
+		 */
+		if (ignored & COUNT_IGNORED) {
 			hs->st.ok++;
 			hs->st.ignored++;
+			if (ignored & COUNT_CHANGED)
+				hs->st.changed++;
 		} else
 			hs->st.failed++;
 		break;

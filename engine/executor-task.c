@@ -707,7 +707,8 @@ report:
 		hs->failed = 1;
 		r->any_failed = 1;
 	}
-	executor_count_result(r, hs, st, ignore);
+	executor_count_result(r, hs, st, (ignore ? COUNT_IGNORED : 0) |
+	    (result_flag(res, "changed") ? COUNT_CHANGED : 0));
 	if (st != OUT_UNREACHABLE)
 		record_result(&ts, t, res);
 	if (st == OUT_CHANGED)
