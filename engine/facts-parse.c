@@ -727,6 +727,34 @@ parse_local(const struct raw *rw, struct value *f)
 	value_dict_set(f, "local", local);
 }
 
+/* capsh's "Current:" line, as Ansible reads it; "N/A" without capsh. */
+static void
+parse_caps(const struct raw *rw, struct value *f)
+{
+	const char	*s = raw_get(rw->kv, "capsh"), *eq;
+	struct value	*l;
+	char		*copy, *tok, *save;
+
+	if (s == NULL) {
+		value_dict_setstr(f, "system_capabilities", "N/A");
+		value_dict_setstr(f, "system_capabilities_enforced", "N/A");
+		return;
+	}
+	while (*s == ' ')
+		s++;
+	l = value_list();
+	if (strcmp(s, "=ep") != 0 && (eq = strchr(s, '=')) != NULL) {
+		copy = xstrdup(eq + 1);
+		for (tok = strtok_r(copy, ",", &save); tok != NULL;
+		    tok = strtok_r(NULL, ",", &save))
+			value_list_append(l, value_str(str_trim(tok)));
+		free(copy);
+	}
+	value_dict_set(f, "system_capabilities", l);
+	value_dict_setstr(f, "system_capabilities_enforced",
+	    strcmp(s, "=ep") == 0 ? "False" : "True");
+}
+
 static void
 parse_min(const struct raw *rw, struct value *f)
 {
@@ -742,6 +770,7 @@ parse_min(const struct raw *rw, struct value *f)
 	parse_python(rw, f);
 	parse_ssh_keys(rw, f);
 	parse_local(rw, f);
+	parse_caps(rw, f);
 	if ((s = raw_get(rw->kv, "service_mgr")) != NULL)
 		value_dict_setstr(f, "service_mgr", s);
 	if ((s = raw_get(rw->kv, "pkg_mgr")) != NULL)
@@ -1178,8 +1207,6 @@ parse_hardware(const struct raw *rw, struct value *f)
 	parse_cpu(rw, f);
 	if ((s = raw_get(rw->files, "/proc/uptime")) != NULL)
 		value_dict_setint(f, "uptime_seconds", (long long)atof(s));
-	if (raw_get(rw->files, "/proc/meminfo") == NULL)
-		return;		/* the first gatherer's output */
 	parse_devices(rw, f);
 	parse_mounts(rw, f);
 	parse_dmi(rw, f);

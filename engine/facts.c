@@ -76,6 +76,7 @@ static const char facts_script[] =
 	"\t\thave $m && { echo \"pkg_mgr=${m%-get}\"; break; }\n"
 	"\tdone\n"
 	"\t[ -e /sys/kernel/security/apparmor ] && echo apparmor=1\n"
+	"\thave capsh && echo \"capsh=$(capsh --print 2>/dev/null | sed -n 's/^Current://p')\"\n"
 	"\thave lsb_release && { echo \"lsb=1\"; sec lsb; lsb_release -a 2>/dev/null; }\n"
 	"\tsec sys\n"
 	"\tr /proc/sys/crypto/fips_enabled \\\n"
@@ -246,11 +247,16 @@ facts_spec_list(const struct value *spec)
 	return list;
 }
 
+/*
+ * As Ansible's get_collector_names: min is always asked for first; an
+ * exclusion removes what was not named explicitly, so "!hardware" alone
+ * leaves min and "!all,!min,network" leaves network.
+ */
 int
 facts_subsets(const struct value *spec, unsigned *mask, char **cause)
 {
-	unsigned	 add = 0, excl = 0, bit;
-	int		 any = 0, nomin = 0, rc = -1;
+	unsigned	 add = FACTS_MIN, excl = 0, named = 0, bit;
+	int		 rc = -1;
 	struct value	*list = facts_spec_list(spec);
 
 	for (size_t i = 0; i < list->u.list.n; i++) {
@@ -263,23 +269,15 @@ facts_subsets(const struct value *spec, unsigned *mask, char **cause)
 			goto out;
 		if (!neg) {
 			add |= bit;
-			any = 1;
-		} else if (strcmp(s, "min") == 0)
-			nomin = 1;
-		else if (strcmp(s, "all") == 0)
+			if (strcmp(s, "all") != 0 && strcmp(s, "min") != 0)
+				named |= bit;
+		} else if (strcmp(s, "all") == 0)
 			excl |= FACTS_ALL & ~FACTS_MIN;
-		else
-			excl |= bit & ~FACTS_MIN;
+		else if (strcmp(s, "min") == 0 || bit != FACTS_MIN)
+			excl |= bit;
+		/* "!dns" would drop a part of min: cairn keeps min whole */
 	}
-	/* Only exclusions: everything but them, as Ansible reads "!virtual". */
-	if (!any)
-		add = FACTS_ALL;
-	add &= ~excl;
-	if (nomin)
-		add &= ~FACTS_MIN;
-	else
-		add |= FACTS_MIN;
-	*mask = add;
+	*mask = add & ~(excl & ~named);
 	rc = 0;
 out:
 	value_unref(list);
