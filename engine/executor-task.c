@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "executor-internal.h"
+#include "facts.h"
 #include "loop.h"
 #include "host.h"
 #include "output.h"
@@ -471,7 +472,7 @@ record_result(struct task_scope *ts, const struct task *t,
 		if (t->module->flags & MOD_FACTS_ARE_VARS)
 			value_dict_merge(hs->hvars, facts, 0);
 		else
-			value_dict_merge(hs->facts, facts, 0);
+			facts_merge(hs->facts, facts);
 	}
 	pthread_mutex_unlock(&r->lock);
 }

@@ -579,7 +579,7 @@ gather_facts_fn(struct run *r, size_t i, void *arg)
 	facts = facts_result(buf_cstr(&er.out), fo.subsets, spec, NULL);
 	task_mark_unsafe(facts);
 	pthread_mutex_lock(&r->lock);
-	value_dict_merge(hs->facts, facts, 0);
+	facts_merge(hs->facts, facts);
 	pthread_mutex_unlock(&r->lock);
 	value_unref(facts);
 ok:

@@ -178,27 +178,29 @@ static const struct {
 	{ FACTS_OTHER, "other" },
 };
 
-/* Collector names Ansible accepts, by the group cairn gathers them with. */
+/*
+ * Collector names Ansible accepts, sorted as its "Bad subset" message
+ * lists them, by the group cairn gathers them with.
+ */
 static const struct {
 	const char	*name;
 	unsigned	 bit;
 } facts_collectors[] = {
-	{ "hardware", FACTS_HARDWARE }, { "network", FACTS_NETWORK },
-	{ "virtual", FACTS_VIRTUAL }, { "min", FACTS_MIN },
-	{ "facter", 0 }, { "ohai", 0 },
 	{ "apparmor", FACTS_MIN }, { "caps", FACTS_MIN },
-	{ "cmdline", FACTS_MIN }, { "date_time", FACTS_MIN },
+	{ "chroot", FACTS_OTHER }, { "cmdline", FACTS_MIN },
+	{ "date_time", FACTS_MIN }, { "devices", FACTS_HARDWARE },
 	{ "distribution", FACTS_MIN }, { "dns", FACTS_MIN },
-	{ "env", FACTS_MIN }, { "fips", FACTS_MIN }, { "local", FACTS_MIN },
-	{ "lsb", FACTS_MIN }, { "pkg_mgr", FACTS_MIN },
-	{ "platform", FACTS_MIN }, { "python", FACTS_MIN },
-	{ "selinux", FACTS_MIN }, { "service_mgr", FACTS_MIN },
-	{ "ssh_pub_keys", FACTS_MIN }, { "user", FACTS_MIN },
-	{ "devices", FACTS_HARDWARE }, { "mounts", FACTS_HARDWARE },
-	{ "processor", FACTS_HARDWARE }, { "interfaces", FACTS_NETWORK },
-	{ "chroot", FACTS_OTHER }, { "loadavg", FACTS_OTHER },
-	{ "iscsi", FACTS_OTHER }, { "nvme", FACTS_OTHER },
-	{ "fibre_channel_wwn", FACTS_OTHER },
+	{ "env", FACTS_MIN }, { "facter", 0 },
+	{ "fibre_channel_wwn", FACTS_OTHER }, { "fips", FACTS_MIN },
+	{ "hardware", FACTS_HARDWARE }, { "interfaces", FACTS_NETWORK },
+	{ "iscsi", FACTS_OTHER }, { "loadavg", FACTS_OTHER },
+	{ "local", FACTS_MIN }, { "lsb", FACTS_MIN }, { "min", FACTS_MIN },
+	{ "mounts", FACTS_HARDWARE }, { "network", FACTS_NETWORK },
+	{ "nvme", FACTS_OTHER }, { "ohai", 0 }, { "pkg_mgr", FACTS_MIN },
+	{ "platform", FACTS_MIN }, { "processor", FACTS_HARDWARE },
+	{ "python", FACTS_MIN }, { "selinux", FACTS_MIN },
+	{ "service_mgr", FACTS_MIN }, { "ssh_pub_keys", FACTS_MIN },
+	{ "user", FACTS_MIN }, { "virtual", FACTS_VIRTUAL },
 };
 
 static int
@@ -343,10 +345,15 @@ facts_result(const char *out, unsigned mask, const struct value *spec,
 	filtered = filter != NULL && filter->type == V_LIST &&
 	    filter->u.list.n > 0;
 	f = value_dict();
-	for (size_t i = 0; i < all->u.dict.n; i++)
-		if (facts_filter_match(filter, all->u.dict.keys[i]))
-			value_dict_set(f, all->u.dict.keys[i],
-			    value_ref(all->u.dict.vals[i]));
+	for (size_t i = 0; i < all->u.dict.n; i++) {
+		char *k;
+
+		if (!facts_filter_match(filter, all->u.dict.keys[i]))
+			continue;
+		k = xasprintf("ansible_%s", all->u.dict.keys[i]);
+		value_dict_set(f, k, value_ref(all->u.dict.vals[i]));
+		free(k);
+	}
 	value_unref(all);
 	if (!filtered) {
 		value_dict_set(f, "gather_subset", facts_spec_list(spec));
@@ -373,4 +380,15 @@ facts_cached(const struct value *facts, unsigned mask)
 		return 0;
 	}
 	return (have & mask) == mask;
+}
+
+void
+facts_merge(struct value *facts, const struct value *from)
+{
+	for (size_t i = 0; i < from->u.dict.n; i++) {
+		const char *k = from->u.dict.keys[i];
+
+		value_dict_set(facts, str_startswith(k, "ansible_") ? k + 8 : k,
+		    value_ref(from->u.dict.vals[i]));
+	}
 }

@@ -50,10 +50,10 @@ struct value	*facts_parse_subsets(const char *out, unsigned mask);
 
 /*
  * What setup returns as ansible_facts: the facts of mask's subsets in out,
- * keeping those whose name (with or without "ansible_") matches one of
- * filter's globs (a list of strings, or NULL/empty for all), plus
- * gather_subset (spec as given, or ["all"]) and module_setup when there is
- * no filter.  A new dict.
+ * named "ansible_x" as Ansible's module returns them, keeping those whose
+ * name (with or without "ansible_") matches one of filter's globs (a list
+ * of strings, or NULL/empty for all), plus gather_subset (spec as given,
+ * or ["all"]) and module_setup when there is no filter.  A new dict.
  */
 struct value	*facts_result(const char *out, unsigned mask,
 		    const struct value *spec, const struct value *filter);
@@ -63,6 +63,12 @@ struct value	*facts_result(const char *out, unsigned mask,
  * that covers mask, so implicit gathering can reuse it.
  */
 int		 facts_cached(const struct value *facts, unsigned mask);
+
+/*
+ * Merges a module's ansible_facts into a host's facts dict, as Ansible
+ * does: "ansible_x" is stored as x.  Borrows from.
+ */
+void		 facts_merge(struct value *facts, const struct value *from);
 
 /* "10.00 GB": Ansible's bytes_to_human; malloc'd. */
 char		*facts_human_size(unsigned long long);

@@ -19,17 +19,6 @@ static const struct mod_param setup_params[] = {
 	{ NULL }
 };
 
-static int
-setup_validate(const struct mod_args *args, char **cause)
-{
-	const struct value	*spec = args_get(args, "gather_subset");
-	unsigned		 mask;
-
-	if (spec != NULL && value_is_template(spec))
-		return 0;
-	return facts_subsets(spec, &mask, cause);
-}
-
 static enum mod_status
 setup_run(struct task_ctx *ctx, const struct mod_args *args,
     struct result *r)
@@ -68,6 +57,5 @@ const struct module_entry module_setup = {
 	.aliases = setup_aliases,
 	.params = setup_params,
 	.flags = MOD_SUPPORTS_CHECK,
-	.validate = setup_validate,
 	.run = setup_run,
 };

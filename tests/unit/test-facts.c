@@ -465,12 +465,12 @@ test_result_filter_cache(void **state)
 	spec = value_str("!all,!min,network");
 	assert_int_equal(facts_subsets(spec, &m, &cause), 0);
 	f = facts_result(out, m, spec, NULL);
-	assert_non_null(at(f, "lo"));
-	assert_non_null(at(f, "distribution"));
-	assert_non_null(at(f, "hostname"));
-	assert_null(at(f, "env"));
-	assert_null(at(f, "memtotal_mb"));
-	assert_null(at(f, "virtualization_type"));
+	assert_non_null(at(f, "ansible_lo"));
+	assert_non_null(at(f, "ansible_distribution"));
+	assert_non_null(at(f, "ansible_hostname"));
+	assert_null(at(f, "ansible_env"));
+	assert_null(at(f, "ansible_memtotal_mb"));
+	assert_null(at(f, "ansible_virtualization_type"));
 	assert_str(f, "gather_subset.2", "network");
 	assert_true(at(f, "module_setup")->u.b);
 	assert_true(facts_cached(f, FACTS_NETWORK));
@@ -482,8 +482,8 @@ test_result_filter_cache(void **state)
 	spec = value_str("!all,!min,virtual");
 	assert_int_equal(facts_subsets(spec, &m, &cause), 0);
 	f = facts_result(out, m, spec, NULL);
-	assert_non_null(at(f, "virtualization_role"));
-	assert_null(at(f, "hostname"));
+	assert_non_null(at(f, "ansible_virtualization_role"));
+	assert_null(at(f, "ansible_hostname"));
 	value_unref(f);
 	value_unref(spec);
 
@@ -492,12 +492,12 @@ test_result_filter_cache(void **state)
 	value_list_append(filter, value_str("ansible_lo*"));
 	value_list_append(filter, value_str("*_mb"));
 	f = facts_result(out, FACTS_ALL, NULL, filter);
-	assert_non_null(at(f, "lo"));
-	assert_non_null(at(f, "local"));
-	assert_non_null(at(f, "loadavg"));
-	assert_non_null(at(f, "memtotal_mb"));
-	assert_non_null(at(f, "memory_mb"));
-	assert_null(at(f, "eth0"));
+	assert_non_null(at(f, "ansible_lo"));
+	assert_non_null(at(f, "ansible_local"));
+	assert_non_null(at(f, "ansible_loadavg"));
+	assert_non_null(at(f, "ansible_memtotal_mb"));
+	assert_non_null(at(f, "ansible_memory_mb"));
+	assert_null(at(f, "ansible_eth0"));
 	assert_null(at(f, "gather_subset"));
 	assert_null(at(f, "module_setup"));
 	assert_false(facts_cached(f, FACTS_MIN));
@@ -506,6 +506,7 @@ test_result_filter_cache(void **state)
 
 	f = facts_result(out, FACTS_ALL, NULL, NULL);
 	assert_str(f, "gather_subset.0", "all");
+	assert_str(f, "ansible_distribution", "Debian");
 	assert_true(facts_cached(f, FACTS_ALL));
 	value_unref(f);
 	assert_false(facts_cached(NULL, FACTS_MIN));
