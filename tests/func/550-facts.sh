@@ -103,8 +103,8 @@ pb=$(playbook facts.yml <<'EOF'
           - ansible_virtualization_role is string
           - ansible_virtualization_tech_guest is sequence
           - ansible_local == {}
-          - ansible_gather_subset == ['all']
-          - ansible_module_setup
+          - ansible_facts.gather_subset == ['all']
+          - ansible_facts.module_setup
           - ansible_ssh_host_key_ed25519_public_keytype == 'ssh-ed25519'
           # the default test bed has no Python: no python fact
           - ansible_python is not defined
@@ -170,7 +170,7 @@ pb=$(playbook subsets.yml <<'EOF'
           - ansible_env is not defined
           - ansible_memtotal_mb is not defined
           - ansible_virtualization_type is not defined
-          - ansible_gather_subset == ['!all', '!min', 'network']
+          - ansible_facts.gather_subset == ['!all', '!min', 'network']
 
 - name: more than the cache holds is gathered again
   hosts: h1
