@@ -11,10 +11,15 @@
 static void
 parse_memory(const struct raw *rw, struct value *f)
 {
+	/* the /proc/meminfo fields read, in MB */
+	enum { TOTAL, FREE, BUFFERS, CACHED, STOTAL, SFREE, SCACHED, NMEM };
+	static const char *const names[NMEM] = {
+		"MemTotal", "MemFree", "Buffers", "Cached", "SwapTotal",
+		"SwapFree", "SwapCached",
+	};
 	const char	*s = facts_raw_get(rw->files, "/proc/meminfo");
 	struct value	*m, *d;
-	long long	 total = -1, free_ = 0, buffers = 0, cached = 0;
-	long long	 stotal = 0, sfree = 0, scached = 0, kb;
+	long long	 mb[NMEM] = { -1 }, kb;
 	char		 key[64];
 
 	if (s == NULL) {
@@ -26,44 +31,32 @@ parse_memory(const struct raw *rw, struct value *f)
 	for (; s != NULL && *s != '\0'; s = strchr(s, '\n'), s = s ? s + 1 : s) {
 		if (sscanf(s, "%63[^:]: %lld", key, &kb) != 2)
 			continue;
-		/* Ansible divides each field before adding them. */
-		kb /= 1024;
-		if (strcmp(key, "MemTotal") == 0)
-			total = kb;
-		else if (strcmp(key, "MemFree") == 0)
-			free_ = kb;
-		else if (strcmp(key, "Buffers") == 0)
-			buffers = kb;
-		else if (strcmp(key, "Cached") == 0)
-			cached = kb;
-		else if (strcmp(key, "SwapTotal") == 0)
-			stotal = kb;
-		else if (strcmp(key, "SwapFree") == 0)
-			sfree = kb;
-		else if (strcmp(key, "SwapCached") == 0)
-			scached = kb;
+		for (size_t i = 0; i < NMEM; i++)
+			if (strcmp(key, names[i]) == 0)
+				mb[i] = kb / 1024;	/* as Ansible: each, then sums */
 	}
-	if (total < 0)
+	if (mb[TOTAL] < 0)
 		return;
-	value_dict_setint(f, "memtotal_mb", total);
-	value_dict_setint(f, "memfree_mb", free_);
-	value_dict_setint(f, "swaptotal_mb", stotal);
-	value_dict_setint(f, "swapfree_mb", sfree);
+	value_dict_setint(f, "memtotal_mb", mb[TOTAL]);
+	value_dict_setint(f, "memfree_mb", mb[FREE]);
+	value_dict_setint(f, "swaptotal_mb", mb[STOTAL]);
+	value_dict_setint(f, "swapfree_mb", mb[SFREE]);
 	m = value_dict();
 	d = value_dict();
-	value_dict_setint(d, "free", free_ + buffers + cached);
-	value_dict_setint(d, "used", total - free_ - buffers - cached);
+	value_dict_setint(d, "free", mb[FREE] + mb[BUFFERS] + mb[CACHED]);
+	value_dict_setint(d, "used", mb[TOTAL] - mb[FREE] - mb[BUFFERS] -
+	    mb[CACHED]);
 	value_dict_set(m, "nocache", d);
 	d = value_dict();
-	value_dict_setint(d, "free", free_);
-	value_dict_setint(d, "total", total);
-	value_dict_setint(d, "used", total - free_);
+	value_dict_setint(d, "free", mb[FREE]);
+	value_dict_setint(d, "total", mb[TOTAL]);
+	value_dict_setint(d, "used", mb[TOTAL] - mb[FREE]);
 	value_dict_set(m, "real", d);
 	d = value_dict();
-	value_dict_setint(d, "cached", scached);
-	value_dict_setint(d, "free", sfree);
-	value_dict_setint(d, "total", stotal);
-	value_dict_setint(d, "used", stotal - sfree);
+	value_dict_setint(d, "cached", mb[SCACHED]);
+	value_dict_setint(d, "free", mb[SFREE]);
+	value_dict_setint(d, "total", mb[STOTAL]);
+	value_dict_setint(d, "used", mb[STOTAL] - mb[SFREE]);
 	value_dict_set(m, "swap", d);
 	value_dict_set(f, "memory_mb", m);
 }

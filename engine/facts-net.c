@@ -286,13 +286,23 @@ interface_dict(const struct raw *rw, const char *dir, const char *name)
 	return d;
 }
 
+/* Each of keys (NULL-terminated) that from has, into d. */
+static void
+dict_copy(struct value *d, const struct value *from, const char *const *keys)
+{
+	struct value *v;
+
+	for (; *keys != NULL; keys++)
+		if ((v = value_dict_get(from, *keys)) != NULL)
+			value_dict_set(d, *keys, value_ref(v));
+}
+
 static struct value *
 default_ipv4(const struct raw *rw, const struct value *ifs)
 {
 	struct route4	*rt;
 	size_t		 nrt = routes4(rw, &rt), best = (size_t)-1;
 	struct value	*d = value_dict(), *ifd, *ip, *sec;
-	static const char *const keys[] = { "macaddress", "mtu", "type" };
 
 	for (size_t j = 0; j < nrt; j++)
 		if (rt[j].dest == 0 && rt[j].mask == 0 &&
@@ -316,27 +326,15 @@ default_ipv4(const struct raw *rw, const struct value *ifs)
 		    (a.s_addr & m.s_addr) == (rt[best].gw & m.s_addr))
 			ip = sec->u.list.items[i];
 	}
-	value_dict_set(d, "address", value_ref(value_dict_get(ip, "address")));
+	dict_copy(d, ip, (const char *const []){ "address", NULL });
 	value_dict_setstr(d, "alias", rt[best].dev);
-	value_dict_set(d, "broadcast",
-	    value_ref(value_dict_get(ip, "broadcast")));
+	dict_copy(d, ip, (const char *const []){ "broadcast", NULL });
 	value_dict_set(d, "gateway", value_str_take(ip4_str(rt[best].gw)));
 	value_dict_setstr(d, "interface", rt[best].dev);
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		struct value *v = value_dict_get(ifd, keys[i]);
-
-		if (v != NULL)
-			value_dict_set(d, keys[i], value_ref(v));
-	}
-	value_dict_set(d, "netmask", value_ref(value_dict_get(ip, "netmask")));
-	value_dict_set(d, "network", value_ref(value_dict_get(ip, "network")));
-	value_dict_set(d, "prefix", value_ref(value_dict_get(ip, "prefix")));
-	/* keep Ansible's key order: type last */
-	if ((ip = value_dict_get(d, "type")) != NULL) {
-		value_ref(ip);
-		value_dict_del(d, "type");
-		value_dict_set(d, "type", ip);
-	}
+	dict_copy(d, ifd, (const char *const []){ "macaddress", "mtu", NULL });
+	dict_copy(d, ip, (const char *const []){ "netmask", "network", "prefix",
+	    NULL });
+	dict_copy(d, ifd, (const char *const []){ "type", NULL });
 	free(rt);
 	return d;
 }
@@ -348,7 +346,6 @@ default_ipv6(const struct raw *rw, const struct value *ifs)
 	struct value	*d = value_dict(), *ifd, *l, *ip = NULL;
 	char		 dst[64], hop[64], dev[64], bdev[64] = "", *gw = NULL;
 	unsigned	 dlen, metric, flags, bmetric = 0;
-	static const char *const keys[] = { "macaddress", "mtu" };
 
 	for (; s != NULL && *s != '\0'; s = strchr(s, '\n'), s = s ? s + 1 : s) {
 		if (sscanf(s, "%63s %x %*s %*x %63s %x %*x %*x %x %63s", dst,
@@ -375,18 +372,12 @@ default_ipv6(const struct raw *rw, const struct value *ifs)
 		free(gw);
 		return d;
 	}
-	value_dict_set(d, "address", value_ref(value_dict_get(ip, "address")));
+	dict_copy(d, ip, (const char *const []){ "address", NULL });
 	value_dict_set(d, "gateway", value_str_take(gw));
 	value_dict_setstr(d, "interface", bdev);
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		struct value *v = value_dict_get(ifd, keys[i]);
-
-		if (v != NULL)
-			value_dict_set(d, keys[i], value_ref(v));
-	}
-	value_dict_set(d, "prefix", value_ref(value_dict_get(ip, "prefix")));
-	value_dict_set(d, "scope", value_ref(value_dict_get(ip, "scope")));
-	value_dict_set(d, "type", value_ref(value_dict_get(ifd, "type")));
+	dict_copy(d, ifd, (const char *const []){ "macaddress", "mtu", NULL });
+	dict_copy(d, ip, (const char *const []){ "prefix", "scope", NULL });
+	dict_copy(d, ifd, (const char *const []){ "type", NULL });
 	return d;
 }
 
