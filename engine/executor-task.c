@@ -471,8 +471,11 @@ record_result(struct task_scope *ts, const struct task *t,
 	    !result_flag(res, "failed")) {
 		if (t->module->flags & MOD_FACTS_ARE_VARS)
 			value_dict_merge(hs->hvars, facts, 0);
-		else
+		else {
+			/* data from the host, never a template */
+			task_mark_unsafe(facts);
 			facts_merge(hs->facts, facts);
+		}
 	}
 	pthread_mutex_unlock(&r->lock);
 }
