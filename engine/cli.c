@@ -15,11 +15,14 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "conn.h"
 #include "executor.h"
 #include "inventory.h"
+#include "luamod.h"
 #include "module.h"
 #include "output.h"
 #include "playbook.h"
+#include "regex.h"
 #include "settings.h"
 #include "vault.h"
 #include "yaml.h"
@@ -34,7 +37,7 @@ usage_play(FILE *f)
 "\n"
 "options:\n"
 "  -i, --inventory SRC      inventory file, directory or 'h1,h2,' list (repeatable)\n"
-"  -l, --limit PATTERN      further limit the selected hosts\n"
+"  -l, --limit PATTERN      further limit the selected hosts (@FILE: one a line)\n"
 "  -e, --extra-vars VARS    k=v pairs, JSON/YAML, or @file (repeatable)\n"
 "  -f, --forks N            parallel hosts (default 50)\n"
 "  -u, --user USER          connect as this user\n"
@@ -64,8 +67,8 @@ usage_play(FILE *f)
 "      --version            print the version\n"
 "  -h, --help               this help\n"
 "\n"
-"Exit codes: 0 ok, 1 error, 2 a host failed, 3 a host unreachable,\n"
-"4 a parse error, 5 bad options.\n", f);
+"Exit codes, as ansible-playbook 2.14's: 0 ok, 1 error, 2 a host failed\n"
+"or bad options, 4 a host unreachable or a parse error, 99 interrupted.\n", f);
 }
 
 static void
@@ -75,15 +78,44 @@ usage_main(FILE *f)
 "usage: cairn play [options] playbook.yml...\n"
 "       cairn inventory [-i SRC] --list | --graph [GROUP] | --host HOST\n"
 "       cairn vault create|decrypt|edit|view|encrypt|encrypt_string|rekey ...\n"
+"       cairn doc [-l] [-s] [-j] [MODULE...]\n"
 "       cairn --version\n"
 "\n"
 "Run `cairn play --help` for the options of a run.\n", f);
 }
 
+/*
+ * As ansible-playbook --version: the version, then what a user checks when
+ * a run does not do what they expect: the config file, where modules are
+ * looked for, and the libraries cairn runs on.
+ */
 static void
-print_version(void)
+print_version(const struct settings *st, const char *modpath)
 {
+	char	exe[4096];
+	ssize_t	n;
+
+	char	*cfg = st != NULL && st->path != NULL ? realpath(st->path,
+		    NULL) : NULL;
+
 	printf("cairn %s\n", PACKAGE_VERSION);
+	printf("  config file = %s\n", cfg != NULL ? cfg : st != NULL &&
+	    st->path != NULL ? st->path : "None");
+	free(cfg);
+	printf("  configured module search path = %s%s%s\n",
+	    modpath != NULL && *modpath != '\0' ? modpath : "",
+	    modpath != NULL && *modpath != '\0' ? ":" : "",
+	    st != NULL && st->library != NULL ? st->library : "(none)");
+	printf("  shipped Lua modules = %s/modules\n", CAIRN_DATADIR);
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0) {
+		exe[n] = '\0';
+		printf("  executable location = %s\n", exe);
+	}
+	printf("  libssh = %s\n", conn_ssh_library_version());
+	printf("  libyaml = %s\n", yaml_library_version());
+	printf("  pcre2 = %s\n", regex_library_version());
+	printf("  lua = %s\n", luamod_library_version());
+	printf("  libcrypto = %s\n", vault_library_version());
 }
 
 /* Merges one -e argument into vars; -1 and *cause if malformed. */
@@ -351,14 +383,13 @@ struct play_args {
 	struct vault_secrets	 secrets;
 	char			**extra;	/* -e, read once secrets are known */
 	size_t			 nextra;
+	char			*limit_patterns;	/* from --limit @FILE */
 };
 
 static void
 play_args_release(struct play_args *pa)
 {
-	for (size_t i = 0; i < pa->ia.n; i++)
-		free((char *)pa->ia.sources[i]);
-	free(pa->ia.sources);
+	strv_free((char **)pa->ia.sources, pa->ia.n);
 	value_unref(pa->o.extra_vars);
 	value_unref(pa->o.tags);
 	value_unref(pa->o.skip_tags);
@@ -369,6 +400,7 @@ play_args_release(struct play_args *pa)
 	vault_secrets_release(&pa->secrets);
 	vault_opts_release(&pa->vault);
 	free(pa->extra);
+	free(pa->limit_patterns);
 }
 
 /*
@@ -395,7 +427,7 @@ play_option_hosts(struct play_args *pa, int c, char *arg)
 		if (*end != '\0' || o->forks < 1) {
 			output_error("invalid --forks '%s': a positive "
 			    "number is expected", arg);
-			return EXIT_OPTIONS;
+			return EXIT_USAGE;
 		}
 		return 0;
 	case 'u':
@@ -411,7 +443,7 @@ play_option_hosts(struct play_args *pa, int c, char *arg)
 		o->timeout = (int)strtol(arg, &end, 10);
 		if (*end != '\0' || o->timeout < 1) {
 			output_error("invalid --timeout '%s'", arg);
-			return EXIT_OPTIONS;
+			return EXIT_USAGE;
 		}
 		return 0;
 	case 'b':
@@ -490,7 +522,7 @@ play_option_run(struct play_args *pa, int c, char *arg)
 		buf_addf(&pa->modpath, "%s%s", pa->modpath.len ? ":" : "", arg);
 		break;
 	case OPT_VERSION:
-		print_version();
+		print_version(&pa->st, buf_cstr(&pa->modpath));
 		pa->done = 1;
 		break;
 	case 'h':
@@ -499,9 +531,36 @@ play_option_run(struct play_args *pa, int c, char *arg)
 		break;
 	default:
 		usage_play(stderr);
-		return EXIT_OPTIONS;
+		return EXIT_USAGE;
 	}
 	return 0;
+}
+
+/*
+ * --limit @FILE: the file's lines are the patterns (a retry file, or any
+ * list of hosts), empty lines left out, as Ansible reads it.
+ */
+static int
+read_limit_file(struct play_args *pa)
+{
+	struct buf	 b = BUF_INIT, pat = BUF_INIT;
+	char		*line, *save = NULL;
+
+	if (read_file(pa->o.limit + 1, &b) != 0) {
+		output_error("Unable to find limit file '%s'", pa->o.limit + 1);
+		buf_release(&b);
+		return EXIT_ERROR;
+	}
+	for (line = strtok_r((char *)buf_cstr(&b), "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		str_trim(line);
+		if (*line != '\0')
+			buf_addf(&pat, "%s%s", pat.len ? "," : "", line);
+	}
+	buf_release(&b);
+	pa->limit_patterns = buf_detach(&pat, NULL);
+	pa->o.limit = pa->limit_patterns;
+	return EXIT_OK;
 }
 
 /*
@@ -523,9 +582,11 @@ play_parse(int argc, char **argv, struct play_args *pa)
 	if (settings_load(&pa->st, &cause) != 0) {
 		output_error("%s", cause);
 		free(cause);
-		return EXIT_OPTIONS;
+		return EXIT_ERROR;
 	}
 	o->forks = pa->st.forks;
+	o->retry_files = pa->st.retry_files_enabled;
+	o->retry_dir = pa->st.retry_files_save_path;
 	o->remote_user = pa->st.remote_user;
 	o->private_key = pa->st.private_key_file;
 	o->hkc = pa->st.hkc;
@@ -552,13 +613,16 @@ play_parse(int argc, char **argv, struct play_args *pa)
 		if (add_extra_vars(o->extra_vars, pa->extra[i], &cause) != 0) {
 			output_error("%s", cause);
 			free(cause);
-			return EXIT_OPTIONS;
+			return EXIT_PARSE;
 		}
 	}
+	if (o->limit != NULL && o->limit[0] == '@' &&
+	    (rc = read_limit_file(pa)) != EXIT_OK)
+		return rc;
 	if (optind >= argc) {
 		output_error("no playbook given: cairn play [options] "
 		    "playbook.yml");
-		return EXIT_OPTIONS;
+		return EXIT_USAGE;
 	}
 	if ((cb = getenv("ANSIBLE_STDOUT_CALLBACK")) != NULL &&
 	    (strcmp(cb, "json") == 0 || strcmp(cb, "ansible.posix.json") == 0))
@@ -596,6 +660,9 @@ play_load(struct play_args *pa, int argc, char **argv,
 			free(cause);
 			return EXIT_PARSE;
 		}
+		for (size_t j = 0; j < (*pbs)[*npbs]->warnings->u.list.n; j++)
+			output_warning("%s", (*pbs)[*npbs]->warnings->
+			    u.list.items[j]->u.str.s);
 		(*npbs)++;
 	}
 	if ((rc = load_inventory(&pa->ia, &pa->st, inv)) != 0)
@@ -609,6 +676,32 @@ play_load(struct play_args *pa, int argc, char **argv,
 		}
 	}
 	return EXIT_OK;
+}
+
+/*
+ * SIGINT and SIGTERM: the first stops the run cleanly (no task starts, the
+ * running commands are stopped on the targets, the recap is printed); a
+ * second one quits at once.  Either way no file is left half-written: a
+ * remote write that was cut short never replaces its destination.
+ */
+static void
+on_stop_signal(int sig)
+{
+	if (conn_interrupted())
+		_exit(sig == SIGINT ? EXIT_INTERRUPTED : 128 + sig);
+	conn_interrupt(sig);
+}
+
+static void
+catch_stop_signals(void)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }
 
 static int
@@ -636,6 +729,7 @@ cmd_play(int argc, char **argv)
 	}
 	if (pa.ask_pass)
 		pa.o.become_password = ask_password("BECOME password: ");
+	catch_stop_signals();
 	rc = executor_run(inv, pbs, npbs, &pa.o);
 out:
 	for (size_t i = 0; i < npbs; i++)
@@ -674,7 +768,7 @@ cmd_inventory(int argc, char **argv)
 	if (settings_load(&st, &cause) != 0) {
 		output_error("%s", cause);
 		free(cause);
-		return EXIT_OPTIONS;
+		return EXIT_ERROR;
 	}
 	memset(&vo, 0, sizeof vo);
 	optind = 1;
@@ -703,7 +797,7 @@ cmd_inventory(int argc, char **argv)
 			goto out;
 		default:
 			usage_main(stderr);
-			rc = EXIT_OPTIONS;
+			rc = EXIT_USAGE;
 			goto out;
 		}
 	}
@@ -741,9 +835,7 @@ cmd_inventory(int argc, char **argv)
 out:
 	buf_release(&b);
 	inventory_free(inv);
-	for (size_t i = 0; i < ia.n; i++)
-		free((char *)ia.sources[i]);
-	free(ia.sources);
+	strv_free((char **)ia.sources, ia.n);
 	settings_release(&st);
 	vault_set_secrets(NULL);
 	vault_secrets_release(&secrets);
@@ -765,9 +857,11 @@ cli_main(int argc, char **argv)
 		return cmd_inventory(argc, argv);
 	if (strcmp(prog, "cairn-vault") == 0)
 		return cli_vault(argc, argv);
+	if (strcmp(prog, "cairn-doc") == 0)
+		return cli_doc(argc, argv);
 	if (argc < 2) {
 		usage_main(stderr);
-		return EXIT_OPTIONS;
+		return EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "play") == 0 || strcmp(argv[1], "playbook") == 0)
 		return cmd_play(argc - 1, argv + 1);
@@ -775,8 +869,17 @@ cli_main(int argc, char **argv)
 		return cmd_inventory(argc - 1, argv + 1);
 	if (strcmp(argv[1], "vault") == 0)
 		return cli_vault(argc - 1, argv + 1);
+	if (strcmp(argv[1], "doc") == 0)
+		return cli_doc(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0) {
-		print_version();
+		struct settings	 st;
+		char		*cause = NULL;
+
+		memset(&st, 0, sizeof st);
+		if (settings_load(&st, &cause) != 0)
+			free(cause);
+		print_version(&st, NULL);
+		settings_release(&st);
 		return 0;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -785,5 +888,5 @@ cli_main(int argc, char **argv)
 	}
 	fprintf(stderr, "cairn: unknown command '%s'\n", argv[1]);
 	usage_main(stderr);
-	return EXIT_OPTIONS;
+	return EXIT_USAGE;
 }

@@ -6,5 +6,7 @@
 int	 cli_main(int argc, char **argv);
 /* cairn vault: ansible-vault's commands (cli-vault.c). */
 int	 cli_vault(int argc, char **argv);
+/* cairn doc: ansible-doc from the parameter tables (cli-doc.c). */
+int	 cli_doc(int argc, char **argv);
 
 #endif

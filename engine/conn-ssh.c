@@ -544,3 +544,9 @@ const struct conn_ops conn_ssh_ops = {
 	.stream_close = conn_ssh_stream_close,
 	.keepalive = conn_ssh_keepalive,
 };
+
+const char *
+conn_ssh_library_version(void)
+{
+	return ssh_version(0);
+}

@@ -2,6 +2,7 @@
 #include <sys/random.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@
  * alive (libssh 0.10 has no keepalive of its own).
  */
 #define CONN_KEEPALIVE_MS	15000
+/* How long a wait for a command's output goes before looking at signals. */
+#define CONN_INTERRUPT_MS	200
 /* Bytes of stdin data per here-document line, before base64 (76 out). */
 #define CONN_B64_LINE		57
 
@@ -308,6 +311,24 @@ conn_shell_cmdline(struct conn *c, const struct become *b, const char *ready,
 	return 0;
 }
 
+/*
+ * What sudo's last words mean, ahead of them in the message: a user sudo
+ * does not know is not a wrong password, and neither is a command the
+ * rules do not allow.
+ */
+static const char *
+conn_become_reason(const char *text, int prompts)
+{
+	if (strstr(text, "is not in the sudoers file") != NULL)
+		return "the user is not in the sudoers file: ";
+	if (strstr(text, "is not allowed to") != NULL)
+		return "sudo's rules do not allow it: ";
+	if (strstr(text, "incorrect password") != NULL ||
+	    strstr(text, "Sorry, try again") != NULL || prompts > 0)
+		return "incorrect sudo password: ";
+	return "";
+}
+
 /* Starts a shell and waits until it says it is ready. */
 static int
 conn_start_shell(struct conn *c, const struct become *b, void **streamp,
@@ -342,8 +363,13 @@ conn_start_shell(struct conn *c, const struct become *b, void **streamp,
 				break;
 			}
 		}
-		if (conn_find(&err, &pfrom, prompt) != NULL) {
-			pfrom += strlen(prompt);
+		if ((rp = conn_find(&err, &pfrom, prompt)) != NULL) {
+			/*
+			 * Past this prompt, wherever it is: sudo may print a
+			 * warning first ("unable to resolve host"), and the
+			 * same prompt must not count twice.
+			 */
+			pfrom = (size_t)(rp - err.s) + strlen(prompt);
 			if (b == NULL || b->password == NULL) {
 				*cause = xasprintf("become to '%s' on '%s' "
 				    "failed: sudo asks for a password: set "
@@ -355,8 +381,9 @@ conn_start_shell(struct conn *c, const struct become *b, void **streamp,
 			if (++prompts > 1) {
 				text = conn_err_text(&err, prompt);
 				*cause = xasprintf("become to '%s' on '%s' "
-				    "failed: incorrect sudo password (%s)",
-				    user, c->host, text);
+				    "failed: incorrect sudo password%s%s%s",
+				    user, c->host, *text ? " (" : "", text,
+				    *text ? ")" : "");
 				free(text);
 				r = ERR_BECOME;
 				goto out;
@@ -369,7 +396,8 @@ conn_start_shell(struct conn *c, const struct become *b, void **streamp,
 			text = conn_err_text(&err, prompt);
 			if (b != NULL) {
 				*cause = xasprintf("become to '%s' on '%s' "
-				    "failed: %s", user, c->host,
+				    "failed: %s%s", user, c->host,
+				    conn_become_reason(text, prompts),
 				    *text != '\0' ? text : "no reason given");
 				r = ERR_BECOME;
 			} else {
@@ -519,6 +547,20 @@ conn_frame(struct buf *chunk, const char *marker, const char *cmd,
 	buf_adds(chunk, "}\n");
 }
 
+static volatile sig_atomic_t	conn_stop_signal;
+
+void
+conn_interrupt(int sig)
+{
+	conn_stop_signal = sig;
+}
+
+int
+conn_interrupted(void)
+{
+	return conn_stop_signal;
+}
+
 int
 conn_exec(struct conn *c, const struct become *b, const char *cmd,
     const void *stdin_data, size_t stdin_len, int timeout,
@@ -536,6 +578,10 @@ conn_exec(struct conn *c, const struct become *b, const char *cmd,
 	buf_reset(&res->out);
 	buf_reset(&res->err);
 	res->rc = -1;
+	if (conn_stop_signal != 0) {
+		*cause = xstrdup("interrupted");
+		return ERR_INTERRUPTED;
+	}
 	if ((r = conn_get_shell(c, b, &idx, cause)) != 0)
 		return r;
 
@@ -568,8 +614,15 @@ conn_exec(struct conn *c, const struct become *b, const char *cmd,
 			r = ERR_UNREACHABLE;
 			goto fail;
 		}
+		if (conn_stop_signal != 0) {
+			/* Dropping the shell stops the command, as a timeout. */
+			*cause = xstrdup("interrupted");
+			r = ERR_INTERRUPTED;
+			goto fail;
+		}
 		now = conn_now_ms();
-		wait = CONN_KEEPALIVE_MS;
+		/* Short waits, so that an interrupt is seen at once. */
+		wait = CONN_INTERRUPT_MS;
 		if (timeout > 0) {
 			if (now >= deadline) {
 				*cause = xasprintf("command timed out after %d "

@@ -10,6 +10,7 @@
 #define CAIRN_CONN_H
 
 #include "error.h"
+#include "exec-result.h"
 #include "util.h"
 
 enum host_key_checking {
@@ -38,15 +39,18 @@ struct become {
 	const char	*flags;		/* extra sudo flags, default "-H -S -n" */
 };
 
-struct exec_result {
-	int		 rc;
-	struct buf	 out;
-	struct buf	 err;
-};
-#define EXEC_RESULT_INIT { 0, BUF_INIT, BUF_INIT }
-void	 exec_result_release(struct exec_result *);
 
 struct conn;
+
+/*
+ * An interrupted run (SIGINT, SIGTERM): set from a signal handler.  From
+ * then on conn_exec starts no command and stops the ones running (their
+ * process group on the target is sent SIGTERM, as on a timeout), with
+ * ERR_INTERRUPTED.
+ */
+void	 conn_interrupt(int sig);
+/* The signal that interrupted the run, or 0. */
+int	 conn_interrupted(void);
 
 /*
  * Connects and authenticates.  Returns 0, or ERR_UNREACHABLE and
@@ -77,5 +81,8 @@ int	 conn_exec(struct conn *, const struct become *, const char *cmd,
 	    const void *stdin_data, size_t stdin_len, int timeout,
 	    struct exec_result *res, char **cause);
 void	 conn_close(struct conn *);	/* NULL-safe */
+
+/* libssh's version, for --version. */
+const char *conn_ssh_library_version(void);
 
 #endif

@@ -23,6 +23,8 @@ err_text(int r)
 		return "invalid argument";
 	case ERR_VALIDATE:
 		return "validation failed";
+	case ERR_INTERRUPTED:
+		return "interrupted";
 	}
 	return "unknown error";
 }
@@ -31,5 +33,5 @@ int
 err_is_transport(int r)
 {
 	return r == ERR_UNREACHABLE || r == ERR_BECOME || r == ERR_TIMEOUT ||
-	    r == ERR_NOTCONN;
+	    r == ERR_NOTCONN || r == ERR_INTERRUPTED;
 }

@@ -17,12 +17,13 @@
 #define ERR_IO		(-5006)	/* a remote command failed (stderr in cause) */
 #define ERR_INVALID	(-5007)	/* an argument the host cannot apply */
 #define ERR_VALIDATE	(-5008)	/* host_write's validate command refused */
+#define ERR_INTERRUPTED	(-5009)	/* the run was interrupted (SIGINT, SIGTERM) */
 
 /* The text of a code: lowercase, no full stop, never NULL. */
 const char	*err_text(int);
 /*
  * 1 if r is the transport's (ERR_UNREACHABLE, ERR_BECOME, ERR_TIMEOUT,
- * ERR_NOTCONN): the command did not run, so it says nothing about the
+ * ERR_NOTCONN, ERR_INTERRUPTED): the command did not run, so it says nothing about the
  * host's files.  0 for anything else, success included.
  */
 int		 err_is_transport(int r);

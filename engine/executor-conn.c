@@ -8,6 +8,32 @@
 
 #include "executor-internal.h"
 
+/*
+ * ansible_port as a number, or 0 with cs->bad set: a port such as "22
+ * -oProxyCommand=..." is refused as Ansible refuses it, never read as 22.
+ */
+static int
+conn_port(struct conn_settings *cs)
+{
+	const char	*p = cs->port;
+	long		 n = 0;
+
+	if (p == NULL)
+		return 0;
+	while (*p == ' ')
+		p++;
+	for (; *p >= '0' && *p <= '9' && n <= 65535; p++)
+		n = n * 10 + (*p - '0');
+	while (*p == ' ')
+		p++;
+	if (*p != '\0' || n < 1 || n > 65535 || *cs->port == '\0') {
+		cs->bad = xasprintf("the field 'port' has an invalid value (%s), "
+		    "and could not be converted to an int", cs->port);
+		return 0;
+	}
+	return (int)n;
+}
+
 void
 executor_conn_settings_release(struct conn_settings *cs)
 {
@@ -17,6 +43,7 @@ executor_conn_settings_release(struct conn_settings *cs)
 	free(cs->key);
 	free(cs->type);
 	free(cs->port);
+	free(cs->bad);
 	free(cs->key_str);
 	free(cs->known_hosts);
 	free(cs->ssh_config);
@@ -75,7 +102,7 @@ executor_conn_settings(struct task_scope *ts, const struct task *t,
 		cs->port = task_scope_string(ts, "ansible_ssh_port");
 	cs->co.type = cs->type;
 	cs->co.host = cs->host;
-	cs->co.port = cs->port ? atoi(cs->port) : 0;
+	cs->co.port = conn_port(cs);
 	cs->co.user = cs->user;
 	cs->co.password = cs->password;
 	cs->co.private_key = cs->key;
@@ -111,6 +138,10 @@ static int
 slot_connect(struct conn **conn, char **key, char **error,
     struct conn_settings *cs, char **cause)
 {
+	if (cs->bad != NULL) {
+		*cause = xstrdup(cs->bad);
+		return ERR_INVALID;
+	}
 	if (*conn != NULL && strcmp(*key, cs->key_str) == 0)
 		return 0;
 	if (*error != NULL && *key != NULL && strcmp(*key, cs->key_str) == 0) {

@@ -47,6 +47,9 @@ struct run {
 	struct host_state	**active;	/* the current batch */
 	size_t			 nactive;
 	struct value		*groups_var;
+	pthread_mutex_t		 load_lock;	/* includes read at run time */
+	struct task		**included;	/* what they read, for the run */
+	size_t			 nincluded;
 	int			 any_failed;
 	int			 any_unreachable;
 	/* worker pool */
@@ -174,12 +177,24 @@ void		 task_run_on_host(struct run *, struct host_state *,
 		    const struct task *, const struct frame *,
 		    struct value *shared_result);
 
+/*
+ * What include task t (TASK_INCLUDE) loads on hs, after its conditions
+ * and loop: a new list of dicts, one per loop item in order, each with
+ * "name" (the templated file or role), "vars" (the loop variables) and
+ * "label" (the item as shown, when looping).  A skip or a failure (a
+ * condition or a name that does not render) is reported and counted
+ * here; the list is then empty.
+ */
+struct value	*task_include_targets(struct run *, struct host_state *,
+		    const struct task *, const struct frame *);
+
 /* executor-conn.c: calls executor-scope.c only. */
 
 struct conn_settings {
 	struct conn_opts	 co;
 	char			*host, *user, *password, *key, *type, *port;
 	char			*key_str, *known_hosts, *ssh_config;
+	char			*bad;	/* a setting that cannot be used, or NULL */
 };
 
 /*
@@ -193,8 +208,10 @@ void		 executor_conn_settings(struct task_scope *, const struct task *,
 void		 executor_conn_settings_release(struct conn_settings *);
 /*
  * Opens (or reuses) hs's own connection for cs into hs->conn; a failed
- * connect is remembered, so a dead host costs one timeout.  0, or -1
- * with *cause.
+ * connect is remembered, so a dead host costs one timeout.  0, -1 with
+ * *cause (unreachable), or ERR_INVALID with *cause for settings that
+ * cannot be used (a port that is not a number): a failure, not
+ * unreachable, as in Ansible.
  */
 int		 executor_host_connect(struct host_state *, struct conn_settings *,
 		    char **cause);

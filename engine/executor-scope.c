@@ -143,6 +143,33 @@ magic_var(void *ud, const char *name)
 	if (strcmp(name, "ansible_play_name") == 0)
 		return value_str(
 		    r->play->name ? r->play->name : r->play->hosts);
+	if (strcmp(name, "ansible_play_role_names") == 0 ||
+	    strcmp(name, "ansible_role_names") == 0) {
+		/* the play's roles; ansible_role_names with dependencies */
+		int deps = strcmp(name, "ansible_role_names") == 0;
+
+		d = value_list();
+		/* include_role may add roles meanwhile */
+		pthread_mutex_lock(&r->load_lock);
+		/* the play's own roles first, then their dependencies */
+		for (int pass = 0; pass < 1 + deps; pass++)
+			for (size_t i = 0; i < r->play->nroles; i++) {
+				struct role *ro = r->play->roles[i];
+				struct value *nv = value_str(ro->name);
+				int seen = 0;
+
+				for (size_t j = 0; j < d->u.list.n && !seen;
+				    j++)
+					seen = value_equal(d->u.list.items[j],
+					    nv);
+				if (!seen && ro->dependency == pass)
+					value_list_append(d, nv);
+				else
+					value_unref(nv);
+			}
+		pthread_mutex_unlock(&r->load_lock);
+		return d;
+	}
 	if (strcmp(name, "ansible_check_mode") == 0)
 		return value_bool(r->opts->check);
 	if (strcmp(name, "ansible_diff_mode") == 0)

@@ -149,6 +149,9 @@ exec_module(struct task_scope *ts, const struct task *t,
 	char			*delegate = NULL;
 	int			 check, diff, rc;
 
+	if (m == &playbook_missing_module)
+		return task_fail_result("%s: not available in cairn (Ansible "
+		    "has this module, cairn does not yet)", t->action);
 	if (template_value(t->args, &ts->s.es, &args, &cause) != 0) {
 		v = task_fail_result("%s", cause);
 		free(cause);
@@ -204,8 +207,15 @@ exec_module(struct task_scope *ts, const struct task *t,
 	ctx.env_prefix = env_prefix;
 	ctx.command_timeout = t->timeout;
 	if (!(m->flags & MOD_LOCAL)) {
-		if (t->delegate_to != NULL)
-			delegate = task_eval_string(ts, t->delegate_to);
+		const struct value *dt = t->delegate_to;
+
+		/* delegate_to on a block or an import covers its tasks */
+		for (const struct frame *f = fr; dt == NULL && f != NULL;
+		    f = f->parent)
+			if (f->block != NULL)
+				dt = f->block->delegate_to;
+		if (dt != NULL)
+			delegate = task_eval_string(ts, (struct value *)dt);
 		if (delegate != NULL)
 			rc = executor_delegate_connect(
 			    ts, t, fr, delegate, &ctx.conn, &cause);
@@ -217,10 +227,12 @@ exec_module(struct task_scope *ts, const struct task *t,
 		}
 		if (rc != 0) {
 			mod_args_release(&margs);
-			*unreachable = 1;
 			v = task_fail_result("%s", cause);
-			value_dict_setbool(v, "unreachable", 1);
-			value_dict_del(v, "failed");
+			if (rc != ERR_INVALID) {
+				*unreachable = 1;
+				value_dict_setbool(v, "unreachable", 1);
+				value_dict_del(v, "failed");
+			}
 			free(cause);
 			free(env_prefix);
 			free(delegate);
@@ -449,34 +461,75 @@ loop_items(struct task_scope *ts, const struct task *t, char **cause)
 	return items;
 }
 
+/* A result's ansible_facts go to the host's facts, or its variables. */
+static void
+merge_result_facts(const struct task *t, struct host_state *hs,
+    struct value *res)
+{
+	struct value	*facts;
+
+	if (res == NULL || res->type != V_DICT ||
+	    (facts = value_dict_get(res, "ansible_facts")) == NULL ||
+	    facts->type != V_DICT || result_flag(res, "failed"))
+		return;
+	if (t->module->flags & MOD_FACTS_ARE_VARS)
+		value_dict_merge(hs->hvars, facts, 0);
+	else {
+		/* data from the host, never a template */
+		task_mark_unsafe(facts);
+		facts_merge(hs->facts, facts);
+	}
+}
+
+/*
+ * What register keeps has Ansible's shape, which the output does not show:
+ * "failed": false on a result that ran (not a skipped one), on each loop
+ * item too, and "skipped": false on a loop's summary.
+ */
+static void
+register_shape(struct value *v, int loop)
+{
+	struct value	*items;
+
+	if (v == NULL || v->type != V_DICT)
+		return;
+	items = value_dict_get(v, "results");
+	if (loop && items != NULL && items->type == V_LIST) {
+		if (value_dict_get(v, "skipped") == NULL)
+			value_dict_setbool(v, "skipped", 0);
+		for (size_t i = 0; i < items->u.list.n; i++)
+			register_shape(items->u.list.items[i], 0);
+		return;
+	}
+	if (value_dict_get(v, "failed") == NULL &&
+	    !result_flag(v, "skipped"))
+		value_dict_setbool(v, "failed", 0);
+}
+
 static void
 record_result(struct task_scope *ts, const struct task *t,
     struct value *res)
 {
 	struct run		*r = ts->run;
 	struct host_state	*hs = ts->hs;
-	struct value		*facts;
+	struct value		*items;
 
 	if (t->register_name != NULL) {
 		struct value *safe = value_copy(res);
 
+		register_shape(safe, t->loop != NULL);
 		task_mark_unsafe(safe);
 		pthread_mutex_lock(&r->lock);
 		value_dict_set(hs->hvars, t->register_name, safe);
 		pthread_mutex_unlock(&r->lock);
 	}
 	pthread_mutex_lock(&r->lock);
-	facts = value_dict_get(res, "ansible_facts");
-	if (facts != NULL && facts->type == V_DICT &&
-	    !result_flag(res, "failed")) {
-		if (t->module->flags & MOD_FACTS_ARE_VARS)
-			value_dict_merge(hs->hvars, facts, 0);
-		else {
-			/* data from the host, never a template */
-			task_mark_unsafe(facts);
-			facts_merge(hs->facts, facts);
-		}
-	}
+	merge_result_facts(t, hs, res);
+	/* A loop's facts are its items', in order (set_fact in a loop). */
+	items = value_dict_get(res, "results");
+	for (size_t i = 0; t->loop != NULL && items != NULL &&
+	    items->type == V_LIST && i < items->u.list.n; i++)
+		merge_result_facts(t, hs, items->u.list.items[i]);
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -589,6 +642,11 @@ task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
 			ir = task_exec_with_retries(&ts, t, fr, &unreachable);
 		value_dict_set(ir, t->loop_var, value_ref(item));
 		value_dict_setstr(ir, "ansible_loop_var", t->loop_var);
+		if (t->index_var != NULL) {
+			value_dict_setint(ir, t->index_var, (long long)i);
+			value_dict_setstr(ir, "ansible_index_var",
+			    t->index_var);
+		}
 		st = status_of(ir);
 		any_changed |= st == OUT_CHANGED;
 		any_failed |= st == OUT_FAILED;
@@ -618,6 +676,13 @@ task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
 		value_dict_set(res, "results", results);
 	}
 report:
+	/* Cut short by an interrupt: neither shown nor counted. */
+	if (conn_interrupted()) {
+		value_unref(items);
+		value_unref(res);
+		task_scope_release(&ts);
+		return;
+	}
 	st = status_of(res);
 	if (st != OUT_UNREACHABLE && (t->loop == NULL || loop_aborted ||
 	    st == OUT_SKIPPED || shared_result != NULL))
@@ -654,4 +719,132 @@ report:
 	value_unref(items);
 	value_unref(res);
 	task_scope_release(&ts);
+}
+
+/* An include's file or role name, templated for this host. */
+static char *
+include_name(struct task_scope *ts, const struct task *t, char **cause)
+{
+	struct value	*out = NULL;
+	char		*s;
+
+	if (template_value(t->include_name, &ts->s.es, &out, cause) != 0)
+		return NULL;
+	s = value_to_string(out);
+	value_unref(out);
+	return s;
+}
+
+/* Reports and counts a skip or failure of an include on hs. */
+static void
+include_report(struct task_scope *ts, const struct task *t,
+    const struct frame *fr, struct value *res, const char *label)
+{
+	enum out_status	st = status_of(res);
+	int		ignore = task_ignore_errors(ts, t, fr);
+
+	output_result(ts->hs->name, NULL, st, res, label, st == OUT_FAILED &&
+	    ignore, 0, 0);
+	if (st == OUT_FAILED && !ignore) {
+		ts->hs->failed = 1;
+		ts->run->any_failed = 1;
+	}
+	executor_count_result(ts->run, ts->hs, st, ignore);
+}
+
+static struct value *
+skip_result(void)
+{
+	struct value	*res = value_dict();
+
+	value_dict_setbool(res, "changed", 0);
+	value_dict_setbool(res, "skipped", 1);
+	value_dict_setstr(res, "skip_reason", "Conditional result was False");
+	return res;
+}
+
+struct value *
+task_include_targets(struct run *r, struct host_state *hs,
+    const struct task *t, const struct frame *fr)
+{
+	struct task_scope	 ts;
+	struct value		*targets = value_list(), *items = NULL, *res;
+	struct value		*tg;
+	char			*cause = NULL, *name, *label;
+	int			 ok;
+	size_t			 n;
+
+	task_scope_init(&ts, r, hs, fr, t);
+	if (eval_inherited_conditions(&ts, t, fr, &ok, &cause) != 0) {
+		res = task_fail_result("The conditional check failed: %s",
+		    cause);
+		goto report;
+	}
+	if (!ok) {
+		res = skip_result();
+		goto report;
+	}
+	if (t->loop != NULL && (items = loop_items(&ts, t, &cause)) == NULL) {
+		res = task_fail_result("%s", cause);
+		goto report;
+	}
+	n = items != NULL ? items->u.list.n : 1;
+	for (size_t i = 0; i < n; i++) {
+		struct value *item = items != NULL ? items->u.list.items[i] :
+		    NULL;
+
+		label = NULL;
+		if (item != NULL) {
+			value_dict_set(ts.loop_layer, t->loop_var,
+			    value_ref(item));
+			value_dict_setstr(ts.loop_layer, "ansible_loop_var",
+			    t->loop_var);
+			if (t->index_var != NULL)
+				value_dict_setint(ts.loop_layer, t->index_var,
+				    (long long)i);
+			label = item_label(&ts, t, item);
+		}
+		if (task_eval_conditions(&ts, t->when, &ok, &cause) != 0) {
+			res = condition_error(t, cause);
+			free(label);
+			goto report;
+		}
+		if (!ok) {
+			res = skip_result();
+			if (item != NULL)
+				output_result(hs->name, NULL, OUT_SKIPPED, res,
+				    label, 0, 0, 0);
+			value_unref(res);
+			free(label);
+			continue;
+		}
+		if ((name = include_name(&ts, t, &cause)) == NULL) {
+			res = task_fail_result("%s", cause);
+			free(label);
+			goto report;
+		}
+		tg = value_dict();
+		value_dict_set(tg, "name", value_str_take(name));
+		value_dict_set(tg, "vars", value_copy(ts.loop_layer));
+		if (label != NULL)
+			value_dict_set(tg, "label", value_str_take(label));
+		value_list_append(targets, tg);
+	}
+	if (targets->u.list.n == 0 && items != NULL) {
+		/* every item skipped: the include was skipped on this host */
+		executor_count_result(r, hs, OUT_SKIPPED, 0);
+	} else if (items == NULL && targets->u.list.n == 0) {
+		res = skip_result();
+		goto report;
+	}
+	value_unref(items);
+	task_scope_release(&ts);
+	return targets;
+report:
+	free(cause);
+	include_report(&ts, t, fr, res, NULL);
+	value_unref(res);
+	value_unref(items);
+	task_scope_release(&ts);
+	return targets;
 }

@@ -8,7 +8,10 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <libgen.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -168,6 +171,9 @@ alive_hosts(struct host_state **in, size_t n, struct host_state **out)
 {
 	size_t	k = 0;
 
+	/* Interrupted: no host starts anything more. */
+	if (conn_interrupted())
+		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (!in[i]->failed && !in[i]->unreachable && !in[i]->ended)
 			out[k++] = in[i];
@@ -412,6 +418,122 @@ run_control(struct run *r, const struct task *t, const struct frame *fr,
 		flush_handlers(r, hosts, n);
 }
 
+/* One file (or role) an include loads, and the hosts that load it. */
+struct include_group {
+	struct value		*target;	/* name, vars, label */
+	struct host_state	**hosts;
+	size_t			 n;
+	struct task		*block;		/* what was loaded */
+};
+
+/*
+ * include_tasks / include_role: each host says what it includes; hosts
+ * that include the same file with the same loop variables run it
+ * together, in the order the files were first named, as Ansible does.
+ * What is loaded lives until the end of the run.
+ */
+static void
+run_include(struct run *r, const struct task *t, const struct frame *fr,
+    struct host_state **hosts, size_t n)
+{
+	struct include_group	*g = NULL;
+	size_t			 ng = 0, j;
+	struct value		*targets, *tg, *res;
+	struct buf		 b = BUF_INIT;
+	char			*cause = NULL, *path = NULL;
+
+	print_task_header(t, fr);
+	for (size_t i = 0; i < n; i++) {
+		targets = task_include_targets(r, hosts[i], t, fr);
+		for (size_t k = 0; k < targets->u.list.n; k++) {
+			tg = targets->u.list.items[k];
+			/* a second include of the same file by a host is a
+			 * new one, after the first */
+			for (j = 0; j < ng; j++)
+				if (value_equal(g[j].target, tg) &&
+				    (g[j].n == 0 ||
+				    g[j].hosts[g[j].n - 1] != hosts[i]))
+					break;
+			if (j == ng) {
+				g = xreallocarray(g, ng + 1, sizeof *g);
+				g[ng].target = value_ref(tg);
+				g[ng].hosts = xcalloc(n + 1,
+				    sizeof *g[ng].hosts);
+				g[ng].n = 0;
+				g[ng].block = NULL;
+				ng++;
+			}
+			g[j].hosts[g[j].n++] = hosts[i];
+		}
+		value_unref(targets);
+	}
+	for (j = 0; j < ng; j++) {
+		struct value *lbl = value_dict_get(g[j].target, "label");
+		int rc;
+
+		pthread_mutex_lock(&r->load_lock);
+		rc = playbook_load_include(r->pb, r->play, t,
+		    value_dict_get(g[j].target, "name")->u.str.s,
+		    value_dict_get(g[j].target, "vars"), &g[j].block, &path,
+		    &cause);
+		if (rc == 0) {
+			r->included = xreallocarray(r->included,
+			    r->nincluded + 1, sizeof *r->included);
+			r->included[r->nincluded++] = g[j].block;
+		}
+		pthread_mutex_unlock(&r->load_lock);
+		if (rc != 0) {
+			/* as Ansible: not ignored, the hosts are out */
+			res = value_dict();
+			value_dict_setbool(res, "failed", 1);
+			value_dict_setstr(res, "reason", cause);
+			for (size_t i = 0; i < g[j].n; i++) {
+				output_result(g[j].hosts[i]->name, NULL,
+				    OUT_FAILED, res, NULL, 0, 0, 0);
+				executor_count_result(r, g[j].hosts[i],
+				    OUT_FAILED, 0);
+				g[j].hosts[i]->failed = 1;
+			}
+			r->any_failed = 1;
+			value_unref(res);
+			free(cause);
+			cause = NULL;
+			g[j].block = NULL;
+			continue;
+		}
+		/* include_role says nothing and counts nothing, as Ansible */
+		if (!t->include_role) {
+			buf_reset(&b);
+			for (size_t i = 0; i < g[j].n; i++) {
+				buf_addf(&b, "%s%s", i ? ", " : "",
+				    g[j].hosts[i]->name);
+				executor_count_result(r, g[j].hosts[i], OUT_OK,
+				    0);
+			}
+			if (lbl != NULL)
+				output_msg("included: %s for %s => (item=%s)",
+				    path, buf_cstr(&b), lbl->u.str.s);
+			else
+				output_msg("included: %s for %s", path,
+				    buf_cstr(&b));
+		}
+		free(path);
+		path = NULL;
+	}
+	for (j = 0; j < ng; j++) {
+		struct host_state **alive = xcalloc(g[j].n + 1, sizeof *alive);
+		size_t k = alive_hosts(g[j].hosts, g[j].n, alive);
+
+		if (g[j].block != NULL && k > 0)
+			run_block(r, g[j].block, fr, alive, k);
+		free(alive);
+		value_unref(g[j].target);
+		free(g[j].hosts);
+	}
+	free(g);
+	buf_release(&b);
+}
+
 static int
 run_tasks(struct run *r, struct task **tasks, size_t ntasks,
     const struct frame *fr, struct host_state **hosts, size_t n)
@@ -435,6 +557,11 @@ run_tasks(struct run *r, struct task **tasks, size_t ntasks,
 		}
 		if (!tags_match(r, t))
 			continue;
+		if (t->kind == TASK_INCLUDE) {
+			run_include(r, t, fr, alive, k);
+			stop_on_failures(r, t, alive, k);
+			continue;
+		}
 		if (t->module->control != NULL) {
 			run_control(r, t, fr, alive, k);
 			continue;
@@ -472,9 +599,16 @@ flush_handlers(struct run *r, struct host_state **hosts, size_t n)
 	struct host_state	**notified = xcalloc(n + 1, sizeof *notified);
 	struct frame		 fr = { NULL, NULL, 1 };
 
-	for (size_t h = 0; h < p->nhandlers; h++) {
-		struct task *t = p->handlers[h];
+	for (size_t h = 0;; h++) {
+		struct task *t;
 		size_t k = 0;
+
+		/* an included role may add handlers while they run */
+		pthread_mutex_lock(&r->load_lock);
+		t = h < p->nhandlers ? p->handlers[h] : NULL;
+		pthread_mutex_unlock(&r->load_lock);
+		if (t == NULL)
+			break;
 
 		for (size_t i = 0; i < n; i++) {
 			struct value *nl = hosts[i]->notified;
@@ -499,8 +633,7 @@ flush_handlers(struct run *r, struct host_state **hosts, size_t n)
 		}
 		/* with force_handlers, failed hosts are among them */
 		if (k > 0)
-			run_tasks_with_failed(r, &p->handlers[h], 1, &fr,
-			    notified, k);
+			run_tasks_with_failed(r, &t, 1, &fr, notified, k);
 	}
 	for (size_t i = 0; i < n; i++) {
 		value_unref(hosts[i]->notified);
@@ -561,9 +694,10 @@ gather_facts_fn(struct run *r, size_t i, void *arg)
 	tmo = task_eval_string(&ts, r->play->gather_timeout);
 	fo.timeout = tmo != NULL ? atoi(tmo) : 0;
 	free(tmo);
-	if (executor_host_connect(hs, &cs, &cause) != 0)
-		rc = ERR_UNREACHABLE;
-	else {
+	if ((rc = executor_host_connect(hs, &cs, &cause)) != 0) {
+		if (rc != ERR_INVALID)
+			rc = ERR_UNREACHABLE;
+	} else {
 		executor_become_settings(&ts, &dummy, NULL, &bs);
 		cmd = facts_command(&fo);
 		rc = conn_exec(hs->conn, bs.on ? &bs.b : NULL,
@@ -637,6 +771,29 @@ load_vars_files(struct run *r, struct play *p, char **cause)
 	return 0;
 }
 
+/* --list-tasks: a task list; the blocks imports made are looked into. */
+static void
+list_tasks(struct run *r, struct task **tasks, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct task *t = tasks[i];
+		struct buf b = BUF_INIT;
+
+		if (t->kind == TASK_BLOCK && t->implicit) {
+			list_tasks(r, t->block, t->nblock);
+			continue;
+		}
+		if (!tags_match(r, t) && t->kind != TASK_BLOCK)
+			continue;
+		for (size_t j = 0; t->tags && j < t->tags->u.list.n; j++)
+			buf_addf(&b, "%s%s", j ? ", " : "",
+			    t->tags->u.list.items[j]->u.str.s);
+		output_msg("      %s\tTAGS: [%s]", task_display_name(t),
+		    buf_cstr(&b));
+		buf_release(&b);
+	}
+}
+
 static void
 list_play(struct run *r, struct play *p, struct host_state **hosts, size_t n)
 {
@@ -656,20 +813,7 @@ list_play(struct run *r, struct play *p, struct host_state **hosts, size_t n)
 		    p->name ? p->name : "");
 		output_msg("    tasks:");
 		for (size_t l = 0; l < 3; l++)
-			for (size_t i = 0; i < counts[l]; i++) {
-				struct task *t = lists[l][i];
-				struct buf b = BUF_INIT;
-
-				if (!tags_match(r, t) && t->kind != TASK_BLOCK)
-					continue;
-				for (size_t j = 0; t->tags &&
-				    j < t->tags->u.list.n; j++)
-					buf_addf(&b, "%s%s", j ? ", " : "",
-					    t->tags->u.list.items[j]->u.str.s);
-				output_msg("      %s\tTAGS: [%s]",
-				    task_display_name(t), buf_cstr(&b));
-				buf_release(&b);
-			}
+			list_tasks(r, lists[l], counts[l]);
 	}
 }
 
@@ -860,6 +1004,122 @@ run_play(struct run *r, struct play *p)
 	return 0;
 }
 
+/*
+ * --limit must leave some host, as Ansible checks it before any play: each
+ * part that matches nothing is a warning, no host at all an error.
+ */
+static int
+limit_check(struct run *r)
+{
+	struct inv_host	**m = NULL;
+	size_t		  n = 0;
+	char		 *dup, *part, *save = NULL, *cause = NULL;
+
+	if (r->opts->limit == NULL)
+		return EXIT_OK;
+	dup = xstrdup(r->opts->limit);
+	for (part = strtok_r(dup, ",", &save); part != NULL;
+	    part = strtok_r(NULL, ",", &save)) {
+		if (*part == '\0')
+			continue;
+		if (inventory_match(r->inv, part, &m, &n, &cause) != 0) {
+			free(cause);
+			cause = NULL;
+			n = 0;
+		}
+		free(m);
+		m = NULL;
+		if (n == 0)
+			output_warning("Could not match supplied host pattern, "
+			    "ignoring: %s", part);
+	}
+	free(dup);
+	if (inventory_match(r->inv, r->opts->limit, &m, &n, &cause) != 0) {
+		output_error("%s", cause);
+		free(cause);
+		return EXIT_ERROR;
+	}
+	free(m);
+	if (n == 0) {
+		output_error("Specified inventory, host pattern and/or --limit "
+		    "leaves us with no hosts to target.");
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
+static int
+retry_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * DIR/NAME.retry: the hosts that failed or were unreachable, sorted, one a
+ * line, for "--limit @FILE", as ansible-playbook writes it.
+ */
+static void
+write_retry_file(struct run *r, const char *playbook)
+{
+	const char	**names = xcalloc(r->nhosts + 1, sizeof *names);
+	size_t		  n = 0;
+	char		 *dup = xstrdup(playbook), *dir, *base, *dot, *path;
+	char		 *pdup = xstrdup(playbook), *real = NULL;
+	FILE		 *f;
+
+	for (size_t i = 0; i < r->nhosts; i++)
+		if (r->hosts[i].st.failed > 0 || r->hosts[i].st.unreachable > 0)
+			names[n++] = r->hosts[i].name;
+	if (n == 0)
+		goto out;
+	qsort(names, n, sizeof *names, retry_name_cmp);
+	base = basename(dup);
+	if ((dot = strrchr(base, '.')) != NULL && dot != base)
+		*dot = '\0';
+	dir = r->opts->retry_dir != NULL ? (char *)r->opts->retry_dir :
+	    dirname(pdup);
+	/* Absolute, as Ansible prints it, so the hint works from anywhere. */
+	if ((real = realpath(dir, NULL)) != NULL)
+		dir = real;
+	path = xasprintf("%s/%s.retry", dir, base);
+	if ((f = fopen(path, "w")) == NULL) {
+		output_warning("Could not create retry file '%s'.\n\t%s", path,
+		    strerror(errno));
+	} else {
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, "%s\n", names[i]);
+		if (fclose(f) != 0)
+			output_warning("Could not create retry file '%s'.\n\t%s",
+			    path, strerror(errno));
+		else
+			output_msg("\tto retry, use: --limit @%s", path);
+	}
+	free(path);
+out:
+	free(real);
+	free(names);
+	free(dup);
+	free(pdup);
+}
+
+/* The recap lists hosts by name, as Ansible sorts them. */
+static void
+sort_recap(const char **names, struct host_stats *stats, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		const char		*name = names[i];
+		struct host_stats	 st = stats[i];
+		size_t			 j = i;
+
+		for (; j > 0 && strcmp(names[j - 1], name) > 0; j--) {
+			names[j] = names[j - 1];
+			stats[j] = stats[j - 1];
+		}
+		names[j] = name;
+		stats[j] = st;
+	}
+}
+
 int
 executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
     const struct run_opts *opts)
@@ -885,9 +1145,14 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 	}
 	r.groups_var = inventory_groups_var(inv);
 	pthread_mutex_init(&r.lock, NULL);
+	pthread_mutex_init(&r.load_lock, NULL);
 	pthread_cond_init(&r.work_cond, NULL);
 	pthread_cond_init(&r.done_cond, NULL);
 	pool_start(&r);
+	if ((rc = limit_check(&r)) != EXIT_OK) {
+		pool_stop(&r);
+		goto out;
+	}
 	if (opts->list_hosts || opts->list_tasks)
 		for (size_t i = 0; i < npbs; i++)
 			output_msg("\nplaybook: %s", pbs[i]->path);
@@ -901,6 +1166,15 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 		}
 	}
 	pool_stop(&r);
+	if (conn_interrupted()) {
+		/* Ansible's words; the recap still says what was done. */
+		output_display_error("User interrupted execution");
+		rc = conn_interrupted() == SIGINT ? EXIT_INTERRUPTED :
+		    128 + conn_interrupted();
+	}
+	if (!opts->list_hosts && !opts->list_tasks && opts->retry_files)
+		for (size_t i = 0; i < npbs; i++)
+			write_retry_file(&r, pbs[i]->path);
 	if (!opts->list_hosts && !opts->list_tasks) {
 		names = xcalloc(r.nhosts + 2, sizeof *names);
 		stats = xcalloc(r.nhosts + 2, sizeof *stats);
@@ -923,14 +1197,16 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 				stats[nstats++] = *s;
 			}
 		}
+		sort_recap(names, stats, nstats);
 		output_recap(names, stats, nstats);
 		free(names);
 		free(stats);
 	}
-	if (rc == EXIT_OK && r.any_failed)
-		rc = EXIT_HOST_FAILED;
-	else if (rc == EXIT_OK && r.any_unreachable)
+out:
+	if (rc == EXIT_OK && r.any_unreachable)
 		rc = EXIT_UNREACHABLE;
+	else if (rc == EXIT_OK && r.any_failed)
+		rc = EXIT_HOST_FAILED;
 	for (size_t i = 0; i < r.nhosts; i++) {
 		struct host_state *hs = &r.hosts[i];
 
@@ -959,6 +1235,9 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 		free(r.localhost);
 	}
 	free(r.hosts);
+	for (size_t i = 0; i < r.nincluded; i++)
+		playbook_task_free(r.included[i]);
+	free(r.included);
 	value_unref(r.groups_var);
 	value_unref(r.play_vars_files);
 	return rc;

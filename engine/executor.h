@@ -34,13 +34,25 @@ struct run_opts {
 	int			 json;		/* machine-readable results */
 	int			 gather_facts;	/* default of gather_facts */
 	int			 force_handlers;	/* --force-handlers */
+	/*
+	 * retry_files_enabled: the failed and unreachable hosts go into
+	 * DIR/PLAYBOOK.retry (DIR: retry_dir, else the playbook's).
+	 */
+	int			 retry_files;
+	const char		*retry_dir;
 };
 
-/* Exit codes, as ansible-playbook's. */
+/*
+ * Exit codes, as ansible-playbook 2.14 gives them (measured, not as its
+ * documentation has them): an unreachable host wins over a failed one;
+ * what argparse refuses (an unknown option, a missing argument, a value
+ * of the wrong type) is 2, an option that parses but makes no sense 5.
+ */
 #define EXIT_OK			0
 #define EXIT_ERROR		1
 #define EXIT_HOST_FAILED	2
-#define EXIT_UNREACHABLE	3
+#define EXIT_USAGE		2
+#define EXIT_UNREACHABLE	4
 #define EXIT_PARSE		4
 #define EXIT_OPTIONS		5
 #define EXIT_INTERRUPTED	99

@@ -1,4 +1,4 @@
-/* Global functions: range(), lookup()/query(), dict(). */
+/* Global functions: range(), lookup()/query() (engine/lookup.c), dict(). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,129 +36,6 @@ fn_range(struct eval *ev, const struct expr_args *a, struct value **out,
 	for (i = 0; i < n; i++)
 		value_list_append(l, value_int(v[0] + i * v[2]));
 	*out = l;
-	return 0;
-}
-
-/* One term of a lookup: the list of values it gives. */
-static int
-lookup_term(struct eval *ev, const char *plugin, struct value *term,
-    struct value *acc, char **cause)
-{
-	struct buf	 b = BUF_INIT;
-	const char	*e;
-	char		*s = expr_str_of(term), *path;
-	struct value	*v;
-	int		 r;
-	size_t		 i;
-
-	if (strcmp(plugin, "env") == 0) {
-		e = getenv(s);
-		value_list_append(acc, value_str(e != NULL ? e : ""));
-	} else if (strcmp(plugin, "file") == 0) {
-		if (s[0] == '~' && s[1] == '/' && getenv("HOME") != NULL)
-			path = xasprintf("%s%s", getenv("HOME"), s + 1);
-		else
-			path = xstrdup(s);
-		if ((r = read_file(path, &b)) != 0) {
-			expr_fail(cause, "could not read file '%s': %s", path,
-			    strerror(-r));
-			free(path);
-			free(s);
-			return -1;
-		}
-		free(path);
-		/* Ansible strips the trailing newline (rstrip=True). */
-		while (b.len > 0 && (b.s[b.len - 1] == '\n' ||
-		    b.s[b.len - 1] == '\r'))
-			b.s[--b.len] = '\0';
-		value_list_append(acc, expr_str_buf(&b));
-	} else if (strcmp(plugin, "vars") == 0) {
-		v = NULL;
-		if (ev->scope != NULL && ev->scope->lookup != NULL)
-			v = ev->scope->lookup(ev->scope->ud, s);
-		if (v == NULL) {
-			expr_fail(cause, "no variable found with this name: %s",
-			    s);
-			free(s);
-			return -1;
-		}
-		if (template_value_eval(ev, v, &term, cause) != 0) {
-			value_unref(v);
-			free(s);
-			return -1;
-		}
-		value_unref(v);
-		value_list_append(acc, term);
-	} else if (strcmp(plugin, "items") == 0 ||
-	    strcmp(plugin, "list") == 0 || strcmp(plugin, "flattened") == 0) {
-		if (term->type == V_LIST)
-			for (i = 0; i < term->u.list.n; i++)
-				value_list_append(acc,
-				    value_ref(term->u.list.items[i]));
-		else
-			value_list_append(acc, value_ref(term));
-	} else {
-		free(s);
-		return expr_fail(cause, "lookup plugin '%s' not found", plugin);
-	}
-	free(s);
-	return 0;
-}
-
-static int
-fn_lookup(struct eval *ev, const struct expr_args *a, struct value **out,
-    char **cause, int wantlist)
-{
-	struct value	*acc, *d = expr_arg(a, 99, "default");
-	const char	*plugin;
-	const char	*errors = expr_arg_str(a, 99, "errors", "strict");
-	char		*j;
-	size_t		 i;
-	struct buf	 b = BUF_INIT;
-
-	if (a->npos < 1 || a->pos[0]->type != V_STR)
-		return expr_fail(cause, "lookup needs a plugin name");
-	plugin = expr_short_name(a->pos[0]->u.str.s);
-	acc = value_list();
-	for (i = 1; i < a->npos; i++) {
-		if (lookup_term(ev, plugin, a->pos[i], acc, cause) != 0) {
-			if (d != NULL || strcmp(errors, "ignore") == 0) {
-				value_unref(acc);
-				*out = d != NULL ? value_ref(d) : value_null();
-				return 0;
-			}
-			value_unref(acc);
-			return -1;
-		}
-	}
-	if (strcmp(plugin, "env") == 0 && d != NULL) {
-		/* env with default=: empty values take the default */
-		for (i = 0; i < acc->u.list.n; i++) {
-			if (acc->u.list.items[i]->u.str.len == 0) {
-				value_unref(acc->u.list.items[i]);
-				acc->u.list.items[i] = value_ref(d);
-			}
-		}
-	}
-	if (wantlist || expr_arg_bool(a, 99, "wantlist", 0) ||
-	    strcmp(plugin, "items") == 0) {
-		*out = acc;
-		return 0;
-	}
-	/* lookup() joins several results with commas, as Ansible does. */
-	if (acc->u.list.n == 1)
-		*out = value_ref(acc->u.list.items[0]);
-	else {
-		for (i = 0; i < acc->u.list.n; i++) {
-			if (i > 0)
-				buf_addc(&b, ',');
-			j = expr_str_of(acc->u.list.items[i]);
-			buf_adds(&b, j);
-			free(j);
-		}
-		*out = expr_str_buf(&b);
-	}
-	value_unref(acc);
 	return 0;
 }
 
@@ -215,9 +92,9 @@ expr_call_function(struct eval *ev, const char *name,
 	if (strcmp(name, "range") == 0)
 		return fn_range(ev, a, out, cause);
 	if (strcmp(name, "lookup") == 0)
-		return fn_lookup(ev, a, out, cause, 0);
+		return lookup_call(ev, a, 0, out, cause);
 	if (strcmp(name, "query") == 0 || strcmp(name, "q") == 0)
-		return fn_lookup(ev, a, out, cause, 1);
+		return lookup_call(ev, a, 1, out, cause);
 	if (strcmp(name, "dict") == 0)
 		return fn_dict(ev, a, out, cause);
 	return expr_fail(cause, "'%s' is undefined", name);

@@ -1,7 +1,10 @@
 /* Tests ("x is defined") and their dispatch. */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "expr-internal.h"
 
@@ -411,6 +414,299 @@ t_version(struct eval *ev, struct value *in, const struct expr_args *a,
 	return 0;
 }
 
+/* finished/started: async results; a result without the key counts as 1. */
+static int
+result_int_is(struct value *in, const char *key, long long def,
+    const char *test, int *res, char **cause)
+{
+	struct value	*v;
+	double		 d;
+
+	if (in->type != V_DICT)
+		return expr_fail(cause, "the '%s' test expects a dictionary",
+		    test);
+	v = value_dict_get(in, key);
+	d = (double)def;
+	if (v != NULL && expr_num_of(v, &d) != 0)
+		d = 0;
+	*res = d == 1;
+	return 0;
+}
+
+static int
+t_finished(struct eval *ev, struct value *in, const struct expr_args *a,
+    int *res, char **cause)
+{
+	return result_int_is(in, "finished", 1, "finished", res, cause);
+}
+
+static int
+t_started(struct eval *ev, struct value *in, const struct expr_args *a,
+    int *res, char **cause)
+{
+	return result_int_is(in, "started", 1, "started", res, cause);
+}
+
+static int
+t_unreachable(struct eval *ev, struct value *in, const struct expr_args *a,
+    int *res, char **cause)
+{
+	return result_flag(in, "unreachable", "unreachable", res, cause);
+}
+
+static int
+t_reachable(struct eval *ev, struct value *in, const struct expr_args *a,
+    int *res, char **cause)
+{
+	if (result_flag(in, "unreachable", "reachable", res, cause) != 0)
+		return -1;
+	*res = !*res;
+	return 0;
+}
+
+/* all/any: Python's builtins over a list. */
+static int
+t_all_any(struct value *in, int want_all, int *res, char **cause)
+{
+	struct value	*l;
+	size_t		 i;
+
+	if (expr_as_list(in, &l, want_all ? "all" : "any", cause) != 0)
+		return -1;
+	*res = want_all;
+	for (i = 0; i < l->u.list.n; i++)
+		if (expr_truthy(l->u.list.items[i]) != want_all) {
+			*res = !want_all;
+			break;
+		}
+	value_unref(l);
+	return 0;
+}
+
+static int
+t_all(struct eval *ev, struct value *in, const struct expr_args *a, int *res,
+    char **cause)
+{
+	return t_all_any(in, 1, res, cause);
+}
+
+static int
+t_any(struct eval *ev, struct value *in, const struct expr_args *a, int *res,
+    char **cause)
+{
+	return t_all_any(in, 0, res, cause);
+}
+
+/* Jinja2's true/false: the bool itself, not truthiness. */
+static int
+t_true(struct eval *ev, struct value *in, const struct expr_args *a, int *res,
+    char **cause)
+{
+	*res = in->type == V_BOOL && in->u.b;
+	return 0;
+}
+
+static int
+t_false(struct eval *ev, struct value *in, const struct expr_args *a,
+    int *res, char **cause)
+{
+	*res = in->type == V_BOOL && !in->u.b;
+	return 0;
+}
+
+/* callable/escaped: no value of a playbook is either. */
+static int
+t_never(struct eval *ev, struct value *in, const struct expr_args *a,
+    int *res, char **cause)
+{
+	*res = 0;
+	return 0;
+}
+
+/* filter/test (Jinja2 3): whether a filter or test of that name exists. */
+static const struct expr_test *find_test(const char *);
+
+static int
+t_filter(struct eval *ev, struct value *in, const struct expr_args *a,
+    int *res, char **cause)
+{
+	*res = in->type == V_STR && expr_filter_exists(in->u.str.s);
+	return 0;
+}
+
+static int
+t_test(struct eval *ev, struct value *in, const struct expr_args *a, int *res,
+    char **cause)
+{
+	*res = in->type == V_STR &&
+	    find_test(expr_short_name(in->u.str.s)) != NULL;
+	return 0;
+}
+
+static int
+t_nan(struct eval *ev, struct value *in, const struct expr_args *a, int *res,
+    char **cause)
+{
+	*res = in->type == V_FLOAT && in->u.f != in->u.f;
+	return 0;
+}
+
+static int
+t_vault_encrypted(struct eval *ev, struct value *in, const struct expr_args *a,
+    int *res, char **cause)
+{
+	/* a !vault value, as Ansible's test (not any "$ANSIBLE_VAULT" text) */
+	*res = (in->flags & VALUE_VAULT) != 0;
+	return 0;
+}
+
+/* Path tests, on the controller as in Ansible ("~" expanded). */
+enum path_kind { PK_ABS, PK_EXISTS, PK_FILE, PK_DIR, PK_LINK, PK_LEXISTS,
+    PK_MOUNT };
+
+static int
+path_test(struct value *in, enum path_kind k, int *res, char **cause)
+{
+	struct stat	 st, up;
+	char		*p, *parent;
+	const char	*home = getenv("HOME");
+	int		 r;
+
+	if (in->type != V_STR)
+		return expr_fail(cause, "path tests expect a string, got %s",
+		    expr_type_name(in));
+	p = in->u.str.s[0] == '~' && in->u.str.s[1] == '/' && home != NULL &&
+	    k != PK_ABS ? xasprintf("%s%s", home, in->u.str.s + 1) :
+	    xstrdup(in->u.str.s);
+	switch (k) {
+	case PK_ABS:
+		*res = p[0] == '/';
+		break;
+	case PK_EXISTS:
+		*res = stat(p, &st) == 0;
+		break;
+	case PK_FILE:
+		*res = stat(p, &st) == 0 && S_ISREG(st.st_mode);
+		break;
+	case PK_DIR:
+		*res = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+		break;
+	case PK_LINK:
+		*res = lstat(p, &st) == 0 && S_ISLNK(st.st_mode);
+		break;
+	case PK_LEXISTS:
+		*res = lstat(p, &st) == 0;
+		break;
+	case PK_MOUNT:
+		/* os.path.ismount: another device, or the same inode as .. */
+		parent = xasprintf("%s/..", p);
+		r = lstat(p, &st) == 0 && !S_ISLNK(st.st_mode) &&
+		    stat(parent, &up) == 0;
+		*res = r && (st.st_dev != up.st_dev || st.st_ino == up.st_ino);
+		free(parent);
+		break;
+	}
+	free(p);
+	return 0;
+}
+
+#define PATH_TEST(fn, kind)						\
+static int								\
+fn(struct eval *ev, struct value *in, const struct expr_args *a,	\
+    int *res, char **cause)						\
+{									\
+	return path_test(in, kind, res, cause);				\
+}
+PATH_TEST(t_is_abs, PK_ABS)
+PATH_TEST(t_exists, PK_EXISTS)
+PATH_TEST(t_is_file, PK_FILE)
+PATH_TEST(t_is_dir, PK_DIR)
+PATH_TEST(t_is_link, PK_LINK)
+PATH_TEST(t_link_exists, PK_LEXISTS)
+PATH_TEST(t_is_mount, PK_MOUNT)
+
+static int
+t_same_file(struct eval *ev, struct value *in, const struct expr_args *a,
+    int *res, char **cause)
+{
+	struct value	*o = expr_arg(a, 0, NULL);
+	struct stat	 s1, s2;
+
+	if (in->type != V_STR || o == NULL || o->type != V_STR)
+		return expr_fail(cause, "same_file expects two paths");
+	*res = stat(in->u.str.s, &s1) == 0 && stat(o->u.str.s, &s2) == 0 &&
+	    s1.st_dev == s2.st_dev && s1.st_ino == s2.st_ino;
+	return 0;
+}
+
+/*
+ * uri/url/urn (ansible.builtin): url needs a scheme and a host; uri a
+ * scheme; urn the "urn:NID:NSS" shape.  schemes= narrows the first two.
+ */
+static int
+t_uri_kind(struct value *in, const struct expr_args *a, int kind, int *res,
+    char **cause)
+{
+	struct value	*schemes = expr_arg(a, 0, "schemes");
+	const char	*s, *c;
+	size_t		 sl, i;
+
+	if (in->type != V_STR) {
+		*res = 0;
+		return 0;
+	}
+	s = in->u.str.s;
+	if (kind == 2) {
+		*res = strncasecmp(s, "urn:", 4) == 0 && isalnum((unsigned
+		    char)s[4]) && (c = strchr(s + 4, ':')) != NULL &&
+		    c - (s + 4) <= 32 && c[1] != '\0';
+		return 0;
+	}
+	/* urlparse's scheme: letters first, then [a-zA-Z0-9+-.], then ':' */
+	sl = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789+-.");
+	if (sl == 0 || !isalpha((unsigned char)s[0]) || s[sl] != ':')
+		sl = 0;
+	/* any string is a uri to Ansible; a url has a host or is file: */
+	*res = 1;
+	if (kind == 1)
+		*res = sl > 0 && ((strncmp(s + sl, "://", 3) == 0 &&
+		    s[sl + 3] != '\0' && s[sl + 3] != '/') ||
+		    (sl == 4 && strncasecmp(s, "file", 4) == 0));
+	if (*res && schemes != NULL && schemes->type == V_LIST) {
+		*res = 0;
+		for (i = 0; i < schemes->u.list.n; i++)
+			if (schemes->u.list.items[i]->type == V_STR &&
+			    strlen(schemes->u.list.items[i]->u.str.s) == sl &&
+			    strncmp(schemes->u.list.items[i]->u.str.s, s,
+			    sl) == 0)
+				*res = 1;
+	}
+	(void)cause;
+	return 0;
+}
+
+static int
+t_uri(struct eval *ev, struct value *in, const struct expr_args *a, int *res,
+    char **cause)
+{
+	return t_uri_kind(in, a, 0, res, cause);
+}
+
+static int
+t_url(struct eval *ev, struct value *in, const struct expr_args *a, int *res,
+    char **cause)
+{
+	return t_uri_kind(in, a, 1, res, cause);
+}
+
+static int
+t_urn(struct eval *ev, struct value *in, const struct expr_args *a, int *res,
+    char **cause)
+{
+	return t_uri_kind(in, a, 2, res, cause);
+}
+
 static const struct expr_test expr_tests[] = {
 	{ "==", t_eq, 0 },
 	{ "!=", t_ne, 0 },
@@ -418,6 +714,41 @@ static const struct expr_test expr_tests[] = {
 	{ "<=", t_le, 0 },
 	{ ">", t_gt, 0 },
 	{ ">=", t_ge, 0 },
+	{ "abs", t_is_abs, 0 },
+	{ "all", t_all, 0 },
+	{ "any", t_any, 0 },
+	{ "callable", t_never, 0 },
+	{ "directory", t_is_dir, 0 },
+	{ "escaped", t_never, 0 },
+	{ "exists", t_exists, 0 },
+	{ "false", t_false, 0 },
+	{ "file", t_is_file, 0 },
+	{ "filter", t_filter, 0 },
+	{ "finished", t_finished, 0 },
+	{ "is_abs", t_is_abs, 0 },
+	{ "is_dir", t_is_dir, 0 },
+	{ "is_file", t_is_file, 0 },
+	{ "is_link", t_is_link, 0 },
+	{ "is_mount", t_is_mount, 0 },
+	{ "is_same_file", t_same_file, 0 },
+	{ "isnan", t_nan, 0 },
+	{ "issubset", t_subset, 0 },
+	{ "issuperset", t_superset, 0 },
+	{ "link", t_is_link, 0 },
+	{ "link_exists", t_link_exists, 0 },
+	{ "mount", t_is_mount, 0 },
+	{ "nan", t_nan, 0 },
+	{ "reachable", t_reachable, 0 },
+	{ "same_file", t_same_file, 0 },
+	{ "started", t_started, 0 },
+	{ "successful", t_succeeded, 0 },
+	{ "test", t_test, 0 },
+	{ "true", t_true, 0 },
+	{ "unreachable", t_unreachable, 0 },
+	{ "uri", t_uri, 0 },
+	{ "url", t_url, 0 },
+	{ "urn", t_urn, 0 },
+	{ "vault_encrypted", t_vault_encrypted, 0 },
 	{ "boolean", t_boolean, 0 },
 	{ "change", t_changed, 0 },
 	{ "changed", t_changed, 0 },
@@ -497,7 +828,9 @@ expr_call_test(struct eval *ev, const char *name, struct value *in,
 		return expr_undef_error(ev, cause);
 	if (in != NULL && in->type == V_NULL && t->fn != t_none &&
 	    (t->fn == t_failed || t->fn == t_succeeded ||
-	    t->fn == t_changed || t->fn == t_skipped))
+	    t->fn == t_changed || t->fn == t_skipped ||
+	    t->fn == t_finished || t->fn == t_started ||
+	    t->fn == t_reachable || t->fn == t_unreachable))
 		return expr_fail(cause, "the '%s' test expects a dictionary",
 		    s);
 	return t->fn(ev, in, a, res, cause);

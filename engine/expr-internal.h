@@ -31,7 +31,7 @@ struct token {
 	size_t		 len;
 	struct value	*v;	/* T_STR, T_INT, T_FLOAT */
 	char		*s;	/* T_NAME */
-	int		 strip;	/* T_END: "-}}" or "-%}" */
+	int		 strip;	/* T_END: 1 for "-}}"/"-%}", -1 for "+%}" */
 };
 
 struct tokens {
@@ -107,6 +107,9 @@ void		 expr_error(char **, const char *, size_t, const char *, ...)
 		    __attribute__((format(printf, 4, 5)));
 int		 expr_lex(const char *, size_t, int, struct tokens *, size_t *,
 		    char **);
+/* The same, closed by the given string ("}}", or a template's own). */
+int		 expr_lex_until(const char *, size_t, int, const char *,
+		    struct tokens *, size_t *, char **);
 #define LEX_EXPR	0	/* until the end of the string */
 #define LEX_VAR		1	/* until "}}" */
 #define LEX_BLOCK	2	/* until "%}" */
@@ -212,6 +215,18 @@ int		 expr_list_has(const struct value *l, const struct value *v);
 int		 expr_call_test(struct eval *, const char *, struct value *,
 		    const struct expr_args *, int *, char **);
 
+/* lookup.c */
+/* lookup(name, terms..., kw=)/query(): 0 and *out, or -1 and *cause. */
+int		 lookup_call(struct eval *, const struct expr_args *, int wantlist,
+		    struct value **, char **);
+/*
+ * A controller file by Ansible's search path: subdir ("files",
+ * "templates") of the role and the playbook, then the role, its tasks/
+ * and the playbook themselves.  A malloc'd path, or NULL.
+ */
+char		*lookup_find_file(struct eval *, const char *subdir,
+		    const char *name);
+
 /* expr-filters-func.c */
 int		 expr_call_function(struct eval *, const char *,
 		    const struct expr_args *, struct value **, char **);
@@ -226,6 +241,9 @@ int		 expr_format_percent(const struct value *, const struct value *,
 		    struct value **, char **);
 
 /* template.c */
+/* Renders a template with its options (a string result, always). */
+int		 template_render_opts(struct eval *, const char *,
+		    const struct template_opts *, struct value **, char **);
 /* Renders a (lazily looked-up) template string in the evaluation's scope. */
 int		 template_render_eval(struct eval *, const char *,
 		    struct value **, char **);

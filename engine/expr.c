@@ -179,15 +179,47 @@ int
 expr_lex(const char *text, size_t start, int mode, struct tokens *tt,
     size_t *end, char **cause)
 {
-	size_t		 p = start, i, l;
+	return expr_lex_until(text, start, mode, mode == LEX_VAR ? "}}" : "%}",
+	    tt, end, cause);
+}
+
+/*
+ * Whitespace as Jinja2's lexer reads it (Python's \s on str): ASCII
+ * space, tab, newlines, \v, \f, and the Unicode spaces in UTF-8, the
+ * no-break space U+00A0 among them.  The length at p, or 0.
+ */
+static size_t
+lex_space(const char *s)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+
+	if (strchr(" \t\n\r\v\f", *u) != NULL && *u != '\0')
+		return 1;
+	if (u[0] == 0xc2 && (u[1] == 0xa0 || u[1] == 0x85))
+		return 2;
+	if (u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80)
+		return 3;
+	if (u[0] == 0xe2 && u[1] == 0x80 && ((u[2] >= 0x80 && u[2] <= 0x8a) ||
+	    u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf))
+		return 3;
+	if (u[0] == 0xe2 && u[1] == 0x81 && u[2] == 0x9f)
+		return 3;
+	if (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80)
+		return 3;
+	return 0;
+}
+
+int
+expr_lex_until(const char *text, size_t start, int mode, const char *close,
+    struct tokens *tt, size_t *end, char **cause)
+{
+	size_t		 p = start, i, l, cl = strlen(close), sp;
 	int		 depth = 0;
 	struct token	 t;
-	const char	*close = mode == LEX_VAR ? "}}" : "%}";
 
 	for (;;) {
-		while (text[p] == ' ' || text[p] == '\t' || text[p] == '\n' ||
-		    text[p] == '\r')
-			p++;
+		while ((sp = lex_space(text + p)) != 0)
+			p += sp;
 		memset(&t, 0, sizeof t);
 		t.pos = p;
 		if (text[p] == '\0') {
@@ -204,10 +236,13 @@ expr_lex(const char *text, size_t start, int mode, struct tokens *tt,
 			return 0;
 		}
 		if (mode != LEX_EXPR && depth == 0) {
-			if (text[p] == '-' && strncmp(text + p + 1, close, 2) == 0)
-				t.strip = 1, t.len = 3;
-			else if (strncmp(text + p, close, 2) == 0)
-				t.len = 2;
+			if (text[p] == '-' && strncmp(text + p + 1, close, cl) == 0)
+				t.strip = 1, t.len = cl + 1;
+			else if (mode == LEX_BLOCK && text[p] == '+' &&
+			    strncmp(text + p + 1, close, cl) == 0)
+				t.strip = -1, t.len = cl + 1;
+			else if (strncmp(text + p, close, cl) == 0)
+				t.len = cl;
 			if (t.len != 0) {
 				t.type = T_END;
 				tokens_add(tt, &t);

@@ -15,6 +15,8 @@
 struct expr_scope {
 	struct value	*(*lookup)(void *ud, const char *name);
 	void		 *ud;
+	/* The defined names as a new list of strings, or NULL (varnames). */
+	struct value	*(*names)(void *ud);
 };
 
 /*
@@ -47,6 +49,45 @@ int	 template_render(const char *tmpl, const struct expr_scope *,
  */
 int	 template_value(struct value *, const struct expr_scope *,
 	    struct value **out, char **cause);
+
+/*
+ * Jinja2 environment options of a template (the template module's
+ * parameters and a "#jinja2:" first line).  template_opts_init gives
+ * Ansible's: the usual delimiters, trim_blocks on, lstrip_blocks off,
+ * keep_trailing_newline off (the templar puts the source's trailing
+ * newlines back).  Strings are borrowed.
+ */
+struct template_opts {
+	const char	*block_start;		/* "{%" */
+	const char	*block_end;		/* "%}" */
+	const char	*variable_start;	/* "{{" */
+	const char	*variable_end;		/* "}}" */
+	const char	*comment_start;		/* "{#" */
+	const char	*comment_end;		/* "#}" */
+	int		 trim_blocks;
+	int		 lstrip_blocks;
+	int		 keep_trailing_newline;
+	const char	*dir;	/* the template's directory, for include */
+};
+void	 template_opts_init(struct template_opts *);
+
+/*
+ * Renders a template file's text as the template module does: a
+ * "#jinja2:" first line overrides opts and is not written, vars (a dict
+ * or NULL: template_path, ansible_managed, ...) are seen above the
+ * scope's.  0 and a malloc'd *out, or -1 and *cause.
+ */
+int	 template_render_file(const char *text, const struct template_opts *,
+	    struct value *vars, const struct expr_scope *, char **out,
+	    char **cause);
+/*
+ * The variables the template module gives a template (Ansible's
+ * generate_ansible_template_vars): template_host, template_path (src as
+ * given), template_fullpath, template_uid, template_mtime,
+ * template_run_date, template_destpath and ansible_managed.  A new dict.
+ */
+struct value	*template_file_vars(const char *src, const char *fullpath,
+		    const char *dest);
 
 /*
  * Filters added at run time (Lua filters register here).  fn gets the

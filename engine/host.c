@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "host.h"
+#include "vault.h"
 #include "module.h"
 
 /* The task context. */
@@ -86,6 +87,62 @@ ctx_find_file(struct task_ctx *ctx, const char *subdir, const char *name)
 	    (path = ctx_try(ctx->playbook_dir, NULL, name)) != NULL)
 		return path;
 	return NULL;
+}
+
+int
+ctx_render_file(struct task_ctx *ctx, const char *text,
+    const struct ctx_template_opts *co, const char *src, const char *fullpath,
+    const char *dest, char **out, char **cause)
+{
+	struct template_opts	 o;
+	struct value		*tvars;
+	int			 rc;
+
+	template_opts_init(&o);
+	if (co->block_start != NULL)
+		o.block_start = co->block_start;
+	if (co->block_end != NULL)
+		o.block_end = co->block_end;
+	if (co->variable_start != NULL)
+		o.variable_start = co->variable_start;
+	if (co->variable_end != NULL)
+		o.variable_end = co->variable_end;
+	if (co->comment_start != NULL)
+		o.comment_start = co->comment_start;
+	if (co->comment_end != NULL)
+		o.comment_end = co->comment_end;
+	o.trim_blocks = co->trim_blocks;
+	o.lstrip_blocks = co->lstrip_blocks;
+	tvars = template_file_vars(src, fullpath, dest);
+	rc = template_render_file(text, &o, tvars, &ctx->scope, out, cause);
+	value_unref(tvars);
+	return rc;
+}
+
+int
+ctx_read_file(struct task_ctx *ctx, const char *path, int decrypt,
+    struct buf *out, char **cause)
+{
+	struct buf	raw = BUF_INIT;
+	int		r;
+
+	(void)ctx;
+	if ((r = read_file(path, &raw)) != 0) {
+		*cause = xasprintf("could not read '%s': %s", path,
+		    strerror(-r));
+		buf_release(&raw);
+		return ERR_NOENT;
+	}
+	if (!decrypt || !vault_is_encrypted(buf_cstr(&raw), raw.len)) {
+		buf_add(out, raw.s, raw.len);
+		buf_cstr(out);
+		buf_release(&raw);
+		return 0;
+	}
+	r = vault_decrypt(vault_get_secrets(), raw.s, raw.len, path, out,
+	    NULL, cause);
+	buf_release(&raw);
+	return r == 0 ? 0 : ERR_INVALID;
 }
 
 /* Shell words. */

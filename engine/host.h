@@ -30,10 +30,4 @@ struct task_ctx {
 	char			*unreachable_msg;
 };
 
-/* Checks and converts raw task arguments against a module's table. */
-#define ARGS_STATIC	0x1	/* before any host: skip templated values */
-int	module_prepare_args(const struct module_entry *, struct value *raw,
-	    int flags, struct mod_args *, char **cause);
-void	mod_args_release(struct mod_args *);
-
 #endif

@@ -366,3 +366,9 @@ luamod_require(lua_State *L)
 	}
 	return 1;
 }
+
+const char *
+luamod_library_version(void)
+{
+	return LUA_RELEASE;
+}

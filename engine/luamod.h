@@ -65,4 +65,7 @@ int	 luamod_load(const char *path, const char *name,
  */
 int	 luamod_eval(const char *code, char **out, char **cause);
 
+/* Lua's release ("Lua 5.4.4"), for --version. */
+const char *luamod_library_version(void);
+
 #endif

@@ -1,16 +1,16 @@
 /*
- * The module contract: what a built-in module (modules/<family>/mod-*.c) sees.  A
- * module gets arguments already checked against its parameter table, a
- * task context with the host API, and a result to fill.  It never parses
- * YAML, never prints, and reaches the shell only through shell_quote.
+ * The module contract: what a built-in module (modules/<family>/mod-*.c)
+ * sees.  A module gets arguments already checked against its parameter
+ * table, a task context with the host API, and a result to fill.  It never
+ * parses YAML, never prints, and reaches the shell only through shell_quote.
  */
 #ifndef CAIRN_MODULE_H
 #define CAIRN_MODULE_H
 
 #include <sys/types.h>
 
-#include "conn.h"
 #include "error.h"
+#include "exec-result.h"
 #include "shell.h"
 #include "util.h"
 #include "value.h"
@@ -159,6 +159,18 @@ void		 ctl_clear_host_errors(struct run_ctl *);
 /* The host's connection is closed; the next task opens a new one. */
 void		 ctl_reset_connection(struct run_ctl *);
 
+/*
+ * Checks and converts raw arguments against a module's table into *out
+ * (released with mod_args_release).  The engine calls it before run; a
+ * module that hands its task to another (template to copy) calls it too.
+ * Returns 0, or -1 and *cause naming the parameter.
+ */
+#define ARGS_STATIC	0x1	/* before any host: skip templated values */
+int		 module_prepare_args(const struct module_entry *,
+		    struct value *raw, int flags, struct mod_args *out,
+		    char **cause);
+void		 mod_args_release(struct mod_args *);	/* NULL-safe */
+
 /* Argument accessors; the _or variants return def when the key is absent. */
 const char	*args_str(const struct mod_args *, const char *);	/* or NULL */
 int		 args_bool(const struct mod_args *, const char *, int def);
@@ -246,6 +258,33 @@ int		 ctx_render(struct task_ctx *, const char *, struct value **,
  */
 char		*ctx_find_file(struct task_ctx *, const char *subdir,
 		    const char *);
+/*
+ * Renders a template file's text as the template module does, in the
+ * task's variables plus Ansible's template_* variables and
+ * ansible_managed (from src as given, its fullpath on the controller and
+ * dest); a "#jinja2:" first line sets options and is not written.  NULL
+ * strings in opts keep Jinja2's delimiters.  0 and a malloc'd *out, or -1
+ * and *cause.
+ */
+struct ctx_template_opts {
+	const char	*block_start, *block_end;
+	const char	*variable_start, *variable_end;
+	const char	*comment_start, *comment_end;
+	int		 trim_blocks, lstrip_blocks;
+};
+int		 ctx_render_file(struct task_ctx *, const char *text,
+		    const struct ctx_template_opts *, const char *src,
+		    const char *fullpath, const char *dest, char **out,
+		    char **cause);
+/*
+ * Reads a controller file whole into buf; with decrypt, a file encrypted
+ * with ansible-vault is decrypted with the run's secrets (copy's and
+ * assemble's "decrypt", template's sources), as Ansible's loader does.
+ * 0, ERR_NOENT (cannot be read) or ERR_INVALID (cannot be decrypted),
+ * with *cause.
+ */
+int		 ctx_read_file(struct task_ctx *, const char *path,
+		    int decrypt, struct buf *, char **cause);
 
 /*
  * The host API.  Every call goes over the host's one connection as the

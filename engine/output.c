@@ -61,10 +61,13 @@ header(const char *text)
 {
 	size_t	len = strlen(text);
 
-	/* Ansible: the text, a space, and 80 - len stars (at least 3). */
+	/*
+	 * Ansible's banner: the text, a space and 79 - len stars (its
+	 * columns are the width less one), at least 3: 80 columns in all.
+	 */
 	fputs(text, stdout);
 	fputc(' ', stdout);
-	for (size_t i = 0; i < (len + 3 < 80 ? 80 - len : 3); i++)
+	for (size_t i = 0; i < (len + 3 < 79 ? 79 - len : 3); i++)
 		fputc('*', stdout);
 	fputc('\n', stdout);
 }
@@ -438,19 +441,27 @@ output_msg(const char *fmt, ...)
 	pthread_mutex_unlock(&out_lock);
 }
 
+/* One coloured line on stderr, after what stdout holds so far. */
+static void
+output_stderr_line(const char *colour, const char *prefix, const char *fmt,
+    va_list ap)
+{
+	pthread_mutex_lock(&out_lock);
+	fflush(stdout);
+	fprintf(stderr, "%s%s", col(colour), prefix);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "%s\n", col(C_RESET));
+	pthread_mutex_unlock(&out_lock);
+}
+
 void
 output_warning(const char *fmt, ...)
 {
 	va_list	ap;
 
-	pthread_mutex_lock(&out_lock);
-	fflush(stdout);
-	fprintf(stderr, "%s[WARNING]: ", col(C_MAGENTA));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	output_stderr_line(C_MAGENTA, "[WARNING]: ", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s\n", col(C_RESET));
-	pthread_mutex_unlock(&out_lock);
 }
 
 void
@@ -458,14 +469,20 @@ output_error(const char *fmt, ...)
 {
 	va_list	ap;
 
-	pthread_mutex_lock(&out_lock);
-	fflush(stdout);
-	fprintf(stderr, "%sERROR! ", col(C_RED));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	output_stderr_line(C_RED, "ERROR! ", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s\n", col(C_RESET));
-	pthread_mutex_unlock(&out_lock);
+}
+
+/* Ansible's display.error: " [ERROR]: ..." (output_error is "ERROR! "). */
+void
+output_display_error(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	output_stderr_line(C_RED, " [ERROR]: ", fmt, ap);
+	va_end(ap);
 }
 
 /* Lines of a text, keeping each line's newline (the last may lack one). */

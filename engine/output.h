@@ -41,6 +41,9 @@ void	 output_warning(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
 void	 output_error(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
+/* Ansible's other error form, " [ERROR]: ..." (an interrupted run). */
+void	 output_display_error(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
 /* A unified diff of two texts, for --diff. */
 void	 output_text_diff(struct buf *, const char *before_name,
 	    const char *before, const char *after_name, const char *after);

@@ -11,6 +11,10 @@ struct loader {
 	int		 depth;		/* import nesting */
 	struct play	*play;		/* the play being read */
 	struct role	*role;		/* the role whose files are being read */
+	int		 dynamic;	/* reading an include at run time */
+	int		 in_deps;	/* reading meta dependencies */
+	struct value	*warnings;	/* list of strings, or NULL */
+	struct value	*errors;	/* list of strings, or NULL */
 };
 
 /* playbook.c */
@@ -23,7 +27,9 @@ int		 playbook_in_list(const char *const *list, const char *s);
  */
 int		 playbook_fail_at(struct loader *, const struct value *v,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* d's value under key, borrowed, or NULL. */
+/* Adds "file:line:col: message" at v to ld->warnings. */
+void		 playbook_warn_at(struct loader *, const struct value *v,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The value under a key of a mapping, or NULL: short, as it is everywhere. */
 static inline struct value *
 get(const struct value *d, const char *key)
@@ -52,6 +58,20 @@ int		 playbook_want_tags(struct loader *, struct value *v,
 int		 playbook_parse_tasks(struct loader *, struct value *v,
 		    const char *what, struct value *tags, const char *section,
 		    struct task ***list, size_t *n, size_t *cap);
+
+/*
+ * Moves ld->cause, if any, to ld->errors, so that loading goes on and
+ * every mistake is reported at once.
+ */
+void		 playbook_keep_error(struct loader *);
+
+/* playbook-ansible.c */
+
+/*
+ * The full name of an Ansible 2.14 module (ansible.builtin or a common
+ * collection) that name, short or full, stands for; NULL if none.
+ */
+const char	*playbook_ansible_module(const char *name);
 
 /* playbook-role.c */
 

@@ -105,10 +105,12 @@ role_dependencies(struct loader *ld, const char *dir, struct value *tags,
 	}
 	*allow_dup = value_truthy(get(meta, "allow_duplicates"));
 	deps = get(meta, "dependencies");
+	ld->in_deps++;
 	for (size_t i = 0; deps != NULL && deps->type == V_LIST &&
 	    i < deps->u.list.n && r == 0; i++)
 		r = load_role(ld, deps->u.list.items[i], tags, list, n, cap,
 		    NULL, 1);
+	ld->in_deps--;
 	value_unref(meta);
 	return r;
 }
@@ -128,7 +130,7 @@ load_role(struct loader *ld, struct value *entry, struct value *tags,
 	struct value	*namev, *doc = NULL, *params, *rtags = NULL, *hl;
 	char		*name = NULL, *dir, *hpath = NULL;
 	int		 allow_dup = 0, r = -1;
-	size_t		 hcap;
+	size_t		 hcap, first_dep;
 
 	if (entry->type == V_STR)
 		namev = entry;
@@ -174,6 +176,7 @@ load_role(struct loader *ld, struct value *entry, struct value *tags,
 	}
 	if (rtags == NULL)
 		rtags = value_ref(tags);
+	first_dep = p->nroles;
 	if (role_dependencies(ld, dir, rtags, list, n, cap, &allow_dup) != 0)
 		goto fail;
 	/* the same role with the same parameters runs once per play */
@@ -199,6 +202,16 @@ load_role(struct loader *ld, struct value *entry, struct value *tags,
 		goto fail;
 	role->defaults = doc != NULL && doc->type == V_DICT ? doc :
 	    (value_unref(doc), value_dict());
+	if (first_dep < p->nroles - 1) {
+		/* a dependency's defaults are the dependent role's too */
+		struct value *all = value_dict();
+
+		for (size_t i = first_dep; i < p->nroles - 1; i++)
+			value_dict_merge(all, p->roles[i]->defaults, 0);
+		value_dict_merge(all, role->defaults, 0);
+		value_unref(role->defaults);
+		role->defaults = all;
+	}
 	if (role_file(ld, dir, "vars", "main", &doc, NULL) != 0)
 		goto fail;
 	role->vars = doc != NULL && doc->type == V_DICT ? value_copy(doc) :
@@ -211,6 +224,18 @@ load_role(struct loader *ld, struct value *entry, struct value *tags,
 	value_dict_set(role->vars, "__cairn_params", value_ref(params));
 	value_dict_setstr(role->vars, "role_path", dir);
 	value_dict_setstr(role->vars, "role_name", name);
+	value_dict_setstr(role->vars, "ansible_role_name", name);
+	role->dependency = ld->in_deps > 0;
+	/* the roles that import or include this one, nearest first */
+	if (ld->role != NULL) {
+		struct value *pl = value_list(), *pp;
+
+		value_list_append(pl, value_str(ld->role->name));
+		pp = get(ld->role->vars, "ansible_parent_role_names");
+		for (size_t i = 0; pp != NULL && i < pp->u.list.n; i++)
+			value_list_append(pl, value_ref(pp->u.list.items[i]));
+		value_dict_set(role->vars, "ansible_parent_role_names", pl);
+	}
 	if (entry->type == V_DICT &&
 	    playbook_want_conditions(
 	        ld, get(entry, "when"), "when", &role->when) != 0)

@@ -71,6 +71,71 @@ playbook_fail_at(struct loader *ld, const struct value *v, const char *fmt, ...)
 	return -1;
 }
 
+void
+playbook_warn_at(struct loader *ld, const struct value *v, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg, *where;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (ld->warnings == NULL)
+		ld->warnings = value_list();
+	where = v != NULL && v->loc.file != NULL ? loc_format(&v->loc) :
+	    xstrdup(ld->path);
+	value_list_append(ld->warnings, value_strf("%s: %s", where, msg));
+	free(where);
+	free(msg);
+}
+
+void
+playbook_keep_error(struct loader *ld)
+{
+	if (ld->cause == NULL)
+		return;
+	if (ld->errors == NULL)
+		ld->errors = value_list();
+	value_list_append(ld->errors, value_str_take(ld->cause));
+	ld->cause = NULL;
+}
+
+/* All the errors kept, one a line, as a malloc'd string; NULL if none. */
+static char *
+loader_errors(struct loader *ld)
+{
+	struct buf	b = BUF_INIT;
+
+	playbook_keep_error(ld);
+	if (ld->errors == NULL || ld->errors->u.list.n == 0)
+		return NULL;
+	for (size_t i = 0; i < ld->errors->u.list.n; i++)
+		buf_addf(&b, "%s%s", i ? "\n" : "",
+		    ld->errors->u.list.items[i]->u.str.s);
+	value_unref(ld->errors);
+	ld->errors = NULL;
+	return buf_detach(&b, NULL);
+}
+
+static enum mod_status
+missing_run(struct task_ctx *ctx, const struct mod_args *args,
+    struct result *res)
+{
+	(void)ctx;
+	(void)args;
+	(void)res;
+	return MOD_FAILED;	/* not reached: the executor fails the task */
+}
+
+static const struct mod_param missing_params[] = { { NULL } };
+
+const struct module_entry playbook_missing_module = {
+	.name = "(not in cairn)",
+	.params = missing_params,
+	.flags = MOD_ANY_PARAMS | MOD_LOCAL | MOD_SUPPORTS_CHECK,
+	.run = missing_run,
+};
+
 /* An error at a mapping key (where it was written), else at its value. */
 static int
 fail_key(struct loader *ld, const struct value *d, const char *key,
@@ -401,6 +466,10 @@ task_free(struct task *t)
 	tasks_free(t->block, t->nblock);
 	tasks_free(t->rescue, t->nrescue);
 	tasks_free(t->always, t->nalways);
+	value_unref(t->include_name);
+	value_unref(t->include_spec);
+	value_unref(t->include_apply);
+	value_unref(t->include_tags);
 	value_unref(t->vars);
 	value_unref(t->when);
 	value_unref(t->tags);
@@ -429,6 +498,12 @@ task_free(struct task *t)
 	value_unref(t->delegate_to);
 	value_unref(t->connection);
 	free(t);
+}
+
+void
+playbook_task_free(struct task *t)
+{
+	task_free(t);
 }
 
 static int parse_task_list(struct loader *, struct value *, const char *,
@@ -528,11 +603,15 @@ parse_module_args(struct loader *ld, struct value *node, struct task *t)
 			free(cause);
 			return -1;
 		}
-		return playbook_fail_at(ld, &where,
-		    "couldn't resolve module/action '%s'"
-		    " (a misspelled module name, or a module cairn does not "
-		    "have yet)",
-		    t->action);
+		if (playbook_ansible_module(t->action) == NULL)
+			return playbook_fail_at(ld, &where,
+			    "couldn't resolve module/action '%s'"
+			    " (a misspelled module name, or a module cairn "
+			    "does not have yet)", t->action);
+		/* Ansible has it: only a host that gets here fails */
+		playbook_warn_at(ld, &where, "%s: not available in cairn",
+		    playbook_ansible_module(t->action));
+		t->module = &playbook_missing_module;
 	}
 	free_form = (t->module->flags & MOD_FREE_FORM) != 0;
 	if (argsv == NULL || argsv->type == V_NULL)
@@ -565,6 +644,8 @@ parse_module_args(struct loader *ld, struct value *node, struct task *t)
 	t->args = a;
 	if (check_templates(ld, a) != 0)
 		return -1;
+	if (t->module == &playbook_missing_module)
+		return 0;
 	if (module_prepare_args(t->module, a, ARGS_STATIC, &margs,
 	    &cause) != 0) {
 		/* point at the parameter the message names, if any */
@@ -577,9 +658,20 @@ parse_module_args(struct loader *ld, struct value *node, struct task *t)
 				where.loc = *kl;
 			free(q);
 		}
-		playbook_fail_at(ld, &where, "%s: %s", t->action, cause);
+		/*
+		 * As Ansible: an argument error fails the task on the host
+		 * that runs it (ignore_errors, rescue and register see it);
+		 * a module that acts on the run itself has no host to fail.
+		 */
+		if (t->module->control != NULL) {
+			playbook_fail_at(ld, &where, "%s: %s", t->action,
+			    cause);
+			free(cause);
+			return -1;
+		}
+		playbook_warn_at(ld, &where, "%s: %s", t->action, cause);
 		free(cause);
-		return -1;
+		return 0;
 	}
 	mod_args_release(&margs);
 	return 0;
@@ -691,12 +783,204 @@ want_dict(struct loader *ld, struct value *v, const char *what,
 	return 0;
 }
 
+/* The keys of a task file's imports and includes. */
+enum import_kind {
+	IMPORT_NONE,
+	IMPORT_TASKS,
+	INCLUDE_TASKS,
+	INCLUDE_LEGACY,		/* "include:", static or not as Ansible 2.14 */
+	IMPORT_ROLE,
+	INCLUDE_ROLE,
+};
+
+static const struct {
+	const char		*name;
+	enum import_kind	 kind;
+} import_keys[] = {
+	{ "import_tasks", IMPORT_TASKS },
+	{ "include_tasks", INCLUDE_TASKS },
+	{ "include", INCLUDE_LEGACY },
+	{ "import_role", IMPORT_ROLE },
+	{ "include_role", INCLUDE_ROLE },
+};
+
+/* Which import or include a task node is; *key gets its key as written. */
+static enum import_kind
+import_kind(struct value *node, const char **key)
+{
+	const char	*k;
+
+	if (node->type != V_DICT)
+		return IMPORT_NONE;
+	for (size_t i = 0; i < node->u.dict.n; i++) {
+		k = node->u.dict.keys[i];
+		if (str_startswith(k, "ansible.builtin."))
+			k += strlen("ansible.builtin.");
+		else if (str_startswith(k, "ansible.legacy."))
+			k += strlen("ansible.legacy.");
+		for (size_t j = 0; j < ARRAY_SIZE(import_keys); j++) {
+			if (strcmp(k, import_keys[j].name) != 0)
+				continue;
+			*key = node->u.dict.keys[i];
+			return import_keys[j].kind;
+		}
+	}
+	return IMPORT_NONE;
+}
+
+static int
+is_loop_key(const char *k)
+{
+	return strcmp(k, "loop") == 0 || strcmp(k, "loop_control") == 0 ||
+	    str_startswith(k, "with_");
+}
+
+
+static char *legacy_include_split(struct value *, struct value **);
+
+static const char *const include_role_keys[] = {
+	"name", "tasks_from", "vars_from", "defaults_from", "handlers_from",
+	"apply", "public", "allow_duplicates", "rolespec_validate", NULL
+};
+
+/*
+ * include_tasks / include_role / a dynamic "include": what to load and
+ * the "apply" keywords, checked now; the file is read when a host gets
+ * there, so a branch no host takes is never read.
+ */
+static int
+parse_include(struct loader *ld, struct value *node, const char *key,
+    enum import_kind kind, struct task *t)
+{
+	struct value	*v = get(node, key), *args = get(node, "args");
+	struct value	*name = NULL, *apply = NULL, *vars = NULL;
+	struct value	*hold = NULL;
+	const char	*kw = kind == INCLUDE_ROLE ? "include_role" :
+			    "include_tasks";
+	int		 r = -1;
+
+	for (size_t i = 0; i < node->u.dict.n; i++) {
+		const char *k = node->u.dict.keys[i];
+
+		if (strcmp(k, key) == 0 || str_startswith(k, "with_"))
+			continue;
+		if (!playbook_in_list(task_keywords, k) ||
+		    strcmp(k, "block") == 0 || strcmp(k, "rescue") == 0 ||
+		    strcmp(k, "always") == 0)
+			return fail_key(ld, node, k, "conflicting action "
+			    "statements: %s, %s (or '%s' is not a valid task "
+			    "keyword)", key, k, k);
+	}
+	if (args != NULL && args->type != V_DICT)
+		return playbook_fail_at(ld, args, "'args' must be a mapping");
+	t->action = xstrdup(key);
+	if (kind == INCLUDE_ROLE) {
+		if (v->type == V_STR && strchr(v->u.str.s, '=') != NULL &&
+		    !value_is_template(v)) {
+			t->include_spec = playbook_parse_kv(v->u.str.s, 0);
+			t->include_spec->loc = v->loc;
+		} else if (v->type == V_STR) {
+			t->include_spec = value_dict();
+			value_dict_set(t->include_spec, "name", value_ref(v));
+		} else if (v->type == V_DICT)
+			t->include_spec = value_copy(v);
+		else
+			return playbook_fail_at(ld, v, "include_role needs a "
+			    "role name or a mapping with 'name'");
+		if (args != NULL)
+			value_dict_merge(t->include_spec, args, 0);
+		for (size_t i = 0; i < t->include_spec->u.dict.n; i++) {
+			const char *k = t->include_spec->u.dict.keys[i];
+
+			if (!playbook_in_list(include_role_keys, k))
+				return playbook_fail_at(ld, v, "Invalid options "
+				    "for include_role: %s", k);
+		}
+		name = get(t->include_spec, "name");
+		apply = get(t->include_spec, "apply");
+		/* an unnamed include_role shows as "include_role : role" */
+		if (t->name == NULL && name != NULL && name->type == V_STR)
+			t->name = xasprintf("%s : %s", key, name->u.str.s);
+	} else if (v->type == V_DICT || (v->type == V_NULL && args != NULL)) {
+		struct value *spec = v->type == V_DICT ? value_copy(v) :
+		    value_dict();
+
+		if (args != NULL)
+			value_dict_merge(spec, args, 0);
+		for (size_t i = 0; i < spec->u.dict.n; i++) {
+			const char *k = spec->u.dict.keys[i];
+
+			if (strcmp(k, "file") != 0 && strcmp(k, "apply") != 0 &&
+			    strcmp(k, "_raw_params") != 0) {
+				playbook_fail_at(ld, v, "Invalid options for "
+				    "%s: %s", kw, k);
+				value_unref(spec);
+				return -1;
+			}
+		}
+		name = get(spec, "file") ? get(spec, "file") :
+		    get(spec, "_raw_params");
+		apply = get(spec, "apply");
+		hold = spec;	/* name and apply live in it */
+	} else
+		name = v;
+	if (name == NULL || name->type == V_LIST || name->type == V_DICT ||
+	    name->type == V_NULL) {
+		playbook_fail_at(ld, v, "%s needs a %s name", kw,
+		    kind == INCLUDE_ROLE ? "role" : "file");
+		goto out;
+	}
+	if (kind == INCLUDE_LEGACY && name->type == V_STR) {
+		char *file = legacy_include_split(name, &vars);
+
+		t->include_name = value_str_take(file);
+		t->include_name->loc = name->loc;
+		if (vars != NULL) {
+			/* the include's own vars: keyword vars win */
+			if (get(node, "vars") != NULL &&
+			    get(node, "vars")->type == V_DICT)
+				value_dict_merge(vars, get(node, "vars"), 0);
+			t->vars = vars;
+		}
+	} else
+		t->include_name = value_ref(name);
+	t->include_role = kind == INCLUDE_ROLE;
+	if (check_templates(ld, t->include_name) != 0)
+		goto out;
+	if (apply != NULL) {
+		if (apply->type != V_DICT) {
+			playbook_fail_at(ld, apply,
+			    "'apply' must be a mapping of task keywords");
+			goto out;
+		}
+		for (size_t i = 0; i < apply->u.dict.n; i++) {
+			const char *k = apply->u.dict.keys[i];
+
+			if (!playbook_in_list(task_keywords, k) ||
+			    is_loop_key(k) || strcmp(k, "block") == 0 ||
+			    strcmp(k, "rescue") == 0 ||
+			    strcmp(k, "always") == 0) {
+				fail_key(ld, apply, k, "'%s' is not a "
+				    "valid keyword for 'apply'", k);
+				goto out;
+			}
+		}
+		t->include_apply = value_ref(apply);
+	}
+	r = 0;
+out:
+	value_unref(hold);
+	return r;
+}
+
 static int
 parse_task(struct loader *ld, struct value *node, struct value *tags,
     const char *section, struct task **out)
 {
 	struct task	*t = NULL;
 	struct value	*v;
+	const char	*key = NULL;
+	enum import_kind kind;
 	int		 r = -1;
 
 	if (node->type != V_DICT)
@@ -711,7 +995,15 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 	if (want_string(ld, get(node, "name"), "name", &t->name) != 0 ||
 	    playbook_want_tags(ld, get(node, "tags"), tags, &t->tags) != 0)
 		goto out;
-	if ((v = get(node, "block")) != NULL) {
+	if ((kind = import_kind(node, &key)) == INCLUDE_TASKS ||
+	    kind == INCLUDE_LEGACY || kind == INCLUDE_ROLE) {
+		t->kind = TASK_INCLUDE;
+		t->include_tags = value_ref(tags);
+		t->in_handlers = strcmp(section, "handlers") == 0;
+		if (parse_include(ld, node, key, kind, t) != 0 ||
+		    parse_loop(ld, node, t) != 0)
+			goto out;
+	} else if ((v = get(node, "block")) != NULL) {
 		t->kind = TASK_BLOCK;
 		for (size_t i = 0; i < node->u.dict.n; i++) {
 			const char *k = node->u.dict.keys[i];
@@ -741,7 +1033,9 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 		if (bad != 0 || parse_loop(ld, node, t) != 0)
 			goto out;
 	}
-	if (want_dict(ld, get(node, "vars"), "vars", &t->vars) != 0 ||
+	/* a legacy include's "file k=v" has set vars already */
+	if (want_dict(ld, t->vars == NULL ? get(node, "vars") : NULL, "vars",
+	    &t->vars) != 0 ||
 	    playbook_want_conditions(ld, get(node, "when"), "when", &t->when) !=
 	        0 ||
 	    playbook_want_conditions(ld, get(node, "changed_when"),
@@ -819,6 +1113,9 @@ out:
 static int load_task_file(struct loader *, const char *, struct value *,
     struct value *, const char *, struct task ***, size_t *, size_t *);
 
+static int parse_task(struct loader *, struct value *, struct value *,
+    const char *, struct task **);
+
 static void
 append_task(struct task ***list, size_t *n, size_t *cap, struct task *t)
 {
@@ -829,68 +1126,205 @@ append_task(struct task ***list, size_t *n, size_t *cap, struct task *t)
 	(*list)[(*n)++] = t;
 }
 
-/* import_tasks / include_tasks with a literal file name: inlined here. */
+/*
+ * Ansible 2.14 reads a legacy "include:" in place when its file name is
+ * literal, it has no loop and nothing around it was included at run time.
+ */
 static int
-task_import(struct loader *ld, struct value *node, struct value *tags,
-    const char *section, struct task ***list, size_t *n, size_t *cap)
+legacy_include_static(struct loader *ld, struct value *node, const char *key)
 {
-	struct value	*v = get(node, "import_tasks");
-	char		*path;
+	struct value	*v = get(node, key);
+
+	if (ld->dynamic || v == NULL || v->type != V_STR ||
+	    value_is_template(v))
+		return 0;
+	for (size_t i = 0; i < node->u.dict.n; i++)
+		if (is_loop_key(node->u.dict.keys[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * The file an import or include names, as Ansible looks for it: beside
+ * the file that names it, in the role's tasks/, beside the playbook.
+ */
+static char *
+task_file_path(struct loader *ld, const struct loc *from, const char *name)
+{
+	char	*tmp, *path;
+
+	if (name[0] == '/')
+		return xstrdup(name);
+	tmp = xstrdup(from->file != NULL ? from->file : ld->path);
+	path = xasprintf("%s/%s", dirname(tmp), name);
+	free(tmp);
+	if (access(path, R_OK) == 0)
+		return path;
+	free(path);
+	if (ld->role != NULL) {
+		path = xasprintf("%s/tasks/%s", ld->role->path, name);
+		if (access(path, R_OK) == 0)
+			return path;
+		free(path);
+	}
+	return xasprintf("%s/%s", ld->dir, name);
+}
+
+/* A legacy include's "file.yml k=v" text: the file, and vars in *vars. */
+static char *
+legacy_include_split(struct value *v, struct value **vars)
+{
+	struct value	*kv = playbook_parse_kv(v->u.str.s, 0), *raw;
+	char		*file;
+
+	raw = get(kv, "_raw_params");
+	file = raw != NULL ? xstrdup(raw->u.str.s) : xstrdup("");
+	value_dict_del(kv, "_raw_params");
+	if (kv->u.dict.n > 0)
+		*vars = kv;
+	else
+		value_unref(kv);
+	return file;
+}
+
+/*
+ * The keywords of an import that apply to every task it brings in (when,
+ * become, vars, environment...): an implicit block around them, so they
+ * are inherited as a block's are.  skip lists keys handled elsewhere.
+ */
+static int
+import_wrap(struct loader *ld, struct value *node, const char *key,
+    const char *const *skip, struct value *tags, const char *section,
+    struct task **sub, size_t nsub, struct task ***list, size_t *n,
+    size_t *cap)
+{
+	struct value	*synth = value_dict();
+	struct task	*blk = NULL;
 	int		 r;
 
-	if (v == NULL)
-		v = get(node, "include_tasks");
-	if (v == NULL)
-		v = get(node, "ansible.builtin.import_tasks");
-	if (v == NULL)
-		v = get(node, "ansible.builtin.include_tasks");
-	if (v->type == V_DICT)
-		v = get(v, "file");
-	if (v == NULL || v->type != V_STR || value_is_template(v))
-		return playbook_fail_at(ld, node,
-		    "import_tasks/include_tasks need a "
-		    "literal file name");
+	synth->loc = node->loc;
 	for (size_t i = 0; i < node->u.dict.n; i++) {
 		const char *k = node->u.dict.keys[i];
 
-		if (strstr(k, "_tasks") == NULL && strcmp(k, "name") != 0 &&
-		    strcmp(k, "tags") != 0)
-			return playbook_fail_at(ld, node->u.dict.vals[i],
-			    "'%s' is not "
-			    "supported with import_tasks yet",
-			    k);
+		if (strcmp(k, key) == 0 || playbook_in_list(skip, k))
+			continue;
+		value_dict_set(synth, k, value_ref(node->u.dict.vals[i]));
 	}
-	if (v->u.str.s[0] == '/')
-		path = xstrdup(v->u.str.s);
-	else {
-		char *tmp = xstrdup(v->loc.file ? v->loc.file : ld->path);
-		char *d = dirname(tmp);
-
-		path = xasprintf("%s/%s", d, v->u.str.s);
-		free(tmp);
-		if (access(path, R_OK) != 0) {
-			free(path);
-			path = xasprintf("%s/%s", ld->dir, v->u.str.s);
-		}
+	if (synth->u.dict.n == 0) {
+		for (size_t i = 0; i < nsub; i++)
+			append_task(list, n, cap, sub[i]);
+		free(sub);
+		value_unref(synth);
+		return 0;
 	}
-	struct value *itags = NULL;
-	if (playbook_want_tags(ld, get(node, "tags"), tags, &itags) != 0) {
-		free(path);
+	if (strcmp(section, "handlers") == 0) {
+		value_unref(synth);
+		tasks_free(sub, nsub);
+		return playbook_fail_at(ld, node, "keywords on '%s' in handlers "
+		    "are not supported: set them on the imported handlers",
+		    key);
+	}
+	value_dict_set(synth, "block", value_list());
+	r = parse_task(ld, synth, tags, section, &blk);
+	value_unref(synth);
+	if (r != 0) {
+		tasks_free(sub, nsub);
 		return -1;
 	}
-	r = load_task_file(ld, path, v, itags, section, list, n, cap);
-	value_unref(itags);
-	free(path);
-	return r;
+	blk->block = sub;
+	blk->nblock = nsub;
+	blk->implicit = 1;
+	append_task(list, n, cap, blk);
+	return 0;
 }
 
+/*
+ * import_tasks (or a static legacy include): the file is read now and
+ * its tasks take the import's keywords.
+ */
 static int
-is_import(struct value *node)
+task_import(struct loader *ld, struct value *node, const char *key,
+    enum import_kind kind, struct value *tags, const char *section,
+    struct task ***list, size_t *n, size_t *cap)
 {
-	return node->type == V_DICT && (get(node, "import_tasks") ||
-	    get(node, "include_tasks") ||
-	    get(node, "ansible.builtin.import_tasks") ||
-	    get(node, "ansible.builtin.include_tasks"));
+	static const char *const skip_tasks[] = { "name", "tags", NULL };
+	static const char *const skip_role[] = { "name", "tags", "vars",
+	    "when", NULL };
+	struct value	*v = get(node, key), *itags = NULL, *vars = NULL;
+	struct value	*fv;
+	struct task	**sub = NULL;
+	size_t		 nsub = 0, subcap = 0;
+	char		*path, *file;
+	const char	*kw = kind == IMPORT_ROLE ? "import_role" :
+			    "import_tasks";
+	int		 r;
+
+	for (size_t i = 0; i < node->u.dict.n; i++) {
+		const char *k = node->u.dict.keys[i];
+
+		if (strcmp(k, key) == 0)
+			continue;
+		if (is_loop_key(k))
+			return fail_key(ld, node, k, "You cannot use loops on "
+			    "'%s' statements. You should use '%s' instead.",
+			    kw, kind == IMPORT_ROLE ? "include_role" :
+			    "include_tasks");
+		if (!playbook_in_list(task_keywords, k) ||
+		    strcmp(k, "block") == 0 || strcmp(k, "rescue") == 0 ||
+		    strcmp(k, "always") == 0 || strcmp(k, "register") == 0)
+			return fail_key(ld, node, k, "'%s' is not a valid "
+			    "attribute for %s", k, kw);
+	}
+	if (kind == IMPORT_ROLE) {
+		if (playbook_role_import(ld, node, v, tags, &sub, &nsub,
+		    &subcap) != 0) {
+			tasks_free(sub, nsub);
+			return -1;
+		}
+		return import_wrap(ld, node, key, skip_role, tags, section,
+		    sub, nsub, list, n, cap);
+	}
+	fv = v;
+	if (v->type == V_DICT)
+		fv = get(v, "file") != NULL ? get(v, "file") :
+		    get(v, "_raw_params");
+	if (fv == NULL || fv->type != V_STR || value_is_template(fv))
+		return playbook_fail_at(ld, v != NULL ? v : node, "%s needs a "
+		    "literal file name (include_tasks takes a template)", kw);
+	if (kind == INCLUDE_LEGACY)
+		file = legacy_include_split(fv, &vars);
+	else
+		file = xstrdup(fv->u.str.s);
+	path = task_file_path(ld, &fv->loc, file);
+	free(file);
+	if (playbook_want_tags(ld, get(node, "tags"), tags, &itags) != 0) {
+		free(path);
+		value_unref(vars);
+		return -1;
+	}
+	r = load_task_file(ld, path, fv, itags, section, &sub, &nsub, &subcap);
+	value_unref(itags);
+	free(path);
+	if (r != 0) {
+		tasks_free(sub, nsub);
+		value_unref(vars);
+		return -1;
+	}
+	if (vars != NULL) {
+		/* "include: f.yml x=1": x is a var of the included tasks */
+		struct value *node2 = value_copy(node);
+
+		if (get(node2, "vars") != NULL &&
+		    get(node2, "vars")->type == V_DICT)
+			value_dict_merge(vars, get(node2, "vars"), 0);
+		value_dict_set(node2, "vars", vars);
+		r = import_wrap(ld, node2, key, skip_tasks, tags, section, sub,
+		    nsub, list, n, cap);
+		value_unref(node2);
+		return r;
+	}
+	return import_wrap(ld, node, key, skip_tasks, tags, section, sub, nsub,
+	    list, n, cap);
 }
 
 int
@@ -899,6 +1333,8 @@ playbook_parse_tasks(struct loader *ld, struct value *v, const char *what,
     size_t *n, size_t *cap)
 {
 	struct task	*t = NULL;
+	const char	*key;
+	enum import_kind kind;
 	size_t		 i;
 
 	if (v == NULL || v->type == V_NULL)
@@ -907,25 +1343,26 @@ playbook_parse_tasks(struct loader *ld, struct value *v, const char *what,
 		return playbook_fail_at(
 		    ld, v, "'%s' must be a list of tasks", what);
 	for (i = 0; i < v->u.list.n; i++) {
-		struct value *node = v->u.list.items[i], *rv;
+		struct value *node = v->u.list.items[i];
 
-		if (is_import(node)) {
-			if (task_import(ld, node, tags, section,
+		kind = import_kind(node, &key);
+		if (kind == INCLUDE_LEGACY)
+			playbook_warn_at(ld, node, "\"include\" is deprecated, "
+			    "use include_tasks/import_tasks instead (Ansible "
+			    "2.16 removes it)");
+		/* a mistake is kept and the next task read: all at once */
+		if (kind == IMPORT_TASKS || kind == IMPORT_ROLE ||
+		    (kind == INCLUDE_LEGACY &&
+		    legacy_include_static(ld, node, key))) {
+			if (task_import(ld, node, key, kind, tags, section,
 			    list, n, cap) != 0)
-				return -1;
+				playbook_keep_error(ld);
 			continue;
 		}
-		if (node->type == V_DICT && ((rv = get(node, "import_role")) ||
-		    (rv = get(node, "include_role")) ||
-		    (rv = get(node, "ansible.builtin.import_role")) ||
-		    (rv = get(node, "ansible.builtin.include_role")))) {
-			if (playbook_role_import(
-			        ld, node, rv, tags, list, n, cap) != 0)
-				return -1;
+		if (parse_task(ld, node, tags, section, &t) != 0) {
+			playbook_keep_error(ld);
 			continue;
 		}
-		if (parse_task(ld, node, tags, section, &t) != 0)
-			return -1;
 		append_task(list, n, cap, t);
 	}
 	return 0;
@@ -1181,8 +1618,10 @@ load_plays(struct loader *ld, const char *path, struct value *from,
 				goto out;
 			continue;
 		}
-		if (parse_play(ld, node, &p) != 0)
-			goto out;
+		if (parse_play(ld, node, &p) != 0) {
+			playbook_keep_error(ld);
+			continue;
+		}
 		if (pb->nplays == *cap) {
 			*cap = *cap ? *cap * 2 : 4;
 			pb->plays = xreallocarray(pb->plays, *cap,
@@ -1216,13 +1655,137 @@ playbook_load(const char *path, struct playbook **out, char **cause)
 		playbook_free(pb);
 		return -1;
 	}
-	if (load_plays(&ld, path, NULL, pb, &cap) != 0) {
-		*cause = ld.cause;
+	if (load_plays(&ld, path, NULL, pb, &cap) != 0 ||
+	    ld.cause != NULL || ld.errors != NULL) {
+		*cause = loader_errors(&ld);
+		value_unref(ld.warnings);
 		playbook_free(pb);
 		return -1;
 	}
+	pb->warnings = ld.warnings != NULL ? ld.warnings : value_list();
 	*out = pb;
 	return 0;
+}
+
+int
+playbook_load_include(struct playbook *pb, struct play *p,
+    const struct task *inc, const char *name, struct value *vars,
+    struct task **out, char **path_out, char **cause)
+{
+	struct loader	 ld = { 0 };
+	struct task	**sub = NULL, *blk = NULL;
+	struct value	*synth = NULL, *tags = NULL, *from, *spec, *node;
+	const char	*section = inc->in_handlers ? "handlers" : "tasks";
+	size_t		 nsub = 0, cap = 0;
+	char		*path = NULL;
+	int		 r = -1;
+
+	ld.path = pb->path;
+	ld.dir = pb->dir;
+	ld.play = p;
+	ld.role = (struct role *)inc->role;
+	ld.dynamic = 1;
+	*out = NULL;
+	/* "apply: {tags: x}" tags what it loads, the include's own do not */
+	if (playbook_want_tags(&ld, inc->include_apply != NULL ?
+	    get(inc->include_apply, "tags") : NULL, inc->include_tags,
+	    &tags) != 0)
+		goto out;
+	if (inc->include_role) {
+		spec = value_copy(inc->include_spec);
+		value_dict_setstr(spec, "name", name);
+		value_dict_del(spec, "apply");
+		spec->loc = inc->loc;
+		node = value_dict();
+		r = playbook_role_import(&ld, node, spec, tags, &sub, &nsub,
+		    &cap);
+		value_unref(node);
+		value_unref(spec);
+		path = xstrdup(name);
+	} else {
+		from = inc->include_name;
+		path = task_file_path(&ld, &from->loc, name);
+		if (access(path, R_OK) != 0) {
+			char	 cwd[4096];
+			char	*shown = path;
+
+			if (path[0] != '/' && getcwd(cwd, sizeof cwd) != NULL)
+				shown = xasprintf("%s/%s", cwd,
+				    str_startswith(path, "./") ? path + 2 :
+				    path);
+			ld.cause = xasprintf("Could not find or access '%s' on "
+			    "the Ansible Controller.", shown);
+			if (shown != path)
+				free(shown);
+			goto out;
+		}
+		r = load_task_file(&ld, path, from, tags, section, &sub, &nsub,
+		    &cap);
+	}
+	if (r != 0)
+		goto out;
+	r = -1;
+	if (!inc->include_role) {
+		/* shown as Ansible shows it: the absolute path */
+		char *real = realpath(path, NULL);
+
+		if (real != NULL) {
+			free(path);
+			path = real;
+		}
+	}
+	synth = inc->include_apply != NULL ? value_copy(inc->include_apply) :
+	    value_dict();
+	value_dict_del(synth, "tags");
+	value_dict_set(synth, "block", value_list());
+	synth->loc = inc->loc;
+	if (parse_task(&ld, synth, NULL, section, &blk) != 0)
+		goto out;
+	blk->block = sub;
+	blk->nblock = nsub;
+	blk->implicit = 1;
+	sub = NULL;
+	nsub = 0;
+	/* the include's vars and loop variables, around what it loaded */
+	if (blk->vars == NULL || blk->vars->type != V_DICT) {
+		value_unref(blk->vars);
+		blk->vars = value_dict();
+	} else {
+		struct value *copy = value_copy(blk->vars);
+
+		value_unref(blk->vars);
+		blk->vars = copy;
+	}
+	if (inc->vars != NULL && inc->vars->type == V_DICT)
+		value_dict_merge(blk->vars, inc->vars, 0);
+	if (vars != NULL)
+		value_dict_merge(blk->vars, vars, 0);
+	*out = blk;
+	blk = NULL;
+	r = 0;
+out:
+	if (r == 0 && (ld.cause != NULL || ld.errors != NULL)) {
+		task_free(*out);
+		*out = NULL;
+		r = -1;
+	}
+	if (r != 0) {
+		*cause = loader_errors(&ld);
+		if (*cause == NULL)
+			*cause = xstrdup("cannot load the include");
+	}
+	if (r == 0 && path_out != NULL) {
+		*path_out = path;
+		path = NULL;
+	}
+	free(ld.cause);
+	free(path);
+	tasks_free(sub, nsub);
+	task_free(blk);
+	value_unref(synth);
+	value_unref(tags);
+	value_unref(ld.warnings);
+	return r;
 }
 
 void
@@ -1233,6 +1796,7 @@ playbook_free(struct playbook *pb)
 	for (size_t i = 0; i < pb->nplays; i++)
 		play_free(pb->plays[i]);
 	free(pb->plays);
+	value_unref(pb->warnings);
 	free(pb->path);
 	free(pb->dir);
 	free(pb);

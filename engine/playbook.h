@@ -12,6 +12,7 @@
 enum task_kind {
 	TASK_MODULE,
 	TASK_BLOCK,
+	TASK_INCLUDE,	/* include_tasks, include_role: loaded when reached */
 };
 
 /* A boolean keyword that may be unset (inherit) or a template. */
@@ -31,6 +32,7 @@ struct role {
 	struct value	*defaults;	/* dict */
 	struct value	*vars;		/* dict: vars/main.yml, then params */
 	struct value	*when;		/* list of conditions, or NULL */
+	int		 dependency;	/* pulled in by another's meta */
 };
 
 struct task {
@@ -46,6 +48,14 @@ struct task {
 	/* TASK_BLOCK */
 	struct task		**block, **rescue, **always;
 	size_t			  nblock, nrescue, nalways;
+	int			  implicit;	/* made for an import or include */
+	/* TASK_INCLUDE */
+	int			  include_role;	/* include_role, else include_tasks */
+	struct value		 *include_name;	/* file or role name, may template */
+	struct value		 *include_spec;	/* include_role: its mapping */
+	struct value		 *include_apply; /* "apply": keywords, or NULL */
+	struct value		 *include_tags;	/* tags its contents inherit */
+	int			  in_handlers;	/* written among handlers */
 
 	struct value		*vars;		/* dict or NULL */
 	struct value		*when;		/* list of condition strings, or NULL */
@@ -119,11 +129,20 @@ struct playbook {
 	char		 *dir;		/* the playbook's directory */
 	struct play	**plays;
 	size_t		  nplays;
+	struct value	 *warnings;	/* list of "file:line:col: text" */
 };
 
 /*
- * Loads and checks a playbook.  Returns 0, or -1 and *cause
- * ("file:line:col: message").  import_playbook entries are expanded.
+ * The module of a task whose module Ansible has and cairn does not: it
+ * takes any arguments, and the task fails on a host that reaches it.
+ */
+extern const struct module_entry playbook_missing_module;
+
+/*
+ * Loads and checks a playbook.  Returns 0, or -1 and *cause: every
+ * mistake found, one "file:line:col: message" a line.  import_playbook
+ * entries are expanded.  What only fails where a host reaches it (a
+ * module cairn lacks, bad module arguments) is in pb->warnings.
  */
 int	 playbook_load(const char *path, struct playbook **, char **cause);
 void	 playbook_free(struct playbook *);	/* NULL-safe */
@@ -134,6 +153,21 @@ void	 playbook_free(struct playbook *);	/* NULL-safe */
  * pulled out; the rest of the text goes to "_raw_params".  A new dict.
  */
 struct value	*playbook_parse_kv(const char *, int free_form);
+
+/*
+ * Loads what include task inc (TASK_INCLUDE) of play p in pb names, for
+ * one host: name is its file (include_tasks) or role (include_role),
+ * already templated, and vars (a dict, borrowed) are set around what it
+ * loads.  The result is a new implicit TASK_BLOCK that carries inc's
+ * "apply" keywords and owns the tasks; an included role's handlers are
+ * appended to p's handlers and the role to p's roles.  *path_out (may be
+ * NULL) gets the file that was read, malloc'd.  0, or -1 and *cause.
+ * The caller serialises calls for one play.
+ */
+int	 playbook_load_include(struct playbook *pb, struct play *p,
+	    const struct task *inc, const char *name, struct value *vars,
+	    struct task **out, char **path_out, char **cause);
+void	 playbook_task_free(struct task *);	/* NULL-safe */
 
 /* The name shown in TASK [...] headers. */
 const char	*task_display_name(const struct task *);

@@ -699,3 +699,13 @@ regex_substitute(const struct regex *re, const char *s, size_t len,
 	*count = (size_t)rc;
 	return 0;
 }
+
+const char *
+regex_library_version(void)
+{
+	static char	v[64];
+
+	if (v[0] == '\0')
+		pcre2_config(PCRE2_CONFIG_VERSION, v);
+	return v;
+}

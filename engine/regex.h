@@ -119,4 +119,7 @@ int		 regex_substitute(const struct regex *, const char *s,
 		    size_t len, const char *repl, size_t rlen, struct buf *out,
 		    size_t *count, char **cause);
 
+/* PCRE2's version ("10.42 2022-12-11"), for --version. */
+const char	*regex_library_version(void);
+
 #endif

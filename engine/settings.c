@@ -90,8 +90,15 @@ apply(struct settings *st, const char *section, const char *key,
 		} else if (strcmp(key, "library") == 0) {
 			free(st->library);
 	free(st->vault_password_file);
+	free(st->retry_files_save_path);
 	free(st->vault_identity_list);
 			st->library = expand_home(val);
+		} else if (strcmp(key, "retry_files_enabled") == 0) {
+			if (parse_bool(val, &st->retry_files_enabled) != 0)
+				goto bad;
+		} else if (strcmp(key, "retry_files_save_path") == 0) {
+			free(st->retry_files_save_path);
+			st->retry_files_save_path = expand_home(val);
 		} else if (strcmp(key, "vault_password_file") == 0) {
 			free(st->vault_password_file);
 			st->vault_password_file = expand_home(val);
@@ -197,6 +204,10 @@ settings_load(struct settings *st, char **cause)
 		{ "ANSIBLE_GATHERING", "defaults", "gathering" },
 		{ "ANSIBLE_LIBRARY", "defaults", "library" },
 		{ "CAIRN_LIBRARY", "defaults", "library" },
+		{ "ANSIBLE_RETRY_FILES_ENABLED", "defaults",
+		    "retry_files_enabled" },
+		{ "ANSIBLE_RETRY_FILES_SAVE_PATH", "defaults",
+		    "retry_files_save_path" },
 		{ "ANSIBLE_VAULT_PASSWORD_FILE", "defaults",
 		    "vault_password_file" },
 		{ "ANSIBLE_VAULT_IDENTITY_LIST", "defaults",

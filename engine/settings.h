@@ -25,6 +25,8 @@ struct settings {
 	int			 gather_facts;	/* "gathering = explicit": 0 */
 	char			*library;	/* Lua module path, ':' between */
 	char			*vault_password_file;
+	int			 retry_files_enabled;
+	char			*retry_files_save_path;
 	char			*vault_identity_list;	/* "id@src,id2@src2" */
 };
 

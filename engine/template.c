@@ -1,6 +1,14 @@
 /* Jinja2 templates: text, {{ }}, {% if/for/set/raw %}, {# #}, whitespace control. */
+#include <sys/stat.h>
+#include <sys/utsname.h>
+
+#include <pwd.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "expr-internal.h"
 
@@ -49,11 +57,12 @@ struct piece {
 };
 
 struct tparser {
-	const char	*text;
-	struct piece	*pieces;
-	size_t		 n;
-	size_t		 i;
-	char		*cause;
+	const char			*text;
+	const struct template_opts	*o;
+	struct piece			*pieces;
+	size_t				 n;
+	size_t				 i;
+	char				*cause;
 };
 
 static void	tlist_free(struct tlist *);
@@ -73,9 +82,7 @@ tnode_free(struct tnode *t)
 	}
 	free(t->conds);
 	free(t->bodies);
-	for (i = 0; i < t->ntargets; i++)
-		free(t->targets[i]);
-	free(t->targets);
+	strv_free(t->targets, t->ntargets);
 	tlist_free(&t->body);
 	tlist_free(&t->else_body);
 	free(t);
@@ -110,6 +117,19 @@ tnode_new(enum tnode_type type, size_t pos)
 	return t;
 }
 
+void
+template_opts_init(struct template_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->block_start = "{%";
+	o->block_end = "%}";
+	o->variable_start = "{{";
+	o->variable_end = "}}";
+	o->comment_start = "{#";
+	o->comment_end = "#}";
+	o->trim_blocks = 1;
+}
+
 /* Scanning into pieces. */
 
 static void
@@ -125,12 +145,18 @@ is_ws(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* How the text before a tag ends: as it is, "{%-" or lstrip_blocks. */
+#define STRIP_NONE	0
+#define STRIP_ALL	1	/* "{%-": all whitespace before the tag */
+#define STRIP_LINE	2	/* lstrip_blocks: blanks from the line start */
+
 /* Text between tags, with the neighbours' whitespace control applied. */
 static void
 add_text(struct tparser *tp, size_t start, size_t end, int lstrip, int trim_nl,
     int rstrip)
 {
 	struct piece	pc;
+	size_t		e;
 
 	if (lstrip) {
 		while (start < end && is_ws(tp->text[start]))
@@ -142,9 +168,17 @@ add_text(struct tparser *tp, size_t start, size_t end, int lstrip, int trim_nl,
 		    tp->text[start + 1] == '\n')
 			start += 2;
 	}
-	if (rstrip) {
+	if (rstrip == STRIP_ALL) {
 		while (end > start && is_ws(tp->text[end - 1]))
 			end--;
+	} else if (rstrip == STRIP_LINE) {
+		/* only when the tag is the first thing on its line */
+		for (e = end; e > start && (tp->text[e - 1] == ' ' ||
+		    tp->text[e - 1] == '\t'); e--)
+			;
+		if ((e > start && tp->text[e - 1] == '\n') || (e == start &&
+		    (start == 0 || tp->text[start - 1] == '\n')))
+			end = e;
 	}
 	if (start == end)
 		return;
@@ -156,17 +190,21 @@ add_text(struct tparser *tp, size_t start, size_t end, int lstrip, int trim_nl,
 	piece_add(tp, &pc);
 }
 
-/* Is there "{% [-] word [-] %}" at p?  Sets *end past it and the strips. */
+/*
+ * Is there "{% [-+] word [-+] %}" at p?  Sets *end past it, *lstrip ('-'
+ * or '+' after the start) and *rstrip ('-' or '+' before the end).
+ */
 static int
-match_tag(const char *text, size_t p, const char *word, size_t *end,
-    int *lstrip, int *rstrip)
+match_tag(const struct template_opts *o, const char *text, size_t p,
+    const char *word, size_t *end, int *lstrip, int *rstrip)
 {
-	size_t	l = strlen(word);
+	size_t	l = strlen(word), bl = strlen(o->block_start);
+	size_t	el = strlen(o->block_end);
 
-	if (strncmp(text + p, "{%", 2) != 0)
+	if (strncmp(text + p, o->block_start, bl) != 0)
 		return 0;
-	p += 2;
-	*lstrip = text[p] == '-';
+	p += bl;
+	*lstrip = text[p] == '-' ? 1 : text[p] == '+' ? -1 : 0;
 	if (*lstrip)
 		p++;
 	while (is_ws(text[p]))
@@ -176,74 +214,121 @@ match_tag(const char *text, size_t p, const char *word, size_t *end,
 	p += l;
 	while (is_ws(text[p]))
 		p++;
-	*rstrip = text[p] == '-';
+	*rstrip = text[p] == '-' ? 1 : text[p] == '+' ? -1 : 0;
 	if (*rstrip)
 		p++;
-	if (strncmp(text + p, "%}", 2) != 0)
+	if (strncmp(text + p, o->block_end, el) != 0)
 		return 0;
-	*end = p + 2;
+	*end = p + el;
 	return 1;
+}
+
+/* The first tag start at or after p: its offset and type, or 0. */
+static int
+next_tag(const struct template_opts *o, const char *text, size_t p,
+    size_t *at, enum piece_type *type, size_t *len)
+{
+	const char	*starts[3] = { o->variable_start, o->block_start,
+			    o->comment_start };
+	const char	*q, *best = NULL;
+	size_t		 i, bi = 0;
+
+	for (i = 0; i < 3; i++) {
+		if ((q = strstr(text + p, starts[i])) == NULL)
+			continue;
+		/* the longer of two starts at one place wins */
+		if (best == NULL || q < best || (q == best &&
+		    strlen(starts[i]) > strlen(starts[bi]))) {
+			best = q;
+			bi = i;
+		}
+	}
+	if (best == NULL)
+		return 0;
+	*at = (size_t)(best - text);
+	*type = bi == 0 ? P_VAR : bi == 1 ? P_BLOCK : P_TEXT;
+	*len = strlen(starts[bi]);
+	return 1;
+}
+
+/* Before a block tag or comment at t: "-", "+" or lstrip_blocks. */
+static int
+strip_before(const struct tparser *tp, size_t t, size_t sl, int block)
+{
+	char	m = tp->text[t + sl];
+
+	if (m == '-')
+		return STRIP_ALL;
+	if (block && m != '+' && tp->o->lstrip_blocks)
+		return STRIP_LINE;
+	return STRIP_NONE;
 }
 
 static int
 scan(struct tparser *tp)
 {
-	const char	*text = tp->text, *q;
-	size_t		 p = 0, t, end, rend;
-	int		 lstrip = 0, trim_nl = 0, ls, rs, ls2, rs2;
-	struct piece	 pc;
+	const struct template_opts	*o = tp->o;
+	const char			*text = tp->text, *c;
+	size_t				 p = 0, t, end, rend, sl;
+	size_t				 cel = strlen(o->comment_end);
+	int				 lstrip = 0, trim_nl = 0, ls, rs, ls2, rs2;
+	enum piece_type			 type;
+	struct piece			 pc;
 
 	for (;;) {
-		q = text + p;
-		while ((q = strchr(q, '{')) != NULL &&
-		    q[1] != '{' && q[1] != '%' && q[1] != '#')
-			q++;
-		if (q == NULL) {
+		if (!next_tag(o, text, p, &t, &type, &sl)) {
 			add_text(tp, p, strlen(text), lstrip, trim_nl, 0);
 			return 0;
 		}
-		t = (size_t)(q - text);
-		add_text(tp, p, t, lstrip, trim_nl, q[2] == '-');
+		add_text(tp, p, t, lstrip, trim_nl, strip_before(tp, t, sl,
+		    type != P_VAR));
 		lstrip = trim_nl = 0;
-		if (q[1] == '#') {
-			const char *c = strstr(q + 2, "#}");
-
+		if (type == P_TEXT) {	/* a comment */
+			c = strstr(text + t + sl, o->comment_end);
 			if (c == NULL) {
 				expr_error(&tp->cause, text, t,
 				    "unterminated comment");
 				return -1;
 			}
-			lstrip = c > q + 2 && c[-1] == '-';
-			trim_nl = !lstrip;
-			p = (size_t)(c - text) + 2;
+			lstrip = c > text + t + sl && c[-1] == '-';
+			trim_nl = !lstrip && o->trim_blocks &&
+			    !(c > text + t + sl && c[-1] == '+');
+			p = (size_t)(c - text) + cel;
 			continue;
 		}
-		if (match_tag(text, t, "raw", &end, &ls, &rs)) {
+		if (type == P_BLOCK &&
+		    match_tag(o, text, t, "raw", &end, &ls, &rs)) {
 			for (rend = end; text[rend] != '\0'; rend++) {
-				if (match_tag(text, rend, "endraw", &p, &ls2,
+				if (match_tag(o, text, rend, "endraw", &p, &ls2,
 				    &rs2))
 					break;
 			}
 			if (text[rend] == '\0') {
 				expr_error(&tp->cause, text, t,
-				    "missing '{%% endraw %%}'");
+				    "missing '%s endraw %s'", o->block_start,
+				    o->block_end);
 				return -1;
 			}
-			add_text(tp, end, rend, rs, !rs, ls2);
-			lstrip = rs2;
-			trim_nl = !rs2;
+			add_text(tp, end, rend, rs == 1, rs == 0 &&
+			    o->trim_blocks, ls2 == 1 ? STRIP_ALL : ls2 == 0 &&
+			    o->lstrip_blocks ? STRIP_LINE : STRIP_NONE);
+			lstrip = rs2 == 1;
+			trim_nl = rs2 == 0 && o->trim_blocks;
 			continue;
 		}
 		memset(&pc, 0, sizeof pc);
-		pc.type = q[1] == '{' ? P_VAR : P_BLOCK;
+		pc.type = type;
 		pc.pos = t;
-		if (expr_lex(text, t + 2 + (q[2] == '-'), pc.type == P_VAR ?
-		    LEX_VAR : LEX_BLOCK, &pc.toks, &p, &tp->cause) != 0) {
+		if (expr_lex_until(text, t + sl + (text[t + sl] == '-' ||
+		    (type == P_BLOCK && text[t + sl] == '+')), type == P_VAR ?
+		    LEX_VAR : LEX_BLOCK, type == P_VAR ? o->variable_end :
+		    o->block_end, &pc.toks, &p, &tp->cause) != 0) {
 			expr_tokens_free(&pc.toks);
 			return -1;
 		}
-		lstrip = pc.toks.t[pc.toks.n - 1].strip;
-		trim_nl = pc.type == P_BLOCK && !lstrip;
+		lstrip = pc.toks.t[pc.toks.n - 1].strip == 1;
+		trim_nl = type == P_BLOCK && o->trim_blocks &&
+		    pc.toks.t[pc.toks.n - 1].strip == 0;
 		piece_add(tp, &pc);
 	}
 }
@@ -527,11 +612,27 @@ template_free(struct template *tm)
 }
 
 static int
-template_parse(const char *text, struct template *tm, char **cause)
+template_parse(const char *text, const struct template_opts *o,
+    struct template *tm, char **cause)
 {
+	struct piece	*last;
+	size_t		 len = strlen(text);
+
 	memset(tm, 0, sizeof *tm);
 	tm->tp.text = text;
-	if (scan(&tm->tp) != 0 || parse_body(&tm->tp, &tm->body, NULL) != 0) {
+	tm->tp.o = o;
+	if (scan(&tm->tp) == 0 && !o->keep_trailing_newline && len > 0 &&
+	    text[len - 1] == '\n' && tm->tp.n > 0) {
+		/* Jinja2 drops one newline at the end of the source */
+		last = &tm->tp.pieces[tm->tp.n - 1];
+		if (last->type == P_TEXT && last->pos + last->len == len) {
+			last->len--;
+			if (last->len > 0 && last->text[last->len - 1] == '\r')
+				last->len--;
+		}
+	}
+	if (tm->tp.cause != NULL ||
+	    parse_body(&tm->tp, &tm->body, NULL) != 0) {
 		free(*cause);
 		*cause = tm->tp.cause;
 		tm->tp.cause = NULL;
@@ -730,35 +831,214 @@ render_list(struct eval *ev, struct tlist *l, struct buf *b, char **cause)
 	return 0;
 }
 
-int
-template_render_eval(struct eval *ev, const char *text, struct value **out,
-    char **cause)
+/* Newlines at the end of s (Ansible's _count_newlines_from_end). */
+static size_t
+trailing_newlines(const char *s, size_t len)
 {
-	struct template	 tm;
-	struct buf	 b = BUF_INIT;
-	int		 r;
+	size_t	n = 0;
 
-	*out = NULL;
-	if (strstr(text, "{{") == NULL && strstr(text, "{%") == NULL &&
-	    strstr(text, "{#") == NULL) {
-		*out = value_str(text);
+	while (n < len && s[len - 1 - n] == '\n')
+		n++;
+	return n;
+}
+
+/* 1 if the text has any tag start of the options. */
+static int
+has_tags(const char *text, const struct template_opts *o)
+{
+	return strstr(text, o->variable_start) != NULL ||
+	    strstr(text, o->block_start) != NULL ||
+	    strstr(text, o->comment_start) != NULL;
+}
+
+#define JINJA2_OVERRIDE	"#jinja2:"
+
+/* A Python literal of a "#jinja2:" line: True/False, a number, a string. */
+static int
+header_value(const char *v, char **str, int *b, char **cause)
+{
+	struct buf	 sb = BUF_INIT;
+	const char	*p = v;
+	size_t		 l = strlen(v);
+
+	*str = NULL;
+	if (strcmp(v, "True") == 0 || strcmp(v, "False") == 0) {
+		*b = v[0] == 'T';
 		return 0;
 	}
-	if (template_parse(text, &tm, cause) != 0)
-		return -1;
+	if (l >= 2 && (v[0] == '\'' || v[0] == '"') && v[l - 1] == v[0]) {
+		p = v + 1;
+		while (p < v + l - 1) {
+			if (*p == '\\' && p + 1 < v + l - 1) {
+				if (py_unescape(&p, &sb) != 0)
+					break;
+			} else
+				buf_addc(&sb, *p++);
+		}
+		*str = buf_detach(&sb, NULL);
+		*b = 1;
+		return 0;
+	}
+	if (strspn(v, "0123456789") == l && l > 0) {
+		*b = atoi(v) != 0;
+		return 0;
+	}
+	return expr_fail(cause, "failed to parse jinja2 override value '%s'",
+	    v);
+}
+
+/*
+ * Reads a "#jinja2:key: value, key: value" first line into o (strings
+ * kept in held, to free) and returns the text after it.
+ */
+static const char *
+header_apply(const char *text, struct template_opts *o, char ***held,
+    size_t *nheld, char **cause)
+{
+	static const struct {
+		const char	*key;
+		size_t		 str_off;	/* a string option, or ... */
+		size_t		 int_off;	/* ... a flag */
+	} keys[] = {
+#define S(f) offsetof(struct template_opts, f), (size_t)-1
+#define I(f) (size_t)-1, offsetof(struct template_opts, f)
+		{ "block_start_string", S(block_start) },
+		{ "block_end_string", S(block_end) },
+		{ "variable_start_string", S(variable_start) },
+		{ "variable_end_string", S(variable_end) },
+		{ "comment_start_string", S(comment_start) },
+		{ "comment_end_string", S(comment_end) },
+		{ "trim_blocks", I(trim_blocks) },
+		{ "lstrip_blocks", I(lstrip_blocks) },
+		{ "keep_trailing_newline", I(keep_trailing_newline) },
+		{ "newline_sequence", (size_t)-1, (size_t)-1 },
+#undef S
+#undef I
+	};
+	const char	*eol = strchr(text, '\n');
+	char		*line, *pair, *save, *colon, *str;
+	size_t		 k;
+	int		 b = 0, r = 0;
+
+	line = eol != NULL ?
+	    xstrndup(text + strlen(JINJA2_OVERRIDE),
+	    (size_t)(eol - text) - strlen(JINJA2_OVERRIDE)) :
+	    xstrdup(text + strlen(JINJA2_OVERRIDE));
+	for (pair = strtok_r(line, ",", &save); pair != NULL && r == 0;
+	    pair = strtok_r(NULL, ",", &save)) {
+		if ((colon = strchr(pair, ':')) == NULL) {
+			r = expr_fail(cause, "failed to parse jinja2 override "
+			    "'%s'. Did you use something different from colon "
+			    "as key-value separator?", str_trim(pair));
+			break;
+		}
+		*colon = '\0';
+		str_trim(pair);
+		for (k = 0; k < ARRAY_SIZE(keys); k++)
+			if (strcmp(keys[k].key, pair) == 0)
+				break;
+		if (k == ARRAY_SIZE(keys)) {
+			r = expr_fail(cause, "unknown jinja2 override '%s'",
+			    pair);
+			break;
+		}
+		if ((r = header_value(str_trim(colon + 1), &str, &b,
+		    cause)) != 0)
+			break;
+		if (keys[k].str_off != (size_t)-1 && str != NULL) {
+			*held = xreallocarray(*held, *nheld + 1, sizeof **held);
+			(*held)[(*nheld)++] = str;
+			*(const char **)((char *)o + keys[k].str_off) = str;
+		} else {
+			if (keys[k].int_off != (size_t)-1)
+				*(int *)((char *)o + keys[k].int_off) = b;
+			free(str);
+		}
+	}
+	free(line);
+	if (r != 0)
+		return NULL;
+	return eol != NULL ? eol + 1 : "";
+}
+
+/*
+ * Renders text with options: the "#jinja2:" line, Jinja2's dropped last
+ * newline, and the templar's putting back of the source's trailing
+ * newlines (preserve_trailing_newlines).  asis: keep a lone "{{ x }}"'s
+ * type, as for strings in a play.
+ */
+static int
+render_text(struct eval *ev, const char *text, const struct template_opts *o0,
+    int asis, struct value **out, char **cause)
+{
+	struct template_opts	 o = *o0;
+	struct template		 tm;
+	struct buf		 b = BUF_INIT;
+	char			**held = NULL;
+	size_t			 nheld = 0, i, want;
+	int			 r = -1;
+
+	*out = NULL;
+	if (strncmp(text, JINJA2_OVERRIDE, strlen(JINJA2_OVERRIDE)) == 0 &&
+	    (text = header_apply(text, &o, &held, &nheld, cause)) == NULL)
+		goto out;
+	if (!has_tags(text, &o)) {
+		*out = value_str(text);
+		r = 0;
+		goto out;
+	}
+	if (template_parse(text, &o, &tm, cause) != 0)
+		goto out;
 	/* One "{{ expr }}" alone keeps its type, as Ansible does. */
-	if (tm.body.n == 1 && tm.body.v[0]->type == TN_OUT)
+	if (asis && tm.body.n == 1 && tm.body.v[0]->type == TN_OUT)
 		r = expr_node_value(ev, tm.body.v[0]->expr, out, cause);
 	else {
 		expr_push_frame(ev);
 		r = render_list(ev, &tm.body, &b, cause);
 		expr_pop_frame(ev);
-		if (r == 0)
+		if (r == 0) {
+			want = trailing_newlines(text, strlen(text));
+			for (i = trailing_newlines(buf_cstr(&b), b.len);
+			    i < want; i++)
+				buf_addc(&b, '\n');
 			*out = value_strn(buf_cstr(&b), b.len);
+		}
 		buf_release(&b);
 	}
 	template_free(&tm);
+out:
+	for (i = 0; i < nheld; i++)
+		free(held[i]);
+	free(held);
 	return r;
+}
+
+int
+template_render_eval(struct eval *ev, const char *text, struct value **out,
+    char **cause)
+{
+	struct template_opts	o;
+
+	template_opts_init(&o);
+	return render_text(ev, text, &o, 1, out, cause);
+}
+
+int
+template_render_opts(struct eval *ev, const char *text,
+    const struct template_opts *o, struct value **out, char **cause)
+{
+	struct value	*v;
+	struct buf	 b = BUF_INIT;
+
+	if (render_text(ev, text, o, 0, &v, cause) != 0)
+		return -1;
+	if (v->type != V_STR) {
+		expr_add_str(&b, v);
+		value_unref(v);
+		v = expr_str_buf(&b);
+	}
+	*out = v;
+	return 0;
 }
 
 int
@@ -864,10 +1144,119 @@ template_value(struct value *v, const struct expr_scope *scope,
 int
 template_check(const char *tmpl, char **cause)
 {
-	struct template	tm;
+	struct template		tm;
+	struct template_opts	o;
 
-	if (template_parse(tmpl, &tm, cause) != 0)
+	template_opts_init(&o);
+	if (template_parse(tmpl, &o, &tm, cause) != 0)
 		return -1;
 	template_free(&tm);
 	return 0;
+}
+
+/* Normalizes line ends to "\n", as Jinja2 reads a template's source. */
+static char *
+template_lf(const char *text)
+{
+	struct buf	b = BUF_INIT;
+
+	for (; *text != '\0'; text++) {
+		if (*text == '\r') {
+			buf_addc(&b, '\n');
+			if (text[1] == '\n')
+				text++;
+		} else
+			buf_addc(&b, *text);
+	}
+	return buf_detach(&b, NULL);
+}
+
+int
+template_render_file(const char *text, const struct template_opts *o,
+    struct value *vars, const struct expr_scope *scope, char **out,
+    char **cause)
+{
+	struct eval	 ev;
+	struct value	*v;
+	char		*lf = template_lf(text);
+	int		 r;
+
+	*out = NULL;
+	expr_eval_init(&ev, scope);
+	expr_push_frame(&ev);
+	if (vars != NULL && vars->type == V_DICT)
+		for (size_t i = 0; i < vars->u.dict.n; i++)
+			expr_set_local(&ev, vars->u.dict.keys[i],
+			    value_ref(vars->u.dict.vals[i]));
+	r = template_render_opts(&ev, lf, o, &v, cause);
+	expr_pop_frame(&ev);
+	expr_eval_done(&ev);
+	free(lf);
+	if (r == 0) {
+		*out = xstrndup(v->u.str.s, v->u.str.len);
+		value_unref(v);
+	}
+	return r;
+}
+
+/* Python's str(datetime): "2024-05-01 12:00:00.123456". */
+static struct value *
+template_datetime(const struct timespec *ts)
+{
+	struct tm	tm;
+	char		s[64], full[96];
+
+	localtime_r(&ts->tv_sec, &tm);
+	strftime(s, sizeof s, "%Y-%m-%d %H:%M:%S", &tm);
+	if (ts->tv_nsec / 1000 != 0)
+		snprintf(full, sizeof full, "%s.%06ld", s, ts->tv_nsec / 1000);
+	else
+		snprintf(full, sizeof full, "%s", s);
+	return value_str(full);
+}
+
+struct value *
+template_file_vars(const char *src, const char *fullpath, const char *dest)
+{
+	struct value	*d = value_dict();
+	struct stat	 st;
+	struct passwd	*pw;
+	struct utsname	 u;
+	struct timespec	 now;
+	struct tm	 tm;
+	char		 uid[32], managed[256], *abs;
+
+	memset(&st, 0, sizeof st);
+	(void)stat(fullpath, &st);
+	if (uname(&u) != 0)
+		snprintf(u.nodename, sizeof u.nodename, "localhost");
+	value_dict_setstr(d, "template_host", u.nodename);
+	value_dict_setstr(d, "template_path", src != NULL ? src : fullpath);
+	if ((abs = realpath(fullpath, NULL)) != NULL) {
+		value_dict_setstr(d, "template_fullpath", abs);
+		free(abs);
+	} else
+		value_dict_setstr(d, "template_fullpath", fullpath);
+	if ((pw = getpwuid(st.st_uid)) != NULL)
+		value_dict_setstr(d, "template_uid", pw->pw_name);
+	else {
+		snprintf(uid, sizeof uid, "%u", (unsigned)st.st_uid);
+		value_dict_setstr(d, "template_uid", uid);
+	}
+	value_dict_set(d, "template_mtime", template_datetime(&st.st_mtim));
+	clock_gettime(CLOCK_REALTIME, &now);
+	value_dict_set(d, "template_run_date", template_datetime(&now));
+	if (dest != NULL)
+		value_dict_setstr(d, "template_destpath", dest);
+	else
+		value_dict_set(d, "template_destpath", value_null());
+	/*
+	 * DEFAULT_MANAGED_STR is "Ansible managed"; Ansible passes it
+	 * through strftime with the template's mtime.
+	 */
+	localtime_r(&st.st_mtim.tv_sec, &tm);
+	if (strftime(managed, sizeof managed, "Ansible managed", &tm) == 0)
+		snprintf(managed, sizeof managed, "Ansible managed");
+	value_dict_setstr(d, "ansible_managed", managed);
+	return d;
 }

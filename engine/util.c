@@ -368,3 +368,27 @@ sha256_hex(const void *data, size_t len, char out[65])
 {
 	digest_hex(EVP_sha256(), data, len, out);
 }
+
+void
+strv_free(char **v, size_t n)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+strv_free_null(char **v)
+{
+	char	**p;
+
+	if (v == NULL)
+		return;
+	for (p = v; *p != NULL; p++)
+		free(*p);
+	free(v);
+}

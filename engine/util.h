@@ -65,6 +65,13 @@ int	 str_startswith(const char *, const char *);
 int	 str_endswith(const char *, const char *);
 /* Trims spaces and tabs at both ends, in place; returns s. */
 char	*str_trim(char *);
+/*
+ * Frees the n strings of a vector and the vector itself (NULL-safe): the
+ * one place for the loop every "char **v; size_t n" owner would write.
+ */
+void	 strv_free(char **, size_t);
+/* The same for a NULL-terminated vector (NULL-safe). */
+void	 strv_free_null(char **);
 /* Hex SHA-1 of data, as `sha1sum` prints it (41 bytes with NUL). */
 void	 sha1_hex(const void *, size_t, char out[41]);
 /* Hex SHA-256 of data, as `sha256sum` prints it (65 bytes with NUL). */

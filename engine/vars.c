@@ -10,12 +10,28 @@ scope_lookup_cb(void *ud, const char *name)
 	return scope_lookup(ud, name);
 }
 
+/* Every name a layer defines (the varnames lookup), duplicates and all. */
+static struct value *
+scope_names_cb(void *ud)
+{
+	struct scope	*s = ud;
+	struct value	*l = value_list();
+
+	for (size_t i = 0; i < s->nlayers; i++)
+		if (s->layers[i]->type == V_DICT)
+			for (size_t k = 0; k < s->layers[i]->u.dict.n; k++)
+				value_list_append(l,
+				    value_str(s->layers[i]->u.dict.keys[k]));
+	return l;
+}
+
 void
 scope_init(struct scope *s, struct value *facts,
     struct value *(*magic)(void *, const char *), void *magic_ud)
 {
 	memset(s, 0, sizeof *s);
 	s->es.lookup = scope_lookup_cb;
+	s->es.names = scope_names_cb;
 	s->es.ud = s;
 	s->facts = facts;
 	s->magic = magic;

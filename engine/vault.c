@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/opensslv.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
@@ -615,4 +616,10 @@ out:
 	buf_release(&inner);
 	buf_release(&body);
 	return r;
+}
+
+const char *
+vault_library_version(void)
+{
+	return OpenSSL_version(OPENSSL_VERSION);
 }

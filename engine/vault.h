@@ -105,4 +105,7 @@ int	vault_encrypt(const char *password, size_t plen, const char *id,
 	    const void *plain, size_t len, const unsigned char *salt,
 	    struct buf *out, char **cause);
 
+/* OpenSSL's version ("OpenSSL 3.0.x ..."), for --version. */
+const char *vault_library_version(void);
+
 #endif

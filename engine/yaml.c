@@ -1159,3 +1159,9 @@ yaml_load_file(const char *path, struct value **out, char **cause)
 	buf_release(&b);
 	return r;
 }
+
+const char *
+yaml_library_version(void)
+{
+	return yaml_get_version_string();
+}

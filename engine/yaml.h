@@ -43,4 +43,7 @@ const char *loc_intern(const char *);
 /* "file:line:col" of a value, or "" if unknown; malloc'd. */
 char	*loc_format(const struct loc *);
 
+/* libyaml's version, for --version. */
+const char *yaml_library_version(void);
+
 #endif

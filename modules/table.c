@@ -29,6 +29,20 @@ extern const struct module_entry module_user;
 extern const struct module_entry module_group;
 extern const struct module_entry module_authorized_key;
 extern const struct module_entry module_template;
+extern const struct module_entry module_assemble;
+extern const struct module_entry module_fetch;
+extern const struct module_entry module_find_entry;	/* module_find is the lookup */
+extern const struct module_entry module_ini_file;
+extern const struct module_entry module_slurp;
+extern const struct module_entry module_tempfile;
+extern const struct module_entry module_package;
+extern const struct module_entry module_dpkg_selections;
+extern const struct module_entry module_debconf;
+extern const struct module_entry module_getent;
+extern const struct module_entry module_pam_limits;
+extern const struct module_entry module_wait_for;
+extern const struct module_entry module_get_url;
+extern const struct module_entry module_uri;
 
 const struct module_entry *const module_table[] = {
 	&module_apt,
@@ -57,5 +71,19 @@ const struct module_entry *const module_table[] = {
 	&module_group,
 	&module_authorized_key,
 	&module_template,
+	&module_assemble,
+	&module_fetch,
+	&module_find_entry,
+	&module_ini_file,
+	&module_slurp,
+	&module_tempfile,
+	&module_package,
+	&module_dpkg_selections,
+	&module_debconf,
+	&module_getent,
+	&module_pam_limits,
+	&module_wait_for,
+	&module_get_url,
+	&module_uri,
 	NULL
 };

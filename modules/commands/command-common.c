@@ -1,116 +1,10 @@
 /* The run of command and shell: creates/removes, chdir, stdin, timing, output. */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
 
 #include "command-common.h"
-
-char *
-command_skip_msg(const char *creates, int creates_found, const char *removes,
-    int removes_found, int check_mode)
-{
-	const char	*shoulda = check_mode ? "Would" : "Did";
-
-	if (creates != NULL && creates_found)
-		return xasprintf("%s not run command since '%s' exists",
-		    shoulda, creates);
-	if (removes != NULL && !removes_found)
-		return xasprintf("%s not run command since '%s' does not "
-		    "exist", shoulda, removes);
-	return NULL;
-}
-
-static int
-command_is_name(const char *s, size_t n)
-{
-	size_t	i;
-
-	if (n == 0 || isdigit((unsigned char)s[0]))
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
-			return 0;
-	return 1;
-}
-
-static void
-command_add_literal(struct buf *b, const char *var, const char *s, size_t n)
-{
-	char	*t;
-
-	if (n == 0)
-		return;
-	t = xstrndup(s, n);
-	buf_addf(b, "%s=\"$%s\"", var, var);
-	shell_quote_buf(b, t);
-	buf_addc(b, '\n');
-	free(t);
-}
-
-void
-command_arg_assign(struct buf *b, const char *var, const char *arg)
-{
-	const char	*p = arg, *lit, *name, *end;
-	size_t		 n, ulen;
-
-	buf_addf(b, "%s=\n", var);
-	/* expanduser: "~", "~/x" and "~user/x" at the start only. */
-	if (p[0] == '~') {
-		ulen = strcspn(p + 1, "/");
-		if (ulen == 0) {
-			buf_addf(b, "%s=\"$HOME\"\n", var);
-			p++;
-		} else if (strspn(p + 1, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == ulen) {
-			/* The shell's own tilde expansion does the lookup. */
-			buf_addf(b, "%s=~%.*s\n", var, (int)ulen, p + 1);
-			p += 1 + ulen;
-		}
-	}
-	lit = p;
-	while (*p != '\0') {
-		if (*p != '$') {
-			p++;
-			continue;
-		}
-		if (p[1] == '{') {
-			name = p + 2;
-			if ((end = strchr(name, '}')) == NULL) {
-				p++;
-				continue;
-			}
-			n = end - name;
-			end++;
-		} else {
-			name = p + 1;
-			for (n = 0; isalnum((unsigned char)name[n]) ||
-			    name[n] == '_'; n++)
-				;
-			end = name + n;
-		}
-		if (!command_is_name(name, n)) {
-			p++;
-			continue;
-		}
-		command_add_literal(b, var, lit, p - lit);
-		/* Defined: its value; undefined: the text as written. */
-		buf_addf(b, "if [ \"${%.*s+x}\" = x ]; then %s=\"$%s$%.*s\"; "
-		    "else %s=\"$%s\"", (int)n, name, var, var, (int)n, name,
-		    var, var);
-		{
-			char *t = xstrndup(p, end - p);
-
-			shell_quote_buf(b, t);
-			free(t);
-		}
-		buf_adds(b, "; fi\n");
-		p = end;
-		lit = p;
-	}
-	command_add_literal(b, var, lit, p - lit);
-}
 
 /* Python's str(datetime.now()) and str(timedelta). */
 static char *
@@ -145,17 +39,6 @@ command_strip(struct buf *b)
 		b->s[--b->len] = '\0';
 }
 
-/* Adds a glob test that prints tag when pattern matches something. */
-static void
-command_glob_test(struct buf *s, const char *pattern, const char *tag)
-{
-	buf_adds(s, "g=");
-	host_path_word(s, pattern);
-	/* Unquoted $g with IFS empty: pathname expansion, no splitting. */
-	buf_addf(s, "\nfor f in $g; do if [ -e \"$f\" ] || [ -L \"$f\" ]; "
-	    "then echo %s; break; fi; done\n", tag);
-}
-
 /*
  * The one round trip before the command when chdir, creates or removes
  * are given: whether cd works (and why not), and what the globs match,
@@ -173,18 +56,7 @@ command_precheck(struct task_ctx *ctx, const char *chdir, const char *creates,
 
 	*cd_errno = 0;
 	*cfound = *rfound = 0;
-	buf_adds(&s, "IFS=\n");
-	if (chdir != NULL) {
-		buf_adds(&s, "d=");
-		host_path_word(&s, chdir);
-		buf_adds(&s, "\nif [ ! -e \"$d\" ]; then echo C2; exit 0; fi\n"
-		    "if [ ! -d \"$d\" ]; then echo C20; exit 0; fi\n"
-		    "cd -- \"$d\" 2>/dev/null || { echo C13; exit 0; }\n");
-	}
-	if (creates != NULL)
-		command_glob_test(&s, creates, "creates");
-	if (removes != NULL)
-		command_glob_test(&s, removes, "removes");
+	command_precheck_script(&s, chdir, creates, removes);
 	r = host_run(ctx, buf_cstr(&s), &res, cause);
 	buf_release(&s);
 	if (r == 0) {
@@ -211,26 +83,10 @@ command_errno_text(int e)
 	}
 }
 
-enum mod_status
-command_common_run(struct task_ctx *ctx, const struct mod_args *args,
-    struct result *r, int shell)
+/* Every key Ansible's command returns, before anything is known. */
+static void
+command_result_init(struct result *r)
 {
-	const char		*raw = args_str(args, "_raw_params");
-	const char		*chdir = args_str(args, "chdir");
-	const char		*creates = args_str(args, "creates");
-	const char		*removes = args_str(args, "removes");
-	const char		*stdin_s = args_str(args, "stdin");
-	const char		*exe = args_str(args, "executable");
-	struct value		*argv = args_get(args, "argv"), *cmd;
-	struct exec_result	 res = EXEC_RESULT_INIT;
-	struct buf		 s = BUF_INIT, in = BUF_INIT;
-	struct timeval		 t0, t1;
-	char			**words = NULL, *cause = NULL, *msg, var[32];
-	int			 cd_errno = 0, cfound = 0, rfound = 0, rc;
-	int			 expand = args_bool(args, "expand_argument_vars", 1);
-	size_t			 i, nw = 0;
-	enum mod_status		 st;
-
 	result_set(r, "stdout", value_str(""));
 	result_set(r, "stderr", value_str(""));
 	result_set(r, "rc", value_null());
@@ -241,60 +97,86 @@ command_common_run(struct task_ctx *ctx, const struct mod_args *args,
 	result_setstr(r, "msg", "");
 	result_set(r, "stdout_lines", value_list());
 	result_set(r, "stderr_lines", value_list());
+}
 
-	if (raw != NULL) {
-		char *t = xstrdup(raw);
+/* Skipped by creates/removes: msg, and the stdout Ansible gives. */
+static enum mod_status
+command_skipped(struct result *r, char *msg, const char *creates,
+    int cfound, const char *removes)
+{
+	result_set(r, "msg", value_str_take(msg));
+	result_setint(r, "rc", 0);
+	if (creates != NULL && cfound)
+		msg = xasprintf("skipped, since %s exists", creates);
+	else
+		msg = xasprintf("skipped, since %s does not exist", removes);
+	result_set(r, "stdout", value_str(msg));
+	value_list_append(value_dict_get(r->v, "stdout_lines"),
+	    value_str_take(msg));
+	return MOD_OK;
+}
 
-		if (*str_trim(t) == '\0')
-			raw = NULL;
-		free(t);
+/* Runs the command, timed; 0, or -1 and *cause for the transport. */
+static int
+command_exec(struct task_ctx *ctx, const struct mod_args *args,
+    struct result *r, int shell, int *rc, char **cause)
+{
+	const char		*stdin_s = args_str(args, "stdin");
+	struct exec_result	 res = EXEC_RESULT_INIT;
+	struct buf		 s = BUF_INIT, in = BUF_INIT;
+	struct timeval		 t0, t1;
+	int			 e;
+
+	command_script(&s, value_dict_get(r->v, "cmd"), shell,
+	    args_str(args, "chdir"), args_str(args, "executable"),
+	    args_bool(args, "expand_argument_vars", 1));
+	if (stdin_s != NULL) {
+		buf_adds(&in, stdin_s);
+		if (args_bool(args, "stdin_add_newline", 1))
+			buf_addc(&in, '\n');
 	}
-	if (argv != NULL && argv->type == V_LIST && argv->u.list.n == 0)
-		argv = NULL;
-	if (raw != NULL && argv != NULL) {
+	gettimeofday(&t0, NULL);
+	e = host_run_stdin(ctx, buf_cstr(&s), stdin_s != NULL ? in.s : NULL,
+	    in.len, &res, cause);
+	gettimeofday(&t1, NULL);
+	buf_release(&s);
+	buf_release(&in);
+	if (e != 0) {
+		exec_result_release(&res);
+		return -1;
+	}
+	result_set(r, "start", value_str_take(command_time(&t0)));
+	result_set(r, "end", value_str_take(command_time(&t1)));
+	result_set(r, "delta", value_str_take(command_delta(&t0, &t1)));
+	if (args_bool(args, "strip_empty_ends", 1)) {
+		command_strip(&res.out);
+		command_strip(&res.err);
+	}
+	result_set_exec(r, &res);
+	*rc = res.rc;
+	exec_result_release(&res);
+	return 0;
+}
+
+enum mod_status
+command_common_run(struct task_ctx *ctx, const struct mod_args *args,
+    struct result *r, int shell)
+{
+	const char	*chdir = args_str(args, "chdir");
+	const char	*creates = args_str(args, "creates");
+	const char	*removes = args_str(args, "removes");
+	struct value	*cmd;
+	char		*cause = NULL, *msg;
+	int		 cd_errno = 0, cfound = 0, rfound = 0, rc;
+	enum mod_status	 st;
+
+	command_result_init(r);
+	if ((cmd = command_cmd(args_str(args, "_raw_params"),
+	    args_get(args, "argv"), shell, &cause)) == NULL) {
 		result_setint(r, "rc", 256);
-		return result_fail(r, "only command or argv can be specified, "
-		    "not both");
-	}
-	if (raw == NULL && argv == NULL) {
-		result_setint(r, "rc", 256);
-		return result_fail(r, "no command given");
-	}
-
-	/* The cmd Ansible reports: shell's text, command's argv list. */
-	if (shell) {
-		if (raw == NULL) {
-			struct buf j = BUF_INIT;
-
-			for (i = 0; i < argv->u.list.n; i++) {
-				char *a = value_to_string(argv->u.list.items[i]);
-
-				if (i > 0)
-					buf_addc(&j, ' ');
-				shell_quote_buf(&j, a);
-				free(a);
-			}
-			cmd = value_str_take(buf_detach(&j, NULL));
-		} else
-			cmd = value_str(raw);
-	} else {
-		cmd = value_list();
-		if (raw != NULL) {
-			if (shell_split(raw, &words, &cause) != 0) {
-				value_unref(cmd);
-				result_setint(r, "rc", 256);
-				st = result_fail(r, "%s", cause);
-				free(cause);
-				return st;
-			}
-			for (nw = 0; words[nw] != NULL; nw++)
-				value_list_append(cmd, value_str(words[nw]));
-			shell_argv_free(words);
-		} else {
-			for (i = 0; i < argv->u.list.n; i++)
-				value_list_append(cmd, value_str_take(
-				    value_to_string(argv->u.list.items[i])));
-		}
+		st = result_fail(r, "%s", cause);
+		free(cause);
+		return st;
 	}
 	result_set(r, "cmd", cmd);
 
@@ -309,19 +191,8 @@ command_common_run(struct task_ctx *ctx, const struct mod_args *args,
 		}
 	}
 	if ((msg = command_skip_msg(creates, cfound, removes, rfound,
-	    ctx_check_mode(ctx))) != NULL) {
-		result_set(r, "msg", value_str_take(msg));
-		result_setint(r, "rc", 0);
-		if (creates != NULL && cfound)
-			msg = xasprintf("skipped, since %s exists", creates);
-		else
-			msg = xasprintf("skipped, since %s does not exist",
-			    removes);
-		result_set(r, "stdout", value_str(msg));
-		value_list_append(value_dict_get(r->v, "stdout_lines"),
-		    value_str_take(msg));
-		return MOD_OK;
-	}
+	    ctx_check_mode(ctx))) != NULL)
+		return command_skipped(r, msg, creates, cfound, removes);
 	if (ctx_check_mode(ctx)) {
 		result_setint(r, "rc", 0);
 		result_setstr(r, "msg", "Command would have run if not in "
@@ -330,61 +201,8 @@ command_common_run(struct task_ctx *ctx, const struct mod_args *args,
 			return MOD_SKIPPED;
 		return MOD_CHANGED;
 	}
-
-	if (chdir != NULL) {
-		buf_adds(&s, "cd -- ");
-		host_path_word(&s, chdir);
-		buf_adds(&s, " || exit 1\n");
-	}
-	if (shell) {
-		buf_adds(&s, "exec ");
-		if (exe != NULL)
-			host_path_word(&s, exe);
-		else
-			buf_adds(&s, "/bin/sh");
-		buf_adds(&s, " -c ");
-		shell_quote_buf(&s, value_dict_get(r->v, "cmd")->u.str.s);
-	} else {
-		cmd = value_dict_get(r->v, "cmd");
-		for (i = 0; i < cmd->u.list.n; i++) {
-			snprintf(var, sizeof var, "cairn_a%zu", i);
-			if (expand)
-				command_arg_assign(&s, var,
-				    cmd->u.list.items[i]->u.str.s);
-			else {
-				buf_addf(&s, "%s=", var);
-				shell_quote_buf(&s,
-				    cmd->u.list.items[i]->u.str.s);
-				buf_addc(&s, '\n');
-			}
-		}
-		buf_adds(&s, "exec");
-		for (i = 0; i < cmd->u.list.n; i++)
-			buf_addf(&s, " \"$cairn_a%zu\"", i);
-	}
-	if (stdin_s != NULL) {
-		buf_adds(&in, stdin_s);
-		if (args_bool(args, "stdin_add_newline", 1))
-			buf_addc(&in, '\n');
-	}
-	gettimeofday(&t0, NULL);
-	rc = host_run_stdin(ctx, buf_cstr(&s), stdin_s != NULL ? in.s : NULL,
-	    in.len, &res, &cause);
-	gettimeofday(&t1, NULL);
-	buf_release(&s);
-	buf_release(&in);
-	if (rc != 0)
+	if (command_exec(ctx, args, r, shell, &rc, &cause) != 0)
 		goto transport;
-	result_set(r, "start", value_str_take(command_time(&t0)));
-	result_set(r, "end", value_str_take(command_time(&t1)));
-	result_set(r, "delta", value_str_take(command_delta(&t0, &t1)));
-	if (args_bool(args, "strip_empty_ends", 1)) {
-		command_strip(&res.out);
-		command_strip(&res.err);
-	}
-	result_set_exec(r, &res);
-	rc = res.rc;
-	exec_result_release(&res);
 	if (rc != 0) {
 		/* it ran, so Ansible reports it changed even when it failed */
 		result_setbool(r, "changed", 1);
@@ -393,7 +211,6 @@ command_common_run(struct task_ctx *ctx, const struct mod_args *args,
 	return MOD_CHANGED;
 
 transport:
-	exec_result_release(&res);
 	st = result_fail(r, "%s", cause != NULL ? cause : "command failed");
 	free(cause);
 	return st;

@@ -252,3 +252,66 @@ container_image_split(const char *s, char **name, char **tag)
 		*tag = xstrdup("");
 	}
 }
+
+void
+container_pull_script(struct buf *s, const char *pull, int check)
+{
+	buf_adds(s, "id=$(\"$e\" image inspect --format '{{.Id}}' \"$i\" "
+	    "2>/dev/null)\n");
+	if (strcmp(pull, "never") == 0)
+		buf_adds(s, "[ -n \"$id\" ] || { echo \"Cannot find image "
+		    "$i\" >&2; exit 1; }\n");
+	else {
+		buf_addf(s, "if %s; then\n", strcmp(pull, "always") == 0 ?
+		    "true" : "[ -z \"$id\" ]");
+		if (check)
+			buf_adds(s, "\techo pull=1\n");
+		else
+			buf_adds(s, "\told=$id\n\t\"$e\" pull \"$i\" >&2 || "
+			    "exit 1\n\tid=$(\"$e\" image inspect --format "
+			    "'{{.Id}}' \"$i\") || exit 1\n"
+			    "\t[ \"$old\" = \"$id\" ] || echo pull=1\n");
+		buf_adds(s, "fi\n");
+	}
+	buf_adds(s, "echo \"id=$id\"");
+}
+
+char *
+container_pull_parse(const char *out, int *pulled)
+{
+	const char	*p = strstr(out, "id=");
+
+	*pulled = strstr(out, "pull=1") != NULL;
+	if (p != NULL && p[3] != '\n' && p[3] != '\0')
+		return xstrndup(p + 3, strcspn(p + 3, "\r\n"));
+	return NULL;
+}
+
+enum container_action
+container_decide(int exists, int running, int diffs, int recreate,
+    int want_run, int stopped, int force_restart)
+{
+	if (!exists || diffs > 0 || recreate)
+		return CA_CREATE;
+	if (want_run && (!running || force_restart))
+		return running ? CA_RESTART : CA_START;
+	if (stopped && running)
+		return CA_STOP;
+	return CA_NONE;
+}
+
+char *
+container_image_ref(const char *name_arg, const char *tag_arg)
+{
+	char	*name, *tag, *ref;
+
+	container_image_split(name_arg, &name, &tag);
+	if (*tag == '\0' && strchr(name, '@') == NULL) {
+		free(tag);
+		tag = xstrdup(tag_arg);
+	}
+	ref = *tag != '\0' ? xasprintf("%s:%s", name, tag) : xstrdup(name);
+	free(name);
+	free(tag);
+	return ref;
+}

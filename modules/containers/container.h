@@ -91,4 +91,36 @@ int		 container_running(const struct value *inspect);
 /* Splits "name:tag" (not a registry's ":port"); tag may be "" */
 void		 container_image_split(const char *, char **name, char **tag);
 
+/*
+ * The image step after the preamble (e, i set): the image's id, pulled
+ * when missing ("missing"), always ("always") or never ("never": a missing
+ * image fails).  Prints "id=ID", and "pull=1" when a pull changed (in
+ * check mode: would be needed).
+ */
+void		 container_pull_script(struct buf *, const char *pull,
+		    int check);
+/* From that output: the id (malloc'd, NULL when empty), *pulled. */
+char		*container_pull_parse(const char *out, int *pulled);
+
+enum container_action {
+	CA_NONE,
+	CA_CREATE,	/* remove the old one if any, create (and run) */
+	CA_START,
+	CA_RESTART,
+	CA_STOP,
+};
+/*
+ * What a container with state present, started or stopped needs: created
+ * when missing, different (diffs > 0) or recreate; else started,
+ * restarted (force_restart) or stopped.
+ */
+enum container_action container_decide(int exists, int running, int diffs,
+		    int recreate, int want_run, int stopped, int force_restart);
+
+/*
+ * The reference an image task names: name with its own tag or digest, or
+ * with tag (when not empty) appended.  malloc'd.
+ */
+char		*container_image_ref(const char *name, const char *tag);
+
 #endif

@@ -182,13 +182,103 @@ container_presence(struct value *d, int exists, int running)
 	value_dict_setbool(d, "running", running);
 }
 
+/* Every step's preamble: the engine, n (name), i (image), t (timeout). */
+static void
+container_preamble(struct buf *pre, const struct mod_args *args)
+{
+	const char	*image = args_str(args, "image");
+
+	container_engine_script(pre, args_str(args, "engine"));
+	buf_adds(pre, "n=");
+	shell_quote_buf(pre, args_str(args, "name"));
+	buf_adds(pre, "\ni=");
+	shell_quote_buf(pre, image != NULL ? image : "");
+	buf_addc(pre, '\n');
+	/* t: the stop timeout option, for stop, restart and removal. */
+	if (args_has(args, "stop_timeout"))
+		buf_addf(pre, "t='-t %lld'\n", args_int(args, "stop_timeout",
+		    10));
+	else
+		buf_adds(pre, "t=\n");
+}
+
+static void
+container_want_fill(struct container_want *w, const struct mod_args *args,
+    const char *id, struct value *cmd, struct value *ep)
+{
+	memset(w, 0, sizeof *w);
+	w->image_id = id;
+	w->image = args_str(args, "image");
+	w->command = cmd;
+	w->entrypoint = ep;
+	w->env = args_get(args, "env");
+	w->ports = args_get(args, "published_ports");
+	w->volumes = args_get(args, "volumes");
+	w->labels = args_get(args, "labels");
+	w->restart_policy = args_str(args, "restart_policy");
+	w->network_mode = args_str(args, "network_mode");
+	w->working_dir = args_str(args, "working_dir");
+	w->user = args_str(args, "user");
+	w->hostname = args_str(args, "hostname");
+}
+
+/* Removes the old container (if any), then creates or runs the new one. */
+static int
+container_create(struct task_ctx *ctx, const struct mod_args *args,
+    struct result *r, const struct buf *pre, const struct container_want *w,
+    int exists, int want_run, struct exec_result *res)
+{
+	struct buf	 s = BUF_INIT;
+	char		*cause = NULL;
+	int		 detach = args_bool(args, "detach", 1);
+	int		 check = ctx_check_mode(ctx), rv = -1;
+
+	if (exists)
+		buf_adds(&s, "{ [ -z \"$t\" ] || \"$e\" stop $t "
+		    "\"$n\"; } >/dev/null 2>&1\n"
+		    "\"$e\" rm -f \"$n\" >/dev/null || exit 1\n");
+	if (want_run)
+		buf_adds(&s, detach ? "\"$e\" run -d" : "\"$e\" run");
+	else
+		buf_adds(&s, "\"$e\" create");
+	if (container_create_args(&s, args_str(args, "name"), w,
+	    &cause) != 0) {
+		result_fail(r, "%s", cause);
+		goto out;
+	}
+	if (detach || !want_run)
+		buf_adds(&s, " >/dev/null");
+	if (!check && container_step(ctx, r, pre, buf_cstr(&s), res) != 0)
+		goto out;
+	if (!detach && want_run && !check)
+		result_set(r, "output", value_strn(res->out.s != NULL ?
+		    res->out.s : "", res->out.len));
+	rv = 0;
+out:
+	free(cause);
+	buf_release(&s);
+	return rv;
+}
+
+/* The wanted command line and entrypoint; 0, or -1 and *cause. */
+static int
+container_words_args(const struct mod_args *args, struct value **cmd,
+    struct value **ep, char **cause)
+{
+	if ((*cmd = container_words(args_get(args, "command"), cause)) ==
+	    NULL && args_has(args, "command"))
+		return -1;
+	if ((*ep = container_words(args_get(args, "entrypoint"), cause)) ==
+	    NULL && args_has(args, "entrypoint"))
+		return -1;
+	return 0;
+}
+
 static enum mod_status
 container_run(struct task_ctx *ctx, const struct mod_args *args,
     struct result *r)
 {
 	const char		*state = args_str(args, "state");
-	const char		*image = args_str(args, "image");
-	const char		*pull;
 	struct container_want	 w;
 	struct exec_result	 res = EXEC_RESULT_INIT;
 	struct buf		 pre = BUF_INIT, s = BUF_INIT;
@@ -196,7 +286,8 @@ container_run(struct task_ctx *ctx, const struct mod_args *args,
 	struct value		*before = value_dict(), *after = value_dict();
 	char			*cause = NULL, *id = NULL;
 	int			 check = ctx_check_mode(ctx), changed = 0;
-	int			 running, create = 0, diffs = 0, want_run;
+	int			 running, diffs = 0, want_run, stopped, pulled;
+	enum container_action	 action;
 	enum mod_status		 status = MOD_FAILED;
 
 	if (strcmp(state, "running") == 0)
@@ -204,30 +295,11 @@ container_run(struct task_ctx *ctx, const struct mod_args *args,
 	else if (strcmp(state, "created") == 0)
 		state = "present";
 	if (container_validate(args, &cause) != 0 ||
-	    ((cmd = container_words(args_get(args, "command"), &cause)) ==
-	    NULL && args_has(args, "command"))) {
+	    container_words_args(args, &cmd, &ep, &cause) != 0) {
 		status = result_fail(r, "%s", cause);
 		goto out;
 	}
-	if ((ep = container_words(args_get(args, "entrypoint"), &cause)) ==
-	    NULL && args_has(args, "entrypoint")) {
-		status = result_fail(r, "%s", cause);
-		goto out;
-	}
-	pull = container_pull_mode(args_get(args, "pull"));
-	container_engine_script(&pre, args_str(args, "engine"));
-	buf_adds(&pre, "n=");
-	shell_quote_buf(&pre, args_str(args, "name"));
-	buf_adds(&pre, "\ni=");
-	shell_quote_buf(&pre, image != NULL ? image : "");
-	buf_addc(&pre, '\n');
-	/* t: the stop timeout option, for stop, restart and removal. */
-	if (args_has(args, "stop_timeout"))
-		buf_addf(&pre, "t='-t %lld'\n", args_int(args, "stop_timeout",
-		    10));
-	else
-		buf_adds(&pre, "t=\n");
-
+	container_preamble(&pre, args);
 	if (container_inspect(ctx, r, &pre, &cur) != 0)
 		goto out;
 	running = cur != NULL && container_running(cur);
@@ -247,94 +319,34 @@ container_run(struct task_ctx *ctx, const struct mod_args *args,
 	}
 
 	/* The image, pulled when missing (or always). */
-	buf_adds(&s, "id=$(\"$e\" image inspect --format '{{.Id}}' \"$i\" "
-	    "2>/dev/null)\n");
-	if (strcmp(pull, "never") == 0)
-		buf_adds(&s, "[ -n \"$id\" ] || { echo \"Cannot find image "
-		    "$i\" >&2; exit 1; }\n");
-	else {
-		buf_addf(&s, "if %s; then\n", strcmp(pull, "always") == 0 ?
-		    "true" : "[ -z \"$id\" ]");
-		if (check)
-			buf_adds(&s, "\techo pull=1\n");
-		else
-			buf_adds(&s, "\told=$id\n\t\"$e\" pull \"$i\" >&2 || "
-			    "exit 1\n\tid=$(\"$e\" image inspect --format "
-			    "'{{.Id}}' \"$i\") || exit 1\n"
-			    "\t[ \"$old\" = \"$id\" ] || echo pull=1\n");
-		buf_adds(&s, "fi\n");
-	}
-	buf_adds(&s, "echo \"id=$id\"");
+	container_pull_script(&s, container_pull_mode(args_get(args, "pull")),
+	    check);
 	if (container_step(ctx, r, &pre, buf_cstr(&s), &res) != 0)
 		goto out;
-	if (strstr(buf_cstr(&res.out), "pull=1") != NULL)
-		changed = 1;
-	{
-		const char *p = strstr(buf_cstr(&res.out), "id=");
+	id = container_pull_parse(buf_cstr(&res.out), &pulled);
+	changed = pulled;
 
-		if (p != NULL && p[3] != '\n' && p[3] != '\0')
-			id = xstrndup(p + 3, strcspn(p + 3, "\r\n"));
-	}
-
-	memset(&w, 0, sizeof w);
-	w.image_id = id;
-	w.image = image;
-	w.command = cmd;
-	w.entrypoint = ep;
-	w.env = args_get(args, "env");
-	w.ports = args_get(args, "published_ports");
-	w.volumes = args_get(args, "volumes");
-	w.labels = args_get(args, "labels");
-	w.restart_policy = args_str(args, "restart_policy");
-	w.network_mode = args_str(args, "network_mode");
-	w.working_dir = args_str(args, "working_dir");
-	w.user = args_str(args, "user");
-	w.hostname = args_str(args, "hostname");
+	container_want_fill(&w, args, id, cmd, ep);
 	want_run = strcmp(state, "started") == 0;
-
+	stopped = strcmp(state, "stopped") == 0;
 	if (cur != NULL)
 		diffs = container_differences(cur, &w, before, after);
-	if (cur == NULL || diffs > 0 || args_bool(args, "recreate", 0)) {
-		create = 1;
+	action = container_decide(cur != NULL, running, diffs,
+	    args_bool(args, "recreate", 0), want_run, stopped,
+	    args_bool(args, "force_restart", 0));
+	if (action != CA_NONE)
 		changed = 1;
-		buf_reset(&s);
-		if (cur != NULL)
-			buf_adds(&s, "{ [ -z \"$t\" ] || \"$e\" stop $t "
-			    "\"$n\"; } >/dev/null 2>&1\n"
-			    "\"$e\" rm -f \"$n\" >/dev/null || exit 1\n");
-		if (want_run)
-			buf_adds(&s, args_bool(args, "detach", 1) ?
-			    "\"$e\" run -d" : "\"$e\" run");
-		else
-			buf_adds(&s, "\"$e\" create");
-		if (container_create_args(&s, args_str(args, "name"), &w,
-		    &cause) != 0) {
-			status = result_fail(r, "%s", cause);
+	if (action == CA_CREATE) {
+		if (container_create(ctx, args, r, &pre, &w, cur != NULL,
+		    want_run, &res) != 0)
 			goto out;
-		}
-		if (args_bool(args, "detach", 1) || !want_run)
-			buf_adds(&s, " >/dev/null");
-		if (!check && container_step(ctx, r, &pre, buf_cstr(&s),
-		    &res) != 0)
-			goto out;
-		if (!args_bool(args, "detach", 1) && want_run && !check)
-			result_set(r, "output", value_strn(res.out.s != NULL ?
-			    res.out.s : "", res.out.len));
-	} else if (want_run && (!running ||
-	    args_bool(args, "force_restart", 0))) {
-		changed = 1;
-		if (!check && container_step(ctx, r, &pre, running ?
-		    "\"$e\" restart $t \"$n\" >/dev/null" :
-		    "\"$e\" start \"$n\" >/dev/null", &res) != 0)
-			goto out;
-	} else if (strcmp(state, "stopped") == 0 && running) {
-		changed = 1;
-		if (!check && container_step(ctx, r, &pre,
-		    "\"$e\" stop $t \"$n\" >/dev/null", &res) != 0)
-			goto out;
-	}
-	container_presence(after, 1, want_run ? 1 : strcmp(state,
-	    "stopped") == 0 ? 0 : (create ? 0 : running));
+	} else if (action != CA_NONE && !check && container_step(ctx, r,
+	    &pre, action == CA_RESTART ? "\"$e\" restart $t \"$n\" "
+	    ">/dev/null" : action == CA_START ? "\"$e\" start \"$n\" "
+	    ">/dev/null" : "\"$e\" stop $t \"$n\" >/dev/null", &res) != 0)
+		goto out;
+	container_presence(after, 1, want_run ? 1 : stopped ? 0 :
+	    (action == CA_CREATE ? 0 : running));
 	if (changed && !check) {
 		if (container_inspect(ctx, r, &pre, &now) != 0)
 			goto out;

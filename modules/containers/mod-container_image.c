@@ -123,17 +123,54 @@ image_id(const struct value *img)
 	return container_id_strip(v->u.str.s);
 }
 
+/*
+ * Loads the controller's archive (source load) or pulls ref, recorded in
+ * actions; not run in check mode.  0, or -1 with the result failed.
+ */
+static int
+image_fetch(struct task_ctx *ctx, const struct mod_args *args,
+    struct result *r, const struct buf *pre, const char *ref,
+    struct value *actions, struct exec_result *res)
+{
+	const char	*load_path = args_str(args, "load_path");
+	struct buf	 data = BUF_INIT;
+	char		*local = NULL;
+	int		 check = ctx_check_mode(ctx), rv = -1;
+
+	if (strcmp(image_source(args), "load") != 0) {
+		value_list_append(actions, value_strf("Pulled image %s", ref));
+		if (!check && image_step(ctx, r, pre,
+		    "\"$e\" pull \"$i\" >&2", NULL, 0, res) != 0)
+			return -1;
+		return 0;
+	}
+	if ((local = ctx_find_file(ctx, "files", load_path)) == NULL ||
+	    read_file(local, &data) != 0) {
+		result_fail(r, "Error reading image archive %s: cannot open "
+		    "file", load_path);
+		goto out;
+	}
+	value_list_append(actions, value_strf("Loaded image %s from %s", ref,
+	    load_path));
+	if (!check && image_step(ctx, r, pre, "\"$e\" load", buf_cstr(&data),
+	    data.len, res) != 0)
+		goto out;
+	rv = 0;
+out:
+	free(local);
+	buf_release(&data);
+	return rv;
+}
+
 static enum mod_status
 image_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 {
 	const char		*source = image_source(args);
-	const char		*load_path = args_str(args, "load_path");
 	struct exec_result	 res = EXEC_RESULT_INIT;
-	struct buf		 pre = BUF_INIT, data = BUF_INIT;
+	struct buf		 pre = BUF_INIT;
 	struct value		*cur = NULL, *now = NULL, *actions = value_list();
 	struct value		*before = value_dict(), *after = value_dict();
-	char			*name = NULL, *tag = NULL, *ref = NULL;
-	char			*local = NULL, *cause = NULL;
+	char			*ref = NULL, *cause = NULL;
 	int			 check = ctx_check_mode(ctx), changed = 0;
 	int			 force = args_bool(args, "force", 0);
 	enum mod_status		 status = MOD_FAILED;
@@ -142,12 +179,7 @@ image_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 		status = result_fail(r, "%s", cause);
 		goto out;
 	}
-	container_image_split(args_str(args, "name"), &name, &tag);
-	if (*tag == '\0' && strchr(name, '@') == NULL) {
-		free(tag);
-		tag = xstrdup(args_str(args, "tag"));
-	}
-	ref = *tag != '\0' ? xasprintf("%s:%s", name, tag) : xstrdup(name);
+	ref = container_image_ref(args_str(args, "name"), args_str(args, "tag"));
 	container_engine_script(&pre, args_str(args, "engine"));
 	buf_adds(&pre, "i=");
 	shell_quote_buf(&pre, ref);
@@ -189,24 +221,8 @@ image_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 		status = MOD_OK;
 		goto out;
 	}
-	if (strcmp(source, "load") == 0) {
-		if ((local = ctx_find_file(ctx, "files", load_path)) == NULL ||
-		    read_file(local, &data) != 0) {
-			status = result_fail(r, "Error reading image archive "
-			    "%s: cannot open file", load_path);
-			goto out;
-		}
-		value_list_append(actions, value_strf("Loaded image %s from "
-		    "%s", ref, load_path));
-		if (!check && image_step(ctx, r, &pre, "\"$e\" load",
-		    data.s != NULL ? data.s : "", data.len, &res) != 0)
-			goto out;
-	} else {
-		value_list_append(actions, value_strf("Pulled image %s", ref));
-		if (!check && image_step(ctx, r, &pre,
-		    "\"$e\" pull \"$i\" >&2", NULL, 0, &res) != 0)
-			goto out;
-	}
+	if (image_fetch(ctx, args, r, &pre, ref, actions, &res) != 0)
+		goto out;
 	if (check) {
 		/* Without the archive or registry at hand: a change. */
 		changed = 1;
@@ -239,10 +255,7 @@ done:
 	status = changed ? MOD_CHANGED : MOD_OK;
 out:
 	result_set(r, "actions", value_ref(actions));
-	free(name);
-	free(tag);
 	free(ref);
-	free(local);
 	free(cause);
 	value_unref(cur);
 	value_unref(now);
@@ -250,7 +263,6 @@ out:
 	value_unref(before);
 	value_unref(after);
 	buf_release(&pre);
-	buf_release(&data);
 	exec_result_release(&res);
 	return status;
 }

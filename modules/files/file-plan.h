@@ -31,4 +31,43 @@ struct file_plan {
 int		 file_decide(const struct file_plan *, enum file_action *,
 		    char **cause);
 
+/*
+ * The wanted state: state_s by name, or without one the current state
+ * (prev), or for an absent path directory with recurse, else file.
+ */
+enum file_state	 file_want(const char *state_s, enum file_state prev,
+		    int recurse);
+/* Ansible's message for recurse or src given with the wrong state, or NULL. */
+const char	*file_args_error(enum file_state want, int recurse,
+		    const char *src);
+/*
+ * A relative symlink source is relative to the link's directory (the path
+ * itself when it is a directory): that path, malloc'd, or NULL when src is
+ * absolute or starts with ~.
+ */
+char		*file_link_source(const char *path, int isdir,
+		    const char *src);
+/*
+ * The diff dicts before any host change: path, the state when it changes,
+ * a symlink's src when it is retargeted.
+ */
+void		 file_diff_init(const struct file_plan *, enum file_action,
+		    struct value *before, struct value *after);
+
+/* The attribute arguments, as the action scripts apply them. */
+struct file_attrs {
+	const struct value	*mode;		/* int or string, or NULL */
+	const char		*owner;
+	const char		*group;
+	int			 follow;
+};
+/*
+ * The shell text that performs action on p->path (p->src for links) into
+ * s, and *what, the message a failure starts with (static); nothing for
+ * FA_NONE and FA_ATTRS.  0, or -1 and *cause for a bad mode.
+ */
+int		 file_action_script(const struct file_plan *,
+		    enum file_action, const struct file_attrs *, struct buf *s,
+		    const char **what, char **cause);
+
 #endif

@@ -1,4 +1,7 @@
-/* The host side of lineinfile, replace and blockinfile: stat, write, attributes. */
+/*
+ * The host side of lineinfile, replace and blockinfile: stat and read,
+ * then the shared epilogue (write, backup, attributes, diff, msg).
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,48 +23,91 @@ fileedit_validate_cmd(const struct mod_args *args, char **cause)
 	return 0;
 }
 
-int
-fileedit_stat(struct task_ctx *ctx, const char *path, char **real,
-    struct host_stat *st, char **cause)
+void
+fileedit_job_release(struct fileedit_job *job)
 {
-	*real = NULL;
-	if (host_stat(ctx, path, 0, st, cause) != 0)
-		return -1;
-	if (st->type == FT_LINK && st->lnk_source[0] != '\0') {
-		*real = xstrdup(st->lnk_source);
-		if (host_stat(ctx, *real, STAT_FOLLOW, st, cause) != 0)
-			return -1;
-	} else
-		*real = xstrdup(path);
-	if (st->type == FT_DIR) {
-		*cause = xasprintf("Path %s is a directory !", path);
-		return -1;
-	}
-	return 0;
+	free(job->real);
+	free(job->backup);
+	free(job->cause);
+	buf_release(&job->in);
+	buf_release(&job->out);
+	buf_release(&job->msg);
+	job->real = job->backup = job->cause = NULL;
 }
 
 int
-fileedit_commit(struct task_ctx *ctx, const struct mod_args *args,
-    const char *path, const char *real, const struct host_stat *st,
-    int content_changed, const char *data, size_t len, int attr_diff,
-    struct buf *msg, int *changed, char **backup, struct result *r,
-    char **cause)
+fileedit_load(struct task_ctx *ctx, struct fileedit_job *job,
+    struct result *r)
+{
+	struct host_stat	*st = &job->st;
+
+	if (host_stat(ctx, job->path, 0, st, &job->cause) != 0)
+		return -1;
+	if (st->type == FT_LINK && st->lnk_source[0] != '\0') {
+		job->real = xstrdup(st->lnk_source);
+		if (host_stat(ctx, job->real, STAT_FOLLOW, st,
+		    &job->cause) != 0)
+			return -1;
+	} else
+		job->real = xstrdup(job->path);
+	if (st->type == FT_DIR) {
+		result_setint(r, "rc", 256);
+		job->cause = xasprintf("Path %s is a directory !", job->path);
+		return -1;
+	}
+	if (st->type != FT_NONE &&
+	    host_read(ctx, job->real, &job->in, &job->cause) != 0)
+		return -1;
+	return 0;
+}
+
+void
+fileedit_diff(struct task_ctx *ctx, struct fileedit_job *job,
+    const char *suffix, struct result *r)
+{
+	char	*header;
+
+	if (!ctx_diff_mode(ctx))
+		return;
+	header = xasprintf("%s%s", job->path, suffix);
+	result_diff(r, header, buf_cstr(&job->in), header,
+	    buf_cstr(&job->out));
+	free(header);
+}
+
+enum mod_status
+fileedit_done(struct fileedit_job *job, struct result *r)
+{
+	result_setstr(r, "msg", buf_cstr(&job->msg));
+	return job->changed ? MOD_CHANGED : MOD_OK;
+}
+
+enum mod_status
+fileedit_fail(struct fileedit_job *job, struct result *r, const char *what)
+{
+	return result_fail(r, "%s", job->cause != NULL ? job->cause : what);
+}
+
+static int
+fileedit_write(struct task_ctx *ctx, const struct mod_args *args,
+    struct fileedit_job *job, int flags, struct result *r)
 {
 	struct write_opts	 wo;
 	struct host_stat	 now;
+	const struct host_stat	*st = &job->st;
 	struct value		*mode = args_get(args, "mode");
 	struct value		*before, *after, *l, *d;
 	const char		*owner = args_str(args, "owner");
 	const char		*group = args_str(args, "group");
 	int			 ac = 0, check = ctx_check_mode(ctx);
 
-	*backup = NULL;
-	if (content_changed && !check) {
+	if (job->changed && !check) {
 		memset(&wo, 0, sizeof wo);
 		wo.backup = args_bool(args, "backup", 0) && st->type != FT_NONE;
 		wo.validate = args_str(args, "validate");
 		wo.mkdirs = st->type == FT_NONE;
-		if (host_write(ctx, real, data, len, &wo, backup, cause) != 0)
+		if (host_write(ctx, job->real, job->out.s, job->out.len, &wo,
+		    &job->backup, &job->cause) != 0)
 			return -1;
 	}
 	if (mode == NULL && owner == NULL && group == NULL)
@@ -71,33 +117,72 @@ fileedit_commit(struct task_ctx *ctx, const struct mod_args *args,
 		/* Ansible stops here in check mode: nothing to compare. */
 		if (check)
 			return 0;
-		if (host_stat(ctx, real, STAT_FOLLOW, &now, cause) != 0)
+		if (host_stat(ctx, job->real, STAT_FOLLOW, &now,
+		    &job->cause) != 0)
 			return -1;
 	}
 	before = value_dict();
 	after = value_dict();
-	if (host_set_attrs_st(ctx, real, &now, mode, owner, group, 0, 1, &ac,
-	    before, after, cause) != 0) {
+	if (host_set_attrs_st(ctx, job->real, &now, mode, owner, group, 0, 1,
+	    &ac, before, after, &job->cause) != 0) {
 		value_unref(before);
 		value_unref(after);
 		return -1;
 	}
 	if (ac) {
-		if (*changed)
-			buf_adds(msg, " and ");
-		buf_adds(msg, "ownership, perms or SE linux context changed");
-		*changed = 1;
-		if (attr_diff && ctx_diff_mode(ctx)) {
+		if (job->changed)
+			buf_adds(&job->msg, " and ");
+		buf_adds(&job->msg,
+		    "ownership, perms or SE linux context changed");
+		job->changed = 1;
+		if ((flags & FILEEDIT_ATTR_DIFF) && ctx_diff_mode(ctx)) {
 			result_diff_dict(r, before, after);
 			l = value_dict_get(r->v, "diff");
 			d = l->u.list.items[l->u.list.n - 1];
 			value_dict_set(d, "before_header", value_strf("%s (file "
-			    "attributes)", path));
+			    "attributes)", job->path));
 			value_dict_set(d, "after_header", value_strf("%s (file "
-			    "attributes)", path));
+			    "attributes)", job->path));
 		}
 	}
 	value_unref(before);
 	value_unref(after);
 	return 0;
+}
+
+int
+fileedit_commit(struct task_ctx *ctx, const struct mod_args *args,
+    struct fileedit_job *job, int flags, struct result *r)
+{
+	if (fileedit_write(ctx, args, job, flags, r) != 0)
+		return -1;
+	if ((flags & FILEEDIT_BACKUP_FILE) && job->backup != NULL)
+		result_setstr(r, "backup_file", job->backup);
+	return 0;
+}
+
+int
+fileedit_commit_text(struct task_ctx *ctx, const struct mod_args *args,
+    const char *path, const char *real, const struct host_stat *st,
+    struct buf *out, int *changed, char **backup, struct result *r,
+    char **cause)
+{
+	struct fileedit_job	job = FILEEDIT_JOB_INIT(path);
+	int			rc;
+
+	job.real = xstrdup(real);
+	job.st = *st;
+	job.changed = *changed;
+	/* The job borrows the text: it goes back to the caller after. */
+	job.out = *out;
+	rc = fileedit_commit(ctx, args, &job, 0, r);
+	*out = job.out;
+	job.out = (struct buf)BUF_INIT;
+	*changed = job.changed;
+	*backup = job.backup;
+	job.backup = NULL;
+	*cause = job.cause;
+	job.cause = NULL;
+	fileedit_job_release(&job);
+	return rc;
 }

@@ -33,6 +33,41 @@ fe_insert_line(struct fe_lines *l, size_t at, const char *line)
 	free(s);
 }
 
+/*
+ * No line matched: line goes at BOF, at EOF, or after / before the line
+ * insertafter / insertbefore matched (idx1, -1 for none), unless it is
+ * there already.
+ */
+static void
+fe_line_insert(struct fe_lines *l, const char *ia, const char *ib,
+    long idx1, const char *line, const char **msg, int *changed)
+{
+	const struct fe_line	*last = l->n > 0 ? &l->v[l->n - 1] : NULL;
+
+	if (fe_streq(ib, "BOF") || fe_streq(ia, "BOF"))
+		fe_insert_line(l, 0, line);
+	else if (fe_streq(ia, "EOF") || idx1 == -1) {
+		if (last != NULL && last->len > 0 &&
+		    last->s[last->len - 1] != '\n' &&
+		    last->s[last->len - 1] != '\r')
+			fe_inserts(l, l->n, "\n");
+		fe_insert_line(l, l->n, line);
+	} else if (ia != NULL && *ia != '\0') {
+		if ((size_t)idx1 == l->n) {
+			if (fe_same_stripped(line, &l->v[idx1 - 1]))
+				return;
+			fe_insert_line(l, l->n, line);
+		} else {
+			if (fe_same_stripped(line, &l->v[idx1]))
+				return;
+			fe_insert_line(l, idx1, line);
+		}
+	} else
+		fe_insert_line(l, idx1, line);
+	*msg = "line added";
+	*changed = 1;
+}
+
 int
 fileedit_line_present(const char *in, size_t len,
     const struct lineinfile_spec *sp, struct buf *out, int *changed,
@@ -126,36 +161,9 @@ fileedit_line_present(const char *in, size_t len,
 			*msg = "line replaced";
 			*changed = 1;
 		}
-	} else if (sp->backrefs) {
-		/* Not safe to build the line without the backreferences. */
-	} else if (fe_streq(ib, "BOF") || fe_streq(ia, "BOF")) {
-		fe_insert_line(&l, 0, line);
-		*msg = "line added";
-		*changed = 1;
-	} else if (fe_streq(ia, "EOF") || idx1 == -1) {
-		if (l.n > 0 && l.v[l.n - 1].len > 0 &&
-		    l.v[l.n - 1].s[l.v[l.n - 1].len - 1] != '\n' &&
-		    l.v[l.n - 1].s[l.v[l.n - 1].len - 1] != '\r')
-			fe_inserts(&l, l.n, "\n");
-		fe_insert_line(&l, l.n, line);
-		*msg = "line added";
-		*changed = 1;
-	} else if (ia != NULL && *ia != '\0' && idx1 != -1) {
-		if ((size_t)idx1 == l.n) {
-			if (!fe_same_stripped(line, &l.v[idx1 - 1])) {
-				fe_insert_line(&l, l.n, line);
-				*msg = "line added";
-				*changed = 1;
-			}
-		} else if (!fe_same_stripped(line, &l.v[idx1])) {
-			fe_insert_line(&l, idx1, line);
-			*msg = "line added";
-			*changed = 1;
-		}
-	} else {
-		fe_insert_line(&l, idx1, line);
-		*msg = "line added";
-		*changed = 1;
+	} else if (!sp->backrefs) {
+		/* With backrefs it is not safe to build the line without them. */
+		fe_line_insert(&l, ia, ib, idx1, line, msg, changed);
 	}
 	fe_join(&l, out);
 	r = 0;

@@ -72,25 +72,71 @@ int	fileedit_block(const char *in, size_t len, int exists,
 /* fileedit-host.c: the host side shared by the three modules. */
 
 /*
- * Stats path following symlinks; *real (malloc'd) is the file to write,
- * the symlink's target when path is one.  Fails for a directory with
- * Ansible's "Path X is a directory !".
+ * One edit of one file, from stat to result.  Set path, fill out (and msg)
+ * between fileedit_load and fileedit_commit; fileedit_job_release frees
+ * everything the job owns.
  */
-int	fileedit_stat(struct task_ctx *, const char *path, char **real,
-	    struct host_stat *, char **cause);
+struct fileedit_job {
+	const char		*path;		/* as given (borrowed) */
+	char			*real;		/* the file written: link target */
+	struct host_stat	 st;		/* real's stat; FT_NONE: absent */
+	struct buf		 in;		/* the current text, "" if absent */
+	struct buf		 out;		/* the new text */
+	struct buf		 msg;		/* the result's msg */
+	int			 changed;	/* out differs from in */
+	char			*backup;	/* backup file made, or NULL */
+	char			*cause;		/* why it failed, or NULL */
+};
+#define FILEEDIT_JOB_INIT(p) { (p), NULL, { 0 }, BUF_INIT, BUF_INIT, \
+	BUF_INIT, 0, NULL, NULL }
+void	fileedit_job_release(struct fileedit_job *);
 
 /*
- * Writes data when content_changed (atomically, with the module's backup
- * and validate arguments, creating parent directories for a new file),
- * then applies mode/owner/group, appending Ansible's "ownership, perms or
- * SE linux context changed" to msg and adding the attribute diff when
- * attr_diff is set.  *changed in/out; *backup (malloc'd) when one was made.
+ * Stats the path following symlinks (job->real is the file to write, the
+ * symlink's target when path is one) and reads it when it exists.  Fails
+ * for a directory with Ansible's "Path X is a directory !" and rc 256.
+ * 0, or -1 and job->cause.
+ */
+int	fileedit_load(struct task_ctx *, struct fileedit_job *,
+	    struct result *);
+
+/*
+ * Adds the text diff in --diff mode, both headers the path followed by
+ * suffix (" (content)", or "").
+ */
+void	fileedit_diff(struct task_ctx *, struct fileedit_job *,
+	    const char *suffix, struct result *);
+
+#define FILEEDIT_ATTR_DIFF	0x1	/* add a diff for changed attributes */
+#define FILEEDIT_BACKUP_FILE	0x2	/* record a backup made as backup_file */
+/*
+ * Writes out when changed (atomically, with the module's backup and
+ * validate arguments, creating parent directories for a new file), then
+ * applies mode/owner/group, appending Ansible's "ownership, perms or SE
+ * linux context changed" to msg; job->changed in/out, job->backup when a
+ * backup was made (and recorded as backup_file with FILEEDIT_BACKUP_FILE).
+ * Nothing is written in check mode.  0, or -1 and job->cause.
  */
 int	fileedit_commit(struct task_ctx *, const struct mod_args *,
-	    const char *path, const char *real, const struct host_stat *,
-	    int content_changed, const char *data, size_t len, int attr_diff,
-	    struct buf *msg, int *changed, char **backup, struct result *,
+	    struct fileedit_job *, int flags, struct result *);
+
+/*
+ * fileedit_commit for a module that reads and edits on its own (ini_file,
+ * assemble): writes out to real (path as given, real the file written, st
+ * its stat) when *changed, then the attributes; *changed and *backup
+ * (malloc'd, or NULL) out.  0, or -1 and *cause.
+ */
+int	fileedit_commit_text(struct task_ctx *, const struct mod_args *,
+	    const char *path, const char *real, const struct host_stat *st,
+	    struct buf *out, int *changed, char **backup, struct result *,
 	    char **cause);
+
+/* Sets msg and returns MOD_CHANGED or MOD_OK as job->changed says. */
+enum mod_status fileedit_done(struct fileedit_job *, struct result *);
+/* Fails with job->cause, or with what when there is none. */
+enum mod_status fileedit_fail(struct fileedit_job *, struct result *,
+	    const char *what);
+
 /* The validate hook shared by the three: "validate must contain %s". */
 int	fileedit_validate_cmd(const struct mod_args *, char **cause);
 

@@ -46,14 +46,11 @@ blockinfile_run(struct task_ctx *ctx, const struct mod_args *args,
     struct result *r)
 {
 	const char		*path = args_str(args, "path");
+	struct fileedit_job	 job = FILEEDIT_JOB_INIT(path);
 	struct blockinfile_spec	 sp;
-	struct host_stat	 st;
-	struct buf		 in = BUF_INIT, out = BUF_INIT, msg = BUF_INIT;
-	char			*cause = NULL, *real = NULL, *backup = NULL;
-	char			*header = NULL;
 	const char		*m;
-	int			 changed = 0, exists;
-	enum mod_status		 status = MOD_FAILED;
+	int			 exists;
+	enum mod_status		 status;
 
 	memset(&sp, 0, sizeof sp);
 	sp.block = args_str(args, "block");
@@ -68,58 +65,38 @@ blockinfile_run(struct task_ctx *ctx, const struct mod_args *args,
 	if (sp.block == NULL)
 		sp.block = "";
 
-	if (fileedit_stat(ctx, path, &real, &st, &cause) != 0) {
-		if (st.type == FT_DIR)
-			result_setint(r, "rc", 256);
+	if (fileedit_load(ctx, &job, r) != 0)
 		goto fail;
-	}
-	exists = st.type != FT_NONE;
+	exists = job.st.type != FT_NONE;
 	if (!exists) {
 		if (!args_bool(args, "create", 0)) {
 			result_setint(r, "rc", 257);
-			cause = xasprintf("Path %s does not exist !", path);
+			job.cause = xasprintf("Path %s does not exist !", path);
 			goto fail;
 		}
 		if (!sp.present) {
-			buf_addf(&msg, "File %s not present", path);
-			status = MOD_OK;
+			buf_addf(&job.msg, "File %s not present", path);
 			goto done;
 		}
-	} else if (host_read(ctx, real, &in, &cause) != 0)
-		goto fail;
+	}
 
-	if (fileedit_block(buf_cstr(&in), in.len, exists, &sp, &out, &changed,
-	    &m, &cause) != 0)
+	if (fileedit_block(buf_cstr(&job.in), job.in.len, exists, &sp,
+	    &job.out, &job.changed, &m, &job.cause) != 0)
 		goto fail;
-	buf_adds(&msg, m);
-	if (ctx_diff_mode(ctx)) {
-		header = xasprintf("%s (content)", path);
-		result_diff(r, header, buf_cstr(&in), header, buf_cstr(&out));
-	}
-	if (ctx_check_mode(ctx) && !exists) {
-		status = changed ? MOD_CHANGED : MOD_OK;
+	buf_adds(&job.msg, m);
+	fileedit_diff(ctx, &job, " (content)", r);
+	if (ctx_check_mode(ctx) && !exists)
 		goto done;
-	}
-	if (fileedit_commit(ctx, args, path, real, &st, changed, out.s,
-	    out.len, 1, &msg, &changed, &backup, r, &cause) != 0)
+	if (fileedit_commit(ctx, args, &job, FILEEDIT_ATTR_DIFF |
+	    FILEEDIT_BACKUP_FILE, r) != 0)
 		goto fail;
-	if (backup != NULL)
-		result_setstr(r, "backup_file", backup);
-	status = changed ? MOD_CHANGED : MOD_OK;
 done:
-	result_setstr(r, "msg", buf_cstr(&msg));
+	status = fileedit_done(&job, r);
 	goto out;
 fail:
-	status = result_fail(r, "%s", cause != NULL ? cause :
-	    "blockinfile failed");
+	status = fileedit_fail(&job, r, "blockinfile failed");
 out:
-	free(cause);
-	free(real);
-	free(backup);
-	free(header);
-	buf_release(&in);
-	buf_release(&out);
-	buf_release(&msg);
+	fileedit_job_release(&job);
 	return status;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "copy-plan.h"
 #include "module.h"
 
 static const char *const copy_aliases[] = {
@@ -17,9 +18,7 @@ static const struct mod_param copy_params[] = {
 	{ "dest", P_PATH, P_REQUIRED, NULL, NULL, NULL },
 	{ "backup", P_BOOL, 0, "no", NULL, NULL },
 	{ "force", P_BOOL, 0, "yes", NULL, force_aliases },
-	{ "mode", P_RAW, 0, NULL, NULL, NULL },
-	{ "owner", P_STR, 0, NULL, NULL, NULL },
-	{ "group", P_STR, 0, NULL, NULL, NULL },
+	MOD_FILE_COMMON_PARAMS,
 	{ "directory_mode", P_RAW, 0, NULL, NULL, NULL },
 	{ "remote_src", P_BOOL, 0, "no", NULL, NULL },
 	{ "validate", P_STR, 0, NULL, NULL, NULL },
@@ -27,12 +26,8 @@ static const struct mod_param copy_params[] = {
 	{ "follow", P_BOOL, 0, "no", NULL, NULL },
 	{ "local_follow", P_BOOL, 0, "yes", NULL, NULL },
 	{ "decrypt", P_BOOL, 0, "yes", NULL, NULL },
-	{ "unsafe_writes", P_BOOL, 0, "no", NULL, NULL },
 	{ NULL }
 };
-
-/* Ansible's MAX_FILE_SIZE_FOR_DIFF. */
-#define COPY_MAX_DIFF	104448
 
 static int
 copy_validate(const struct mod_args *args, char **cause)
@@ -56,78 +51,196 @@ copy_validate(const struct mod_args *args, char **cause)
 	return 0;
 }
 
+/* What copy_run gathered and decided. */
+struct copy_job {
+	const char		*src;
+	struct buf		 data;		/* what to write */
+	char			*local;		/* the controller file */
+	mode_t			 src_mode;
+	char			 sum[41];	/* sha1 of data */
+	char			*final;		/* the path written */
+	int			 mkdirs;
+	struct host_stat	 st;		/* final, followed */
+	char			*mtext;		/* mode as chmod text */
+	char			*backup;
+};
+
+static void
+copy_job_release(struct copy_job *j)
+{
+	buf_release(&j->data);
+	free(j->local);
+	free(j->final);
+	free(j->mtext);
+	free(j->backup);
+}
+
+/* The data from content, a host file (remote_src) or a controller file. */
 static int
-copy_is_binary(const char *s, size_t len)
+copy_gather_src(struct task_ctx *ctx, const struct mod_args *args,
+    struct copy_job *j, char **cause)
 {
-	return memchr(s, '\0', len) != NULL;
+	struct value		*content = args_get(args, "content");
+	struct host_stat	 sst;
+	struct stat		 lst;
+	char			*t = NULL;
+	int			 rc;
+
+	if (content != NULL) {
+		if (content->type == V_LIST || content->type == V_DICT)
+			value_to_json(&j->data, content, 0);
+		else {
+			t = value_to_string(content);
+			buf_adds(&j->data, t);
+			free(t);
+		}
+	} else if (args_bool(args, "remote_src", 0)) {
+		if (host_stat(ctx, j->src, STAT_FOLLOW, &sst, cause) != 0)
+			return -1;
+		if (sst.type == FT_NONE) {
+			*cause = xasprintf("Source %s not found", j->src);
+			return -1;
+		}
+		if (sst.type == FT_DIR) {
+			*cause = xasprintf("copying a directory (%s) is not "
+			    "supported yet", j->src);
+			return -1;
+		}
+		j->src_mode = sst.mode;
+		if (host_read(ctx, j->src, &j->data, cause) != 0)
+			return -1;
+	} else {
+		if ((j->local = ctx_find_file(ctx, "files", j->src)) == NULL) {
+			*cause = xasprintf("Could not find or access '%s' on "
+			    "the Ansible Controller.\nIf you are using a "
+			    "module and expect the file to exist on the "
+			    "remote, see the remote_src option", j->src);
+			return -1;
+		}
+		if (stat(j->local, &lst) == 0 && S_ISDIR(lst.st_mode)) {
+			*cause = xasprintf("copying a directory (%s) is not "
+			    "supported yet", j->src);
+			return -1;
+		}
+		if (stat(j->local, &lst) == 0)
+			j->src_mode = lst.st_mode & 07777;
+		if ((rc = ctx_read_file(ctx, j->local, args_bool(args,
+		    "decrypt", 1), &j->data, &t)) != 0) {
+			/* A vault that does not open says so; else Ansible's. */
+			if (rc == ERR_INVALID)
+				*cause = t;
+			else {
+				free(t);
+				*cause = xasprintf("Could not find or access "
+				    "'%s' on the Ansible Controller.", j->src);
+			}
+			return -1;
+		}
+	}
+	return 0;
 }
 
-/* The mode argument as chmod text ("preserve" is the source's mode). */
-static char *
-copy_mode_text(const struct value *mode, mode_t src_mode, char **cause)
+/* Where to write: dest, or inside it when it is a directory. */
+static int
+copy_gather_dest(struct task_ctx *ctx, const struct mod_args *args,
+    struct copy_job *j, char **cause)
 {
-	int	octal;
+	const char	*dest = args_str(args, "dest");
 
-	if (mode->type == V_STR && strcmp(mode->u.str.s, "preserve") == 0)
-		return xasprintf("%04o", (unsigned int)(src_mode & 07777));
-	if (mode_parse(mode, &octal, cause) != 0)
-		return NULL;
-	if (octal >= 0)
-		return xasprintf("%04o", (unsigned int)octal);
-	return xstrdup(mode->u.str.s);
+	j->final = copy_dest_path(dest, j->src, &j->mkdirs);
+	if (host_stat(ctx, j->final, STAT_FOLLOW | STAT_CHECKSUM, &j->st,
+	    cause) != 0)
+		return -1;
+	if (j->st.type != FT_DIR)
+		return 0;
+	if (args_get(args, "content") != NULL) {
+		*cause = xstrdup("can not use content with a dir as dest");
+		return -1;
+	}
+	free(j->final);
+	j->final = xasprintf("%s/%s", dest, copy_basename(j->src));
+	return host_stat(ctx, j->final, STAT_FOLLOW | STAT_CHECKSUM, &j->st,
+	    cause);
 }
 
-static const char *
-copy_basename(const char *p)
+/* Same content: applies mode/owner/group only. */
+static int
+copy_apply_attrs(struct task_ctx *ctx, const struct mod_args *args,
+    struct copy_job *j, int *changed, char **cause)
 {
-	const char	*s = strrchr(p, '/');
+	struct value	*mode = args_get(args, "mode"), *m = mode;
+	const char	*owner = args_str(args, "owner");
+	const char	*group = args_str(args, "group");
+	int		 r = 0;
 
-	return s != NULL ? s + 1 : p;
+	*changed = 0;
+	if (mode == NULL && owner == NULL && group == NULL)
+		return 0;
+	if (mode != NULL && mode->type == V_STR &&
+	    strcmp(mode->u.str.s, "preserve") == 0)
+		m = value_str(j->mtext);
+	else if (m != NULL)
+		value_ref(m);
+	r = host_set_attrs_st(ctx, j->final, &j->st, m, owner, group, 0,
+	    args_bool(args, "follow", 0), changed, NULL, NULL, cause);
+	value_unref(m);
+	return r != 0 ? -1 : 0;
 }
 
 static void
-copy_diff(struct task_ctx *ctx, struct result *r, const char *dest,
-    const struct host_stat *st, const char *data, size_t len,
-    const char *after_header)
+copy_diff(struct task_ctx *ctx, struct copy_job *j, struct result *r)
 {
 	struct buf	 old = BUF_INIT;
-	struct value	*d = value_dict(), *l;
-	char		*cause = NULL, *a;
-	int		 ok = 1;
+	struct value	*l;
+	char		*cause = NULL;
+	const char	*text = NULL;
 
-	value_dict_setstr(d, "before_header", dest);
-	value_dict_setstr(d, "after_header", after_header);
-	if (st->type == FT_FILE) {
-		if (st->size > COPY_MAX_DIFF) {
-			value_dict_setint(d, "dst_larger", COPY_MAX_DIFF);
-			ok = 0;
-		} else if (host_read(ctx, dest, &old, &cause) != 0) {
-			free(cause);
-			ok = 0;
-		} else if (copy_is_binary(old.s != NULL ? old.s : "",
-		    old.len)) {
-			value_dict_setint(d, "dst_binary", 1);
-			ok = 0;
-		}
+	if (j->st.type == FT_FILE && j->st.size <= COPY_MAX_DIFF) {
+		if (host_read(ctx, j->final, &old, &cause) == 0)
+			text = buf_cstr(&old);
+		free(cause);
 	}
-	if (len > COPY_MAX_DIFF) {
-		value_dict_setint(d, "src_larger", COPY_MAX_DIFF);
-		ok = 0;
-	} else if (copy_is_binary(data, len)) {
-		value_dict_setint(d, "src_binary", 1);
-		ok = 0;
-	}
-	if (ok) {
-		value_dict_setstr(d, "before", buf_cstr(&old));
-		a = xstrndup(data, len);
-		value_dict_set(d, "after", value_str_take(a));
-	}
-	buf_release(&old);
 	if (r->v == NULL || (l = value_dict_get(r->v, "diff")) == NULL) {
 		l = value_list();
 		result_set(r, "diff", l);
 	}
-	value_list_append(l, d);
+	value_list_append(l, copy_diff_entry(j->final, j->src != NULL ?
+	    (j->local != NULL ? j->local : j->src) : "dynamically generated",
+	    &j->st, text, old.len, buf_cstr(&j->data), j->data.len));
+	buf_release(&old);
+}
+
+/* New or different content: the diff, then an atomic write. */
+static int
+copy_write(struct task_ctx *ctx, const struct mod_args *args,
+    struct copy_job *j, struct result *r, char **cause)
+{
+	struct value		*dmode = args_get(args, "directory_mode");
+	struct write_opts	 wo;
+	char			*dtext = NULL;
+	int			 rc;
+
+	if (ctx_diff_mode(ctx))
+		copy_diff(ctx, j, r);
+	if (dmode != NULL &&
+	    (dtext = copy_mode_text(dmode, 0755, cause)) == NULL)
+		return -1;
+	memset(&wo, 0, sizeof wo);
+	wo.mode = j->mtext;
+	wo.owner = args_str(args, "owner");
+	wo.group = args_str(args, "group");
+	wo.backup = args_bool(args, "backup", 0);
+	wo.validate = args_str(args, "validate");
+	wo.mkdirs = j->mkdirs;
+	wo.dir_mode = dtext;
+	rc = host_write(ctx, j->final, buf_cstr(&j->data), j->data.len, &wo,
+	    &j->backup, cause);
+	free(dtext);
+	if (rc != 0)
+		return -1;
+	if (j->backup != NULL)
+		result_setstr(r, "backup_file", j->backup);
+	return 0;
 }
 
 static void
@@ -150,173 +263,59 @@ copy_path_info(struct result *r, const struct host_stat *st)
 static enum mod_status
 copy_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 {
-	const char		*src = args_str(args, "src");
-	const char		*dest = args_str(args, "dest");
-	const char		*owner = args_str(args, "owner");
-	const char		*group = args_str(args, "group");
 	const char		*want_sum = args_str(args, "checksum");
-	struct value		*content = args_get(args, "content");
 	struct value		*mode = args_get(args, "mode");
-	struct value		*dmode = args_get(args, "directory_mode");
-	int			 remote = args_bool(args, "remote_src", 0);
-	int			 check = ctx_check_mode(ctx), changed = 0, ac;
-	struct buf		 data = BUF_INIT;
-	struct host_stat	 st, sst;
-	struct write_opts	 wo;
-	struct stat		 lst;
-	mode_t			 src_mode = 0644;
-	char			*cause = NULL, *local = NULL, *final = NULL;
-	char			*mtext = NULL, *dtext = NULL, *backup = NULL;
-	char			 sum[41];
-	int			 mkdirs = 0, same;
+	struct copy_job		 j;
+	char			*cause = NULL;
+	int			 changed = 0;
+	enum copy_action	 action;
 	enum mod_status		 status = MOD_FAILED;
 
-	if (copy_validate(args, &cause) != 0)
+	memset(&j, 0, sizeof j);
+	j.src = args_str(args, "src");
+	j.src_mode = 0644;
+	if (copy_validate(args, &cause) != 0 ||
+	    copy_gather_src(ctx, args, &j, &cause) != 0)
 		goto fail;
-
-	/* What to write. */
-	if (content != NULL) {
-		if (content->type == V_LIST || content->type == V_DICT)
-			value_to_json(&data, content, 0);
-		else {
-			char *t = value_to_string(content);
-
-			buf_adds(&data, t);
-			free(t);
-		}
-	} else if (remote) {
-		if (host_stat(ctx, src, STAT_FOLLOW, &sst, &cause) != 0)
-			goto fail;
-		if (sst.type == FT_NONE) {
-			cause = xasprintf("Source %s not found", src);
-			goto fail;
-		}
-		if (sst.type == FT_DIR) {
-			cause = xasprintf("copying a directory (%s) is not "
-			    "supported yet", src);
-			goto fail;
-		}
-		src_mode = sst.mode;
-		if (host_read(ctx, src, &data, &cause) != 0)
-			goto fail;
-	} else {
-		if ((local = ctx_find_file(ctx, "files", src)) == NULL) {
-			cause = xasprintf("Could not find or access '%s' on the "
-			    "Ansible Controller.\nIf you are using a module "
-			    "and expect the file to exist on the remote, see "
-			    "the remote_src option", src);
-			goto fail;
-		}
-		if (stat(local, &lst) == 0 && S_ISDIR(lst.st_mode)) {
-			cause = xasprintf("copying a directory (%s) is not "
-			    "supported yet", src);
-			goto fail;
-		}
-		if (stat(local, &lst) == 0)
-			src_mode = lst.st_mode & 07777;
-		if (read_file(local, &data) != 0) {
-			cause = xasprintf("Could not find or access '%s' on the "
-			    "Ansible Controller.", src);
-			goto fail;
-		}
-	}
-	sha1_hex(data.s != NULL ? data.s : "", data.len, sum);
-	if (want_sum != NULL && strcmp(want_sum, sum) != 0) {
+	sha1_hex(buf_cstr(&j.data), j.data.len, j.sum);
+	if (want_sum != NULL && strcmp(want_sum, j.sum) != 0) {
 		cause = xstrdup("Copied file does not match the expected "
 		    "checksum. Transfer failed.");
 		goto fail;
 	}
-
-	/* Where to write it. */
-	if (str_endswith(dest, "/")) {
-		final = xasprintf("%s%s", dest, copy_basename(src));
-		mkdirs = 1;
-	} else
-		final = xstrdup(dest);
-	if (host_stat(ctx, final, STAT_FOLLOW | STAT_CHECKSUM, &st,
-	    &cause) != 0)
+	if (copy_gather_dest(ctx, args, &j, &cause) != 0)
 		goto fail;
-	if (st.type == FT_DIR) {
-		if (content != NULL) {
-			cause = xstrdup("can not use content with a dir as "
-			    "dest");
-			goto fail;
-		}
-		free(final);
-		final = xasprintf("%s/%s", dest, copy_basename(src));
-		if (host_stat(ctx, final, STAT_FOLLOW | STAT_CHECKSUM, &st,
-		    &cause) != 0)
-			goto fail;
-	}
-	result_setstr(r, "dest", final);
-	if (src != NULL)
-		result_setstr(r, "src", local != NULL ? local : src);
-	result_setstr(r, "checksum", sum);
-	if (st.type == FT_DIR) {
-		cause = xasprintf("Destination %s is a directory", final);
+	result_setstr(r, "dest", j.final);
+	if (j.src != NULL)
+		result_setstr(r, "src", j.local != NULL ? j.local : j.src);
+	result_setstr(r, "checksum", j.sum);
+	if (j.st.type == FT_DIR) {
+		cause = xasprintf("Destination %s is a directory", j.final);
 		goto fail;
 	}
-	if (st.type != FT_NONE && !args_bool(args, "force", 1)) {
-		copy_path_info(r, &st);
+	action = copy_decide(&j.st, j.sum, args_bool(args, "force", 1));
+	if (action == COPY_KEEP) {
+		copy_path_info(r, &j.st);
 		status = MOD_OK;
 		goto out;
 	}
-
 	if (mode != NULL &&
-	    (mtext = copy_mode_text(mode, src_mode, &cause)) == NULL)
+	    (j.mtext = copy_mode_text(mode, j.src_mode, &cause)) == NULL)
 		goto fail;
-	same = st.type == FT_FILE && strcmp(st.checksum, sum) == 0;
-	if (same) {
-		struct value	*m = mode;
-
-		/* Only attributes can differ. */
-		if (mode != NULL && mode->type == V_STR &&
-		    strcmp(mode->u.str.s, "preserve") == 0)
-			m = value_str(mtext);
-		else if (m != NULL)
-			value_ref(m);
-		ac = 0;
-		if ((mode != NULL || owner != NULL || group != NULL) &&
-		    host_set_attrs_st(ctx, final, &st, m, owner, group, 0,
-		    args_bool(args, "follow", 0), &ac, NULL, NULL,
-		    &cause) != 0) {
-			value_unref(m);
+	if (action == COPY_ATTRS) {
+		if (copy_apply_attrs(ctx, args, &j, &changed, &cause) != 0)
 			goto fail;
-		}
-		value_unref(m);
-		changed = ac;
 	} else {
-		if (ctx_diff_mode(ctx))
-			copy_diff(ctx, r, final, &st, data.s != NULL ? data.s :
-			    "", data.len, src != NULL ? (local != NULL ?
-			    local : src) : "dynamically generated");
-		if (dmode != NULL) {
-			if ((dtext = copy_mode_text(dmode, 0755,
-			    &cause)) == NULL)
-				goto fail;
-		}
-		memset(&wo, 0, sizeof wo);
-		wo.mode = mtext;
-		wo.owner = owner;
-		wo.group = group;
-		wo.backup = args_bool(args, "backup", 0);
-		wo.validate = args_str(args, "validate");
-		wo.mkdirs = mkdirs;
-		wo.dir_mode = dtext;
-		if (host_write(ctx, final, data.s != NULL ? data.s : "",
-		    data.len, &wo, &backup, &cause) != 0)
+		if (copy_write(ctx, args, &j, r, &cause) != 0)
 			goto fail;
-		if (backup != NULL)
-			result_setstr(r, "backup_file", backup);
 		changed = 1;
 	}
-	if (changed && !check) {
-		if (host_stat(ctx, final, STAT_FOLLOW, &st, &cause) != 0)
-			goto fail;
-	}
-	copy_path_info(r, &st);
-	if (st.type == FT_NONE)
-		result_setint(r, "size", (long long)data.len);
+	if (changed && !ctx_check_mode(ctx) && host_stat(ctx, j.final,
+	    STAT_FOLLOW, &j.st, &cause) != 0)
+		goto fail;
+	copy_path_info(r, &j.st);
+	if (j.st.type == FT_NONE)
+		result_setint(r, "size", (long long)j.data.len);
 	status = changed ? MOD_CHANGED : MOD_OK;
 	goto out;
 
@@ -324,12 +323,7 @@ fail:
 	status = result_fail(r, "%s", cause != NULL ? cause : "copy failed");
 out:
 	free(cause);
-	free(local);
-	free(final);
-	free(mtext);
-	free(dtext);
-	free(backup);
-	buf_release(&data);
+	copy_job_release(&j);
 	return status;
 }
 

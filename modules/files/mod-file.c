@@ -16,191 +16,51 @@ static const struct mod_param file_params[] = {
 	{ "path", P_PATH, P_REQUIRED, NULL, NULL, path_aliases },
 	{ "state", P_STR, 0, NULL, state_choices, NULL },
 	{ "src", P_PATH, 0, NULL, NULL, NULL },
-	{ "mode", P_RAW, 0, NULL, NULL, NULL },
-	{ "owner", P_STR, 0, NULL, NULL, NULL },
-	{ "group", P_STR, 0, NULL, NULL, NULL },
+	MOD_FILE_COMMON_PARAMS,
 	{ "recurse", P_BOOL, 0, "no", NULL, NULL },
 	{ "force", P_BOOL, 0, "no", NULL, NULL },
 	{ "follow", P_BOOL, 0, "yes", NULL, NULL },
 	{ NULL }
 };
 
-static const char *const file_state_names[] = { "absent", "file",
-	"directory", "link", "hard", "touch" };
+/* What file_run gathered from the host, decided and did. */
+struct file_job {
+	const char		*path;	/* a followed symlink's target */
+	char			*real;	/* owns path when following */
+	char			*absrc;	/* a relative link source, resolved */
+	enum file_state		 want;
+	struct file_attrs	 attrs;
+	int			 recurse;
+	int			 check;
+	struct host_stat	 st;	/* path, not followed */
+	struct host_stat	 srcst;
+	struct file_plan	 plan;
+	enum file_action	 action;
+	struct value		*before, *after;	/* the diff dicts */
+	int			 changed;
+};
 
-const char *
-file_state_name(enum file_state s)
+static void
+file_job_release(struct file_job *j)
 {
-	return file_state_names[s];
+	free(j->real);
+	free(j->absrc);
+	value_unref(j->before);
+	value_unref(j->after);
 }
 
-enum file_state
-file_prev_state(const struct host_stat *st)
-{
-	switch (st->type) {
-	case FT_NONE:
-		return FS_ABSENT;
-	case FT_LINK:
-		return FS_LINK;
-	case FT_DIR:
-		return FS_DIRECTORY;
-	default:
-		return st->nlink > 1 ? FS_HARD : FS_FILE;
-	}
-}
-
+/* Runs a script that must succeed; 0, or -1 and *cause ("what: stderr"). */
 static int
-file_decide_link(const struct file_plan *p, enum file_state prev,
-    enum file_action *action, char **cause)
-{
-	if (!p->force && p->src != NULL && (p->srcst == NULL ||
-	    p->srcst->type == FT_NONE)) {
-		*cause = xasprintf("src file does not exist, use \"force=yes\" "
-		    "if you really want to create the link: %s", p->src);
-		return -1;
-	}
-	if (prev == FS_DIRECTORY) {
-		if (!p->force) {
-			*cause = xasprintf("refusing to convert from directory "
-			    "to symlink for %s", p->path);
-			return -1;
-		}
-		if (!p->dir_empty) {
-			*cause = xasprintf("the directory %s is not empty, "
-			    "refusing to convert it", p->path);
-			return -1;
-		}
-	} else if ((prev == FS_FILE || prev == FS_HARD) && !p->force) {
-		*cause = xasprintf("refusing to convert from %s to symlink for "
-		    "%s", file_state_name(prev), p->path);
-		return -1;
-	}
-	if (prev != FS_LINK) {
-		if (p->src == NULL) {
-			*cause = xstrdup("src is required for creating new "
-			    "symlinks");
-			return -1;
-		}
-		*action = FA_LINK;
-		return 0;
-	}
-	if (p->src != NULL && strcmp(p->st->link, p->src) != 0)
-		*action = FA_LINK;
-	else
-		*action = FA_ATTRS;
-	return 0;
-}
-
-static int
-file_decide_hard(const struct file_plan *p, enum file_state prev,
-    enum file_action *action, char **cause)
-{
-	if (prev != FS_HARD && p->src == NULL) {
-		*cause = xstrdup("src is required for creating new hardlinks");
-		return -1;
-	}
-	if (p->src != NULL && (p->srcst == NULL ||
-	    p->srcst->type == FT_NONE)) {
-		*cause = xstrdup("src does not exist");
-		return -1;
-	}
-	*action = FA_ATTRS;
-	switch (prev) {
-	case FS_ABSENT:
-	case FS_LINK:
-		*action = FA_HARDLINK;
-		break;
-	case FS_HARD:
-		if (p->src != NULL && (p->st->ino != p->srcst->ino ||
-		    p->st->dev != p->srcst->dev)) {
-			if (!p->force) {
-				*cause = xstrdup("Cannot link, different hard "
-				    "link exists at destination");
-				return -1;
-			}
-			*action = FA_HARDLINK;
-		}
-		break;
-	case FS_FILE:
-		if (p->src != NULL && p->st->ino == p->srcst->ino &&
-		    p->st->dev == p->srcst->dev)
-			break;
-		if (!p->force) {
-			*cause = xstrdup("Cannot link, file exists at "
-			    "destination");
-			return -1;
-		}
-		*action = FA_HARDLINK;
-		break;
-	case FS_DIRECTORY:
-		if (!p->force) {
-			*cause = xstrdup("Cannot link: different hard link "
-			    "exists at destination");
-			return -1;
-		}
-		*action = FA_HARDLINK;
-		break;
-	default:
-		break;
-	}
-	return 0;
-}
-
-int
-file_decide(const struct file_plan *p, enum file_action *action,
-    char **cause)
-{
-	enum file_state	prev = file_prev_state(p->st);
-
-	*action = FA_NONE;
-	switch (p->want) {
-	case FS_FILE:
-		if (prev != FS_FILE && prev != FS_HARD) {
-			*cause = xasprintf("file (%s) is %s, cannot continue",
-			    p->path, file_state_name(prev));
-			return -1;
-		}
-		*action = FA_ATTRS;
-		return 0;
-	case FS_DIRECTORY:
-		if (prev == FS_ABSENT)
-			*action = FA_MKDIR;
-		else if (prev == FS_DIRECTORY)
-			*action = FA_ATTRS;
-		else {
-			*cause = xasprintf("%s already exists as a %s",
-			    p->path, file_state_name(prev));
-			return -1;
-		}
-		return 0;
-	case FS_LINK:
-		return file_decide_link(p, prev, action, cause);
-	case FS_HARD:
-		return file_decide_hard(p, prev, action, cause);
-	case FS_TOUCH:
-		*action = FA_TOUCH;
-		return 0;
-	case FS_ABSENT:
-		*action = prev == FS_ABSENT ? FA_NONE : FA_REMOVE;
-		return 0;
-	}
-	return 0;
-}
-
-/* Runs a script that must succeed; 0 or -1 with a failed result. */
-static int
-file_script(struct task_ctx *ctx, struct buf *s, struct result *r,
-    const char *what, struct exec_result *out)
+file_script(struct task_ctx *ctx, struct buf *s, const char *what,
+    struct exec_result *out, char **cause)
 {
 	struct exec_result	 res = EXEC_RESULT_INIT;
-	char			*cause = NULL, *e;
+	char			*e;
 	int			 rc;
 
-	rc = host_run(ctx, buf_cstr(s), &res, &cause);
+	rc = host_run(ctx, buf_cstr(s), &res, cause);
 	buf_release(s);
 	if (rc != 0) {
-		result_fail(r, "%s", cause);
-		free(cause);
 		exec_result_release(&res);
 		return -1;
 	}
@@ -208,7 +68,7 @@ file_script(struct task_ctx *ctx, struct buf *s, struct result *r,
 		e = xstrndup(res.err.s != NULL ? res.err.s : "", res.err.len);
 		while (*e != '\0' && e[strlen(e) - 1] == '\n')
 			e[strlen(e) - 1] = '\0';
-		result_fail(r, "%s: %s", what, e);
+		*cause = xasprintf("%s: %s", what, e);
 		free(e);
 		exec_result_release(&res);
 		return -1;
@@ -273,6 +133,7 @@ file_path_info(struct result *r, const struct host_stat *st)
 	result_setint(r, "size", st->size);
 }
 
+/* Fails with cause and frees it. */
 static enum mod_status
 file_failed(struct result *r, char *cause)
 {
@@ -282,288 +143,192 @@ file_failed(struct result *r, char *cause)
 	return st;
 }
 
-static enum mod_status
-file_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
+/*
+ * The host's side of the plan: the path (or a followed symlink's target),
+ * the link source, whether a directory to replace is empty.  Fills j->plan;
+ * 0, or -1 and *cause.
+ */
+static int
+file_gather(struct task_ctx *ctx, const struct mod_args *args,
+    struct file_job *j, struct result *r, char **cause)
 {
-	const char		*path = args_str(args, "path");
-	const char		*state_s = args_str(args, "state");
-	const char		*src = args_str(args, "src");
-	const char		*owner = args_str(args, "owner");
-	const char		*group = args_str(args, "group");
-	struct value		*mode = args_get(args, "mode");
-	int			 recurse = args_bool(args, "recurse", 0);
-	int			 force = args_bool(args, "force", 0);
-	int			 follow = args_bool(args, "follow", 1);
-	int			 check = ctx_check_mode(ctx), changed = 0, ac;
-	struct host_stat	 st, srcst, now;
-	struct file_plan	 plan;
-	struct value		*before, *after;
+	const char		*src = args_str(args, "src"), *e;
+	struct file_plan	*p = &j->plan;
+	struct exec_result	 res = EXEC_RESULT_INIT;
 	struct buf		 s = BUF_INIT;
-	enum file_state		 want, prev;
-	enum file_action	 action;
-	char			*cause = NULL, *real = NULL, *absrc = NULL, m[8];
-	const char		*key = "path", *tpath;
-	size_t			 i;
 
-	if (host_stat(ctx, path, 0, &st, &cause) != 0)
-		return file_failed(r, cause);
-	prev = file_prev_state(&st);
-	if (state_s == NULL) {
-		if (prev != FS_ABSENT)
-			want = prev;
-		else
-			want = recurse ? FS_DIRECTORY : FS_FILE;
-	} else {
-		for (i = 0; i < ARRAY_SIZE(file_state_names); i++)
-			if (strcmp(state_s, file_state_names[i]) == 0)
-				break;
-		want = (enum file_state)i;
-	}
-	if (recurse && want != FS_DIRECTORY) {
-		result_setstr(r, "path", path);
-		return result_fail(r, "recurse option requires state to be "
-		    "'directory'");
-	}
-	if (src != NULL && want != FS_LINK && want != FS_HARD) {
-		result_setstr(r, "path", path);
-		return result_fail(r, "src option requires state to be 'link' "
-		    "or 'hard'");
+	if (host_stat(ctx, j->path, 0, &j->st, cause) != 0)
+		return -1;
+	j->want = file_want(args_str(args, "state"), file_prev_state(&j->st),
+	    j->recurse);
+	if ((e = file_args_error(j->want, j->recurse, src)) != NULL) {
+		result_setstr(r, "path", j->path);
+		*cause = xstrdup(e);
+		return -1;
 	}
 
 	/* file and directory work on a symlink's target when following. */
-	if ((want == FS_FILE || want == FS_DIRECTORY) && follow &&
-	    st.type == FT_LINK) {
-		real = xstrdup(st.lnk_source);
-		path = real;
-		if (host_stat(ctx, path, 0, &st, &cause) != 0) {
-			free(real);
-			return file_failed(r, cause);
-		}
-		prev = file_prev_state(&st);
+	if ((j->want == FS_FILE || j->want == FS_DIRECTORY) &&
+	    j->attrs.follow && j->st.type == FT_LINK) {
+		j->real = xstrdup(j->st.lnk_source);
+		j->path = j->real;
+		if (host_stat(ctx, j->path, 0, &j->st, cause) != 0)
+			return -1;
 	}
 
-	memset(&plan, 0, sizeof plan);
-	plan.want = want;
-	plan.st = &st;
-	plan.path = path;
-	plan.src = src;
-	plan.force = force;
-	if (src != NULL && (want == FS_LINK || want == FS_HARD)) {
-		/* A relative symlink source is relative to the link's dir. */
-		if (want == FS_LINK && src[0] != '/' && src[0] != '~') {
-			char *dir = xstrdup(path), *sl;
-
-			if (st.type != FT_DIR && (sl = strrchr(dir, '/')) != NULL)
-				*sl = '\0';
-			else if (st.type != FT_DIR)
-				strcpy(dir, ".");
-			absrc = xasprintf("%s/%s", dir, src);
-			free(dir);
-		}
-		if (host_stat(ctx, absrc != NULL ? absrc : src, STAT_FOLLOW,
-		    &srcst, &cause) != 0)
-			goto fail;
-		plan.srcst = &srcst;
+	p->want = j->want;
+	p->st = &j->st;
+	p->path = j->path;
+	p->src = src;
+	p->force = args_bool(args, "force", 0);
+	if (src != NULL) {	/* link or hard: file_args_error checked */
+		if (j->want == FS_LINK)
+			j->absrc = file_link_source(j->path,
+			    j->st.type == FT_DIR, src);
+		if (host_stat(ctx, j->absrc != NULL ? j->absrc : src,
+		    STAT_FOLLOW, &j->srcst, cause) != 0)
+			return -1;
+		p->srcst = &j->srcst;
 	}
-	if (want == FS_LINK && src == NULL && st.type == FT_LINK)
-		plan.src = NULL;	/* keep the current target */
-	if (st.type == FT_DIR && want == FS_LINK && force) {
-		struct exec_result	 res = EXEC_RESULT_INIT;
-
+	if (j->st.type == FT_DIR && j->want == FS_LINK && p->force) {
 		buf_adds(&s, "ls -A -- ");
-		host_path_word(&s, path);
-		if (file_script(ctx, &s, r, "cannot list directory", &res) != 0)
-			goto out_failed;
-		plan.dir_empty = res.out.len == 0;
+		host_path_word(&s, j->path);
+		if (file_script(ctx, &s, "cannot list directory", &res,
+		    cause) != 0)
+			return -1;
+		p->dir_empty = res.out.len == 0;
 		exec_result_release(&res);
 	}
-	if (file_decide(&plan, &action, &cause) != 0) {
-		if (want == FS_LINK || want == FS_HARD)
-			result_setstr(r, "dest", path);
-		else
-			result_setstr(r, "path", path);
-		goto fail;
+	return 0;
+}
+
+/* Performs the action (not in check mode); 0, or -1 and *cause. */
+static int
+file_apply(struct task_ctx *ctx, struct file_job *j, char **cause)
+{
+	struct buf	 s = BUF_INIT;
+	const char	*what;
+
+	if (j->action == FA_NONE || j->action == FA_ATTRS)
+		return 0;
+	j->changed = 1;
+	if (j->check)
+		return 0;
+	if (file_action_script(&j->plan, j->action, &j->attrs, &s, &what,
+	    cause) != 0) {
+		buf_release(&s);
+		return -1;
 	}
+	return file_script(ctx, &s, what, NULL, cause);
+}
 
-	before = value_dict();
-	after = value_dict();
-	value_dict_setstr(before, "path", path);
-	value_dict_setstr(after, "path", path);
-	if (prev != want) {
-		value_dict_setstr(before, "state", file_state_name(prev));
-		value_dict_setstr(after, "state", file_state_name(want));
-		if (want == FS_ABSENT && prev == FS_DIRECTORY &&
-		    ctx_diff_mode(ctx))
-			value_dict_set(before, "path_content",
-			    file_walk(ctx, path));
+/* Attributes, on what the path is now; 0, or -1 and *cause. */
+static int
+file_apply_attrs(struct task_ctx *ctx, struct file_job *j, char **cause)
+{
+	const struct file_attrs	*a = &j->attrs;
+	struct host_stat	 now = j->st;
+	int			 acted, follow, ac;
+	mode_t			 mm;
+	char			 m[8];
+
+	if (j->want == FS_ABSENT || (a->mode == NULL && a->owner == NULL &&
+	    a->group == NULL))
+		return 0;
+	acted = j->action != FA_ATTRS && j->action != FA_NONE;
+	follow = a->follow && j->want != FS_DIRECTORY && j->want != FS_FILE;
+	if (acted && !j->check) {
+		if (host_stat(ctx, j->path, follow ? STAT_FOLLOW : 0, &now,
+		    cause) != 0)
+			return -1;
+	} else if (follow && j->st.type == FT_LINK) {
+		if (host_stat(ctx, j->path, STAT_FOLLOW, &now, cause) != 0)
+			return -1;
 	}
-	if (want == FS_LINK && action == FA_LINK && prev == FS_LINK) {
-		value_dict_setstr(before, "src", st.link);
-		value_dict_setstr(after, "src", src);
+	if (j->action == FA_MKDIR && !j->check)
+		return 0;	/* already applied to the new directories */
+	if (now.type != FT_NONE && !(j->check && acted)) {
+		if (host_set_attrs_st(ctx, j->path, &now, a->mode, a->owner,
+		    a->group, j->recurse, a->follow, &ac, j->before, j->after,
+		    cause) != 0)
+			return -1;
+		j->changed |= ac;
+	} else if (j->check && a->mode != NULL) {
+		/* Created in check mode: the mode it would get. */
+		if (mode_target(a->mode, 0666 & ~j->st.umask, 0, j->st.umask,
+		    &mm, cause) != 0)
+			return -1;
+		mode_format(mm, m);
+		value_dict_setstr(j->after, "mode", m);
 	}
+	return 0;
+}
 
-	buf_reset(&s);
-	buf_adds(&s, "p=");
-	host_path_word(&s, path);
-	buf_adds(&s, "\n");
-	switch (action) {
-	case FA_NONE:
-	case FA_ATTRS:
-		break;
-	case FA_REMOVE:
-		changed = 1;
-		if (check)
-			break;
-		buf_addf(&s, "rm -%sf -- \"$p\"", st.type == FT_DIR ? "r" : "");
-		if (file_script(ctx, &s, r, "unable to remove", NULL) != 0)
-			goto out_diff;
-		break;
-	case FA_MKDIR:
-		changed = 1;
-		if (check)
-			break;
-		/* Like Ansible: the mode and owner go on every new directory. */
-		buf_adds(&s, "set --; q=\"$p\"\n"
-		    "while [ ! -e \"$q\" ] && [ ! -L \"$q\" ]; do "
-		    "set -- \"$q\" \"$@\"; q=$(dirname -- \"$q\"); done\n"
-		    "for d in \"$@\"; do mkdir -- \"$d\" || exit 1\n");
-		if (mode != NULL) {
-			mode_t	mm;
+/* The diff and Ansible's return values: dest or path, src, path_info. */
+static enum mod_status
+file_report(struct task_ctx *ctx, struct file_job *j, const char *src,
+    struct result *r)
+{
+	struct host_stat	 now;
+	char			*cause = NULL;
+	enum file_state		 want = j->want;
 
-			if (mode_target(mode, 0777 & ~st.umask, 1, st.umask,
-			    &mm, &cause) != 0) {
-				value_unref(before);
-				value_unref(after);
-				goto fail;
-			}
-			buf_addf(&s, "chmod %04o -- \"$d\" || exit 1\n",
-			    (unsigned int)mm);
-		}
-		if (owner != NULL) {
-			buf_adds(&s, "chown ");
-			shell_quote_buf(&s, owner);
-			buf_adds(&s, " -- \"$d\" || exit 1\n");
-		}
-		if (group != NULL) {
-			buf_adds(&s, "chgrp ");
-			shell_quote_buf(&s, group);
-			buf_adds(&s, " -- \"$d\" || exit 1\n");
-		}
-		buf_adds(&s, "done");
-		if (file_script(ctx, &s, r, "There was an issue creating "
-		    "the directory", NULL) != 0)
-			goto out_diff;
-		break;
-	case FA_LINK:
-	case FA_HARDLINK:
-		changed = 1;
-		if (check)
-			break;
-		buf_adds(&s, "s=");
-		host_path_word(&s, src);
-		buf_addf(&s, "\n%s"
-		    "if [ -e \"$p\" ] || [ -L \"$p\" ]; then "
-		    "t=\"$(dirname -- \"$p\")/.cairn.$$.tmp\"; "
-		    "ln %s-- \"$s\" \"$t\" && mv -fT -- \"$t\" \"$p\" || "
-		    "{ rm -f -- \"$t\"; exit 1; }; "
-		    "else ln %s-- \"$s\" \"$p\" || exit 1; fi",
-		    st.type == FT_DIR ? "rmdir -- \"$p\" || exit 1\n" : "",
-		    action == FA_LINK ? "-s " : "",
-		    action == FA_LINK ? "-s " : "");
-		if (file_script(ctx, &s, r, action == FA_LINK ? "Error while "
-		    "linking" : "Error while linking", NULL) != 0)
-			goto out_diff;
-		break;
-	case FA_TOUCH:
-		changed = 1;
-		if (check)
-			break;
-		buf_addf(&s, "touch %s-- \"$p\"", follow ? "" : "-h ");
-		if (file_script(ctx, &s, r, "Error, could not touch target",
-		    NULL) != 0)
-			goto out_diff;
-		break;
-	}
-	buf_release(&s);
-
-	/* Attributes, on what the path is now. */
-	now = st;
-	if (want != FS_ABSENT && (mode != NULL || owner != NULL ||
-	    group != NULL)) {
-		int	attrs_follow = follow && want != FS_DIRECTORY &&
-		    want != FS_FILE;
-
-		tpath = path;
-		if (action != FA_ATTRS && action != FA_NONE && !check) {
-			if (host_stat(ctx, tpath, attrs_follow ? STAT_FOLLOW : 0,
-			    &now, &cause) != 0)
-				goto fail_diff;
-		} else if (attrs_follow && st.type == FT_LINK) {
-			if (host_stat(ctx, tpath, STAT_FOLLOW, &now,
-			    &cause) != 0)
-				goto fail_diff;
-		}
-		if (action == FA_MKDIR && !check) {
-			/* Already applied to the new directories. */
-		} else if (now.type != FT_NONE && !(check &&
-		    action != FA_ATTRS && action != FA_NONE)) {
-			if (host_set_attrs_st(ctx, tpath, &now, mode, owner,
-			    group, recurse, follow, &ac, before, after,
-			    &cause) != 0)
-				goto fail_diff;
-			changed |= ac;
-		} else if (check && mode != NULL) {
-			/* Created in check mode: the mode it would get. */
-			mode_t	mm;
-
-			if (mode_target(mode, 0666 & ~st.umask, 0, st.umask,
-			    &mm, &cause) == 0) {
-				mode_format(mm, m);
-				value_dict_setstr(after, "mode", m);
-			} else
-				goto fail_diff;
-		}
-	}
-
-	if (ctx_diff_mode(ctx) && changed)
-		result_diff_dict(r, before, after);
-	value_unref(before);
-	value_unref(after);
-
-	if (want == FS_LINK || want == FS_HARD || want == FS_TOUCH)
-		key = "dest";
-	result_setstr(r, key, path);
+	if (ctx_diff_mode(ctx) && j->changed)
+		result_diff_dict(r, j->before, j->after);
+	result_setstr(r, want == FS_LINK || want == FS_HARD ||
+	    want == FS_TOUCH ? "dest" : "path", j->path);
 	if (want == FS_LINK || want == FS_HARD)
 		result_set(r, "src", src != NULL ? value_str(src) :
 		    value_null());
 	if (want == FS_ABSENT) {
 		result_setstr(r, "state", "absent");
-	} else if (changed && !check) {
-		if (host_stat(ctx, path, 0, &now, &cause) != 0)
-			goto fail;
+	} else if (j->changed && !j->check) {
+		if (host_stat(ctx, j->path, 0, &now, &cause) != 0)
+			return file_failed(r, cause);
 		file_path_info(r, &now);
 	} else
-		file_path_info(r, &st);
-	free(real);
-	free(absrc);
-	return changed ? MOD_CHANGED : MOD_OK;
+		file_path_info(r, &j->st);
+	return j->changed ? MOD_CHANGED : MOD_OK;
+}
 
-fail_diff:
-	value_unref(before);
-	value_unref(after);
+static enum mod_status
+file_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
+{
+	struct file_job	 j;
+	char		*cause = NULL;
+	enum mod_status	 status;
+
+	memset(&j, 0, sizeof j);
+	j.path = args_str(args, "path");
+	j.attrs.mode = args_get(args, "mode");
+	j.attrs.owner = args_str(args, "owner");
+	j.attrs.group = args_str(args, "group");
+	j.attrs.follow = args_bool(args, "follow", 1);
+	j.recurse = args_bool(args, "recurse", 0);
+	j.check = ctx_check_mode(ctx);
+
+	if (file_gather(ctx, args, &j, r, &cause) != 0)
+		goto fail;
+	if (file_decide(&j.plan, &j.action, &cause) != 0) {
+		result_setstr(r, j.want == FS_LINK || j.want == FS_HARD ?
+		    "dest" : "path", j.path);
+		goto fail;
+	}
+	j.before = value_dict();
+	j.after = value_dict();
+	file_diff_init(&j.plan, j.action, j.before, j.after);
+	if (j.want == FS_ABSENT && j.st.type == FT_DIR && ctx_diff_mode(ctx))
+		value_dict_set(j.before, "path_content", file_walk(ctx, j.path));
+	if (file_apply(ctx, &j, &cause) != 0 ||
+	    file_apply_attrs(ctx, &j, &cause) != 0)
+		goto fail;
+	status = file_report(ctx, &j, args_str(args, "src"), r);
+	goto out;
 fail:
-	buf_release(&s);
-	free(real);
-	free(absrc);
-	return file_failed(r, cause);
-out_diff:
-	value_unref(before);
-	value_unref(after);
-out_failed:
-	buf_release(&s);
-	free(real);
-	free(absrc);
-	return MOD_FAILED;	/* file_script filled the result */
+	status = file_failed(r, cause);
+out:
+	file_job_release(&j);
+	return status;
 }
 
 const struct module_entry module_file = {

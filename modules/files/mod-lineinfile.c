@@ -86,16 +86,12 @@ lineinfile_run(struct task_ctx *ctx, const struct mod_args *args,
 	const char		*path = args_str(args, "path");
 	const char		*regexp = args_str(args, "regexp");
 	const char		*search = args_str(args, "search_string");
-	int			 present;
+	struct fileedit_job	 job = FILEEDIT_JOB_INIT(path);
 	struct lineinfile_spec	 sp;
-	struct host_stat	 st;
-	struct buf		 in = BUF_INIT, out = BUF_INIT, msg = BUF_INIT;
-	char			*cause = NULL, *real = NULL, *backup = NULL;
-	char			*header = NULL;
 	const char		*m;
 	size_t			 found = 0;
-	int			 changed = 0, check = ctx_check_mode(ctx);
-	enum mod_status		 status = MOD_FAILED;
+	int			 present, check = ctx_check_mode(ctx);
+	enum mod_status		 status;
 
 	present = strcmp(args_str(args, "state"), "present") == 0;
 	if ((regexp != NULL && *regexp == '\0') ||
@@ -116,68 +112,51 @@ lineinfile_run(struct task_ctx *ctx, const struct mod_args *args,
 	sp.backrefs = args_bool(args, "backrefs", 0);
 	sp.firstmatch = args_bool(args, "firstmatch", 0);
 
-	if (fileedit_stat(ctx, path, &real, &st, &cause) != 0) {
-		if (st.type == FT_DIR)
-			result_setint(r, "rc", 256);
+	if (fileedit_load(ctx, &job, r) != 0)
 		goto fail;
-	}
-	if (st.type == FT_NONE) {
+	if (job.st.type == FT_NONE) {
 		if (!present) {
-			result_setstr(r, "msg", "file not present");
-			status = MOD_OK;
-			goto out;
+			buf_adds(&job.msg, "file not present");
+			goto done;
 		}
 		if (!args_bool(args, "create", 0)) {
 			result_setint(r, "rc", 257);
-			cause = xasprintf("Destination %s does not exist !",
+			job.cause = xasprintf("Destination %s does not exist !",
 			    path);
 			goto fail;
 		}
-	} else if (host_read(ctx, real, &in, &cause) != 0)
-		goto fail;
+	}
 
 	if (present) {
-		if (fileedit_line_present(buf_cstr(&in), in.len, &sp, &out,
-		    &changed, &m, &cause) != 0)
+		if (fileedit_line_present(buf_cstr(&job.in), job.in.len, &sp,
+		    &job.out, &job.changed, &m, &job.cause) != 0)
 			goto fail;
-		buf_adds(&msg, m);
+		buf_adds(&job.msg, m);
 	} else {
-		if (fileedit_line_absent(buf_cstr(&in), in.len, &sp, &out,
-		    &found, &cause) != 0)
+		if (fileedit_line_absent(buf_cstr(&job.in), job.in.len, &sp,
+		    &job.out, &found, &job.cause) != 0)
 			goto fail;
-		changed = found > 0;
+		job.changed = found > 0;
 	}
-	if (ctx_diff_mode(ctx)) {
-		header = xasprintf("%s (content)", path);
-		result_diff(r, header, buf_cstr(&in), header, buf_cstr(&out));
-	}
-	if (!present && changed)
-		buf_addf(&msg, "%zu line(s) removed", found);
-	if (present && check && st.type == FT_NONE) {
+	fileedit_diff(ctx, &job, " (content)", r);
+	if (!present && job.changed)
+		buf_addf(&job.msg, "%zu line(s) removed", found);
+	if (present && check && job.st.type == FT_NONE) {
 		result_setstr(r, "backup", "");
 		goto done;
 	}
-	if (fileedit_commit(ctx, args, path, real, &st, changed, out.s,
-	    out.len, 1, &msg, &changed, &backup, r, &cause) != 0)
+	if (fileedit_commit(ctx, args, &job, FILEEDIT_ATTR_DIFF, r) != 0)
 		goto fail;
-	result_setstr(r, "backup", backup != NULL ? backup : "");
+	result_setstr(r, "backup", job.backup != NULL ? job.backup : "");
 	if (!present)
 		result_setint(r, "found", (long long)found);
 done:
-	result_setstr(r, "msg", buf_cstr(&msg));
-	status = changed ? MOD_CHANGED : MOD_OK;
+	status = fileedit_done(&job, r);
 	goto out;
 fail:
-	status = result_fail(r, "%s", cause != NULL ? cause :
-	    "lineinfile failed");
+	status = fileedit_fail(&job, r, "lineinfile failed");
 out:
-	free(cause);
-	free(real);
-	free(backup);
-	free(header);
-	buf_release(&in);
-	buf_release(&out);
-	buf_release(&msg);
+	fileedit_job_release(&job);
 	return status;
 }
 

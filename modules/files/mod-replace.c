@@ -35,58 +35,40 @@ replace_run(struct task_ctx *ctx, const struct mod_args *args,
 {
 	const char		*path = args_str(args, "path");
 	const char		*repl = args_str(args, "replace");
-	struct host_stat	 st;
-	struct buf		 in = BUF_INIT, out = BUF_INIT, msg = BUF_INIT;
-	char			*cause = NULL, *real = NULL, *backup = NULL;
+	struct fileedit_job	 job = FILEEDIT_JOB_INIT(path);
 	char			*m = NULL;
-	int			 changed = 0;
-	enum mod_status		 status = MOD_FAILED;
+	enum mod_status		 status;
 
 	result_setint(r, "rc", 0);
-	if (fileedit_stat(ctx, path, &real, &st, &cause) != 0) {
-		if (st.type == FT_DIR)
-			result_setint(r, "rc", 256);
+	if (fileedit_load(ctx, &job, r) != 0)
 		goto fail;
-	}
-	if (st.type == FT_NONE) {
+	if (job.st.type == FT_NONE) {
 		result_setint(r, "rc", 257);
-		cause = xasprintf("Path %s does not exist !", path);
+		job.cause = xasprintf("Path %s does not exist !", path);
 		goto fail;
 	}
-	if (host_read(ctx, real, &in, &cause) != 0)
+	if (fileedit_replace(buf_cstr(&job.in), job.in.len,
+	    args_str(args, "regexp"), repl != NULL ? repl : "",
+	    args_str(args, "after"), args_str(args, "before"), &job.out,
+	    &job.changed, &m, &job.cause) != 0)
 		goto fail;
-	if (fileedit_replace(buf_cstr(&in), in.len, args_str(args, "regexp"),
-	    repl != NULL ? repl : "", args_str(args, "after"),
-	    args_str(args, "before"), &out, &changed, &m, &cause) != 0)
-		goto fail;
-	buf_adds(&msg, m);
-	if (!changed && str_startswith(m, "Pattern for before/after")) {
+	buf_adds(&job.msg, m);
+	if (!job.changed && str_startswith(m, "Pattern for before/after")) {
 		/* Ansible stops here, without looking at the attributes. */
-		status = MOD_OK;
 		goto done;
 	}
-	if (changed && ctx_diff_mode(ctx))
-		result_diff(r, path, buf_cstr(&in), path, buf_cstr(&out));
-	if (fileedit_commit(ctx, args, path, real, &st, changed, out.s,
-	    out.len, 0, &msg, &changed, &backup, r, &cause) != 0)
+	if (job.changed)
+		fileedit_diff(ctx, &job, "", r);
+	if (fileedit_commit(ctx, args, &job, FILEEDIT_BACKUP_FILE, r) != 0)
 		goto fail;
-	if (backup != NULL)
-		result_setstr(r, "backup_file", backup);
-	status = changed ? MOD_CHANGED : MOD_OK;
 done:
-	result_setstr(r, "msg", buf_cstr(&msg));
+	status = fileedit_done(&job, r);
 	goto out;
 fail:
-	status = result_fail(r, "%s", cause != NULL ? cause :
-	    "replace failed");
+	status = fileedit_fail(&job, r, "replace failed");
 out:
-	free(cause);
-	free(real);
-	free(backup);
 	free(m);
-	buf_release(&in);
-	buf_release(&out);
-	buf_release(&msg);
+	fileedit_job_release(&job);
 	return status;
 }
 

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
 #include "module.h"
 
 static const char *const template_aliases[] = {
@@ -20,16 +19,19 @@ static const struct mod_param template_params[] = {
 	{ "dest", P_PATH, P_REQUIRED, NULL, NULL, NULL },
 	{ "backup", P_BOOL, 0, "no", NULL, NULL },
 	{ "force", P_BOOL, 0, "yes", NULL, NULL },
-	{ "mode", P_RAW, 0, NULL, NULL, NULL },
-	{ "owner", P_STR, 0, NULL, NULL, NULL },
-	{ "group", P_STR, 0, NULL, NULL, NULL },
+	MOD_FILE_COMMON_PARAMS,
 	{ "validate", P_STR, 0, NULL, NULL, NULL },
 	{ "follow", P_BOOL, 0, "no", NULL, NULL },
 	{ "newline_sequence", P_STR, 0, "\\n", newline_choices, NULL },
 	{ "trim_blocks", P_BOOL, 0, "yes", NULL, NULL },
 	{ "lstrip_blocks", P_BOOL, 0, "no", NULL, NULL },
 	{ "output_encoding", P_STR, 0, "utf-8", NULL, NULL },
-	{ "unsafe_writes", P_BOOL, 0, "no", NULL, NULL },
+	{ "block_start_string", P_STR, 0, "{%", NULL, NULL },
+	{ "block_end_string", P_STR, 0, "%}", NULL, NULL },
+	{ "variable_start_string", P_STR, 0, "{{", NULL, NULL },
+	{ "variable_end_string", P_STR, 0, "}}", NULL, NULL },
+	{ "comment_start_string", P_STR, 0, "{#", NULL, NULL },
+	{ "comment_end_string", P_STR, 0, "#}", NULL, NULL },
 	{ NULL }
 };
 
@@ -75,19 +77,34 @@ template_run(struct task_ctx *ctx, const struct mod_args *args,
 {
 	const char	*src = args_str(args, "src");
 	struct buf	 text = BUF_INIT;
-	struct value	*out = NULL, *raw;
+	struct value	*raw;
 	struct mod_args	 cargs = { NULL };
+	struct ctx_template_opts o;
 	char		*local, *cause = NULL, *rendered, *final;
 	enum mod_status	 st;
+	int		 rc;
 
 	if ((local = ctx_find_file(ctx, "templates", src)) == NULL)
 		return result_fail(r, "Could not find or access '%s'", src);
-	if (read_file(local, &text) != 0) {
-		st = result_fail(r, "Could not read '%s'", local);
+	if (ctx_read_file(ctx, local, 1, &text, &cause) != 0) {
+		st = result_fail(r, "%s", cause);
+		free(cause);
 		free(local);
 		return st;
 	}
-	if (ctx_render(ctx, buf_cstr(&text), &out, &cause) != 0) {
+	/* the Jinja2 options go to the renderer, not to copy */
+	memset(&o, 0, sizeof o);
+	o.block_start = args_str(args, "block_start_string");
+	o.block_end = args_str(args, "block_end_string");
+	o.variable_start = args_str(args, "variable_start_string");
+	o.variable_end = args_str(args, "variable_end_string");
+	o.comment_start = args_str(args, "comment_start_string");
+	o.comment_end = args_str(args, "comment_end_string");
+	o.trim_blocks = args_bool(args, "trim_blocks", 1);
+	o.lstrip_blocks = args_bool(args, "lstrip_blocks", 0);
+	rc = ctx_render_file(ctx, buf_cstr(&text), &o, src, local,
+	    args_str(args, "dest"), &rendered, &cause);
+	if (rc != 0) {
 		st = result_fail(r, "AnsibleError: template error while "
 		    "templating string: %s (in %s)", cause, local);
 		free(cause);
@@ -96,8 +113,6 @@ template_run(struct task_ctx *ctx, const struct mod_args *args,
 		return st;
 	}
 	buf_release(&text);
-	rendered = value_to_string(out);
-	value_unref(out);
 	final = template_newlines(rendered, args_str(args,
 	    "newline_sequence"));
 	free(rendered);

@@ -186,18 +186,6 @@ apt_remove_list(const struct apt_dpkg *d, char *const *specs, size_t nspecs,
 }
 
 void
-apt_list_free(char **l)
-{
-	char	**p;
-
-	if (l == NULL)
-		return;
-	for (p = l; *p != NULL; p++)
-		free(*p);
-	free(l);
-}
-
-void
 apt_sim_parse(const char *out, struct apt_sim *s)
 {
 	const char	*line = out;

@@ -52,7 +52,7 @@ int	 apt_spec_split(const char *, char **name, char **version,
  * version does not match the pin, and with latest every installed one
  * (apt-get -s then tells whether a newer version exists).  Returns a
  * NULL-terminated malloc'd list of malloc'd strings (free with
- * apt_list_free); *n is its length.  specs must be valid (apt_spec_split).
+ * strv_free_null); *n is its length.  specs must be valid (apt_spec_split).
  */
 char	**apt_install_list(const struct apt_dpkg *, char *const *specs,
 	    size_t nspecs, int latest, int only_upgrade, size_t *n);
@@ -62,7 +62,6 @@ char	**apt_install_list(const struct apt_dpkg *, char *const *specs,
  */
 char	**apt_remove_list(const struct apt_dpkg *, char *const *specs,
 	    size_t nspecs, int purge, size_t *n);
-void	 apt_list_free(char **);
 
 /* What an apt-get run (simulated or real) does, from its stdout. */
 struct apt_sim {

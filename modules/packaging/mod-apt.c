@@ -304,8 +304,8 @@ out:
 		    "apt failed");
 	free(s.cause);
 	apt_dpkg_free(&s.dpkg);
-	apt_list_free(specs);
-	apt_list_free(list);
+	strv_free_null(specs);
+	strv_free_null(list);
 	return st;
 }
 

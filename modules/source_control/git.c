@@ -311,3 +311,45 @@ git_field(const struct buf *out, const char *key)
 	}
 	return NULL;
 }
+
+int
+git_clone_script(struct buf *s, const struct git_clone *c)
+{
+	int	ignored;
+
+	buf_adds(s, "mkdir -p -- \"$(dirname -- \"$d\")\" || exit 1\n"
+	    "\"$g\" clone");
+	ignored = git_clone_args(s, c);
+	if (c->bare && strcmp(c->remote, "origin") != 0)
+		buf_adds(s, " && cd \"$d\" && \"$g\" remote add "
+		    "\"$r\" \"$(\"$g\" config --get remote.origin.url)\"");
+	if (c->refspec != NULL) {
+		buf_adds(s, " && cd \"$d\" && \"$g\" fetch");
+		if (c->depth > 0)
+			buf_addf(s, " --depth %lld", c->depth);
+		buf_adds(s, " \"$r\" ");
+		shell_quote_buf(s, c->refspec);
+	}
+	return ignored;
+}
+
+void
+git_update_script(struct buf *s, const char *repo, int url_changed,
+    long long depth, int bare, int force, const char *refspec)
+{
+	buf_adds(s, "cd \"$d\" || exit 1\n");
+	if (url_changed) {
+		buf_adds(s, "\"$g\" remote set-url \"$r\" ");
+		shell_quote_buf(s, repo);
+		buf_adds(s, " || exit 1\n");
+	}
+	git_fetch_script(s, depth, bare, force, refspec);
+}
+
+int
+git_changed(const char *before, const char *after,
+    const struct git_state *st, int submodules_moved)
+{
+	return before == NULL || strcmp(before, after) != 0 ||
+	    st->local_mods || submodules_moved || st->url_changed;
+}

@@ -88,6 +88,22 @@ struct git_clone {
  * Ansible warns), else 0.
  */
 int		 git_clone_args(struct buf *, const struct git_clone *);
+/*
+ * The whole clone step: the parent directory, `git clone`, a bare
+ * clone's remote renamed to c->remote, and a fetch of c->refspec.
+ * Returns git_clone_args's "depth ignored".
+ */
+int		 git_clone_script(struct buf *, const struct git_clone *);
+/*
+ * The update step of a repository at d: the remote's URL set to repo
+ * when it changed, then the fetch.
+ */
+void		 git_update_script(struct buf *, const char *repo,
+		    int url_changed, long long depth, int bare, int force,
+		    const char *refspec);
+/* Whether a run that got from before to after changed something. */
+int		 git_changed(const char *before, const char *after,
+		    const struct git_state *, int submodules_moved);
 
 /*
  * The scripts the module runs, after a preamble that sets the shell

@@ -92,191 +92,217 @@ git_set_sha(struct result *r, const char *key, const char *sha)
 		result_setstr(r, key, sha);
 }
 
+/* What git_run gathered from the host and decided. */
+struct git_job {
+	struct git_run		 g;
+	struct git_state	 st;
+	struct exec_result	 res;
+	struct buf		 s;
+	const char		*refspec;
+	long long		 depth;
+	char			*before;	/* HEAD before, or NULL */
+	char			*url, *mods, *exists;
+	char			 target[41];
+};
+
+static void
+git_job_release(struct git_job *j)
+{
+	free(j->before);
+	free(j->url);
+	free(j->mods);
+	free(j->exists);
+	buf_release(&j->s);
+	buf_release(&j->g.pre);
+	exec_result_release(&j->res);
+}
+
+/* What is at dest now; 0, or -1 with the result failed. */
+static int
+git_gather(struct git_job *j)
+{
+	const struct mod_args	*args = j->g.args;
+	struct git_state	*st = &j->st;
+
+	buf_reset(&j->s);
+	git_probe_script(&j->s, j->g.bare);
+	if (git_step(&j->g, buf_cstr(&j->s), NULL, &j->res) != 0)
+		return -1;
+	j->exists = git_field(&j->res.out, "exists");
+	j->before = git_field(&j->res.out, "head");
+	if (j->before != NULL && *j->before == '\0') {
+		free(j->before);
+		j->before = NULL;
+	}
+	j->url = git_field(&j->res.out, "url");
+	j->mods = git_field(&j->res.out, "mods");
+
+	st->exists = j->exists != NULL;
+	st->clone = args_bool(args, "clone", 1);
+	st->update = args_bool(args, "update", 1);
+	st->force = args_bool(args, "force", 0);
+	st->check = ctx_check_mode(j->g.ctx);
+	st->local_mods = j->mods != NULL;
+	st->url_changed = st->exists && j->url != NULL && *j->url != '\0' &&
+	    strcmp(j->url, j->g.repo) != 0;
+	st->before = j->before;
+	st->target = j->target;
+	return 0;
+}
+
+/* What version names on the remote; 0, or -1 with the result failed. */
+static int
+git_resolve(struct git_job *j)
+{
+	buf_reset(&j->s);
+	buf_adds(&j->s, "\"$g\" ls-remote ");
+	shell_quote_buf(&j->s, j->g.repo);
+	if (git_step(&j->g, buf_cstr(&j->s), NULL, &j->res) != 0)
+		return -1;
+	j->st.kind = git_ref_resolve(buf_cstr(&j->res.out), j->g.version,
+	    j->target);
+	if (j->target[0] == '\0' && (j->st.kind == GIT_REF_SHA ||
+	    j->st.kind == GIT_REF_UNKNOWN))
+		snprintf(j->target, sizeof j->target, "%.40s", j->g.version);
+	return 0;
+}
+
+/* Clones or fetches; 0, or -1 with the result failed. */
+static int
+git_fetch(struct git_job *j, enum git_action action)
+{
+	const struct mod_args	*args = j->g.args;
+	struct git_clone	 c;
+
+	buf_reset(&j->s);
+	if (action == GA_CLONE) {
+		memset(&c, 0, sizeof c);
+		c.repo = j->g.repo;
+		c.remote = j->g.remote;
+		c.version = j->g.version;
+		c.reference = args_str(args, "reference");
+		c.refspec = j->refspec;
+		c.depth = j->depth;
+		c.bare = j->g.bare;
+		c.single_branch = args_bool(args, "single_branch", 0);
+		c.kind = j->st.kind;
+		if (git_clone_script(&j->s, &c))
+			result_warn(j->g.r, "Ignoring depth argument. Shallow "
+			    "clones are only available for HEAD, branches, "
+			    "tags or in combination with refspec.");
+		return git_step(&j->g, buf_cstr(&j->s), NULL, &j->res);
+	}
+	if (j->st.local_mods) {
+		if (git_step(&j->g, "cd \"$d\" && \"$g\" reset --hard HEAD",
+		    NULL, &j->res) != 0)
+			return -1;
+		result_set(j->g.r, "msg", value_strf("Local modifications "
+		    "exist in the destination: %s", args_str(args, "dest")));
+	}
+	git_update_script(&j->s, j->g.repo, j->st.url_changed, j->depth,
+	    j->g.bare, j->st.force, j->refspec);
+	return git_step(&j->g, buf_cstr(&j->s), NULL, &j->res);
+}
+
+/* Fetches, switches, updates submodules: HEAD after (malloc'd) or NULL. */
+static char *
+git_apply(struct git_job *j, enum git_action action, int *subs)
+{
+	struct git_run	*g = &j->g;
+
+	if (git_fetch(j, action) != 0)
+		return NULL;
+	if (!g->bare && (action == GA_UPDATE || j->st.kind != GIT_REF_HEAD) &&
+	    git_switch(g, j->st.kind, j->depth) != 0)
+		return NULL;
+	if (!g->bare && args_bool(g->args, "recursive", 1) &&
+	    git_submodules(g, subs) != 0)
+		return NULL;
+	return git_head(g);
+}
+
+/* The --diff of a changed run: the commit before and after. */
+static enum mod_status
+git_diff(struct git_job *j)
+{
+	char	*b, *a;
+
+	b = xasprintf("%s\n", j->before != NULL ? j->before : "");
+	a = xasprintf("%s\n", j->target);
+	result_diff(j->g.r, NULL, b, NULL, a);
+	free(b);
+	free(a);
+	return MOD_CHANGED;
+}
+
 static enum mod_status
 git_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 {
-	struct git_run		 g;
-	struct git_state	 st;
-	struct git_clone	 c;
-	struct exec_result	 res = EXEC_RESULT_INIT;
-	struct buf		 s = BUF_INIT;
+	struct git_job		 j;
 	struct value		*um = args_get(args, "umask");
-	const char		*refspec = args_str(args, "refspec");
-	long long		 depth = args_int(args, "depth", 0);
-	char			*cause = NULL, *before = NULL, *after = NULL;
-	char			*url = NULL, *mods = NULL, *exists = NULL;
-	char			 target[41];
+	char			*cause = NULL, *after = NULL;
 	unsigned int		 mask = 0;
-	int			 subs = 0, changed = 0;
+	int			 subs = 0, changed;
 	enum git_action		 action;
 	enum mod_status		 status = MOD_FAILED;
 
-	memset(&g, 0, sizeof g);
-	g.ctx = ctx;
-	g.args = args;
-	g.r = r;
-	g.repo = args_str(args, "repo");
-	g.version = args_str(args, "version");
-	g.remote = args_str(args, "remote");
-	g.bare = args_bool(args, "bare", 0);
+	memset(&j, 0, sizeof j);
+	j.res = (struct exec_result)EXEC_RESULT_INIT;
+	j.g.ctx = ctx;
+	j.g.args = args;
+	j.g.r = r;
+	j.g.repo = args_str(args, "repo");
+	j.g.version = args_str(args, "version");
+	j.g.remote = args_str(args, "remote");
+	j.g.bare = args_bool(args, "bare", 0);
+	j.refspec = args_str(args, "refspec");
+	j.depth = args_int(args, "depth", 0);
 	if (git_validate(args, &cause) != 0 || (um != NULL &&
 	    git_umask_parse(um, &mask, &cause) != 0)) {
 		status = result_fail(r, "%s", cause);
 		goto out;
 	}
-	git_preamble(&g, mask, um != NULL);
-
-	/* What is at dest now. */
-	git_probe_script(&s, g.bare);
-	if (git_step(&g, buf_cstr(&s), NULL, &res) != 0)
+	git_preamble(&j.g, mask, um != NULL);
+	if (git_gather(&j) != 0)
 		goto out;
-	exists = git_field(&res.out, "exists");
-	before = git_field(&res.out, "head");
-	if (before != NULL && *before == '\0') {
-		free(before);
-		before = NULL;
-	}
-	url = git_field(&res.out, "url");
-	mods = git_field(&res.out, "mods");
 
-	memset(&st, 0, sizeof st);
-	st.exists = exists != NULL;
-	st.clone = args_bool(args, "clone", 1);
-	st.update = args_bool(args, "update", 1);
-	st.force = args_bool(args, "force", 0);
-	st.check = ctx_check_mode(ctx);
-	st.local_mods = mods != NULL;
-	st.url_changed = st.exists && url != NULL && *url != '\0' &&
-	    strcmp(url, g.repo) != 0;
-	st.before = before;
-	st.target = target;
-	target[0] = '\0';
-	action = git_decide(&st);
-
+	action = git_decide(&j.st);
 	if (action == GA_NONE) {
-		git_set_sha(r, "before", before);
-		git_set_sha(r, "after", before);
+		git_set_sha(r, "before", j.before);
+		git_set_sha(r, "after", j.before);
 		status = MOD_OK;
 		goto out;
 	}
 	if (action == GA_FAIL_MODS) {
-		git_set_sha(r, "before", before);
+		git_set_sha(r, "before", j.before);
 		status = result_fail(r, "Local modifications exist in the "
 		    "destination: %s (force=yes to override)",
 		    args_str(args, "dest"));
 		goto out;
 	}
-
-	/* What version names on the remote. */
-	buf_reset(&s);
-	buf_adds(&s, "\"$g\" ls-remote ");
-	shell_quote_buf(&s, g.repo);
-	if (git_step(&g, buf_cstr(&s), NULL, &res) != 0)
+	if (git_resolve(&j) != 0)
 		goto out;
-	st.kind = git_ref_resolve(buf_cstr(&res.out), g.version, target);
-	if (target[0] == '\0' && (st.kind == GIT_REF_SHA ||
-	    st.kind == GIT_REF_UNKNOWN))
-		snprintf(target, sizeof target, "%.40s", g.version);
-
-	if (st.exists)
-		result_setbool(r, "remote_url_changed", st.url_changed);
-	git_set_sha(r, "before", before);
+	if (j.st.exists)
+		result_setbool(r, "remote_url_changed", j.st.url_changed);
+	git_set_sha(r, "before", j.before);
 	if (action == GA_PREDICT) {
-		git_set_sha(r, "after", target);
-		changed = git_predict_changed(&st);
-		if (changed && ctx_diff_mode(ctx))
-			goto diff;
-		status = changed ? MOD_CHANGED : MOD_OK;
-		goto out;
-	}
-
-	if (action == GA_CLONE) {
-		memset(&c, 0, sizeof c);
-		c.repo = g.repo;
-		c.remote = g.remote;
-		c.version = g.version;
-		c.reference = args_str(args, "reference");
-		c.refspec = refspec;
-		c.depth = depth;
-		c.bare = g.bare;
-		c.single_branch = args_bool(args, "single_branch", 0);
-		c.kind = st.kind;
-		buf_reset(&s);
-		buf_adds(&s, "mkdir -p -- \"$(dirname -- \"$d\")\" || exit 1\n"
-		    "\"$g\" clone");
-		if (git_clone_args(&s, &c))
-			result_warn(r, "Ignoring depth argument. Shallow clones "
-			    "are only available for HEAD, branches, tags or in "
-			    "combination with refspec.");
-		if (g.bare && strcmp(g.remote, "origin") != 0)
-			buf_adds(&s, " && cd \"$d\" && \"$g\" remote add "
-			    "\"$r\" \"$(\"$g\" config --get remote.origin.url)\"");
-		if (refspec != NULL) {
-			buf_adds(&s, " && cd \"$d\" && \"$g\" fetch");
-			if (depth > 0)
-				buf_addf(&s, " --depth %lld", depth);
-			buf_adds(&s, " \"$r\" ");
-			shell_quote_buf(&s, refspec);
-		}
-		if (git_step(&g, buf_cstr(&s), NULL, &res) != 0)
-			goto out;
+		git_set_sha(r, "after", j.target);
+		changed = git_predict_changed(&j.st);
 	} else {
-		if (st.local_mods) {
-			if (git_step(&g, "cd \"$d\" && \"$g\" reset --hard HEAD",
-			    NULL, &res) != 0)
-				goto out;
-			result_set(r, "msg", value_strf("Local modifications "
-			    "exist in the destination: %s",
-			    args_str(args, "dest")));
-		}
-		buf_reset(&s);
-		buf_adds(&s, "cd \"$d\" || exit 1\n");
-		if (st.url_changed) {
-			buf_adds(&s, "\"$g\" remote set-url \"$r\" ");
-			shell_quote_buf(&s, g.repo);
-			buf_adds(&s, " || exit 1\n");
-		}
-		git_fetch_script(&s, depth, g.bare, st.force, refspec);
-		if (git_step(&g, buf_cstr(&s), NULL, &res) != 0)
+		if ((after = git_apply(&j, action, &subs)) == NULL)
 			goto out;
+		snprintf(j.target, sizeof j.target, "%.40s", after);
+		git_set_sha(r, "after", after);
+		changed = git_changed(j.before, after, &j.st, subs);
 	}
-	if (!g.bare && (action == GA_UPDATE || st.kind != GIT_REF_HEAD) &&
-	    git_switch(&g, st.kind, depth) != 0)
-		goto out;
-	if (!g.bare && args_bool(args, "recursive", 1) &&
-	    git_submodules(&g, &subs) != 0)
-		goto out;
-	if ((after = git_head(&g)) == NULL)
-		goto out;
-	snprintf(target, sizeof target, "%.40s", after);
-	git_set_sha(r, "after", after);
-	changed = before == NULL || strcmp(before, after) != 0 ||
-	    st.local_mods || subs || st.url_changed;
-	if (!changed || !ctx_diff_mode(ctx)) {
+	if (changed && ctx_diff_mode(ctx))
+		status = git_diff(&j);
+	else
 		status = changed ? MOD_CHANGED : MOD_OK;
-		goto out;
-	}
-
-diff:
-	buf_reset(&s);
-	buf_addf(&s, "%s\n", before != NULL ? before : "");
-	{
-		char *a = xasprintf("%s\n", target);
-
-		result_diff(r, NULL, buf_cstr(&s), NULL, a);
-		free(a);
-	}
-	status = MOD_CHANGED;
 out:
 	free(cause);
-	free(before);
 	free(after);
-	free(url);
-	free(mods);
-	free(exists);
-	buf_release(&s);
-	buf_release(&g.pre);
-	exec_result_release(&res);
+	git_job_release(&j);
 	return status;
 }
 

@@ -98,11 +98,7 @@ accounts_parse_group(const char *line, struct accounts_group *g,
 void
 accounts_group_release(struct accounts_group *g)
 {
-	size_t	i;
-
-	for (i = 0; i < g->nmembers; i++)
-		free(g->members[i]);
-	free(g->members);
+	strv_free(g->members, g->nmembers);
 	free(g->name);
 	memset(g, 0, sizeof *g);
 }
@@ -309,11 +305,7 @@ accounts_argv_remove(struct accounts_argv *a, size_t at)
 void
 accounts_argv_release(struct accounts_argv *a)
 {
-	size_t	i;
-
-	for (i = 0; i < a->n; i++)
-		free(a->v[i]);
-	free(a->v);
+	strv_free(a->v, a->n);
 	a->v = NULL;
 	a->n = 0;
 }
@@ -325,7 +317,12 @@ accounts_argv_line(const struct accounts_argv *a, int mask)
 	size_t		i;
 
 	for (i = 0; i < a->n; i++) {
-		if (i > 0)
+		if (mask == ACCOUNTS_LINE_NO_PASSWORD &&
+		    strcmp(a->v[i], "-p") == 0 && i + 1 < a->n) {
+			i++;
+			continue;
+		}
+		if (b.len > 0)
 			buf_addc(&b, ' ');
 		if (mask && i > 0 && strcmp(a->v[i - 1], "-p") == 0)
 			buf_adds(&b, "********");
@@ -333,6 +330,23 @@ accounts_argv_line(const struct accounts_argv *a, int mask)
 			shell_quote_buf(&b, a->v[i]);
 	}
 	return buf_detach(&b, NULL);
+}
+
+const char *
+accounts_argv_password(const struct accounts_argv *a)
+{
+	for (size_t i = 0; i + 1 < a->n; i++)
+		if (strcmp(a->v[i], "-p") == 0)
+			return a->v[i + 1];
+	return NULL;
+}
+
+char *
+accounts_password_input(const struct accounts_argv *a, const char *name)
+{
+	const char	*hash = accounts_argv_password(a);
+
+	return hash != NULL ? xasprintf("%s:%s\n", name, hash) : NULL;
 }
 
 void
@@ -655,4 +669,35 @@ accounts_groupmod(const struct accounts_group_want *w,
 	if (w->non_unique)
 		accounts_argv_add(a, "-o");
 	accounts_argv_add(a, w->name);
+}
+
+void
+accounts_change_script(struct buf *s, const struct accounts_user_want *w,
+    const struct accounts_argv *a, int exists)
+{
+	int	 parent = !exists && w->create_home && w->home != NULL;
+	char	*line;
+
+	buf_adds(s, "n=");
+	shell_quote_buf(s, w->name);
+	buf_adds(s, "\n");
+	if (parent) {
+		buf_adds(s, "d=$(dirname -- ");
+		shell_quote_buf(s, w->home);
+		buf_adds(s, "); made=\nif [ ! -d \"$d\" ]; then "
+		    "mkdir -p -- \"$d\" && made=1; fi\n");
+	}
+	line = accounts_argv_line(a, ACCOUNTS_LINE_NO_PASSWORD);
+	/* usermod with nothing left but the name: only the password. */
+	if (!(exists && accounts_argv_password(a) != NULL && a->n == 4)) {
+		buf_addf(s, "%s || { rc=$?; ", line);
+		if (parent)
+			buf_adds(s, "[ -z \"$made\" ] || "
+			    "rmdir -p -- \"$d\" 2>/dev/null; ");
+		buf_adds(s, "exit $rc; }\n");
+	}
+	free(line);
+	if (accounts_argv_password(a) != NULL)
+		buf_adds(s, "chpasswd -e || exit $?\n");
+	buf_adds(s, "echo '" ACCOUNTS_MARK "'\n");
 }

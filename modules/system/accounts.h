@@ -90,9 +90,14 @@ int	 accounts_argv_has(const struct accounts_argv *, const char *);
 void	 accounts_argv_release(struct accounts_argv *);
 /*
  * The vector as one shell command line, every word quoted; the word after
- * a "-p" is replaced by ******** when mask is set (for messages).
+ * a "-p" is replaced by ******** when mask is set (for messages), or left
+ * out with the "-p" when mask is ACCOUNTS_LINE_NO_PASSWORD (the hash then
+ * goes through chpasswd's standard input: never in the target's ps).
  */
+#define ACCOUNTS_LINE_NO_PASSWORD	2
 char	*accounts_argv_line(const struct accounts_argv *, int mask);
+/* The word after "-p", or NULL. */
+const char *accounts_argv_password(const struct accounts_argv *);
 
 /* What a user task asks for; unset fields are NULL or -1. */
 struct accounts_user_want {
@@ -162,6 +167,22 @@ struct value *accounts_view(const struct accounts_db *, const char *name);
  */
 struct value *accounts_view_after(const struct accounts_user_want *w,
 	    const struct accounts_db *, int present);
+
+/*
+ * The user module's change as one script: $n set to the user, the
+ * useradd/usermod line a, and for a new user whose home is given and
+ * created, the home's parent made first (and removed again, if made, when
+ * the command fails); ends with ACCOUNTS_MARK for the state read after.
+ * A password hash in a ("-p HASH") is not on the command line: the script
+ * runs `chpasswd -e` on its standard input, which must then be
+ * accounts_password_input's text.
+ */
+void	 accounts_change_script(struct buf *,
+	    const struct accounts_user_want *, const struct accounts_argv *a,
+	    int exists);
+/* "name:hash\n" for chpasswd -e when a sets a password, else NULL. */
+char	*accounts_password_input(const struct accounts_argv *a,
+	    const char *name);
 
 /*
  * accounts-host.c.  A script that creates home (if missing) as Ansible's

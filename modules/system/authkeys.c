@@ -405,9 +405,7 @@ authkeys_apply(const char *existing, const struct authkeys_want *w,
 	*out = authkeys_serialize(&d);
 	r = 0;
 out:
-	for (i = 0; i < nkeep; i++)
-		free(keep[i]);
-	free(keep);
+	strv_free(keep, nkeep);
 	free(copy);
 	for (i = d.n; i > 0; i--)
 		authkeys_del(&d, i - 1);

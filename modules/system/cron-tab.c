@@ -81,13 +81,9 @@ cron_tab_parse(struct cron_tab *t, const char *text, int is_file,
 void
 cron_tab_free(struct cron_tab *t)
 {
-	size_t	i;
-
 	if (t == NULL)
 		return;
-	for (i = 0; i < t->n; i++)
-		free(t->lines[i]);
-	free(t->lines);
+	strv_free(t->lines, t->n);
 	free(t->existing);
 	memset(t, 0, sizeof *t);
 }
@@ -471,14 +467,17 @@ cron_tab_envnames(const struct cron_tab *t)
 	return l;
 }
 
-void
-cron_names_free(char **l)
+int
+cron_file_name_ok(const char *path)
 {
-	char	**p;
+	const char	*c = strrchr(path, '/');
 
-	if (l == NULL)
-		return;
-	for (p = l; *p != NULL; p++)
-		free(*p);
-	free(l);
+	c = c != NULL ? c + 1 : path;
+	if (*c == '\0')
+		return 0;
+	for (; *c != '\0'; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
+			return 0;
+	return 1;
 }

@@ -63,9 +63,17 @@ int	 cron_tab_apply(struct cron_tab *, const struct cron_req *,
 int	 cron_req_check(const struct cron_req *, const char *cron_file,
 	    const char *user, char **cause);
 
-/* Names of "#Ansible: " jobs and of NAME= variables, NULL-terminated. */
+/*
+ * Names of "#Ansible: " jobs and of NAME= variables, NULL-terminated
+ * (free with strv_free_null).
+ */
 char	**cron_tab_jobnames(const struct cron_tab *);
 char	**cron_tab_envnames(const struct cron_tab *);
-void	 cron_names_free(char **);
+
+/*
+ * Whether a cron_file's name (what follows the last '/') is made only of
+ * letters, digits, '_' and '-', as Ansible wants it (it warns otherwise).
+ */
+int	 cron_file_name_ok(const char *path);
 
 #endif

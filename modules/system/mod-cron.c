@@ -118,8 +118,89 @@ cron_set_names(struct result *r, const struct cron_tab *t)
 		for (p = names; *p != NULL; p++)
 			value_list_append(l, value_str(*p));
 		result_set(r, k == 0 ? "jobs" : "envs", l);
-		cron_names_free(names);
+		strv_free_null(names);
 	}
+}
+
+/*
+ * The last job of a cron_file went: the file goes too.  *changed: it was
+ * there (existed, in check mode).  0, or -1 and *cause.
+ */
+static int
+cron_remove_file(struct task_ctx *ctx, const char *path, int existed,
+    int *changed, char **cause)
+{
+	struct exec_result	 res = EXEC_RESULT_INIT;
+	struct buf		 cmd = BUF_INIT;
+	int			 rv;
+
+	if (ctx_check_mode(ctx)) {
+		*changed = existed;
+		return 0;
+	}
+	buf_adds(&cmd, "test -f ");
+	host_path_word(&cmd, path);
+	buf_adds(&cmd, " || exit 3; rm -f ");
+	host_path_word(&cmd, path);
+	if ((rv = host_run(ctx, buf_cstr(&cmd), &res, cause)) == 0)
+		*changed = res.rc == 0;
+	buf_release(&cmd);
+	exec_result_release(&res);
+	return rv != 0 ? -1 : 0;
+}
+
+/* Ansible's backup: the crontab as it was, in a private temp file. */
+static int
+cron_backup(struct task_ctx *ctx, struct result *r, const char *backup,
+    char **cause)
+{
+	struct exec_result	res = EXEC_RESULT_INIT;
+
+	if (host_run_stdin(ctx, "umask 077; f=$(mktemp "
+	    "/tmp/crontabXXXXXXXX) && cat >\"$f\" && "
+	    "printf '%s' \"$f\"", backup, strlen(backup), &res, cause) != 0) {
+		exec_result_release(&res);
+		return -1;
+	}
+	if (res.rc == 0)
+		result_setstr(r, "backup_file", buf_cstr(&res.out));
+	exec_result_release(&res);
+	return 0;
+}
+
+/*
+ * Writes the new text: to the cron_file at path (0644 when created), or
+ * through `crontab -` for user when path is NULL.  0, or -1 and *cause.
+ */
+static int
+cron_write(struct task_ctx *ctx, struct result *r, const char *user,
+    const char *path, int created, const char *after, char **cause)
+{
+	struct write_opts	 wo;
+	struct exec_result	 res = EXEC_RESULT_INIT;
+	struct buf		 cmd = BUF_INIT;
+	int			 rv = -1;
+
+	if (path != NULL) {
+		memset(&wo, 0, sizeof wo);
+		wo.mode = created ? "0644" : NULL;
+		return host_write(ctx, path, after, strlen(after), &wo, NULL,
+		    cause) != 0 ? -1 : 0;
+	}
+	cron_cmd(&cmd, user, "-");
+	if (host_run_stdin(ctx, buf_cstr(&cmd), after, strlen(after), &res,
+	    cause) != 0)
+		goto out;
+	if (res.rc != 0) {
+		result_set_exec(r, &res);
+		*cause = xstrndup(buf_cstr(&res.err), res.err.len);
+		goto out;
+	}
+	rv = 0;
+out:
+	buf_release(&cmd);
+	exec_result_release(&res);
+	return rv;
 }
 
 static enum mod_status
@@ -131,13 +212,11 @@ cron_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 	struct cron_tab		 t;
 	struct exec_result	 res = EXEC_RESULT_INIT;
 	struct buf		 text = BUF_INIT, cmd = BUF_INIT;
-	struct write_opts	 wo;
 	char			*before = NULL;
 	char			*cause = NULL, *path = NULL, *warn = NULL;
 	char			*after = NULL, *backup = NULL, *hdr = NULL;
-	const char		*c;
 	int			 changed = 0, empty = 0, check = ctx_check_mode(ctx);
-	int			 rr = ERR_NOENT, ok;
+	int			 rr = ERR_NOENT;
 	enum mod_status		 st = MOD_FAILED;
 
 	memset(&t, 0, sizeof t);
@@ -146,13 +225,7 @@ cron_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 		goto fail;
 	if (cf != NULL) {
 		path = cron_file_path(cf);
-		c = cron_basename(path);
-		ok = *c != '\0';
-		for (; *c != '\0'; c++)
-			if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-			    (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
-				ok = 0;
-		if (!ok)
+		if (!cron_file_name_ok(path))
 			result_warn(r, "Filename portion of cron_file (\"%s\") "
 			    "should consist solely of upper- and lower-case "
 			    "letters, digits, underscores, and hyphens",
@@ -192,18 +265,9 @@ cron_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 
 	if (empty) {
 		/* The last job of a cron_file went: the file goes too. */
-		changed = 1;
-		if (!check) {
-			buf_reset(&cmd);
-			buf_adds(&cmd, "test -f ");
-			host_path_word(&cmd, path);
-			buf_adds(&cmd, " || exit 3; rm -f ");
-			host_path_word(&cmd, path);
-			if (host_run(ctx, buf_cstr(&cmd), &res, &cause) != 0)
-				goto fail;
-			changed = res.rc == 0;
-		} else
-			changed = rr == 0;
+		if (cron_remove_file(ctx, path, rr == 0, &changed,
+		    &cause) != 0)
+			goto fail;
 		if (before != NULL)
 			result_diff(r, hdr, before, "/dev/null", "");
 		result_setstr(r, "cron_file", cf);
@@ -215,37 +279,12 @@ cron_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 	cron_set_names(r, &t);
 	if (changed) {
 		after = cron_tab_render(&t);
-		if (backup != NULL && !check) {
-			exec_result_release(&res);
-			if (host_run_stdin(ctx, "umask 077; f=$(mktemp "
-			    "/tmp/crontabXXXXXXXX) && cat >\"$f\" && "
-			    "printf '%s' \"$f\"", backup, strlen(backup), &res,
-			    &cause) != 0)
-				goto fail;
-			if (res.rc == 0)
-				result_setstr(r, "backup_file",
-				    buf_cstr(&res.out));
-		}
-		if (!check && cf != NULL) {
-			memset(&wo, 0, sizeof wo);
-			wo.mode = rr != 0 ? "0644" : NULL;
-			if (host_write(ctx, path, after, strlen(after), &wo,
-			    NULL, &cause) != 0)
-				goto fail;
-		} else if (!check) {
-			buf_reset(&cmd);
-			cron_cmd(&cmd, user, "-");
-			exec_result_release(&res);
-			if (host_run_stdin(ctx, buf_cstr(&cmd), after,
-			    strlen(after), &res, &cause) != 0)
-				goto fail;
-			if (res.rc != 0) {
-				result_set_exec(r, &res);
-				cause = xstrndup(buf_cstr(&res.err),
-				    res.err.len);
-				goto fail;
-			}
-		}
+		if (backup != NULL && !check &&
+		    cron_backup(ctx, r, backup, &cause) != 0)
+			goto fail;
+		if (!check && cron_write(ctx, r, user, path, rr != 0, after,
+		    &cause) != 0)
+			goto fail;
 		if (before != NULL)
 			result_diff(r, hdr, before, hdr, after);
 	}

@@ -239,6 +239,108 @@ out:
 	return r;
 }
 
+/*
+ * The steps return 0, or SVC_OUT (failed, the cause said or not) or
+ * SVC_CMDFAIL (a command exited non-zero: its output is the cause).
+ */
+#define SVC_OUT		-1
+#define SVC_CMDFAIL	-2
+
+/*
+ * A step's command: SVC_CMDFAIL when it could not run (the cause is set)
+ * or exited non-zero, else 0.
+ */
+static int
+service_cmd(int rv, const struct exec_result *res)
+{
+	if (rv != 0)
+		return SVC_CMDFAIL;
+	return res->rc != 0 ? SVC_CMDFAIL : 0;
+}
+
+static int
+service_daemon_reload(struct svc *s, struct exec_result *res)
+{
+	if (service_sh(s, "[ -d /run/systemd/system ] || exit 0\n"
+	    "systemctl daemon-reload", res) != 0)
+		return SVC_OUT;
+	/* Ansible runs these even in check mode and never counts them. */
+	if (res->rc != 0) {
+		result_set_exec(s->r, res);
+		s->cause = xasprintf("failure %d during daemon-reload: %s",
+		    res->rc, buf_cstr(&res->err));
+		return SVC_OUT;
+	}
+	return 0;
+}
+
+/* masked (systemd only). */
+static int
+service_masked(struct svc *s, int want, int masked, int *changed,
+    struct exec_result *res)
+{
+	if (!s->systemd) {
+		s->cause = xstrdup("masked needs systemd, which does not run "
+		    "this host");
+		return SVC_OUT;
+	}
+	if (want == masked)
+		return 0;
+	*changed = 1;
+	if (s->check)
+		return 0;
+	return service_cmd(service_do(s, want ? "mask" : "unmask", NULL, res),
+	    res);
+}
+
+static int
+service_enabled(struct svc *s, int want, int enabled, int *changed,
+    struct exec_result *res)
+{
+	struct buf	b = BUF_INIT;
+	int		rv;
+
+	if (want == enabled)
+		return 0;
+	*changed = 1;
+	if (s->check)
+		return 0;
+	if (s->systemd)
+		return service_cmd(service_do(s, want ? "enable" : "disable",
+		    NULL, res), res);
+	service_rcd_script(&b, s->name, want, s->klinks);
+	rv = service_sh(s, buf_cstr(&b), res);
+	buf_release(&b);
+	if (rv != 0)
+		return SVC_OUT;
+	return res->rc != 0 ? SVC_CMDFAIL : 0;
+}
+
+static int
+service_state(struct svc *s, const struct mod_args *args, const char *action,
+    struct exec_result *res)
+{
+	const char	*arguments = args_str(args, "arguments");
+	long long	 nap = args_int(args, "sleep", 0);
+	char		 extra[64];
+
+	if (s->check)
+		return 0;
+	if (strcmp(action, "restart") != 0 || s->systemd)
+		return service_cmd(service_do(s, action, s->systemd &&
+		    args_bool(args, "no_block", 0) ? "--no-block " :
+		    (s->systemd ? NULL : arguments), res), res);
+	/* Not every script has restart: stop, then start. */
+	if (service_do(s, "stop", arguments, res) != 0)
+		return SVC_OUT;
+	if (nap > 0) {
+		snprintf(extra, sizeof extra, "sleep %lld", nap);
+		if (service_sh(s, extra, res) != 0)
+			return SVC_OUT;
+	}
+	return service_cmd(service_do(s, "start", arguments, res), res);
+}
+
 static enum mod_status
 service_run(struct task_ctx *ctx, const struct mod_args *args,
     struct result *r)
@@ -247,9 +349,7 @@ service_run(struct task_ctx *ctx, const struct mod_args *args,
 	struct exec_result	 res = EXEC_RESULT_INIT;
 	const char		*state = args_str(args, "state"), *action;
 	int			 running = 0, enabled = -1, masked = 0;
-	int			 want, changed = 0;
-	long long		 nap = args_int(args, "sleep", 0);
-	char			 extra[64];
+	int			 want, changed = 0, rv = SVC_OUT;
 	enum mod_status		 st = MOD_FAILED;
 
 	memset(&s, 0, sizeof s);
@@ -259,19 +359,10 @@ service_run(struct task_ctx *ctx, const struct mod_args *args,
 	s.check = ctx_check_mode(ctx);
 	if (service_validate(args, &s.cause) != 0)
 		goto out;
-	if (args_bool(args, "daemon_reload", 0) ||
-	    args_bool(args, "daemon_reexec", 0)) {
-		if (service_sh(&s, "[ -d /run/systemd/system ] || exit 0\n"
-		    "systemctl daemon-reload", &res) != 0)
-			goto out;
-		/* Ansible runs these even in check mode and never counts them. */
-		if (res.rc != 0) {
-			result_set_exec(r, &res);
-			s.cause = xasprintf("failure %d during daemon-reload: %s",
-			    res.rc, buf_cstr(&res.err));
-			goto out;
-		}
-	}
+	if ((args_bool(args, "daemon_reload", 0) ||
+	    args_bool(args, "daemon_reexec", 0)) &&
+	    service_daemon_reload(&s, &res) != 0)
+		goto out;
 	if (s.name == NULL) {
 		st = MOD_OK;
 		goto out;
@@ -280,92 +371,29 @@ service_run(struct task_ctx *ctx, const struct mod_args *args,
 	if (service_probe(&s, args_str(args, "pattern"), &running, &enabled,
 	    &masked) != 0)
 		goto out;
-
-	/* masked (systemd only) */
-	if (args_has(args, "masked")) {
-		want = args_bool(args, "masked", 0);
-		if (!s.systemd) {
-			s.cause = xstrdup("masked needs systemd, which does "
-			    "not run this host");
-			goto out;
-		}
-		if (want != masked) {
-			changed = 1;
-			if (!s.check && (service_do(&s, want ? "mask" : "unmask",
-			    NULL, &res) != 0 || res.rc != 0))
-				goto cmdfail;
-		}
-	}
-
-	/* enabled */
+	if (args_has(args, "masked") && (rv = service_masked(&s,
+	    args_bool(args, "masked", 0), masked, &changed, &res)) != 0)
+		goto fail;
 	if (args_has(args, "enabled")) {
 		want = args_bool(args, "enabled", 0);
-		if (want != enabled) {
-			changed = 1;
-			if (s.check)
-				;
-			else if (s.systemd) {
-				if (service_do(&s, want ? "enable" : "disable",
-				    NULL, &res) != 0 || res.rc != 0)
-					goto cmdfail;
-			} else {
-				struct buf	b = BUF_INIT;
-
-				if (want && !s.klinks) {
-					buf_adds(&b, "svc update-rc.d ");
-					shell_quote_buf(&b, s.name);
-					buf_adds(&b, " defaults || exit\n");
-				}
-				buf_adds(&b, "svc update-rc.d ");
-				shell_quote_buf(&b, s.name);
-				buf_adds(&b, want ? " enable" : " disable");
-				if (service_sh(&s, buf_cstr(&b), &res) != 0) {
-					buf_release(&b);
-					goto out;
-				}
-				buf_release(&b);
-				if (res.rc != 0)
-					goto cmdfail;
-			}
-		}
+		if ((rv = service_enabled(&s, want, enabled, &changed,
+		    &res)) != 0)
+			goto fail;
 		result_setbool(r, "enabled", want);
 	}
-
-	/* state */
 	if (state != NULL) {
-		action = service_action(state, running);
-		if (action != NULL) {
+		if ((action = service_action(state, running)) != NULL) {
 			changed = 1;
-			snprintf(extra, sizeof extra, "%s", "");
-			if (s.check)
-				;
-			else if (strcmp(action, "restart") == 0 && !s.systemd) {
-				/* Not every script has restart: stop, then start. */
-				if (service_do(&s, "stop", args_str(args,
-				    "arguments"), &res) != 0)
-					goto out;
-				if (nap > 0) {
-					snprintf(extra, sizeof extra,
-					    "sleep %lld", nap);
-					if (service_sh(&s, extra, &res) != 0)
-						goto out;
-				}
-				if (service_do(&s, "start", args_str(args,
-				    "arguments"), &res) != 0 || res.rc != 0)
-					goto cmdfail;
-			} else if (service_do(&s, action, s.systemd &&
-			    args_bool(args, "no_block", 0) ? "--no-block " :
-			    (s.systemd ? NULL : args_str(args, "arguments")),
-			    &res) != 0 || res.rc != 0)
-				goto cmdfail;
+			if ((rv = service_state(&s, args, action, &res)) != 0)
+				goto fail;
 		}
 		result_setstr(r, "state", service_result_state(state));
 	}
 	st = changed ? MOD_CHANGED : MOD_OK;
 	goto out;
 
-cmdfail:
-	if (s.cause == NULL) {
+fail:
+	if (rv == SVC_CMDFAIL && s.cause == NULL) {
 		result_set_exec(r, &res);
 		s.cause = xstrdup(res.err.len != 0 ? buf_cstr(&res.err) :
 		    buf_cstr(&res.out));

@@ -103,11 +103,7 @@ user_want(const struct mod_args *args, struct accounts_user_want *w)
 static void
 user_want_release(struct accounts_user_want *w)
 {
-	size_t	i;
-
-	for (i = 0; i < w->ngroups; i++)
-		free((char *)w->groups[i]);
-	free(w->groups);
+	strv_free((char **)w->groups, w->ngroups);
 }
 
 static enum mod_status
@@ -168,6 +164,71 @@ out:
 	return st;
 }
 
+/* What Ansible returns of the arguments, by whether the user existed. */
+static void
+user_report_args(struct result *r, const struct accounts_user_want *w,
+    int exists)
+{
+	if (!exists) {
+		result_setbool(r, "system", w->system);
+		result_setbool(r, "create_home", w->create_home);
+	} else {
+		result_setbool(r, "append", w->append);
+		result_setbool(r, "move_home", w->move_home);
+	}
+	if (w->password != NULL)
+		result_setstr(r, "password", "NOT_LOGGING_PASSWORD");
+}
+
+/* What Ansible returns of the user as it is now. */
+static void
+user_report_db(struct result *r, const struct accounts_user_want *w,
+    const struct accounts_db *db)
+{
+	struct buf	g = BUF_INIT;
+	size_t		i;
+
+	result_setint(r, "uid", db->pw.uid);
+	result_setint(r, "group", db->pw.gid);
+	result_setstr(r, "comment", db->pw.gecos);
+	result_setstr(r, "home", db->pw.home);
+	result_setstr(r, "shell", db->pw.shell);
+	if (w->groups == NULL)
+		return;
+	for (i = 0; i < w->ngroups; i++)
+		buf_addf(&g, "%s%s", i > 0 ? "," : "", w->groups[i]);
+	result_setstr(r, "groups", buf_cstr(&g));
+	buf_release(&g);
+}
+
+/* Creates a missing home; 0, or -1 with the result failed (*st set). */
+static int
+user_make_home(struct task_ctx *ctx, const struct accounts_user_want *w,
+    const struct accounts_db *db, struct result *r, enum mod_status *st)
+{
+	struct buf		 s = BUF_INIT;
+	struct exec_result	 res = EXEC_RESULT_INIT;
+	int			 rv = -1;
+
+	buf_adds(&s, "n=");
+	shell_quote_buf(&s, w->name);
+	buf_adds(&s, "\n");
+	accounts_homedir_script(&s, w->home != NULL ? w->home : db->pw.home,
+	    w->skeleton);
+	if (accounts_exec(ctx, &s, NULL, &res, r) != 0)
+		goto out;
+	if (res.rc != 0) {
+		*st = result_fail(r, "cannot create home directory: %.*s",
+		    (int)res.err.len, res.err.s != NULL ? res.err.s : "");
+		goto out;
+	}
+	rv = 0;
+out:
+	buf_release(&s);
+	exec_result_release(&res);
+	return rv;
+}
+
 static enum mod_status
 user_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 {
@@ -177,7 +238,7 @@ user_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 	struct buf		 s = BUF_INIT;
 	struct exec_result	 res = EXEC_RESULT_INIT;
 	struct value		*before = NULL, *after = NULL;
-	char			*cause = NULL, *line;
+	char			*cause = NULL;
 	int			 check = ctx_check_mode(ctx), changed = 0;
 	int			 exists, home_missing;
 	enum mod_status		 st = MOD_FAILED;
@@ -220,25 +281,17 @@ user_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 		changed = 1;
 	if (a.n > 0 && !check) {
 		/* The command, then the state it left, in one round trip. */
-		buf_adds(&s, "n=");
-		shell_quote_buf(&s, w.name);
-		buf_adds(&s, "\n");
-		if (!exists && w.create_home && w.home != NULL)
-			buf_adds(&s, "d=$(dirname -- ");
-		if (!exists && w.create_home && w.home != NULL) {
-			shell_quote_buf(&s, w.home);
-			buf_adds(&s, "); made=\nif [ ! -d \"$d\" ]; then "
-			    "mkdir -p -- \"$d\" && made=1; fi\n");
-		}
-		line = accounts_argv_line(&a, 0);
-		buf_addf(&s, "%s || { rc=$?; ", line);
-		free(line);
-		if (!exists && w.create_home && w.home != NULL)
-			buf_adds(&s, "[ -z \"$made\" ] || "
-			    "rmdir -p -- \"$d\" 2>/dev/null; ");
-		buf_adds(&s, "exit $rc; }\necho '" ACCOUNTS_MARK "'\n");
+		char	*pw = accounts_password_input(&a, w.name);
+		int	 rc;
+
+		accounts_change_script(&s, &w, &a, exists);
 		accounts_read_script(&s, w.name, NULL, 0, NULL);
-		if (accounts_exec(ctx, &s, NULL, &res, r) != 0)
+		rc = accounts_exec(ctx, &s, pw, &res, r);
+		if (pw != NULL) {
+			explicit_bzero(pw, strlen(pw));
+			free(pw);
+		}
+		if (rc != 0)
 			goto out_db;
 		if (res.rc != 0) {
 			st = accounts_cmd_failed(r, &a, &res);
@@ -254,50 +307,14 @@ user_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 		memset(&now.pw, 0, sizeof now.pw);
 		accounts_db_release(&now);
 	}
-	if (!exists) {
-		result_setbool(r, "system", w.system);
-		result_setbool(r, "create_home", w.create_home);
-	} else {
-		result_setbool(r, "append", w.append);
-		result_setbool(r, "move_home", w.move_home);
-	}
-	if (w.password != NULL)
-		result_setstr(r, "password", "NOT_LOGGING_PASSWORD");
+	user_report_args(r, &w, exists);
 	if (!exists && check)
 		goto done;
-
-	result_setint(r, "uid", db.pw.uid);
-	result_setint(r, "group", db.pw.gid);
-	result_setstr(r, "comment", db.pw.gecos);
-	result_setstr(r, "home", db.pw.home);
-	result_setstr(r, "shell", db.pw.shell);
-	if (w.groups != NULL) {
-		struct buf	g = BUF_INIT;
-		size_t		i;
-
-		for (i = 0; i < w.ngroups; i++)
-			buf_addf(&g, "%s%s", i > 0 ? "," : "", w.groups[i]);
-		result_setstr(r, "groups", buf_cstr(&g));
-		buf_release(&g);
-	}
+	user_report_db(r, &w, &db);
 	if (home_missing) {
 		changed = 1;
-		if (!check) {
-			buf_adds(&s, "n=");
-			shell_quote_buf(&s, w.name);
-			buf_adds(&s, "\n");
-			accounts_homedir_script(&s, w.home != NULL ? w.home :
-			    db.pw.home, w.skeleton);
-			if (accounts_exec(ctx, &s, NULL, &res, r) != 0)
-				goto out_db;
-			if (res.rc != 0) {
-				st = result_fail(r, "cannot create home "
-				    "directory: %.*s", (int)res.err.len,
-				    res.err.s != NULL ? res.err.s : "");
-				goto out_db;
-			}
-			exec_result_release(&res);
-		}
+		if (!check && user_make_home(ctx, &w, &db, r, &st) != 0)
+			goto out_db;
 	}
 	if (args_bool(args, "generate_ssh_key", 0)) {
 		int	kc = 0;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "service-plan.h"
+#include "shell.h"
 #include "util.h"
 
 /* s lowercased with every occurrence of name (lowercased) removed. */
@@ -91,4 +92,17 @@ service_systemd_enabled(int rc, const char *out)
 		return 1;
 	(void)out;
 	return 0;
+}
+
+void
+service_rcd_script(struct buf *b, const char *name, int enable, int klinks)
+{
+	if (enable && !klinks) {
+		buf_adds(b, "svc update-rc.d ");
+		shell_quote_buf(b, name);
+		buf_adds(b, " defaults || exit\n");
+	}
+	buf_adds(b, "svc update-rc.d ");
+	shell_quote_buf(b, name);
+	buf_adds(b, enable ? " enable" : " disable");
 }

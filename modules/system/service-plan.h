@@ -26,4 +26,13 @@ const char *service_result_state(const char *state);
 /* systemctl is-enabled output to enabled (1), disabled (0). */
 int	 service_systemd_enabled(int rc, const char *out);
 
+struct buf;
+/*
+ * SysV's enable or disable through update-rc.d (in the svc wrapper),
+ * installing the default links first when enabling a service that has
+ * none (klinks: its K links exist).
+ */
+void	 service_rcd_script(struct buf *, const char *name, int enable,
+	    int klinks);
+
 #endif

@@ -4,7 +4,7 @@
 # rekey), and a playbook reads what either tool encrypted.  Runs on the
 # controller only.  usage: 300-vault-interop.sh CAIRN
 set -euo pipefail
-cairn=$1
+cairn=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 w=$(mktemp -d)
 trap 'rm -rf "$w"' EXIT
 cd "$w"

@@ -26,7 +26,7 @@ EOF
 )
 
 CAIRN_HOME=$home run_play "$pb"
-assert_rc 3
+assert_rc 4
 assert_contains "$OUT" "fatal: [h2]: UNREACHABLE!"
 assert_match "$OUT" "[Hh]ost key" "the UNREACHABLE message"
 assert_recap h2 unreachable=1

@@ -103,3 +103,14 @@ assert_contains "$j" '"http_port":8080'
 # Options without a mode are bad options.
 run_cairn inventory -i "$inv"
 assert_rc 5
+
+# --version says what a user checks first: config file, module path,
+# the libraries.
+printf '[defaults]\nlibrary = %s/lib\n' "$T" >"$T/ansible.cfg"
+OUT=$(cd "$T" && "$CAIRN" --version 2>&1)
+assert_match "$OUT" '^cairn [0-9]' "--version"
+assert_contains "$OUT" "config file = $T/ansible.cfg"
+assert_contains "$OUT" "configured module search path = $T/lib"
+for lib in libssh libyaml pcre2 lua libcrypto; do
+	assert_match "$OUT" "^  $lib = [^ ]" "--version ($lib)"
+done

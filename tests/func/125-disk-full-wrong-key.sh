@@ -36,6 +36,6 @@ h1 ansible_host=$TESTBED_IP_1 ansible_user=root ansible_ssh_private_key_file=$T/
 EOF
 )
 run_cairn play -i "$inv" "$pb"
-assert_rc 3
+assert_rc 4
 assert_contains "$OUT" "fatal: [h1]: UNREACHABLE!"
 assert_match "$OUT" "cannot log in to '[^']*' as 'root'" "the failure message"

@@ -19,7 +19,7 @@ EOF
 )
 
 run_cairn play -i "$inv" "$pb"
-assert_rc 3
+assert_rc 4
 assert_recap h1 changed=1 failed=0 unreachable=0
 assert_recap h2 unreachable=1
 assert_contains "$OUT" "fatal: [h2]: UNREACHABLE!"

@@ -106,3 +106,20 @@ assert_eq "extra_secret: edited" "$OUT" "after edit"
 [ ! -e "$(dirname "$(cat "$T/edited-at")")" ] || fail "the editor's private directory was left behind"
 assert_exit 1 "$CAIRN" vault encrypt --vault-password-file "$T/pw-prod" "$T/extra.yml"
 assert_contains "$OUT" "input is already encrypted"
+
+# copy decrypts a vault-encrypted src on the way (decrypt: false keeps it).
+mkdir -p "$T/files"
+printf 'tls key\n' >"$T/files/key.pem"
+assert_exit 0 "$CAIRN" vault encrypt --vault-password-file "$T/pw-dev" "$T/files/key.pem"
+pb3=$(playbook copykey.yml <<'EOF'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - copy: { src: key.pem, dest: /srv/key.pem, mode: "0600" }
+    - copy: { src: key.pem, dest: /srv/key.vault, decrypt: false }
+EOF
+)
+run_cairn play -i "$T/inv/hosts.ini" --vault-password-file "$T/pw-dev" "$pb3"
+assert_rc 0
+assert_host_eq 1 "tls key" 'cat /srv/key.pem'
+assert_host 1 'head -1 /srv/key.vault | grep -q "^\$ANSIBLE_VAULT;1.1;AES256$"' "decrypt: false kept the envelope"

@@ -49,6 +49,12 @@ pb=$(playbook accounts.yml <<EOF
 EOF
 )
 
+# The account tools on h1 log the words they are run with: the hash must
+# never be one of them (any user could read it in ps).
+host_exec 1 'for t in useradd usermod chpasswd; do
+	printf "#!/bin/sh\necho \"$t \$*\" >>/var/log/account-tools\nexec /usr/sbin/$t \"\$@\"\n" \
+		>/usr/local/sbin/$t && chmod +x /usr/local/sbin/$t; done'
+
 note "check mode first: every task predicted, nothing written"
 before=$(accounts)
 run_play -l h1 --check --diff "$pb"
@@ -68,6 +74,8 @@ assert_host 1 '[ "$(getent group ops | cut -d: -f3)" -lt 1000 ]' "ops is a syste
 assert_host_eq 1 "carol:x:2100:2100:Carol Example:/home/carol:/bin/bash" 'getent passwd carol'
 assert_host_eq 1 "carol devs ops" 'id -nG carol'
 assert_host_eq 1 "$HASH" 'getent shadow carol | cut -d: -f2'
+assert_host 1 'grep -q "^useradd .*carol" /var/log/account-tools' "useradd was not logged"
+assert_host 1 '! grep -q cairnsalt /var/log/account-tools' "the hash was on a command line"
 # 2030-01-01
 assert_host_eq 1 21915 'getent shadow carol | cut -d: -f8'
 assert_host 1 '[ -f /home/carol/.bashrc ]' "home from skel"

@@ -90,5 +90,6 @@ pb3=$(playbook bad.yml <<'YAML'
 YAML
 )
 run_play "$pb3"
-assert_rc 4
+assert_rc 2
+assert_contains "$OUT" "fatal: [h1]: FAILED!"
 assert_contains "$OUT" "You must specify time and date fields or special time."

@@ -96,7 +96,8 @@ bad=$(playbook bad.yml <<'PB'
 PB
 )
 run_play "$bad"
-assert_rc 4
+assert_rc 2
+assert_contains "$OUT" "fatal: [h1]: FAILED!"
 assert_contains "$OUT" "bad.yml:4"
 assert_contains "$OUT" "depth must be a positive integer"
 assert_host 1 '[ ! -e /srv/x ]'

@@ -26,8 +26,8 @@ FLAVOUR=${CAIRN_TESTBED_FLAVOUR:-default}
 SUITE=bookworm
 
 # Bump when the base setup below changes, so a stale cached base is not reused.
-BASE_REV=3
-BASE_PKGS=openssh-server,sudo,git,ca-certificates,procps,cron
+BASE_REV=4
+BASE_PKGS=openssh-server,sudo,git,ca-certificates,procps,cron,curl
 case $FLAVOUR in
 default) ;;
 python) BASE_PKGS=$BASE_PKGS,python3 ;;

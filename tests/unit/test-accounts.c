@@ -581,6 +581,87 @@ test_validate(void **state)
 	free(cause);
 }
 
+/* The change script: the parent of a new home made, and undone on failure. */
+static void
+test_change_script(void **state)
+{
+	struct accounts_user_want	 w = want("dave");
+	struct accounts_argv		 a = { NULL, 0 };
+	struct buf			 s = BUF_INIT;
+	char				*line;
+
+	(void)state;
+	accounts_argv_add(&a, "useradd");
+	accounts_argv_add(&a, "dave");
+	line = accounts_argv_line(&a, 0);
+	accounts_change_script(&s, &w, &a, 1);
+	assert_true(str_startswith(buf_cstr(&s), "n='dave'\n"));
+	assert_null(strstr(buf_cstr(&s), "dirname"));
+	assert_non_null(strstr(buf_cstr(&s), line));
+	assert_true(str_endswith(buf_cstr(&s), "exit $rc; }\necho '"
+	    ACCOUNTS_MARK "'\n"));
+	buf_reset(&s);
+	w.home = "/srv/home/dave";
+	accounts_change_script(&s, &w, &a, 0);
+	assert_non_null(strstr(buf_cstr(&s),
+	    "d=$(dirname -- '/srv/home/dave'); made=\n"));
+	assert_non_null(strstr(buf_cstr(&s), "rmdir -p -- \"$d\""));
+	free(line);
+	buf_release(&s);
+	accounts_argv_release(&a);
+}
+
+/*
+ * A password hash never goes on the useradd/usermod command line (the
+ * target's ps would show it): chpasswd -e reads it on standard input.
+ */
+static void
+test_change_script_password(void **state)
+{
+	struct accounts_user_want	 w = want("dave");
+	struct accounts_argv		 a = { NULL, 0 };
+	struct buf			 s = BUF_INIT;
+	char				*in;
+
+	(void)state;
+	accounts_argv_add(&a, "useradd");
+	accounts_argv_add(&a, "-p");
+	accounts_argv_add(&a, HASH1);
+	accounts_argv_add(&a, "-m");
+	accounts_argv_add(&a, "dave");
+	accounts_change_script(&s, &w, &a, 0);
+	assert_null(strstr(buf_cstr(&s), HASH1));
+	assert_null(strstr(buf_cstr(&s), "'-p'"));
+	assert_non_null(strstr(buf_cstr(&s), "'useradd' '-m' 'dave' ||"));
+	assert_non_null(strstr(buf_cstr(&s), "chpasswd -e || exit $?\n"));
+	in = accounts_password_input(&a, "dave");
+	assert_string_equal(in, "dave:" HASH1 "\n");
+	free(in);
+	buf_reset(&s);
+	accounts_argv_release(&a);
+
+	/* usermod that only changes the password runs chpasswd alone. */
+	accounts_argv_add(&a, "usermod");
+	accounts_argv_add(&a, "-p");
+	accounts_argv_add(&a, "!" HASH2);
+	accounts_argv_add(&a, "dave");
+	accounts_change_script(&s, &w, &a, 1);
+	assert_null(strstr(buf_cstr(&s), "usermod"));
+	assert_null(strstr(buf_cstr(&s), HASH2));
+	assert_non_null(strstr(buf_cstr(&s), "chpasswd -e"));
+	in = accounts_password_input(&a, "dave");
+	assert_string_equal(in, "dave:!" HASH2 "\n");
+	free(in);
+	buf_release(&s);
+	accounts_argv_release(&a);
+	/* Nothing to set, nothing on stdin. */
+	accounts_argv_add(&a, "usermod");
+	accounts_argv_add(&a, "-L");
+	accounts_argv_add(&a, "dave");
+	assert_null(accounts_password_input(&a, "dave"));
+	accounts_argv_release(&a);
+}
+
 int
 main(void)
 {
@@ -594,6 +675,8 @@ main(void)
 		cmocka_unit_test(test_authkeys_options_equal),
 		cmocka_unit_test(test_authkeys_apply),
 		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_change_script),
+		cmocka_unit_test(test_change_script_password),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

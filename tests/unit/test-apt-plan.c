@@ -103,7 +103,7 @@ check_install(const char *const *specs, size_t n, int latest, int only,
 	j = joined(l);
 	assert_string_equal(j, want);
 	free(j);
-	apt_list_free(l);
+	strv_free_null(l);
 	apt_dpkg_free(&d);
 }
 
@@ -146,12 +146,12 @@ test_remove_list(void **state)
 	assert_string_equal(j, "cairn-hello multi");
 	assert_int_equal(n, 2);
 	free(j);
-	apt_list_free(l);
+	strv_free_null(l);
 	l = apt_remove_list(&d, (char *const *)s, 6, 1, &n);
 	j = joined(l);
 	assert_string_equal(j, "cairn-hello cairn-conf cairn-lib multi");
 	free(j);
-	apt_list_free(l);
+	strv_free_null(l);
 	apt_dpkg_free(&d);
 }
 

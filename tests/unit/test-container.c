@@ -373,6 +373,67 @@ test_validate(void **state)
 	free(c);
 }
 
+/* The image step and the decision between create, start, restart, stop. */
+static void
+test_pull_and_decide(void **state)
+{
+	struct buf	 s = BUF_INIT;
+	char		*id;
+	int		 pulled;
+
+	(void)state;
+	container_pull_script(&s, "never", 0);
+	assert_non_null(strstr(buf_cstr(&s), "Cannot find image $i"));
+	assert_null(strstr(buf_cstr(&s), "pull \"$i\""));
+	buf_reset(&s);
+	container_pull_script(&s, "always", 1);
+	assert_non_null(strstr(buf_cstr(&s), "if true; then\n\techo pull=1"));
+	buf_reset(&s);
+	container_pull_script(&s, "missing", 0);
+	assert_non_null(strstr(buf_cstr(&s), "if [ -z \"$id\" ]; then"));
+	assert_non_null(strstr(buf_cstr(&s), "\"$e\" pull \"$i\""));
+	assert_true(str_endswith(buf_cstr(&s), "echo \"id=$id\""));
+	buf_release(&s);
+
+	id = container_pull_parse("pull=1\nid=sha256:ab\n", &pulled);
+	assert_string_equal(id, "sha256:ab");
+	assert_int_equal(pulled, 1);
+	free(id);
+	assert_null(container_pull_parse("id=\n", &pulled));
+	assert_int_equal(pulled, 0);
+
+	/* exists, running, diffs, recreate, want_run, stopped, force */
+	assert_int_equal(container_decide(0, 0, 0, 0, 1, 0, 0), CA_CREATE);
+	assert_int_equal(container_decide(1, 1, 2, 0, 1, 0, 0), CA_CREATE);
+	assert_int_equal(container_decide(1, 1, 0, 1, 0, 0, 0), CA_CREATE);
+	assert_int_equal(container_decide(1, 0, 0, 0, 1, 0, 0), CA_START);
+	assert_int_equal(container_decide(1, 1, 0, 0, 1, 0, 1), CA_RESTART);
+	assert_int_equal(container_decide(1, 1, 0, 0, 1, 0, 0), CA_NONE);
+	assert_int_equal(container_decide(1, 1, 0, 0, 0, 1, 0), CA_STOP);
+	assert_int_equal(container_decide(1, 0, 0, 0, 0, 1, 0), CA_NONE);
+	assert_int_equal(container_decide(1, 1, 0, 0, 0, 0, 0), CA_NONE);
+}
+
+static void
+test_image_ref(void **state)
+{
+	char	*r;
+
+	(void)state;
+	r = container_image_ref("nginx", "latest");
+	assert_string_equal(r, "nginx:latest");
+	free(r);
+	r = container_image_ref("nginx:1.25", "latest");	/* its own tag */
+	assert_string_equal(r, "nginx:1.25");
+	free(r);
+	r = container_image_ref("registry:5000/app", "");
+	assert_string_equal(r, "registry:5000/app");
+	free(r);
+	r = container_image_ref("app@sha256:abc", "latest");
+	assert_string_equal(r, "app@sha256:abc");
+	free(r);
+}
+
 int
 main(void)
 {
@@ -386,6 +447,8 @@ main(void)
 		cmocka_unit_test(test_image_split),
 		cmocka_unit_test(test_engine_script),
 		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_pull_and_decide),
+		cmocka_unit_test(test_image_ref),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -231,11 +231,11 @@ test_names_and_checks(void **state)
 	n = cron_tab_jobnames(&t);
 	assert_string_equal(n[0], "x");
 	assert_null(n[1]);
-	cron_names_free(n);
+	strv_free_null(n);
 	n = cron_tab_envnames(&t);
 	assert_string_equal(n[0], "A");
 	assert_null(n[1]);
-	cron_names_free(n);
+	strv_free_null(n);
 	cron_tab_free(&t);
 
 	req_init(&q, "a", "x");
@@ -275,6 +275,17 @@ test_names_and_checks(void **state)
 	assert_int_equal(cron_req_check(&q, "f", NULL, &cause), 0);
 }
 
+static void
+test_cron_file_name_ok(void **state)
+{
+	(void)state;
+	assert_true(cron_file_name_ok("/etc/cron.d/backup_db-1"));
+	assert_true(cron_file_name_ok("plain"));
+	assert_false(cron_file_name_ok("/etc/cron.d/app.cron"));
+	assert_false(cron_file_name_ok("/etc/cron.d/"));
+	assert_false(cron_file_name_ok(""));
+}
+
 int
 main(void)
 {
@@ -287,6 +298,7 @@ main(void)
 		cmocka_unit_test(test_env),
 		cmocka_unit_test(test_missing_newline),
 		cmocka_unit_test(test_names_and_checks),
+		cmocka_unit_test(test_cron_file_name_ok),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,6 +23,7 @@ static const struct {
 	{ ERR_IO, "remote command failed", 0 },
 	{ ERR_INVALID, "invalid argument", 0 },
 	{ ERR_VALIDATE, "validation failed", 0 },
+	{ ERR_INTERRUPTED, "interrupted", 1 },
 };
 #define NCODES	(sizeof codes / sizeof codes[0])
 

@@ -349,6 +349,62 @@ test_tests(void **state)
 	EXPECT("a is ansible.builtin.number", "true");
 }
 
+/* ansible-core 2.14's answers for the same tests (ansible-playbook). */
+static void
+test_ansible_tests(void **state)
+{
+	static const struct {
+		const char	*src;
+		const char	*want;
+	} cases[] = {
+		{ "res_ok is successful", "true" },
+		{ "res_fail is successful", "false" },
+		{ "res_ok is finished", "true" },
+		{ "{'started': 1, 'finished': 0} is finished", "false" },
+		{ "{'started': 1, 'finished': 0} is started", "true" },
+		{ "res_ok is started", "true" },
+		{ "{'unreachable': true} is unreachable", "true" },
+		{ "res_ok is reachable", "true" },
+		{ "[1, 0] is all", "false" },
+		{ "[1, 0] is any", "true" },
+		{ "[] is all", "true" },
+		{ "'/etc' is abs", "true" },
+		{ "'etc' is abs", "false" },
+		{ "'/etc' is directory", "true" },
+		{ "'/etc/hostname' is file", "true" },
+		{ "'/nope' is exists", "false" },
+		{ "'/' is mount", "true" },
+		{ "'/etc' is mount", "false" },
+		{ "true is true", "true" },
+		{ "1 is true", "false" },
+		{ "0 is false", "false" },
+		{ "[1] is issubset([1, 2])", "true" },
+		{ "[1, 2] is issuperset([1])", "true" },
+		{ "'http://x.org/a' is url", "true" },
+		{ "'file:///a' is url", "true" },
+		{ "'mailto:a@b' is uri", "true" },
+		{ "'x' is uri", "true" },
+		{ "'x' is url", "false" },
+		{ "'urn:isbn:0451450523' is urn", "true" },
+		{ "'http://x' is url(schemes=['https'])", "false" },
+		{ "'$ANSIBLE_VAULT;1.1;AES256' is vault_encrypted", "false" },
+		{ "'upper' is filter", "true" },
+		{ "'nope' is filter", "false" },
+		{ "'match' is test", "true" },
+		{ "a is callable", "false" },
+		{ "(0.0 / 1) is nan", "false" },
+		{ "'/etc/hostname' is same_file('/etc/../etc/hostname')",
+		    "true" },
+		{ "'/etc' is link", "false" },
+		{ "5 is finished", "ERR: the 'finished' test expects a "
+		    "dictionary" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		EXPECT(cases[i].src, cases[i].want);
+}
+
 static void
 test_string_filters(void **state)
 {
@@ -733,10 +789,117 @@ test_whitespace(void **state)
 	EXPECT_T("x {{- a -}} y", "x1y");
 	EXPECT_T("x {{ a }} y", "x 1 y");
 	EXPECT_T("a\n{# c #}\nb", "a\nb");
+	/* the templar puts back the source's trailing newline (2.14) */
 	EXPECT_T("a\n  {%- for x in [1, 2] %}\n  {{ x }}\n  {%- endfor %}\n",
-	    "a  1  2");
+	    "a  1  2\n");
 	EXPECT_T("{% if t -%}\n   y\n{%- endif %}", "y");
 	EXPECT_T("line\n", "line\n");
+}
+
+/* A template file rendered as the template module does, or "ERR: ...". */
+static char *
+F(const char *tmpl, int trim, int lstrip, const char *vs, const char *ve)
+{
+	struct template_opts	 o;
+	struct buf		 b = BUF_INIT;
+	char			*out = NULL, *cause = NULL;
+
+	template_opts_init(&o);
+	o.trim_blocks = trim;
+	o.lstrip_blocks = lstrip;
+	if (vs != NULL) {
+		o.variable_start = vs;
+		o.variable_end = ve;
+	}
+	if (template_render_file(tmpl, &o, NULL, &scope, &out, &cause) != 0) {
+		buf_addf(&b, "ERR: %s", cause);
+		free(cause);
+		return buf_detach(&b, NULL);
+	}
+	return out;
+}
+
+#define EXPECT_F(src, trim, lstrip, want) do {				\
+	char *got_ = F(src, trim, lstrip, NULL, NULL);			\
+	if (strcmp(got_, want) != 0)					\
+		fail_msg("%s\n  got  '%s'\n  want '%s'", src, got_, want); \
+	free(got_);							\
+} while (0)
+
+/* Expected values are Jinja2 3.x / ansible-core 2.14 output. */
+static void
+test_template_options(void **state)
+{
+	char	*got;
+
+	(void)state;
+	/* trim_blocks and lstrip_blocks, both ways */
+	EXPECT_F("{% if t %}\n  x\n{% endif %}\n", 1, 0, "  x\n");
+	EXPECT_F("{% if t %}\n  x\n{% endif %}\n", 0, 0, "\n  x\n");
+	EXPECT_F("  {% if t %}\n  x\n  {% endif %}\n", 1, 1, "  x\n");
+	EXPECT_F("  {% if t %}\n  x\n  {% endif %}\n", 1, 0, "    x\n  \n");
+	EXPECT_F("a  {% if t %}b{% endif %}\n", 1, 1, "a  b\n");
+	EXPECT_F("  {%+ if t %}x{% endif %}\n", 1, 1, "  x\n");
+	EXPECT_F("{% if t +%}\nx{% endif %}\n", 1, 0, "\nx\n");
+	EXPECT_F("  {# c #}\nx\n", 1, 1, "x\n");
+	/* the source's trailing newlines are kept, as the templar does */
+	EXPECT_F("a{% if t %}b{% endif %}\n", 1, 0, "ab\n");
+	EXPECT_F("{{ a }}\n\n\n", 1, 0, "1\n\n\n");
+	EXPECT_F("x", 1, 0, "x");
+	EXPECT_F("x\r\ny\r\n", 1, 0, "x\ny\n");
+	/* "#jinja2:" overrides the options and is not written */
+	EXPECT_F("#jinja2: trim_blocks: False\n{% if t %}\nx{% endif %}", 1, 0,
+	    "\nx");
+	EXPECT_F("#jinja2:lstrip_blocks:True, trim_blocks:True\n"
+	    "  {% if t %}\nx\n  {% endif %}\n", 1, 0, "x\n");
+	EXPECT_F("#jinja2:variable_start_string:'[[', variable_end_string:']]'\n"
+	    "[[ a ]] {{ a }}\n", 1, 0, "1 {{ a }}\n");
+	EXPECT_F("#jinja2: trim_blocks False\nx", 1, 0,
+	    "ERR: failed to parse jinja2 override 'trim_blocks False'. Did "
+	    "you use something different from colon as key-value separator?");
+	EXPECT_F("#jinja2: frob: True\nx", 1, 0,
+	    "ERR: unknown jinja2 override 'frob'");
+	/* other delimiters */
+	got = F("<< a >> {{ a }} <<- a ->> .", 1, 0, "<<", ">>");
+	assert_string_equal(got, "1 {{ a }}1.");
+	free(got);
+	{
+		struct template_opts	 o;
+		char			*out = NULL, *cause = NULL;
+
+		template_opts_init(&o);
+		o.block_start = "<%";
+		o.block_end = "%>";
+		o.comment_start = "<#";
+		o.comment_end = "#>";
+		assert_int_equal(template_render_file("<% if t %>y<% endif %>"
+		    "<# c #>{% x %}{# k #}<% raw %><< a >><% endraw %>", &o,
+		    NULL, &scope, &out, &cause), 0);
+		assert_string_equal(out, "y{% x %}{# k #}<< a >>");
+		free(out);
+	}
+	/* a non-breaking space inside a tag is whitespace, as in Jinja2 */
+	EXPECT_T("{{\xc2\xa0" "a\xc2\xa0}}", "JSON:1");
+	EXPECT_T("[{{ a |\xc2\xa0" "string }}]", "[1]");
+	/* the template module's variables */
+	{
+		struct value	*tv = template_file_vars("t.j2", "/etc/hostname",
+				    "/tmp/out");
+		struct value	*v = value_dict_get(tv, "ansible_managed");
+
+		assert_non_null(v);
+		assert_string_equal(v->u.str.s, "Ansible managed");
+		assert_string_equal(value_dict_get(tv, "template_path")->u.str.s,
+		    "t.j2");
+		assert_string_equal(value_dict_get(tv,
+		    "template_fullpath")->u.str.s, "/etc/hostname");
+		assert_string_equal(value_dict_get(tv,
+		    "template_destpath")->u.str.s, "/tmp/out");
+		assert_non_null(value_dict_get(tv, "template_uid"));
+		assert_non_null(value_dict_get(tv, "template_host"));
+		assert_non_null(value_dict_get(tv, "template_run_date"));
+		value_unref(tv);
+	}
 }
 
 static void
@@ -932,6 +1095,8 @@ main(void)
 		cmocka_unit_test(test_access),
 		cmocka_unit_test(test_undefined),
 		cmocka_unit_test(test_tests),
+		cmocka_unit_test(test_ansible_tests),
+		cmocka_unit_test(test_template_options),
 		cmocka_unit_test(test_string_filters),
 		cmocka_unit_test(test_regex_filters),
 		cmocka_unit_test(test_methods),

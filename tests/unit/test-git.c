@@ -329,6 +329,54 @@ test_scripts(void **state)
 	free(cmd);
 }
 
+/* The whole clone and update steps around git_clone_args and fetch. */
+static void
+test_clone_update_scripts(void **state)
+{
+	struct git_clone	c;
+	struct git_state	st;
+	struct buf		b = BUF_INIT;
+
+	(void)state;
+	memset(&c, 0, sizeof c);
+	c.repo = "/srv/git/app.git";
+	c.remote = "origin";
+	c.version = "HEAD";
+	c.kind = GIT_REF_HEAD;
+	assert_int_equal(git_clone_script(&b, &c), 0);
+	assert_string_equal(buf_cstr(&b), "mkdir -p -- \"$(dirname -- "
+	    "\"$d\")\" || exit 1\n\"$g\" clone --origin 'origin' -- "
+	    "'/srv/git/app.git' \"$d\"");
+	buf_reset(&b);
+	/* A bare clone names its remote afterwards; refspec is fetched. */
+	c.bare = 1;
+	c.remote = "up";
+	c.refspec = "refs/pull/1/head";
+	c.depth = 2;
+	git_clone_script(&b, &c);
+	assert_non_null(strstr(buf_cstr(&b), "remote add \"$r\""));
+	assert_true(str_endswith(buf_cstr(&b),
+	    " && cd \"$d\" && \"$g\" fetch --depth 2 \"$r\" "
+	    "'refs/pull/1/head'"));
+	buf_reset(&b);
+
+	git_update_script(&b, "/new.git", 1, 0, 0, 0, NULL);
+	assert_true(str_startswith(buf_cstr(&b), "cd \"$d\" || exit 1\n"
+	    "\"$g\" remote set-url \"$r\" '/new.git' || exit 1\n"));
+	buf_reset(&b);
+	git_update_script(&b, "/new.git", 0, 0, 0, 0, NULL);
+	assert_null(strstr(buf_cstr(&b), "set-url"));
+	buf_release(&b);
+
+	memset(&st, 0, sizeof st);
+	assert_int_equal(git_changed("a", "a", &st, 0), 0);
+	assert_int_equal(git_changed(NULL, "a", &st, 0), 1);
+	assert_int_equal(git_changed("a", "b", &st, 0), 1);
+	assert_int_equal(git_changed("a", "a", &st, 1), 1);
+	st.url_changed = 1;
+	assert_int_equal(git_changed("a", "a", &st, 0), 1);
+}
+
 int
 main(void)
 {
@@ -340,6 +388,7 @@ main(void)
 		cmocka_unit_test(test_clone_args),
 		cmocka_unit_test(test_validate),
 		cmocka_unit_test(test_scripts),
+		cmocka_unit_test(test_clone_update_scripts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -55,6 +55,27 @@ expect_error(const char *text, const char *where, const char *what)
 	free(err);
 }
 
+/* Loads text, which must load, and finds where and what in a warning. */
+static void
+expect_warning(const char *text, const char *where, const char *what)
+{
+	struct playbook	*pb;
+	char		*err = load(text, &pb);
+	int		 found = 0;
+
+	if (err != NULL)
+		fail_msg("an error for:\n%s\n%s", text, err);
+	for (size_t i = 0; i < pb->warnings->u.list.n; i++) {
+		const char *w = pb->warnings->u.list.items[i]->u.str.s;
+
+		found |= strstr(w, where) != NULL && strstr(w, what) != NULL;
+	}
+	if (!found)
+		fail_msg("no warning with '%s' and '%s' for:\n%s", where, what,
+		    text);
+	playbook_free(pb);
+}
+
 static void
 test_parse_kv(void **state)
 {
@@ -206,6 +227,241 @@ test_import_tasks(void **state)
 	playbook_free(pb);
 }
 
+/* Keywords on import_tasks apply to every imported task (an implicit block). */
+static void
+test_import_keywords(void **state)
+{
+	struct playbook	*pb;
+	struct task	*blk;
+	char		*err, *inc;
+
+	(void)state;
+	inc = write_file("kw.yml",
+	    "- name: one\n"
+	    "  debug: msg=one\n"
+	    "- name: two\n"
+	    "  debug: msg=two\n");
+	free(inc);
+	err = load(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - import_tasks: kw.yml\n"
+	    "      when: x is defined\n"
+	    "      become: true\n"
+	    "      vars: { x: 1 }\n"
+	    "      ignore_errors: true\n"
+	    "      delegate_to: localhost\n"
+	    "      environment: { A: b }\n"
+	    "      tags: [k]\n", &pb);
+	if (err != NULL)
+		fail_msg("%s", err);
+	assert_int_equal(pb->plays[0]->ntasks, 1);
+	blk = pb->plays[0]->tasks[0];
+	assert_int_equal(blk->kind, TASK_BLOCK);
+	assert_true(blk->implicit);
+	assert_int_equal(blk->nblock, 2);
+	assert_non_null(blk->when);
+	assert_true(blk->become.set);
+	assert_true(blk->ignore_errors.set);
+	assert_non_null(blk->delegate_to);
+	assert_non_null(blk->environment);
+	assert_non_null(value_dict_get(blk->vars, "x"));
+	assert_string_equal(blk->block[1]->tags->u.list.items[0]->u.str.s,
+	    "k");
+	playbook_free(pb);
+
+	/* no loops on imports, as Ansible says */
+	expect_error(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - import_tasks: kw.yml\n"
+	    "      loop: [1, 2]\n",
+	    "play.yml:4:", "You cannot use loops on 'import_tasks'");
+}
+
+/*
+ * include_tasks / include_role are loaded when a host reaches them: a
+ * file no host reaches is never read, so it may even be missing or hold
+ * modules cairn does not have.
+ */
+static void
+test_dynamic_include(void **state)
+{
+	struct playbook	*pb;
+	struct task	*t, *blk = NULL;
+	struct value	*vars;
+	char		*err, *cause = NULL, *path = NULL, *f;
+
+	(void)state;
+	f = write_file("Debian.yml", "- name: deb\n  debug: msg=deb\n");
+	free(f);
+	err = load(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - include_tasks:\n"
+	    "        file: \"{{ ansible_os_family }}.yml\"\n"
+	    "        apply: { become: true, tags: [ap] }\n"
+	    "      when: x is defined\n"
+	    "      loop: [1, 2]\n"
+	    "      loop_control: { loop_var: it }\n"
+	    "      vars: { v: 1 }\n"
+	    "      tags: [own]\n"
+	    "    - include_tasks: no-such-file.yml\n"
+	    "    - include_role: name=nowhere\n"
+	    "    - include: \"{{ f }}.yml\"\n", &pb);
+	if (err != NULL)
+		fail_msg("%s", err);
+	assert_int_equal(pb->plays[0]->ntasks, 4);
+	t = pb->plays[0]->tasks[0];
+	assert_int_equal(t->kind, TASK_INCLUDE);
+	assert_false(t->include_role);
+	assert_string_equal(t->loop_var, "it");
+	assert_non_null(t->loop);
+	assert_non_null(t->when);
+	assert_string_equal(t->tags->u.list.items[0]->u.str.s, "own");
+	assert_string_equal(pb->plays[0]->tasks[1]->include_name->u.str.s,
+	    "no-such-file.yml");
+	assert_true(pb->plays[0]->tasks[2]->include_role);
+	assert_string_equal(pb->plays[0]->tasks[2]->name,
+	    "include_role : nowhere");
+	assert_int_equal(pb->plays[0]->tasks[3]->kind, TASK_INCLUDE);
+
+	/* at run time: the file, the apply keywords and tags, the vars */
+	vars = value_dict();
+	value_dict_setint(vars, "it", 1);
+	if (playbook_load_include(pb, pb->plays[0], t, "Debian", vars, &blk,
+	    &path, &cause) == 0)
+		fail_msg("a file without .yml was found");
+	free(cause);
+	cause = NULL;
+	if (playbook_load_include(pb, pb->plays[0], t, "Debian.yml", vars,
+	    &blk, &path, &cause) != 0)
+		fail_msg("%s", cause);
+	assert_true(strstr(path, "/Debian.yml") != NULL && path[0] == '/');
+	assert_int_equal(blk->kind, TASK_BLOCK);
+	assert_int_equal(blk->nblock, 1);
+	assert_true(blk->become.set);
+	assert_non_null(value_dict_get(blk->vars, "it"));
+	assert_non_null(value_dict_get(blk->vars, "v"));
+	/* apply's tags reach the tasks, the include's own do not */
+	assert_int_equal(blk->block[0]->tags->u.list.n, 1);
+	assert_string_equal(blk->block[0]->tags->u.list.items[0]->u.str.s,
+	    "ap");
+	playbook_task_free(blk);
+	free(path);
+	value_unref(vars);
+
+	/* the missing one fails when reached, with Ansible's text */
+	if (playbook_load_include(pb, pb->plays[0], pb->plays[0]->tasks[1],
+	    "no-such-file.yml", NULL, &blk, NULL, &cause) == 0)
+		fail_msg("a missing file loaded");
+	assert_non_null(strstr(cause, "Could not find or access"));
+	free(cause);
+	playbook_free(pb);
+
+	/* a legacy include with a literal name is read in place */
+	err = load(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - include: Debian.yml\n", &pb);
+	if (err != NULL)
+		fail_msg("%s", err);
+	assert_int_equal(pb->plays[0]->ntasks, 1);
+	assert_string_equal(pb->plays[0]->tasks[0]->name, "deb");
+	assert_int_equal(pb->warnings->u.list.n, 1);
+	playbook_free(pb);
+
+	expect_error(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - include_tasks:\n"
+	    "        file: a.yml\n"
+	    "        bogus: 1\n",
+	    "play.yml:4:", "Invalid options for include_tasks: bogus");
+}
+
+/* Every mistake in one report; a module cairn lacks is only a warning. */
+static void
+test_all_errors(void **state)
+{
+	struct playbook	*pb;
+	char		*err;
+
+	(void)state;
+	err = load(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - name: typo\n"
+	    "      command: hostname\n"
+	    "      regsiter: out\n"
+	    "    - no_such_module: {}\n"
+	    "    - block:\n"
+	    "        - debgu: msg=x\n"
+	    "- hosts: all\n"
+	    "  taks: []\n", &pb);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "play.yml:5:"));
+	assert_non_null(strstr(err, "regsiter"));
+	assert_non_null(strstr(err, "play.yml:6:"));
+	assert_non_null(strstr(err, "no_such_module"));
+	assert_non_null(strstr(err, "play.yml:8:"));
+	assert_non_null(strstr(err, "debgu"));
+	assert_non_null(strstr(err, "play.yml:10:"));
+	free(err);
+
+	expect_warning(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - yum: name=httpd\n"
+	    "    - community.general.pkgng: name=nginx\n",
+	    "play.yml:3:7", "ansible.builtin.yum: not available in cairn");
+	err = load(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - dnf: name=httpd\n"
+	    "    - community.general.pkgng: name=nginx\n", &pb);
+	assert_null(err);
+	assert_int_equal(pb->warnings->u.list.n, 2);
+	assert_ptr_equal(pb->plays[0]->tasks[0]->module,
+	    &playbook_missing_module);
+	assert_non_null(strstr(pb->warnings->u.list.items[1]->u.str.s,
+	    "community.general.pkgng: not available in cairn"));
+	playbook_free(pb);
+}
+
+/* A dependency's defaults are visible to the role that depends on it. */
+static void
+test_role_dependency_defaults(void **state)
+{
+	struct playbook	*pb;
+	struct role	*top = NULL;
+	char		*err, *cmd;
+
+	(void)state;
+	cmd = xasprintf("mkdir -p %s/roles/ddep/defaults %s/roles/ddep/tasks "
+	    "%s/roles/dtop/meta %s/roles/dtop/tasks", tmpdir, tmpdir, tmpdir,
+	    tmpdir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(write_file("roles/ddep/defaults/main.yml", "dep_default: 1\n"));
+	free(write_file("roles/ddep/tasks/main.yml", "- debug: msg=dep\n"));
+	free(write_file("roles/dtop/meta/main.yml", "dependencies: [ddep]\n"));
+	free(write_file("roles/dtop/tasks/main.yml", "- debug: msg=top\n"));
+	err = load("- hosts: all\n  roles: [dtop]\n", &pb);
+	if (err != NULL)
+		fail_msg("%s", err);
+	for (size_t i = 0; i < pb->plays[0]->nroles; i++)
+		if (strcmp(pb->plays[0]->roles[i]->name, "dtop") == 0)
+			top = pb->plays[0]->roles[i];
+	assert_non_null(top);
+	assert_false(top->dependency);
+	assert_true(pb->plays[0]->roles[0]->dependency);
+	assert_non_null(value_dict_get(top->defaults, "dep_default"));
+	assert_string_equal(value_dict_get(top->vars,
+	    "ansible_role_name")->u.str.s, "dtop");
+	playbook_free(pb);
+}
+
 static void
 test_roles(void **state)
 {
@@ -289,8 +545,12 @@ test_refusals(void **state)
 	    "    - name: x\n"
 	    "      no_such_module: a=b\n",
 	    "play.yml:4:7", "couldn't resolve module/action 'no_such_module'");
+	/*
+	 * Argument errors fail the task where a host runs it, as Ansible's:
+	 * at load they are warnings, with the same place and text.
+	 */
 	/* unknown parameter */
-	expect_error(
+	expect_warning(
 	    "- hosts: all\n"
 	    "  tasks:\n"
 	    "    - file:\n"
@@ -298,7 +558,7 @@ test_refusals(void **state)
 	    "        colour: blue\n",
 	    "play.yml:5:9", "colour");
 	/* missing required parameter */
-	expect_error(
+	expect_warning(
 	    "- hosts: all\n"
 	    "  tasks:\n"
 	    "    - copy:\n"
@@ -375,6 +635,10 @@ main(void)
 		cmocka_unit_test(test_parse_kv),
 		cmocka_unit_test(test_structure),
 		cmocka_unit_test(test_import_tasks),
+		cmocka_unit_test(test_import_keywords),
+		cmocka_unit_test(test_dynamic_include),
+		cmocka_unit_test(test_all_errors),
+		cmocka_unit_test(test_role_dependency_defaults),
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_refusals),
 	};

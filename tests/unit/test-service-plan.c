@@ -115,6 +115,24 @@ test_validate_and_aliases(void **state)
 	free(c);
 }
 
+static void
+test_rcd_script(void **state)
+{
+	struct buf	b = BUF_INIT;
+
+	(void)state;
+	service_rcd_script(&b, "nginx", 1, 0);
+	assert_string_equal(buf_cstr(&b), "svc update-rc.d 'nginx' defaults "
+	    "|| exit\nsvc update-rc.d 'nginx' enable");
+	buf_reset(&b);
+	service_rcd_script(&b, "nginx", 1, 1);
+	assert_string_equal(buf_cstr(&b), "svc update-rc.d 'nginx' enable");
+	buf_reset(&b);
+	service_rcd_script(&b, "nginx", 0, 0);
+	assert_string_equal(buf_cstr(&b), "svc update-rc.d 'nginx' disable");
+	buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -122,6 +140,7 @@ main(void)
 		cmocka_unit_test(test_sysv_running),
 		cmocka_unit_test(test_action),
 		cmocka_unit_test(test_validate_and_aliases),
+		cmocka_unit_test(test_rcd_script),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -352,6 +352,28 @@ test_py_unescape(void **state)
 	buf_release(&b);
 }
 
+/* strv_free: NULL-safe, and frees every string (ASan sees a leak if not). */
+static void
+test_strv_free(void **state)
+{
+	char	**v;
+
+	(void)state;
+	strv_free(NULL, 0);
+	strv_free(NULL, 3);
+	v = xcalloc(3, sizeof *v);
+	v[0] = xstrdup("a");
+	v[1] = xstrdup("b");
+	v[2] = NULL;		/* a slot not yet filled */
+	strv_free(v, 3);
+	strv_free(xcalloc(1, sizeof *v), 0);
+	strv_free_null(NULL);
+	v = xcalloc(3, sizeof *v);
+	v[0] = xstrdup("a");
+	v[1] = xstrdup("b");
+	strv_free_null(v);
+}
+
 int
 main(void)
 {
@@ -364,6 +386,7 @@ main(void)
 		cmocka_unit_test(test_sha1_vectors),
 		cmocka_unit_test(test_sha1_file_vs_sha1sum),
 		cmocka_unit_test(test_read_file),
+		cmocka_unit_test(test_strv_free),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
