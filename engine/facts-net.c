@@ -544,10 +544,13 @@ facts_parse_virtual(const struct raw *rw, struct value *f)
 		type = host->u.list.items[0]->u.str.s;
 		role = "host";
 	}
-	qsort(guest->u.list.items, guest->u.list.n, sizeof (struct value *),
-	    cmp_str);
-	qsort(host->u.list.items, host->u.list.n, sizeof (struct value *),
-	    cmp_str);
+	/* Ansible's are sets, printed sorted; an empty list has no items */
+	if (guest->u.list.n > 1)
+		qsort(guest->u.list.items, guest->u.list.n,
+		    sizeof (struct value *), cmp_str);
+	if (host->u.list.n > 1)
+		qsort(host->u.list.items, host->u.list.n,
+		    sizeof (struct value *), cmp_str);
 	value_dict_setstr(f, "virtualization_role", role ? role : "NA");
 	value_dict_set(f, "virtualization_tech_guest", guest);
 	value_dict_set(f, "virtualization_tech_host", host);
