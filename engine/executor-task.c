@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "executor-internal.h"
+#include "facts.h"
 #include "loop.h"
 #include "host.h"
 #include "output.h"
@@ -473,8 +474,11 @@ merge_result_facts(const struct task *t, struct host_state *hs,
 		return;
 	if (t->module->flags & MOD_FACTS_ARE_VARS)
 		value_dict_merge(hs->hvars, facts, 0);
-	else
-		value_dict_merge(hs->facts, facts, 0);
+	else {
+		/* data from the host, never a template */
+		task_mark_unsafe(facts);
+		facts_merge(hs->facts, facts);
+	}
 }
 
 /*

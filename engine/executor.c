@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "executor-internal.h"
+#include "facts.h"
 #include "host.h"
 #include "output.h"
 #include "vars.h"
@@ -672,19 +673,36 @@ gather_facts_fn(struct run *r, size_t i, void *arg)
 	struct conn_settings	 cs;
 	struct become_settings	 bs;
 	struct exec_result	 er = EXEC_RESULT_INIT;
-	struct value		*facts;
-	char			*cause = NULL;
-	int			 rc;
+	struct facts_opts	 fo = { 0 };
+	struct value		*facts, *spec = r->play->gather_subset;
+	char			*cause = NULL, *cmd, *tmo;
+	int			 rc, cached;
 
 	task_scope_init(&ts, r, hs, NULL, &dummy);
 	executor_conn_settings(&ts, &dummy, NULL, &cs);
+	if (facts_subsets(spec, &fo.subsets, &cause) != 0) {
+		gather_failed(r, hs, 0, cause);
+		free(cause);
+		goto out;
+	}
+	/* Facts this run already gathered are reused until clear_facts. */
+	pthread_mutex_lock(&r->lock);
+	cached = facts_cached(hs->facts, fo.subsets);
+	pthread_mutex_unlock(&r->lock);
+	if (cached)
+		goto ok;
+	tmo = task_eval_string(&ts, r->play->gather_timeout);
+	fo.timeout = tmo != NULL ? atoi(tmo) : 0;
+	free(tmo);
 	if ((rc = executor_host_connect(hs, &cs, &cause)) != 0) {
 		if (rc != ERR_INVALID)
 			rc = ERR_UNREACHABLE;
 	} else {
 		executor_become_settings(&ts, &dummy, NULL, &bs);
+		cmd = facts_command(&fo);
 		rc = conn_exec(hs->conn, bs.on ? &bs.b : NULL,
-		    facts_command(), NULL, 0, 0, &er, &cause);
+		    cmd, NULL, 0, 0, &er, &cause);
+		free(cmd);
 		executor_become_settings_release(&bs);
 	}
 	if (rc != 0) {
@@ -692,12 +710,13 @@ gather_facts_fn(struct run *r, size_t i, void *arg)
 		free(cause);
 		goto out;
 	}
-	facts = facts_parse(buf_cstr(&er.out));
+	facts = facts_result(buf_cstr(&er.out), fo.subsets, spec, NULL);
 	task_mark_unsafe(facts);
 	pthread_mutex_lock(&r->lock);
-	value_dict_merge(hs->facts, facts, 0);
+	facts_merge(hs->facts, facts);
 	pthread_mutex_unlock(&r->lock);
 	value_unref(facts);
+ok:
 	output_result(hs->name, NULL, OUT_OK, NULL, NULL, 0, 0, 0);
 	executor_count_result(r, hs, OUT_OK, 0);
 out:

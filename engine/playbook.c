@@ -1419,6 +1419,8 @@ play_free(struct play *p)
 	value_unref(p->become_method);
 	value_unref(p->connection);
 	value_unref(p->gather_facts.v);
+	value_unref(p->gather_subset);
+	value_unref(p->gather_timeout);
 	value_unref(p->serial);
 	value_unref(p->ignore_errors.v);
 	value_unref(p->check_mode.v);
@@ -1532,6 +1534,8 @@ parse_play(struct loader *ld, struct value *node, struct play **out)
 	p->become_method = value_ref(get(node, "become_method"));
 	p->connection = value_ref(get(node, "connection"));
 	p->serial = value_ref(get(node, "serial"));
+	p->gather_subset = value_ref(get(node, "gather_subset"));
+	p->gather_timeout = value_ref(get(node, "gather_timeout"));
 	ld->play = p;
 	if (parse_task_list(ld, get(node, "handlers"), "handlers", p->tags,
 	    &p->handlers, &p->nhandlers, "handlers") != 0 ||

@@ -103,6 +103,8 @@ struct play {
 	struct value	 *become_method;
 	struct value	 *connection;
 	struct opt_bool	  gather_facts;
+	struct value	 *gather_subset;	/* as written (facts.h), or NULL */
+	struct value	 *gather_timeout;	/* as written, or NULL */
 	int		  strategy_free;
 	struct value	 *serial;	/* int, "30%", or list; NULL: all */
 	struct opt_bool	  ignore_errors;

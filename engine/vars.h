@@ -27,11 +27,4 @@ void	 scope_init(struct scope *, struct value *facts,
 void	 scope_push(struct scope *, struct value *);	/* lower than the rest */
 struct value *scope_lookup(struct scope *, const char *);
 
-/*
- * Gathers a minimal fact set with one shell command on the host: the
- * command to run, and the parser for its output (a new dict).
- */
-const char	*facts_command(void);
-struct value	*facts_parse(const char *out);
-
 #endif

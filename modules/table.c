@@ -21,6 +21,7 @@ extern const struct module_entry module_ping;
 extern const struct module_entry module_raw;
 extern const struct module_entry module_replace;
 extern const struct module_entry module_set_fact;
+extern const struct module_entry module_setup;
 extern const struct module_entry module_service;
 extern const struct module_entry module_shell;
 extern const struct module_entry module_stat;
@@ -62,6 +63,7 @@ const struct module_entry *const module_table[] = {
 	&module_raw,
 	&module_replace,
 	&module_set_fact,
+	&module_setup,
 	&module_service,
 	&module_shell,
 	&module_stat,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vars.h"
+#include "facts.h"
 
 static struct value *
 magic(void *ud, const char *name)
