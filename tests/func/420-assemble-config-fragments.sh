@@ -112,7 +112,8 @@ bad=$(playbook bad2.yml <<'EOF'
 EOF
 )
 run_play "$bad"
-assert_rc 4
+assert_rc 2
+assert_contains "$OUT" "fatal: [h1]: FAILED!"
 assert_contains "$OUT" "missing required arguments: dest"
 bad=$(playbook bad3.yml <<'EOF'
 - hosts: h1
@@ -122,5 +123,6 @@ bad=$(playbook bad3.yml <<'EOF'
 EOF
 )
 run_play "$bad"
-assert_rc 4
+assert_rc 2
+assert_contains "$OUT" "fatal: [h1]: FAILED!"
 assert_contains "$OUT" "value of state must be one of"
