@@ -19,6 +19,8 @@ struct host_state {
 	const char		*name;
 	struct value		*inv_vars;	/* inventory vars, dict */
 	struct value		*facts;		/* gathered facts, dict */
+	/* facts a module returned without "ansible_": also bare variables */
+	struct value		*fact_vars;
 	struct value		*hvars;		/* register and set_fact */
 	struct conn		*conn;
 	char			*conn_key;	/* what conn was opened with */

@@ -210,6 +210,7 @@ task_scope_init(struct task_scope *ts, struct run *r, struct host_state *hs,
 	ts->run = r;
 	ts->hs = hs;
 	scope_init(&ts->s, hs->facts, magic_var, ts);
+	ts->s.bare_facts = hs->fact_vars;
 	/* Highest first: extra vars, loop, registered, task, blocks, play. */
 	scope_push(&ts->s, r->opts->extra_vars);
 	ts->loop_layer = value_dict();

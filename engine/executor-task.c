@@ -477,7 +477,7 @@ merge_result_facts(const struct task *t, struct host_state *hs,
 	else {
 		/* data from the host, never a template */
 		task_mark_unsafe(facts);
-		facts_merge(hs->facts, facts);
+		facts_merge(hs->facts, &hs->fact_vars, facts);
 	}
 }
 

@@ -371,6 +371,8 @@ ctl_clear_facts(struct run_ctl *c)
 	pthread_mutex_lock(&c->run->lock);
 	value_unref(hs->facts);
 	hs->facts = value_dict();
+	value_unref(hs->fact_vars);
+	hs->fact_vars = NULL;
 	pthread_mutex_unlock(&c->run->lock);
 }
 
@@ -713,7 +715,7 @@ gather_facts_fn(struct run *r, size_t i, void *arg)
 	facts = facts_result(buf_cstr(&er.out), fo.subsets, spec, NULL);
 	task_mark_unsafe(facts);
 	pthread_mutex_lock(&r->lock);
-	facts_merge(hs->facts, facts);
+	facts_merge(hs->facts, &hs->fact_vars, facts);
 	pthread_mutex_unlock(&r->lock);
 	value_unref(facts);
 ok:
@@ -1218,6 +1220,7 @@ out:
 		free(hs->dconn_error);
 		value_unref(hs->inv_vars);
 		value_unref(hs->facts);
+		value_unref(hs->fact_vars);
 		value_unref(hs->hvars);
 		value_unref(hs->notified);
 	}
@@ -1230,6 +1233,7 @@ out:
 		free(r.localhost->dconn_error);
 		value_unref(r.localhost->inv_vars);
 		value_unref(r.localhost->facts);
+		value_unref(r.localhost->fact_vars);
 		value_unref(r.localhost->hvars);
 		value_unref(r.localhost->notified);
 		free(r.localhost);

@@ -383,12 +383,21 @@ facts_cached(const struct value *facts, unsigned mask)
 }
 
 void
-facts_merge(struct value *facts, const struct value *from)
+facts_merge(struct value *facts, struct value **bare,
+    const struct value *from)
 {
 	for (size_t i = 0; i < from->u.dict.n; i++) {
 		const char *k = from->u.dict.keys[i];
 
-		value_dict_set(facts, str_startswith(k, "ansible_") ? k + 8 : k,
-		    value_ref(from->u.dict.vals[i]));
+		if (str_startswith(k, "ansible_")) {
+			value_dict_set(facts, k + 8,
+			    value_ref(from->u.dict.vals[i]));
+			continue;
+		}
+		/* getent's getent_passwd: ansible_facts.X and X, as Ansible */
+		value_dict_set(facts, k, value_ref(from->u.dict.vals[i]));
+		if (*bare == NULL)
+			*bare = value_dict();
+		value_dict_set(*bare, k, value_ref(from->u.dict.vals[i]));
 	}
 }

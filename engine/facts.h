@@ -66,9 +66,12 @@ int		 facts_cached(const struct value *facts, unsigned mask);
 
 /*
  * Merges a module's ansible_facts into a host's facts dict, as Ansible
- * does: "ansible_x" is stored as x.  Borrows from.
+ * does: "ansible_x" is stored as x; a key without the prefix (getent's
+ * getent_passwd) is stored as it is, and in *bare too (made on first
+ * use): Ansible makes those plain variables as well.  Borrows from.
  */
-void		 facts_merge(struct value *facts, const struct value *from);
+void		 facts_merge(struct value *facts, struct value **bare,
+		    const struct value *from);
 
 /* "10.00 GB": Ansible's bytes_to_human; malloc'd. */
 char		*facts_human_size(unsigned long long);

@@ -34,6 +34,7 @@ scope_init(struct scope *s, struct value *facts,
 	s->es.names = scope_names_cb;
 	s->es.ud = s;
 	s->facts = facts;
+	s->bare_facts = NULL;
 	s->magic = magic;
 	s->magic_ud = magic_ud;
 }
@@ -65,5 +66,8 @@ scope_lookup(struct scope *s, const char *name)
 		    (v = value_dict_get(s->facts, name + 8)) != NULL)
 			return value_ref(v);
 	}
+	if (s->bare_facts != NULL &&
+	    (v = value_dict_get(s->bare_facts, name)) != NULL)
+		return value_ref(v);
 	return s->magic != NULL ? s->magic(s->magic_ud, name) : NULL;
 }

@@ -16,6 +16,7 @@ struct scope {
 	struct value		*layers[SCOPE_MAX_LAYERS]; /* highest first */
 	size_t			 nlayers;
 	struct value		*facts;		/* ansible_facts (no prefix) */
+	struct value		*bare_facts;	/* facts that are plain names too */
 	/* magic variables: new reference or NULL */
 	struct value		*(*magic)(void *, const char *);
 	void			*magic_ud;

@@ -21,6 +21,7 @@ pb=$(playbook system.yml <<'YAML'
         that:
           - "ansible_facts.getent_passwd.root[4] == '/root'"
           - "ansible_facts.getent_passwd.root | length == 6"
+          - "getent_passwd.root[4] == '/root'"
     - getent: database=hosts key=nosuchhost.invalid fail_key=no
       register: g
     - assert: { that: [ "g.ansible_facts.getent_hosts['nosuchhost.invalid'] is none" ] }
