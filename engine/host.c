@@ -775,9 +775,12 @@ host_lock_word(struct buf *b, const char *lockpath)
 		n = strspn(lockpath + 1, "abcdefghijklmnopqrstuvwxyz"
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
 		if (lockpath[1 + n] == '/' && lockpath[1] != '-') {
-			/* Unquoted, so that the shell expands ~user. */
-			buf_add(b, lockpath, n + 1);
-			shell_quote_buf(b, lockpath + n + 1);
+			/*
+			 * "~user/" unquoted, the slash too: the shell expands
+			 * a tilde prefix only up to an unquoted slash.
+			 */
+			buf_add(b, lockpath, n + 2);
+			shell_quote_buf(b, lockpath + n + 2);
 			return;
 		}
 	}

@@ -88,7 +88,10 @@ authorized_key_line(const char **p)
 
 /*
  * Reads the keys file and, outside check mode, locks it for the write
- * (in the same round trip): the file as given, or ~user's default one.
+ * (in the same round trip): the file as given, or for ~user's default
+ * one ~user/..ssh.cairn-lock, beside .ssh rather than in it, since
+ * manage_dir may have to create .ssh: runs that found no directory to
+ * put a lock in would not wait for each other.
  */
 static int
 authorized_key_read(struct task_ctx *ctx, const struct mod_args *args,
@@ -120,7 +123,7 @@ authorized_key_read(struct task_ctx *ctx, const struct mod_args *args,
 	    "if [ -n \"$t\" ] && [ -f \"$t\" ]; then echo C; cat -- \"$t\"; "
 	    "else echo N; fi");
 	lpath = path != NULL ? xstrdup(path) :
-	    xasprintf("~%s/.ssh/authorized_keys", user);
+	    xasprintf("~%s/.ssh", user);
 	r = host_run_lock(ctx, buf_cstr(&s), lpath, &res, lock, cause);
 	free(lpath);
 	buf_release(&s);
