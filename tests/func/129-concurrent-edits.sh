@@ -20,6 +20,34 @@ for r in $(seq 1 $RUNS); do
 	done
 done
 
+# A Lua module's read-modify-write under host:lock; "forget" leaves the
+# lock to the end of the task, which releases it.
+playbook library/addline.lua >/dev/null <<'EOF'
+local M = {}
+M.params = {
+  path = { type = "str", required = true },
+  line = { type = "str", required = true },
+  forget = { type = "bool", default = false },
+}
+M.supports_check = true
+function M.run(host, args)
+  local lock = host:lock(args.path)
+  local text = host:read(args.path) or ""
+  for l in text:gmatch("[^\n]+") do
+    if l == args.line then
+      lock:unlock()
+      return { changed = false }
+    end
+  end
+  local changed = host:write(args.path, text .. args.line .. "\n")
+  if not args.forget then
+    lock:unlock()
+  end
+  return { changed = changed }
+end
+return M
+EOF
+
 pb=$(playbook edits.yml <<'EOF'
 - hosts: all
   gather_facts: false
@@ -44,6 +72,12 @@ pb=$(playbook edits.yml <<'EOF'
         user: alice
         key: "{{ lookup('file', 'key-' ~ run ~ '-' ~ item ~ '.pub') }}"
       loop: "{{ range(1, 6) | list }}"
+    - name: Lua, under host:lock
+      addline:
+        path: /srv/lua.txt
+        line: "run {{ run }} lua {{ item }}"
+        forget: "{{ item == 3 }}"
+      loop: "{{ range(1, 11) | list }}"
 EOF
 )
 
@@ -85,6 +119,11 @@ for h in 1 2 3; do
 		n == 2 { if ($0 != b " second") exit 1; n = 3; next }
 		n == 3 { if ($0 != "# END " b) exit 1; n = 0; next }
 		END { if (n != 0) exit 1 }'\'' /srv/blocks.txt' "h$h: blocks well-formed"
+	want=$(for r in $(seq 1 $RUNS); do for i in $(seq 1 10); do
+		echo "run $r lua $i"; done; done | sort)
+	assert_eq "$want" "$(host_exec "$h" 'sort /srv/lua.txt')" "h$h: /srv/lua.txt"
+	assert_host "$h" 'flock -n /srv/.lua.txt.cairn-lock true' \
+		"h$h: the Lua module's lock is free"
 	for r in $(seq 1 $RUNS); do
 		for k in $(seq 1 $KEYS); do
 			n=$(host_exec "$h" "grep -c 'run$r-key$k\$' ~alice/.ssh/authorized_keys")
