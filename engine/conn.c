@@ -522,12 +522,17 @@ static void
 conn_frame_take(struct buf *chunk, const struct conn_lockop *op, int fd,
     const char *owner)
 {
-	buf_addf(chunk, "cairn_k=2; { cairn_u=$(umask); umask 077; "
-	    "command exec %d>>%s && cairn_k=0; umask \"$cairn_u\"; } "
-	    "2>/dev/null; ", fd, op->take);
+	/*
+	 * Never through a symlink: one planted in a shared directory would
+	 * have root create or scribble on a file of the planter's choice.
+	 */
+	buf_addf(chunk, "cairn_k=2; [ -L %s ] || { cairn_u=$(umask); "
+	    "umask 077; command exec %d>>%s && cairn_k=0; "
+	    "umask \"$cairn_u\"; } 2>/dev/null; ", op->take, fd, op->take);
 	buf_addf(chunk, "if [ $cairn_k = 0 ]; then flock -w %d %d </dev/null "
 	    "& wait $!; cairn_f=$?; if [ $cairn_f = 0 ]; then "
-	    "{ printf '%%s\\n' ", op->wait > 0 ? op->wait : 0, fd);
+	    "[ -L %s ] || { printf '%%s\\n' ", op->wait > 0 ? op->wait : 0, fd,
+	    op->take);
 	shell_quote_buf(chunk, owner);
 	buf_addf(chunk, " >%s; } 2>/dev/null; elif [ $cairn_f = 1 ]; then "
 	    "cairn_k=1; exec %d>&-; else cairn_k=2; exec %d>&-; fi; fi; ",

@@ -802,46 +802,52 @@ host_lock_timeout(void)
 	return (int)n;
 }
 
+/* A lock to take in the next round trip, and what its shell text needs. */
+struct host_lockreq {
+	struct conn_lockop	 op;
+	struct buf		 word;
+	char			*name;
+};
+
 /*
  * Arms the next round trip of ctx to take path's lock (nothing in check
  * mode); host_lock_end disarms it and hands the lock over.
  */
 static void
-host_lock_begin(struct task_ctx *ctx, const char *path, struct buf *word,
-    char **name, struct conn_lockop *op)
+host_lock_begin(struct task_ctx *ctx, const char *path,
+    struct host_lockreq *q)
 {
-	memset(op, 0, sizeof *op);
-	*name = NULL;
+	memset(q, 0, sizeof *q);
 	if (ctx->check_mode)
 		return;
-	*name = host_lock_path(path);
-	host_lock_word(word, *name);
-	op->take = buf_cstr(word);
-	op->name = *name;
-	op->wait = host_lock_timeout();
-	ctx->lockop = op;
+	q->name = host_lock_path(path);
+	host_lock_word(&q->word, q->name);
+	q->op.take = buf_cstr(&q->word);
+	q->op.name = q->name;
+	q->op.wait = host_lock_timeout();
+	ctx->lockop = &q->op;
 }
 
+/* r: the armed call's result; on an error nothing stays held. */
 static int
-host_lock_end(struct task_ctx *ctx, int r, struct buf *word, char *name,
-    struct conn_lockop *op, struct host_lock **lock)
+host_lock_end(struct task_ctx *ctx, int r, struct host_lockreq *q,
+    struct host_lock **lock)
 {
 	struct host_lock	*hl = NULL;
 
 	ctx->lockop = NULL;
-	if (op->held != NULL) {
+	if (q->op.held != NULL) {
 		hl = xcalloc(1, sizeof *hl);
-		hl->lk = op->held;
-		op->held = NULL;
+		hl->lk = q->op.held;
+		q->op.held = NULL;
 	}
 	if (r != 0) {
-		/* The call failed after the lock was taken: nothing held. */
 		host_unlock(ctx, hl);
 		hl = NULL;
 	}
 	*lock = hl;
-	buf_release(word);
-	free(name);
+	buf_release(&q->word);
+	free(q->name);
 	return r;
 }
 
@@ -849,47 +855,35 @@ int
 host_stat_lock(struct task_ctx *ctx, const char *path, int flags,
     struct host_stat *st, struct host_lock **lock, char **cause)
 {
-	struct conn_lockop	 op;
-	struct buf		 word = BUF_INIT;
-	char			*name;
-	int			 r;
+	struct host_lockreq	q;
 
-	host_lock_begin(ctx, path, &word, &name, &op);
-	r = host_stat(ctx, path, flags, st, cause);
-	return host_lock_end(ctx, r, &word, name, &op, lock);
+	host_lock_begin(ctx, path, &q);
+	return host_lock_end(ctx, host_stat(ctx, path, flags, st, cause), &q,
+	    lock);
 }
 
 int
 host_read_lock(struct task_ctx *ctx, const char *path, struct buf *out,
     struct host_lock **lock, char **cause)
 {
-	struct conn_lockop	 op;
-	struct buf		 word = BUF_INIT;
-	char			*name;
-	int			 r;
+	struct host_lockreq	q;
+	int			r;
 
-	host_lock_begin(ctx, path, &word, &name, &op);
+	host_lock_begin(ctx, path, &q);
 	r = host_read(ctx, path, out, cause);
 	/* An absent file is an answer, and the lock is still wanted. */
-	if (r == ERR_NOENT) {
-		host_lock_end(ctx, 0, &word, name, &op, lock);
-		return ERR_NOENT;
-	}
-	return host_lock_end(ctx, r, &word, name, &op, lock);
+	host_lock_end(ctx, r == ERR_NOENT ? 0 : r, &q, lock);
+	return r;
 }
 
 int
 host_run_lock(struct task_ctx *ctx, const char *cmd, const char *path,
     struct exec_result *res, struct host_lock **lock, char **cause)
 {
-	struct conn_lockop	 op;
-	struct buf		 word = BUF_INIT;
-	char			*name;
-	int			 r;
+	struct host_lockreq	q;
 
-	host_lock_begin(ctx, path, &word, &name, &op);
-	r = host_run(ctx, cmd, res, cause);
-	return host_lock_end(ctx, r, &word, name, &op, lock);
+	host_lock_begin(ctx, path, &q);
+	return host_lock_end(ctx, host_run(ctx, cmd, res, cause), &q, lock);
 }
 
 int

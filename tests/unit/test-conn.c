@@ -470,11 +470,12 @@ test_frame_text(void **state)
 	conn_frame_text(&b, "M", "cat f", NULL, 0, &op, 3, 0x28, "me");
 	/* Opened by the persistent shell itself, not in a subshell. */
 	assert_non_null(strstr(b.s, "{ trap 'trap - TERM; kill -TERM 0' "
-	    "TERM; cairn_k=2; { cairn_u=$(umask); umask 077; command exec "
+	    "TERM; cairn_k=2; [ -L '/srv/.f.cairn-lock' ] || { "
+	    "cairn_u=$(umask); umask 077; command exec "
 	    "3>>'/srv/.f.cairn-lock' && cairn_k=0;"));
 	assert_non_null(strstr(b.s, "flock -w 5 3 </dev/null & wait $!"));
-	assert_non_null(strstr(b.s,
-	    "printf '%s\\n' 'me' >'/srv/.f.cairn-lock'"));
+	assert_non_null(strstr(b.s, "[ -L '/srv/.f.cairn-lock' ] || "
+	    "{ printf '%s\\n' 'me' >'/srv/.f.cairn-lock'"));
 	/* The command inherits no lock descriptor. */
 	assert_non_null(strstr(b.s, "( eval 'cat f' ) 3>&- 5>&- </dev/null"));
 	assert_non_null(strstr(b.s, "printf '%s%d %d\\n' 'M:' \"$cairn_s\" "
@@ -585,6 +586,20 @@ test_lock(void **state)
 	    0);
 	assert_null(la);
 	assert_string_equal(res.out.s, "unlocked\n");
+
+	/* Nor through a symlink: its target is neither created nor locked. */
+	free(f);
+	f = xasprintf("%s/.l.cairn-lock", dir);
+	cmd = xasprintf("ln -s %s/target %s", dir, f);
+	run(a, cmd, NULL, 0, &res);
+	free(cmd);
+	assert_int_equal(take(a, f, 1, "echo unlocked", &la, &res, &cause),
+	    0);
+	assert_null(la);
+	cmd = xasprintf("[ -e %s/target ] || echo absent", dir);
+	run(a, cmd, NULL, 0, &res);
+	assert_string_equal(res.out.s, "absent\n");
+	free(cmd);
 
 	cmd = xasprintf("rm -rf %s", dir);
 	run(a, cmd, NULL, 0, &res);
