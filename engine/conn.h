@@ -80,8 +80,6 @@ int	 conn_open(const struct conn_opts *, struct conn **, char **cause);
 int	 conn_exec(struct conn *, const struct become *, const char *cmd,
 	    const void *stdin_data, size_t stdin_len, int timeout,
 	    struct exec_result *res, char **cause);
-void	 conn_close(struct conn *);	/* NULL-safe */
-
 /*
  * A lock held by a persistent shell: an exclusive flock(2) on a lock
  * file whose descriptor the shell itself opened (not the subshell a
@@ -136,5 +134,7 @@ int	 conn_exec_lock(struct conn *, const struct become *,
 void	 conn_frame_text(struct buf *, const char *marker, const char *cmd,
 	    const void *in, size_t inlen, const struct conn_lockop *op,
 	    int take_fd, unsigned int closefds, const char *owner);
+
+void	 conn_close(struct conn *);	/* NULL-safe */
 
 #endif
