@@ -58,6 +58,8 @@ struct conn_shell {
 	char	*key;		/* "" for the login user, else method/user/flags */
 	void	*stream;
 	long	 kill_pid;	/* TERM here ends the shell's process group */
+	unsigned long gen;	/* tells this start of the shell from a later one */
+	unsigned int lockfds;	/* bit n: descriptor n holds a conn_lock */
 };
 
 struct conn {

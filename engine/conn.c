@@ -471,6 +471,8 @@ conn_get_shell(struct conn *c, const struct become *b, size_t *idx,
 	c->shells[c->nshells].key = key;
 	c->shells[c->nshells].stream = stream;
 	c->shells[c->nshells].kill_pid = kill_pid;
+	c->shells[c->nshells].gen = ++c->seq;
+	c->shells[c->nshells].lockfds = 0;
 	*idx = c->nshells++;
 	return 0;
 }
@@ -507,10 +509,54 @@ conn_base64(struct buf *b, const unsigned char *p, size_t len)
 }
 
 /*
+ * The lock operations of a chunk, run by the persistent shell itself so
+ * that the descriptor outlives the command's subshell.  cairn_k says how
+ * the take went: 0 held (or nothing to take), 1 busy past the wait (the
+ * command does not run; its output is who holds the lock), 2 the file
+ * cannot be opened or flock is missing (the command runs unlocked: a
+ * write there would fail the same way, a read-only look need not).
+ * flock waits as a job, as commands do, so that a TERM ends it at once.
+ * "command exec": a failed redirection of a bare exec would end the shell.
+ */
+static void
+conn_frame_take(struct buf *chunk, const struct conn_lockop *op, int fd,
+    const char *owner)
+{
+	/*
+	 * Never through a symlink: one planted in a shared directory would
+	 * have root create or scribble on a file of the planter's choice.
+	 */
+	buf_addf(chunk, "cairn_k=2; [ -L %s ] || { cairn_u=$(umask); "
+	    "umask 077; command exec %d>>%s && cairn_k=0; "
+	    "umask \"$cairn_u\"; } 2>/dev/null; ", op->take, fd, op->take);
+	buf_addf(chunk, "if [ $cairn_k = 0 ]; then flock -w %d %d </dev/null "
+	    "& wait $!; cairn_f=$?; if [ $cairn_f = 0 ]; then "
+	    "[ -L %s ] || { printf '%%s\\n' ", op->wait > 0 ? op->wait : 0, fd,
+	    op->take);
+	shell_quote_buf(chunk, owner);
+	buf_addf(chunk, " >%s; } 2>/dev/null; elif [ $cairn_f = 1 ]; then "
+	    "cairn_k=1; exec %d>&-; else cairn_k=2; exec %d>&-; fi; fi; ",
+	    op->take, fd, fd);
+	/*
+	 * Who holds it: the kernel's list of flock locks on the file's
+	 * inode gives a pid (of a live process, such as a stuck "flock
+	 * FILE cmd"); failing that, what the last cairn holder wrote in it.
+	 */
+	buf_addf(chunk, "if [ $cairn_k = 1 ]; then ( i=$(stat -L -c %%i -- %s "
+	    "2>/dev/null) || exit 0; for p in $(awk -v i=\":$i\" "
+	    "'$2 == \"FLOCK\" && substr($6, length($6) - length(i) + 1) == i "
+	    "{ print $5 }' /proc/locks 2>/dev/null); do a=$(ps -o args= -p "
+	    "\"$p\" 2>/dev/null) && { printf 'pid %%s: %%s\\n' \"$p\" \"$a\"; "
+	    "exit 0; }; done; head -c 300 -- %s 2>/dev/null ) </dev/null & "
+	    "wait $!; else ", op->take, op->take);
+}
+
+/*
  * One chunk per command.  eval in a subshell: a syntax error or an exit in
  * the command ends only the subshell.  Its stdin is /dev/null or its data,
  * never the shell's own command stream.  The markers carry the secret
- * token, so no output can fake them; stdout's carries the exit status.
+ * token, so no output can fake them; stdout's carries the exit status
+ * (and, with lock operations, how the take went).
  *
  * The whole chunk is one { ... } group closed on its last line, after the
  * data: the shell parses a group to its end before it runs any of it, so
@@ -519,32 +565,55 @@ conn_base64(struct buf *b, const unsigned char *p, size_t len)
  * the middle still ends at end of file and its command runs on part of
  * the data.
  */
-static void
-conn_frame(struct buf *chunk, const char *marker, const char *cmd,
-    const void *in, size_t inlen)
+void
+conn_frame_text(struct buf *chunk, const char *marker, const char *cmd,
+    const void *in, size_t inlen, const struct conn_lockop *op,
+    int take_fd, unsigned int closefds, const char *owner)
 {
+	struct buf	 close = BUF_INIT;
+	int		 fd;
+
+	/* Nothing a command starts may keep a lock after its release. */
+	for (fd = 0; fd < 10; fd++)
+		if (closefds & (1u << fd))
+			buf_addf(&close, " %d>&-", fd);
 	/*
 	 * A job waited for, not a foreground command: the shell then runs
 	 * its TERM trap at once, which takes the command's whole process
 	 * group down when a timeout closes the shell.
 	 */
 	buf_adds(chunk, "{ trap 'trap - TERM; kill -TERM 0' TERM; ");
+	if (op != NULL && op->take != NULL)
+		conn_frame_take(chunk, op, take_fd, owner);
+	else if (op != NULL)
+		buf_adds(chunk, "cairn_k=0; ");
 	if (in != NULL && inlen != 0) {
 		buf_addf(chunk, "base64 -d <<'%s-IN' | ( eval ", marker);
 		shell_quote_buf(chunk, cmd);
-		buf_adds(chunk, " ) & wait $!");
+		buf_addf(chunk, " )%s & wait $!", buf_cstr(&close));
 	} else {
 		buf_adds(chunk, "( eval ");
 		shell_quote_buf(chunk, cmd);
-		buf_adds(chunk, " ) </dev/null & wait $!");
+		buf_addf(chunk, " )%s </dev/null & wait $!", buf_cstr(&close));
 	}
-	buf_addf(chunk, "; printf '%%s%%d\\n' '%s:' \"$?\"; "
-	    "printf '%%s\\n' '%s' >&2\n", marker, marker);
+	if (op == NULL)
+		buf_addf(chunk, "; printf '%%s%%d\\n' '%s:' \"$?\"; ", marker);
+	else {
+		if (op->take != NULL)
+			buf_adds(chunk, "; fi");
+		buf_adds(chunk, "; cairn_s=$?; ");
+		if (op->release != NULL && op->release->fd > 0)
+			buf_addf(chunk, "exec %d>&-; ", op->release->fd);
+		buf_addf(chunk, "printf '%%s%%d %%d\\n' '%s:' \"$cairn_s\" "
+		    "\"$cairn_k\"; ", marker);
+	}
+	buf_addf(chunk, "printf '%%s\\n' '%s' >&2\n", marker);
 	if (in != NULL && inlen != 0) {
 		conn_base64(chunk, in, inlen);
 		buf_addf(chunk, "%s-IN\n", marker);
 	}
 	buf_adds(chunk, "}\n");
+	buf_release(&close);
 }
 
 static volatile sig_atomic_t	conn_stop_signal;
@@ -561,38 +630,129 @@ conn_interrupted(void)
 	return conn_stop_signal;
 }
 
+void
+conn_lock_free(struct conn_lock *lk)
+{
+	if (lk == NULL)
+		return;
+	free(lk->shell);
+	free(lk->file);
+	free(lk);
+}
+
+/*
+ * What a waiter reads in the lock file: which controller holds it.  The
+ * shell's pid is added by the shell.
+ */
+static char *
+conn_lock_owner(struct conn *c)
+{
+	char	host[256];
+
+	if (gethostname(host, sizeof host) != 0)
+		snprintf(host, sizeof host, "?");
+	host[sizeof host - 1] = '\0';
+	return xasprintf("cairn run on %s (pid %ld) for '%s'", host,
+	    (long)getpid(), c->host);
+}
+
+/* Checks op against shell sh; picks the descriptor to take on. */
+static int
+conn_lock_prepare(struct conn *c, struct conn_shell *sh,
+    struct conn_lockop *op, int *take_fd, char **cause)
+{
+	struct conn_lock	*rl = op->release;
+	int			 fd;
+
+	op->held = NULL;
+	*take_fd = -1;
+	if (rl != NULL && (strcmp(rl->shell, sh->key) != 0 ||
+	    rl->gen != sh->gen || rl->fd < 3 ||
+	    !(sh->lockfds & (1u << rl->fd)))) {
+		if (strcmp(rl->shell, sh->key) != 0) {
+			*cause = xasprintf("lock '%s' on '%s' belongs to "
+			    "another become identity", rl->file, c->host);
+			return ERR_INVALID;
+		}
+		/* Its shell has ended since: the lock went with it. */
+		rl->fd = -1;
+	}
+	if (op->take == NULL)
+		return 0;
+	/* dash takes descriptors 0 to 9 in redirections. */
+	for (fd = 3; fd < 10; fd++)
+		if (!(sh->lockfds & (1u << fd)))
+			break;
+	if (fd == 10) {
+		*cause = xasprintf("too many locks held at once on '%s'",
+		    c->host);
+		return ERR_INVALID;
+	}
+	*take_fd = fd;
+	return 0;
+}
+
 int
 conn_exec(struct conn *c, const struct become *b, const char *cmd,
     const void *stdin_data, size_t stdin_len, int timeout,
     struct exec_result *res, char **cause)
 {
+	return conn_exec_lock(c, b, NULL, cmd, stdin_data, stdin_len, timeout,
+	    res, cause);
+}
+
+int
+conn_exec_lock(struct conn *c, const struct become *b, struct conn_lockop *op,
+    const char *cmd, const void *stdin_data, size_t stdin_len, int timeout,
+    struct exec_result *res, char **cause)
+{
 	struct buf	 chunk = BUF_INIT, omark = BUF_INIT, emark = BUF_INIT;
 	struct buf	 out = BUF_INIT, err = BUF_INIT;
-	char		 marker[80], *text;
+	struct conn_shell *sh;
+	char		 marker[80], *text, *owner = NULL, *end;
 	const char	*p;
 	size_t		 idx, woff = 0, n, ofrom = 0, efrom = 0, olen, elen;
 	ssize_t		 opos = -1, epos = -1;	/* offsets: buffers move */
-	int		 r, eof = 0, wait;
+	int		 r, eof = 0, wait, take_fd = -1, k = 0;
+	unsigned int	 closefds;
 	long long	 deadline = 0, now, quiet_since;
 
 	buf_reset(&res->out);
 	buf_reset(&res->err);
 	res->rc = -1;
+	if (op != NULL)
+		op->held = NULL;
 	if (conn_stop_signal != 0) {
 		*cause = xstrdup("interrupted");
 		return ERR_INTERRUPTED;
 	}
 	if ((r = conn_get_shell(c, b, &idx, cause)) != 0)
 		return r;
+	sh = &c->shells[idx];
+	closefds = sh->lockfds;
+	if (op != NULL) {
+		if ((r = conn_lock_prepare(c, sh, op, &take_fd, cause)) != 0)
+			return r;
+		if (take_fd != -1) {
+			closefds |= 1u << take_fd;
+			owner = conn_lock_owner(c);
+		}
+	}
 
 	snprintf(marker, sizeof marker, "CAIRN-%s-%lu", c->token, ++c->seq);
-	conn_frame(&chunk, marker, cmd, stdin_data, stdin_len);
+	conn_frame_text(&chunk, marker, cmd, stdin_data, stdin_len, op,
+	    take_fd, closefds, owner);
+	free(owner);
 	buf_addf(&omark, "%s:", marker);
 	buf_addf(&emark, "%s\n", marker);
 
 	now = quiet_since = conn_now_ms();
-	if (timeout > 0)
+	if (timeout > 0) {
 		deadline = now + (long long)timeout * 1000;
+		/* The wait for the lock is not the command's time. */
+		if (take_fd != -1 && op->wait > 0)
+			deadline += (long long)op->wait * 1000;
+	}
 	for (;;) {
 		if (opos == -1 && (p = conn_find(&out, &ofrom,
 		    omark.s)) != NULL) {
@@ -652,12 +812,37 @@ conn_exec(struct conn *c, const struct become *b, const char *cmd,
 			quiet_since = conn_now_ms();
 	}
 
-	res->rc = (int)strtol(out.s + opos + omark.len, NULL, 10);
+	res->rc = (int)strtol(out.s + opos + omark.len, &end, 10);
+	if (op != NULL)
+		k = (int)strtol(end, NULL, 10);
 	buf_add(&res->out, out.s, (size_t)opos);
 	buf_add(&res->err, err.s, (size_t)epos);
 	buf_cstr(&res->out);
 	buf_cstr(&res->err);
 	r = 0;
+	if (op != NULL && op->release != NULL && op->release->fd > 0) {
+		sh->lockfds &= ~(1u << op->release->fd);
+		op->release->fd = -1;
+	}
+	if (k == 0 && take_fd != -1) {
+		sh->lockfds |= 1u << take_fd;
+		op->held = xcalloc(1, sizeof *op->held);
+		op->held->shell = xstrdup(sh->key);
+		op->held->gen = sh->gen;
+		op->held->fd = take_fd;
+		op->held->file = xstrdup(op->name != NULL ? op->name :
+		    op->take);
+	} else if (k == 1) {
+		text = conn_err_text(&res->out, NULL);
+		*cause = xasprintf("timed out after %d seconds waiting for the "
+		    "lock '%s' on '%s'%s%s%s", op->wait, op->name != NULL ?
+		    op->name : op->take, c->host,
+		    *text != '\0' ? " (held by " : "", text,
+		    *text != '\0' ? ")" : "");
+		free(text);
+		buf_reset(&res->out);
+		r = ERR_TIMEOUT;
+	}
 	goto out;
 
 lost:

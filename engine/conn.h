@@ -91,6 +91,61 @@ int	 conn_open(const struct conn_opts *, struct conn **, char **cause);
 int	 conn_exec(struct conn *, const struct become *, const char *cmd,
 	    const void *stdin_data, size_t stdin_len, int timeout,
 	    struct exec_result *res, char **cause);
+/*
+ * A lock held by a persistent shell: an exclusive flock(2) on a lock
+ * file whose descriptor the shell itself opened (not the subshell a
+ * command runs in), so it stays held across round trips until released,
+ * and goes with the shell when it ends (a lost link, a timeout, an
+ * interrupt, conn_close).  Commands run with the descriptor closed, so
+ * nothing they start can keep it.
+ */
+struct conn_lock {
+	char		*shell;		/* the identity holding it */
+	unsigned long	 gen;		/* which start of that shell */
+	int		 fd;		/* its descriptor in the shell, 3 to 9 */
+	char		*file;		/* the lock file, as given */
+};
+void	 conn_lock_free(struct conn_lock *);	/* NULL-safe; releases nothing */
+
+/*
+ * What conn_exec_lock does in the persistent shell around the command.
+ * take: a lock file, one shell word (quoted by the caller), opened for
+ * appending (created 0600 when absent, never removed: removing it would
+ * let a waiter lock a file nobody else sees) and locked, waiting up to
+ * wait seconds.  release: a lock closed after the command, whatever its
+ * status.  Either may be NULL.
+ */
+struct conn_lockop {
+	const char		*take;
+	const char		*name;		/* take in messages, or NULL */
+	int			 wait;
+	struct conn_lock	*release;
+	/* out: the lock taken; NULL when take cannot be opened (no such
+	 * directory, no permission, a read-only file system) */
+	struct conn_lock	*held;
+};
+/*
+ * conn_exec with lock operations in the same round trip.  When take is
+ * held by someone else after wait seconds, the command does not run:
+ * ERR_TIMEOUT and *cause naming the lock file and its holder when it can
+ * be found.  More than 7 locks held by one shell is ERR_INVALID.  A
+ * release of a lock whose shell has ended since is a no-op; op->release
+ * is not freed.
+ */
+int	 conn_exec_lock(struct conn *, const struct become *,
+	    struct conn_lockop *, const char *cmd, const void *stdin_data,
+	    size_t stdin_len, int timeout, struct exec_result *res,
+	    char **cause);
+
+/*
+ * The shell text of one chunk, for tests: cmd framed with marker, and
+ * the lock operations (take on descriptor take_fd; closefds the mask of
+ * descriptors a command must not inherit) when op is not NULL.
+ */
+void	 conn_frame_text(struct buf *, const char *marker, const char *cmd,
+	    const void *in, size_t inlen, const struct conn_lockop *op,
+	    int take_fd, unsigned int closefds, const char *owner);
+
 void	 conn_close(struct conn *);	/* NULL-safe */
 
 /* libssh's version, for --version. */

@@ -8,6 +8,11 @@
 #include "vault.h"
 #include "module.h"
 
+/* A lock of the task's shell; lk NULL once released. */
+struct host_lock {
+	struct conn_lock	*lk;
+};
+
 /* The task context. */
 
 int
@@ -177,12 +182,12 @@ host_exec(struct task_ctx *ctx, const char *cmd, const void *data,
 	if (ctx->env_prefix != NULL) {
 		char *full = xasprintf("%s%s", ctx->env_prefix, cmd);
 
-		r = conn_exec(ctx->conn, ctx->become, full, data, len,
-		    ctx->command_timeout, res, cause);
+		r = conn_exec_lock(ctx->conn, ctx->become, ctx->lockop, full,
+		    data, len, ctx->command_timeout, res, cause);
 		free(full);
 	} else
-		r = conn_exec(ctx->conn, ctx->become, cmd, data, len,
-		    ctx->command_timeout, res, cause);
+		r = conn_exec_lock(ctx->conn, ctx->become, ctx->lockop, cmd,
+		    data, len, ctx->command_timeout, res, cause);
 	if (r == ERR_UNREACHABLE) {
 		ctx->unreachable = 1;
 		free(ctx->unreachable_msg);
@@ -408,6 +413,7 @@ host_write(struct task_ctx *ctx, const char *path, const void *data,
 {
 	struct buf		 s = BUF_INIT;
 	struct exec_result	 res = EXEC_RESULT_INIT;
+	struct conn_lockop	 op;
 	const char		*v, *line;
 	char			*text, *nl, sum[65];
 	int			 r;
@@ -488,7 +494,13 @@ host_write(struct task_ctx *ctx, const char *path, const void *data,
 		    "cp -p -- \"$p\" \"$b\" || exit 4; "
 		    "printf 'backup=%s\\n' \"$b\"; fi\n");
 	buf_adds(&s, "mv -f -- \"$t\" \"$p\" || exit 5");
+	if (o != NULL && o->unlock != NULL && o->unlock->lk != NULL) {
+		memset(&op, 0, sizeof op);
+		op.release = o->unlock->lk;
+		ctx->lockop = &op;
+	}
 	r = host_script(ctx, &s, data, len, &res, cause);
+	ctx->lockop = NULL;
 	buf_release(&s);
 	if (r != 0)
 		goto out;
@@ -787,4 +799,182 @@ host_set_attrs(struct task_ctx *ctx, const char *path, const char *mode,
 	    follow, changed, NULL, NULL, cause);
 	value_unref(m);
 	return r;
+}
+
+/* Locks. */
+
+char *
+host_lock_path(const char *path)
+{
+	char		*p = xstrdup(path), *slash, *out;
+	size_t		 n = strlen(p);
+
+	while (n > 1 && p[n - 1] == '/')
+		p[--n] = '\0';
+	if ((slash = strrchr(p, '/')) == NULL)
+		out = xasprintf("./.%s.cairn-lock", p);
+	else if (slash == p)
+		out = xasprintf("/.%s.cairn-lock", p + 1);
+	else {
+		*slash = '\0';
+		out = xasprintf("%s/.%s.cairn-lock", p, slash + 1);
+	}
+	free(p);
+	return out;
+}
+
+void
+host_lock_word(struct buf *b, const char *lockpath)
+{
+	size_t	n;
+
+	if (lockpath[0] == '~' && lockpath[1] != '/' && lockpath[1] != '\0') {
+		n = strspn(lockpath + 1, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
+		if (lockpath[1 + n] == '/' && lockpath[1] != '-') {
+			/*
+			 * "~user/" unquoted, the slash too: the shell expands
+			 * a tilde prefix only up to an unquoted slash.
+			 */
+			buf_add(b, lockpath, n + 2);
+			shell_quote_buf(b, lockpath + n + 2);
+			return;
+		}
+	}
+	host_path_word(b, lockpath);
+}
+
+int
+host_lock_timeout(void)
+{
+	const char	*e = getenv("CAIRN_LOCK_TIMEOUT");
+	char		*end;
+	long		 n;
+
+	if (e == NULL || *e == '\0')
+		return 30;
+	n = strtol(e, &end, 10);
+	if (*end != '\0' || n < 0 || n > 86400)
+		return 30;
+	return (int)n;
+}
+
+/* A lock to take in the next round trip, and what its shell text needs. */
+struct host_lockreq {
+	struct conn_lockop	 op;
+	struct buf		 word;
+	char			*name;
+};
+
+/*
+ * Arms the next round trip of ctx to take path's lock (nothing in check
+ * mode); host_lock_end disarms it and hands the lock over.
+ */
+static void
+host_lock_begin(struct task_ctx *ctx, const char *path,
+    struct host_lockreq *q)
+{
+	memset(q, 0, sizeof *q);
+	if (ctx->check_mode)
+		return;
+	q->name = host_lock_path(path);
+	host_lock_word(&q->word, q->name);
+	q->op.take = buf_cstr(&q->word);
+	q->op.name = q->name;
+	q->op.wait = host_lock_timeout();
+	ctx->lockop = &q->op;
+}
+
+/* r: the armed call's result; on an error nothing stays held. */
+static int
+host_lock_end(struct task_ctx *ctx, int r, struct host_lockreq *q,
+    struct host_lock **lock)
+{
+	struct host_lock	*hl = NULL;
+
+	ctx->lockop = NULL;
+	if (q->op.held != NULL) {
+		hl = xcalloc(1, sizeof *hl);
+		hl->lk = q->op.held;
+		q->op.held = NULL;
+	}
+	if (r != 0) {
+		host_unlock(ctx, hl);
+		hl = NULL;
+	}
+	*lock = hl;
+	buf_release(&q->word);
+	free(q->name);
+	return r;
+}
+
+int
+host_stat_lock(struct task_ctx *ctx, const char *path, int flags,
+    struct host_stat *st, struct host_lock **lock, char **cause)
+{
+	struct host_lockreq	q;
+
+	host_lock_begin(ctx, path, &q);
+	return host_lock_end(ctx, host_stat(ctx, path, flags, st, cause), &q,
+	    lock);
+}
+
+int
+host_read_lock(struct task_ctx *ctx, const char *path, struct buf *out,
+    struct host_lock **lock, char **cause)
+{
+	struct host_lockreq	q;
+	int			r;
+
+	host_lock_begin(ctx, path, &q);
+	r = host_read(ctx, path, out, cause);
+	/* An absent file is an answer, and the lock is still wanted. */
+	host_lock_end(ctx, r == ERR_NOENT ? 0 : r, &q, lock);
+	return r;
+}
+
+int
+host_run_lock(struct task_ctx *ctx, const char *cmd, const char *path,
+    struct exec_result *res, struct host_lock **lock, char **cause)
+{
+	struct host_lockreq	q;
+
+	host_lock_begin(ctx, path, &q);
+	return host_lock_end(ctx, host_run(ctx, cmd, res, cause), &q, lock);
+}
+
+int
+host_lock(struct task_ctx *ctx, const char *path, struct host_lock **lock,
+    char **cause)
+{
+	struct exec_result	res = EXEC_RESULT_INIT;
+	int			r;
+
+	*lock = NULL;
+	if (ctx->check_mode)
+		return 0;
+	r = host_run_lock(ctx, ":", path, &res, lock, cause);
+	exec_result_release(&res);
+	return r;
+}
+
+void
+host_unlock(struct task_ctx *ctx, struct host_lock *hl)
+{
+	struct exec_result	 res = EXEC_RESULT_INIT;
+	struct conn_lockop	 op;
+	char			*cause = NULL;
+
+	if (hl == NULL)
+		return;
+	if (hl->lk != NULL && hl->lk->fd > 0 && ctx->conn != NULL) {
+		memset(&op, 0, sizeof op);
+		op.release = hl->lk;
+		if (conn_exec_lock(ctx->conn, ctx->become, &op, ":", NULL, 0,
+		    0, &res, &cause) != 0)
+			free(cause);
+		exec_result_release(&res);
+	}
+	conn_lock_free(hl->lk);
+	free(hl);
 }

@@ -25,9 +25,24 @@ struct task_ctx {
 	int			 command_timeout;	/* seconds, 0: none */
 	/* "export K='v' ...; " for the task's environment, or NULL */
 	const char		*env_prefix;
+	/* host.c: lock operations for the next round trip, or NULL */
+	struct conn_lockop	*lockop;
 	/* set by host.c when the connection fails: the host is unreachable */
 	int			 unreachable;
 	char			*unreachable_msg;
 };
+
+/*
+ * host.c: the lock file of path, "DIR/.BASENAME.cairn-lock" (trailing
+ * slashes ignored; "." for a bare name's directory).  malloc'd.
+ */
+char	*host_lock_path(const char *path);
+/*
+ * The lock file as one shell word: host_path_word's "~" and "~/", and
+ * "~user/" left to the shell's tilde expansion for a plain user name.
+ */
+void	 host_lock_word(struct buf *, const char *lockpath);
+/* Seconds a lock is waited for: $CAIRN_LOCK_TIMEOUT, else 30. */
+int	 host_lock_timeout(void);
 
 #endif

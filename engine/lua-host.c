@@ -16,9 +16,23 @@
 /* The marker of tables that are JSON arrays even when empty. */
 #define LUAHOST_ARRAY_MT	"cairn.array"
 
+/* A shell holds at most 7 locks (descriptors 3 to 9). */
+#define LUAHOST_MAX_LOCKS	7
+#define LUAHOST_LOCK_MT		"cairn.lock"
+
+struct luahost_lock;
 struct luahost {
 	struct task_ctx	*ctx;		/* NULL once the run is over */
 	struct result	*res;
+	/* the run's locks still held: released by luahost_end at the latest */
+	struct luahost_lock *locks[LUAHOST_MAX_LOCKS];
+};
+
+/* host:lock's object; keeps its host alive (user value 1). */
+struct luahost_lock {
+	struct luahost	 *h;
+	struct host_lock *lk;		/* NULL: check mode, or no lock file */
+	int		  held;		/* not released yet */
 };
 
 /* Values. */
@@ -577,6 +591,73 @@ luahost_index(lua_State *L)
 	return 1;
 }
 
+/* Releases l (once) and forgets it in its host's list. */
+static void
+luahost_lock_release(struct luahost_lock *l)
+{
+	size_t	i;
+
+	if (!l->held)
+		return;
+	l->held = 0;
+	for (i = 0; i < LUAHOST_MAX_LOCKS; i++)
+		if (l->h->locks[i] == l)
+			l->h->locks[i] = NULL;
+	/* After the run the task's shell cannot be asked: luahost_end did. */
+	if (l->h->ctx != NULL)
+		host_unlock(l->h->ctx, l->lk);
+	l->lk = NULL;
+}
+
+static int
+luahost_lock_unlock(lua_State *L)
+{
+	luahost_lock_release(luaL_checkudata(L, 1, LUAHOST_LOCK_MT));
+	return 0;
+}
+
+static int
+luahost_lock(lua_State *L)
+{
+	static const luaL_Reg	 methods[] = {
+		{ "unlock", luahost_lock_unlock },
+		{ NULL, NULL }
+	};
+	struct luahost		*h = luahost_check(L);
+	const char		*path = luaL_checkstring(L, 2);
+	struct luahost_lock	*l;
+	char			*cause = NULL;
+	size_t			 i;
+
+	for (i = 0; i < LUAHOST_MAX_LOCKS; i++)
+		if (h->locks[i] == NULL)
+			break;
+	if (i == LUAHOST_MAX_LOCKS)
+		return luaL_error(L, "host:lock: too many locks held at once");
+	/* The object first: an error below must not leak a held lock. */
+	l = lua_newuserdatauv(L, sizeof *l, 1);
+	memset(l, 0, sizeof *l);
+	l->h = h;
+	lua_pushvalue(L, 1);
+	lua_setiuservalue(L, -2, 1);
+	if (luaL_newmetatable(L, LUAHOST_LOCK_MT)) {
+		luaL_newlib(L, methods);
+		lua_setfield(L, -2, "__index");
+		lua_pushcfunction(L, luahost_lock_unlock);
+		lua_setfield(L, -2, "__gc");
+		lua_pushcfunction(L, luahost_lock_unlock);
+		lua_setfield(L, -2, "__close");
+		lua_pushboolean(L, 0);
+		lua_setfield(L, -2, "__metatable");
+	}
+	lua_setmetatable(L, -2);
+	if (host_lock(h->ctx, path, &l->lk, &cause) != 0)
+		return luahost_error(L, "host:lock", cause);
+	l->held = 1;
+	h->locks[i] = l;
+	return 1;
+}
+
 struct luahost *
 luahost_begin(lua_State *L, struct task_ctx *ctx, struct result *res)
 {
@@ -585,12 +666,14 @@ luahost_begin(lua_State *L, struct task_ctx *ctx, struct result *res)
 		{ "read", luahost_read },
 		{ "stat", luahost_stat },
 		{ "write", luahost_write },
+		{ "lock", luahost_lock },
 		{ NULL, NULL }
 	};
 	struct luahost	*h;
 
 	/* Owned by Lua: a module may keep it, luahost_end disarms it. */
 	h = lua_newuserdatauv(L, sizeof *h, 0);
+	memset(h, 0, sizeof *h);
 	h->ctx = ctx;
 	h->res = res;
 	if (luaL_newmetatable(L, "cairn.host")) {
@@ -609,8 +692,15 @@ luahost_begin(lua_State *L, struct task_ctx *ctx, struct result *res)
 void
 luahost_end(struct luahost *h)
 {
-	if (h != NULL)
-		h->ctx = NULL;
+	size_t	i;
+
+	if (h == NULL)
+		return;
+	/* The task ends: whatever the module still holds is released. */
+	for (i = 0; i < LUAHOST_MAX_LOCKS; i++)
+		if (h->locks[i] != NULL)
+			luahost_lock_release(h->locks[i]);
+	h->ctx = NULL;
 }
 
 /* The cairn table. */

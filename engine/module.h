@@ -342,6 +342,7 @@ int		 host_stat(struct task_ctx *, const char *path, int flags,
  * write with ERR_VALIDATE and its output.  Other failures are ERR_IO.
  * Does nothing in check mode.
  */
+struct host_lock;
 struct write_opts {
 	const char	*mode;		/* octal or symbolic, for chmod */
 	const char	*owner;
@@ -350,10 +351,55 @@ struct write_opts {
 	const char	*validate;
 	int		 mkdirs;	/* create missing parent directories */
 	const char	*dir_mode;	/* mode of created parent directories */
+	/* released in the write's round trip, written or not (host_lock) */
+	struct host_lock *unlock;
 };
 int		 host_write(struct task_ctx *, const char *path,
 		    const void *data, size_t len, const struct write_opts *,
 		    char **backup, char **cause);
+
+/*
+ * Locks for a read-modify-write (read, decide here, write): an exclusive
+ * flock(2) on "DIR/.BASENAME.cairn-lock" beside path (created 0600 by the
+ * task's become user and left in place), held by the host's persistent
+ * shell for that user across round trips, so that another run (or
+ * another controller) editing the same file waits between our read and
+ * our write.  It goes with the shell: on a lost connection, a timeout or
+ * an interrupt it is released by the host's kernel.  Different hosts and
+ * different files never share a lock; two tasks of one run never hold
+ * one at once (each releases before it ends), so they never deadlock.
+ *
+ * host_lock waits up to host_lock_timeout() seconds
+ * ($CAIRN_LOCK_TIMEOUT, default 30), then fails with ERR_TIMEOUT and a
+ * cause naming the lock file and its holder when known.  Returns 0 and
+ * *lock, to give to host_unlock (or to a write's write_opts.unlock).
+ * *lock is NULL, and nothing is held, in check mode (nothing is written,
+ * and reads never wait for a lock) and when the lock file cannot be
+ * created (its directory is missing or not writable by the become user:
+ * a write there fails as well); on an error too.  Lock, write and unlock
+ * must use the same become identity.
+ *
+ * The _lock variants take the lock in the same round trip as the call,
+ * before it runs, so that a module pays no extra round trip for it: the
+ * call's own result and errors as without a lock, plus the lock's; on
+ * any error nothing is held.  path is the file to lock, for
+ * host_run_lock ("~user/..." is expanded on the host).
+ */
+int		 host_lock(struct task_ctx *, const char *path,
+		    struct host_lock **, char **cause);
+int		 host_stat_lock(struct task_ctx *, const char *path, int flags,
+		    struct host_stat *, struct host_lock **, char **cause);
+int		 host_read_lock(struct task_ctx *, const char *path,
+		    struct buf *, struct host_lock **, char **cause);
+int		 host_run_lock(struct task_ctx *, const char *cmd,
+		    const char *path, struct exec_result *,
+		    struct host_lock **, char **cause);
+/*
+ * Releases and frees a lock (NULL-safe; one round trip when it is still
+ * held, none after a write that released it).  Failures are ignored: a
+ * shell that cannot be reached has ended, and its locks with it.
+ */
+void		 host_unlock(struct task_ctx *, struct host_lock *);
 
 /*
  * Applies mode/owner/group to an existing path if they differ (chmod

@@ -1,6 +1,7 @@
 /*
- * The host side of lineinfile, replace and blockinfile: stat and read,
- * then the shared epilogue (write, backup, attributes, diff, msg).
+ * The host side of lineinfile, replace and blockinfile: lock, stat and
+ * read, then the shared epilogue (write and unlock, backup, attributes,
+ * diff, msg).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -33,6 +34,8 @@ fileedit_job_release(struct fileedit_job *job)
 	buf_release(&job->out);
 	buf_release(&job->msg);
 	job->real = job->backup = job->cause = NULL;
+	host_unlock(job->ctx, job->lock);
+	job->lock = NULL;
 }
 
 int
@@ -41,7 +44,9 @@ fileedit_load(struct task_ctx *ctx, struct fileedit_job *job,
 {
 	struct host_stat	*st = &job->st;
 
-	if (host_stat(ctx, job->path, 0, st, &job->cause) != 0)
+	job->ctx = ctx;
+	if (host_stat_lock(ctx, job->path, 0, st, &job->lock,
+	    &job->cause) != 0)
 		return -1;
 	if (st->type == FT_LINK && st->lnk_source[0] != '\0') {
 		job->real = xstrdup(st->lnk_source);
@@ -106,6 +111,7 @@ fileedit_write(struct task_ctx *ctx, const struct mod_args *args,
 		wo.backup = args_bool(args, "backup", 0) && st->type != FT_NONE;
 		wo.validate = args_str(args, "validate");
 		wo.mkdirs = st->type == FT_NONE;
+		wo.unlock = job->lock;
 		if (host_write(ctx, job->real, job->out.s, job->out.len, &wo,
 		    &job->backup, &job->cause) != 0)
 			return -1;

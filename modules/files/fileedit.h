@@ -74,7 +74,7 @@ int	fileedit_block(const char *in, size_t len, int exists,
 /*
  * One edit of one file, from stat to result.  Set path, fill out (and msg)
  * between fileedit_load and fileedit_commit; fileedit_job_release frees
- * everything the job owns.
+ * everything the job owns and releases the file's lock if the write did not.
  */
 struct fileedit_job {
 	const char		*path;		/* as given (borrowed) */
@@ -86,13 +86,18 @@ struct fileedit_job {
 	int			 changed;	/* out differs from in */
 	char			*backup;	/* backup file made, or NULL */
 	char			*cause;		/* why it failed, or NULL */
+	/* held from fileedit_load to the write, or to the release */
+	struct host_lock	*lock;
+	struct task_ctx		*ctx;		/* the lock's */
 };
 #define FILEEDIT_JOB_INIT(p) { (p), NULL, { 0 }, BUF_INIT, BUF_INIT, \
 	BUF_INIT, 0, NULL, NULL }
 void	fileedit_job_release(struct fileedit_job *);
 
 /*
- * Stats the path following symlinks (job->real is the file to write, the
+ * Locks the path (host_stat_lock: no extra round trip) so that no other
+ * run writes it between this read and the commit's write, then stats it
+ * following symlinks (job->real is the file to write, the
  * symlink's target when path is one) and reads it when it exists.  Fails
  * for a directory with Ansible's "Path X is a directory !" and rc 256.
  * 0, or -1 and job->cause.

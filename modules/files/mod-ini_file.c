@@ -67,6 +67,7 @@ ini_file_run(struct task_ctx *ctx, const struct mod_args *args,
 	struct ini_spec		 sp;
 	struct host_stat	 st, lst;
 	struct buf		 in = BUF_INIT, out = BUF_INIT;
+	struct host_lock	*lock = NULL;
 	char			*cause = NULL, *real = NULL, *backup = NULL;
 	char			*header = NULL;
 	int			 changed = 0;
@@ -90,8 +91,12 @@ ini_file_run(struct task_ctx *ctx, const struct mod_args *args,
 		goto out;
 	}
 
-	/* Read through a symlink; write to its target only with follow. */
-	if (host_stat(ctx, path, 0, &lst, &cause) != 0 ||
+	/*
+	 * Read through a symlink; write to its target only with follow.
+	 * Locked from the first look to the write: another run's edit in
+	 * between would be lost.
+	 */
+	if (host_stat_lock(ctx, path, 0, &lst, &lock, &cause) != 0 ||
 	    host_stat(ctx, path, STAT_FOLLOW, &st, &cause) != 0)
 		goto fail;
 	if (lst.type == FT_LINK && st.type != FT_NONE &&
@@ -133,6 +138,7 @@ fail:
 	status = result_fail(r, "%s", cause != NULL ? cause :
 	    "ini_file failed");
 out:
+	host_unlock(ctx, lock);
 	free(vals);
 	free(cause);
 	free(real);

@@ -86,16 +86,23 @@ authorized_key_line(const char **p)
 	return line;
 }
 
+/*
+ * Reads the keys file and, outside check mode, locks it for the write
+ * (in the same round trip): the file as given, or for ~user's default
+ * one ~user/..ssh.cairn-lock, beside .ssh rather than in it, since
+ * manage_dir may have to create .ssh: runs that found no directory to
+ * put a lock in would not wait for each other.
+ */
 static int
 authorized_key_read(struct task_ctx *ctx, const struct mod_args *args,
-    struct authorized_key_state *st, char **cause)
+    struct authorized_key_state *st, struct host_lock **lock, char **cause)
 {
 	const char		*user = args_str(args, "user");
 	const char		*path = args_str(args, "path");
 	struct buf		 s = BUF_INIT;
 	struct exec_result	 res = EXEC_RESULT_INIT;
 	const char		*p;
-	char			*line, *bad = NULL;
+	char			*line, *bad = NULL, *lpath;
 	int			 r;
 
 	memset(st, 0, sizeof *st);
@@ -115,7 +122,10 @@ authorized_key_read(struct task_ctx *ctx, const struct mod_args *args,
 	buf_adds(&s, "printf '%s\\n' \"$t\"\n"
 	    "if [ -n \"$t\" ] && [ -f \"$t\" ]; then echo C; cat -- \"$t\"; "
 	    "else echo N; fi");
-	r = host_run(ctx, buf_cstr(&s), &res, cause);
+	lpath = path != NULL ? xstrdup(path) :
+	    xasprintf("~%s/.ssh", user);
+	r = host_run_lock(ctx, buf_cstr(&s), lpath, &res, lock, cause);
+	free(lpath);
 	buf_release(&s);
 	if (r == 0 && res.rc != 0) {
 		*cause = xasprintf("cannot read the keys file: %.*s",
@@ -181,6 +191,7 @@ authorized_key_run(struct task_ctx *ctx, const struct mod_args *args,
 	struct authorized_key_state	 st;
 	struct authkeys_want		 w;
 	struct write_opts		 wo;
+	struct host_lock		*lock = NULL;
 	char				*cause = NULL, *out = NULL;
 	char				 uid[32], gid[32];
 	int				 changed = 0, check = ctx_check_mode(ctx);
@@ -199,7 +210,8 @@ authorized_key_run(struct task_ctx *ctx, const struct mod_args *args,
 	if (authorized_key_is_url(key))
 		return result_fail(r, "cannot fetch keys from '%s': keys from "
 		    "a URL are not supported, give the keys themselves", key);
-	if (authorized_key_read(ctx, args, &st, &cause) != 0) {
+	if (authorized_key_read(ctx, args, &st, &lock, &cause) != 0) {
+		host_unlock(ctx, lock);
 		status = result_fail(r, "%s", cause);
 		free(cause);
 		return status;
@@ -236,6 +248,7 @@ authorized_key_run(struct task_ctx *ctx, const struct mod_args *args,
 		wo.owner = uid;
 		wo.group = gid;
 		wo.mkdirs = 1;
+		wo.unlock = lock;
 		if (host_write(ctx, st.target, out, strlen(out), &wo, NULL,
 		    &cause) != 0)
 			goto fail;
@@ -247,6 +260,7 @@ fail:
 	status = result_fail(r, "%s", cause);
 	free(cause);
 out:
+	host_unlock(ctx, lock);
 	free(out);
 	authorized_key_state_release(&st);
 	return status;

@@ -212,11 +212,12 @@ cron_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 	struct cron_tab		 t;
 	struct exec_result	 res = EXEC_RESULT_INIT;
 	struct buf		 text = BUF_INIT, cmd = BUF_INIT;
-	char			*before = NULL;
+	struct host_lock	*lock = NULL;
+	char			*before = NULL, *lpath;
 	char			*cause = NULL, *path = NULL, *warn = NULL;
 	char			*after = NULL, *backup = NULL, *hdr = NULL;
 	int			 changed = 0, empty = 0, check = ctx_check_mode(ctx);
-	int			 rr = ERR_NOENT;
+	int			 rr = ERR_NOENT, lr;
 	enum mod_status		 st = MOD_FAILED;
 
 	memset(&t, 0, sizeof t);
@@ -230,7 +231,7 @@ cron_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 			    "should consist solely of upper- and lower-case "
 			    "letters, digits, underscores, and hyphens",
 			    cron_basename(path));
-		rr = host_read(ctx, path, &text, &cause);
+		rr = host_read_lock(ctx, path, &text, &lock, &cause);
 		if (rr == ERR_NOENT) {
 			free(cause);
 			cause = NULL;
@@ -238,8 +239,20 @@ cron_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 			goto fail;
 		hdr = xstrdup(path);
 	} else {
+		/*
+		 * crontab(1) reads and installs without a lock across the
+		 * two: ours sits in the spool beside the user's crontab
+		 * (one for "the shell's user"), created by root only; a
+		 * user editing their own goes unlocked.
+		 */
 		cron_cmd(&cmd, user, "-l");
-		if (host_run(ctx, buf_cstr(&cmd), &res, &cause) != 0)
+		lpath = xasprintf("/var/spool/cron/crontabs/%s",
+		    user != NULL && strchr(user, '/') == NULL ? user :
+		    "crontab");
+		lr = host_run_lock(ctx, buf_cstr(&cmd), lpath, &res, &lock,
+		    &cause);
+		free(lpath);
+		if (lr != 0)
 			goto fail;
 		if (res.rc != 0 && res.rc != 1) {
 			result_set_exec(r, &res);
@@ -296,6 +309,7 @@ cron_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 fail:
 	st = result_fail(r, "%s", cause != NULL ? cause : "cron failed");
 out:
+	host_unlock(ctx, lock);
 	free(before);
 	cron_tab_free(&t);
 	exec_result_release(&res);

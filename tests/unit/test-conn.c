@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "shell.h"
 
 static struct conn *
 open_local(void)
@@ -446,6 +447,168 @@ test_many_conns(void **state)
 	exec_result_release(&res);
 }
 
+
+/* The frame text: unchanged without locks, the lock steps with them. */
+static void
+test_frame_text(void **state)
+{
+	struct buf		 b = BUF_INIT;
+	struct conn_lock	 rl = { NULL, 0, 4, NULL };
+	struct conn_lockop	 op;
+
+	(void)state;
+	conn_frame_text(&b, "M", "echo hi", NULL, 0, NULL, -1, 0, NULL);
+	assert_string_equal(buf_cstr(&b),
+	    "{ trap 'trap - TERM; kill -TERM 0' TERM; ( eval 'echo hi' ) "
+	    "</dev/null & wait $!; printf '%s%d\\n' 'M:' \"$?\"; "
+	    "printf '%s\\n' 'M' >&2\n}\n");
+
+	buf_reset(&b);
+	memset(&op, 0, sizeof op);
+	op.take = "'/srv/.f.cairn-lock'";
+	op.wait = 5;
+	conn_frame_text(&b, "M", "cat f", NULL, 0, &op, 3, 0x28, "me");
+	/* Opened by the persistent shell itself, not in a subshell. */
+	assert_non_null(strstr(b.s, "{ trap 'trap - TERM; kill -TERM 0' "
+	    "TERM; cairn_k=2; [ -L '/srv/.f.cairn-lock' ] || { "
+	    "cairn_u=$(umask); umask 077; command exec "
+	    "3>>'/srv/.f.cairn-lock' && cairn_k=0;"));
+	assert_non_null(strstr(b.s, "flock -w 5 3 </dev/null & wait $!"));
+	assert_non_null(strstr(b.s, "[ -L '/srv/.f.cairn-lock' ] || "
+	    "{ printf '%s\\n' 'me' >'/srv/.f.cairn-lock'"));
+	/* The command inherits no lock descriptor. */
+	assert_non_null(strstr(b.s, "( eval 'cat f' ) 3>&- 5>&- </dev/null"));
+	assert_non_null(strstr(b.s, "printf '%s%d %d\\n' 'M:' \"$cairn_s\" "
+	    "\"$cairn_k\""));
+
+	buf_reset(&b);
+	memset(&op, 0, sizeof op);
+	op.release = &rl;
+	conn_frame_text(&b, "M", "w", "x", 1, &op, -1, 0x10, NULL);
+	assert_null(strstr(b.s, "flock"));
+	assert_non_null(strstr(b.s, "cairn_k=0; base64 -d <<'M-IN' | "
+	    "( eval 'w' ) 4>&- & wait $!; cairn_s=$?; exec 4>&-; printf"));
+	buf_release(&b);
+}
+
+/* Takes lockfile on c with cmd, waiting wait seconds. */
+static int
+take(struct conn *c, const char *lockfile, int wait, const char *cmd,
+    struct conn_lock **lk, struct exec_result *res, char **cause)
+{
+	struct conn_lockop	op;
+	struct buf		w = BUF_INIT;
+	int			r;
+
+	memset(&op, 0, sizeof op);
+	shell_quote_buf(&w, lockfile);
+	op.take = buf_cstr(&w);
+	op.name = lockfile;
+	op.wait = wait;
+	r = conn_exec_lock(c, NULL, &op, cmd, NULL, 0, 0, res, cause);
+	*lk = op.held;
+	buf_release(&w);
+	return r;
+}
+
+static void
+release(struct conn *c, struct conn_lock *lk)
+{
+	struct exec_result	res = EXEC_RESULT_INIT;
+	struct conn_lockop	op;
+	char			*cause = NULL;
+
+	memset(&op, 0, sizeof op);
+	op.release = lk;
+	assert_int_equal(conn_exec_lock(c, NULL, &op, ":", NULL, 0, 0, &res,
+	    &cause), 0);
+	assert_int_equal(lk->fd, -1);
+	exec_result_release(&res);
+	conn_lock_free(lk);
+}
+
+static void
+test_lock(void **state)
+{
+	struct conn		*a = *state, *b = open_local();
+	struct exec_result	 res = EXEC_RESULT_INIT;
+	struct conn_lock	*la = NULL, *lb = NULL;
+	char			 dir[] = "/tmp/cairn-test-lock.XXXXXX";
+	char			*f, *cmd, *cause = NULL;
+
+	assert_non_null(mkdtemp(dir));
+	f = xasprintf("%s/.f.cairn-lock", dir);
+
+	/* Taken in the same round trip as the command, which runs. */
+	assert_int_equal(take(a, f, 1, "echo in", &la, &res, &cause), 0);
+	assert_string_equal(res.out.s, "in\n");
+	assert_non_null(la);
+	assert_int_equal(la->fd, 3);
+	/* Held across round trips; commands do not inherit it. */
+	cmd = xasprintf("flock -n %s true; echo $?; stat -c %%a %s; "
+	    "[ -e /proc/self/fd/3 ] && echo inherited; :", f, f);
+	run(a, cmd, NULL, 0, &res);
+	assert_string_equal(res.out.s, "1\n600\n");
+	free(cmd);
+
+	/* Another shell waits, then fails naming the lock file. */
+	assert_int_equal(take(b, f, 1, "echo never", &lb, &res, &cause),
+	    ERR_TIMEOUT);
+	assert_null(lb);
+	assert_non_null(strstr(cause, "timed out after 1 seconds waiting "
+	    "for the lock"));
+	assert_non_null(strstr(cause, f));
+	/* The holder wrote who it is. */
+	assert_non_null(strstr(cause, "held by cairn run on "));
+	free(cause);
+	cause = NULL;
+
+	release(a, la);
+	assert_int_equal(take(b, f, 1, "echo b", &lb, &res, &cause), 0);
+	assert_string_equal(res.out.s, "b\n");
+	assert_non_null(lb);
+
+	/* A lock goes with its shell: a timeout replaces b's. */
+	assert_int_equal(conn_exec(b, NULL, "sleep 5", NULL, 0, 1, &res,
+	    &cause), ERR_TIMEOUT);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(take(a, f, 2, ":", &la, &res, &cause), 0);
+	assert_non_null(la);
+	/* Releasing b's stale lock does nothing, and is not an error. */
+	release(b, lb);
+	release(a, la);
+
+	/* No directory for the lock file: the command runs unlocked. */
+	free(f);
+	f = xasprintf("%s/no/.f.cairn-lock", dir);
+	assert_int_equal(take(a, f, 1, "echo unlocked", &la, &res, &cause),
+	    0);
+	assert_null(la);
+	assert_string_equal(res.out.s, "unlocked\n");
+
+	/* Nor through a symlink: its target is neither created nor locked. */
+	free(f);
+	f = xasprintf("%s/.l.cairn-lock", dir);
+	cmd = xasprintf("ln -s %s/target %s", dir, f);
+	run(a, cmd, NULL, 0, &res);
+	free(cmd);
+	assert_int_equal(take(a, f, 1, "echo unlocked", &la, &res, &cause),
+	    0);
+	assert_null(la);
+	cmd = xasprintf("[ -e %s/target ] || echo absent", dir);
+	run(a, cmd, NULL, 0, &res);
+	assert_string_equal(res.out.s, "absent\n");
+	free(cmd);
+
+	cmd = xasprintf("rm -rf %s", dir);
+	run(a, cmd, NULL, 0, &res);
+	free(cmd);
+	free(f);
+	exec_result_release(&res);
+	conn_close(b);
+}
+
 #define CONN_TESTS(setup)						\
 	cmocka_unit_test_setup_teardown(test_exact_output, setup, teardown), \
 	cmocka_unit_test_setup_teardown(test_exit_codes, setup, teardown), \
@@ -465,6 +628,9 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_many_conns),
+		cmocka_unit_test(test_frame_text),
+		cmocka_unit_test_setup_teardown(test_lock, setup_local,
+		    teardown),
 	};
 	const struct CMUnitTest ssh[] = {
 		CONN_TESTS(setup_ssh),
