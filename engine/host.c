@@ -61,23 +61,6 @@ ctx_render(struct task_ctx *ctx, const char *tmpl, struct value **out,
 	return template_render(tmpl, &ctx->scope, out, cause);
 }
 
-static char *
-ctx_try(const char *dir, const char *sub, const char *name)
-{
-	char	*path;
-
-	if (dir == NULL)
-		return NULL;
-	if (sub != NULL)
-		path = xasprintf("%s/%s/%s", dir, sub, name);
-	else
-		path = xasprintf("%s/%s", dir, name);
-	if (access(path, F_OK) == 0)
-		return path;
-	free(path);
-	return NULL;
-}
-
 char *
 ctx_find_file(struct task_ctx *ctx, const char *subdir, const char *name)
 {
@@ -86,10 +69,10 @@ ctx_find_file(struct task_ctx *ctx, const char *subdir, const char *name)
 	if (name[0] == '/')
 		return access(name, F_OK) == 0 ? xstrdup(name) : NULL;
 	/* Ansible's search path: the role first, then the playbook's. */
-	if ((path = ctx_try(ctx->role_dir, subdir, name)) != NULL ||
-	    (path = ctx_try(ctx->role_dir, NULL, name)) != NULL ||
-	    (path = ctx_try(ctx->playbook_dir, subdir, name)) != NULL ||
-	    (path = ctx_try(ctx->playbook_dir, NULL, name)) != NULL)
+	if ((path = path_try(ctx->role_dir, subdir, name)) != NULL ||
+	    (path = path_try(ctx->role_dir, NULL, name)) != NULL ||
+	    (path = path_try(ctx->playbook_dir, subdir, name)) != NULL ||
+	    (path = path_try(ctx->playbook_dir, NULL, name)) != NULL)
 		return path;
 	return NULL;
 }

@@ -45,21 +45,6 @@ lookup_var_str(struct eval *ev, const char *name)
 	return s;
 }
 
-static char *
-lookup_try(const char *dir, const char *sub, const char *name)
-{
-	char	*path;
-
-	if (sub != NULL)
-		path = xasprintf("%s/%s/%s", dir, sub, name);
-	else
-		path = xasprintf("%s/%s", dir, name);
-	if (access(path, F_OK) == 0)
-		return path;
-	free(path);
-	return NULL;
-}
-
 /*
  * Ansible's search path for a relative name (DataLoader's
  * path_dwim_relative_stack): the role's SUBDIR/, the role, its tasks/,
@@ -89,16 +74,16 @@ lookup_find_file(struct eval *ev, const char *subdir, const char *name)
 		if ((dir = lookup_var_str(ev, vars[i])) == NULL)
 			continue;
 		if (!has_sub)
-			path = lookup_try(dir, subdir, name);
+			path = path_try(dir, subdir, name);
 		if (path == NULL)
-			path = lookup_try(dir, NULL, name);
+			path = path_try(dir, NULL, name);
 		if (path == NULL && i == 0)
-			path = lookup_try(dir, "tasks", name);
+			path = path_try(dir, "tasks", name);
 		free(dir);
 	}
-	if (path == NULL && (path = lookup_try(".", has_sub ? NULL : subdir,
+	if (path == NULL && (path = path_try(".", has_sub ? NULL : subdir,
 	    name)) == NULL)
-		path = lookup_try(".", NULL, name);
+		path = path_try(".", NULL, name);
 	return path;
 }
 

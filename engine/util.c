@@ -392,3 +392,20 @@ strv_free_null(char **v)
 		free(*p);
 	free(v);
 }
+
+char *
+path_try(const char *dir, const char *sub, const char *name)
+{
+	char	*path;
+
+	if (dir == NULL)
+		return NULL;
+	if (sub != NULL)
+		path = xasprintf("%s/%s/%s", dir, sub, name);
+	else
+		path = xasprintf("%s/%s", dir, name);
+	if (access(path, F_OK) == 0)
+		return path;
+	free(path);
+	return NULL;
+}

@@ -60,6 +60,11 @@ void	 buf_release(struct buf *);
 
 /* Reads a whole local file; returns 0 or -errno. */
 int	 read_file(const char *, struct buf *);
+/*
+ * DIR/SUB/NAME (DIR/NAME when sub is NULL) if it exists, malloc'd; NULL
+ * when it does not or dir is NULL.  The step of Ansible's file searches.
+ */
+char	*path_try(const char *dir, const char *sub, const char *name);
 /* 1 if s starts with / ends with the prefix / suffix. */
 int	 str_startswith(const char *, const char *);
 int	 str_endswith(const char *, const char *);
