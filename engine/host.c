@@ -6,6 +6,7 @@
 
 #include "host.h"
 #include "vault.h"
+#include "yaml.h"
 #include "module.h"
 
 /* A lock of the task's shell; lk NULL once released. */
@@ -105,6 +106,26 @@ ctx_render_file(struct task_ctx *ctx, const char *text,
 	rc = template_render_file(text, &o, tvars, &ctx->scope, out, cause);
 	value_unref(tvars);
 	return rc;
+}
+
+int
+ctx_load_vars_file(struct task_ctx *ctx, const char *path, struct value **out,
+    char **cause)
+{
+	(void)ctx;
+	return yaml_load_file(path, out, cause) == 0 ? 0 : -1;
+}
+
+const char *
+ctx_role_dir(struct task_ctx *ctx)
+{
+	return ctx->role_dir;
+}
+
+const char *
+ctx_playbook_dir(struct task_ctx *ctx)
+{
+	return ctx->playbook_dir;
 }
 
 int

@@ -277,6 +277,16 @@ int		 ctx_render_file(struct task_ctx *, const char *text,
 		    const char *fullpath, const char *dest, char **out,
 		    char **cause);
 /*
+ * Loads a controller YAML or JSON file (vault-encrypted or not, as
+ * Ansible's loader reads vars files) into a new *out; an empty file is
+ * NULL's value.  0, or -1 and *cause with file:line:col.
+ */
+int		 ctx_load_vars_file(struct task_ctx *, const char *path,
+		    struct value **out, char **cause);
+/* The task's role directory (NULL outside a role), the playbook's. */
+const char	*ctx_role_dir(struct task_ctx *);
+const char	*ctx_playbook_dir(struct task_ctx *);
+/*
  * Reads a controller file whole into buf; with decrypt, a file encrypted
  * with ansible-vault is decrypted with the run's secrets (copy's and
  * assemble's "decrypt", template's sources), as Ansible's loader does.
