@@ -1,7 +1,7 @@
 #!/bin/bash
-# Everything CI checks, in order: a -Werror build with its unit and
-# functional tests, an ASan/UBSan build with the same, `make distcheck`,
-# and the compatibility suite against ansible-playbook.
+# Everything CI checks: a -Werror build and an ASan/UBSan build with their
+# unit tests, both functional suites and `make distcheck` at once, then the
+# compatibility suite against ansible-playbook.
 # Ends with "N passed, N failed" summed over all of it; non-zero on any
 # failure.  Needs root (the functional tests start throwaway hosts).
 set -uo pipefail
@@ -72,43 +72,75 @@ unit() {
 	[ -n "$any" ] || { tail -30 "$dir/check.log"; flunk "unit tests $name did not run"; }
 }
 
-# func NAME: the functional suite with _build/NAME/cairn.
-func() {
-	local name=$1 dir=$top/_build/$1 line p f
-	say "functional tests $name"
-	"$top/tests/func/run" "$dir/cairn" 2>&1 | tee "$dir/func.log"
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$dir/func.log" | tail -1)
-	if [ -z "$line" ]; then
-		flunk "functional suite $name did not finish"
-		return
-	fi
-	p=${line%% passed*}
-	f=${line#*, }
-	f=${f%% failed}
-	pass "func" "$p"
-	[ "$f" = 0 ] || flunk "functional tests $name" "$f"
+# func_start NAME SHARD: one share (I/N) of the functional suite with
+# _build/NAME/cairn, in the background, on a test-bed slot of its own;
+# its output goes to _build/NAME/func-I.log.
+func_pids=()
+func_logs=()
+func_start() {
+	local name=$1 shard=$2 dir=$top/_build/$1 log
+	log=$dir/func-${shard%/*}.log
+	CAIRN_FUNC_SHARD=$shard "$top/tests/func/run" "$dir/cairn" >"$log" 2>&1 &
+	func_pids+=("$!")
+	func_logs+=("$name $shard $log")
 }
 
-# (a) warnings are errors
+# func_collect: waits for every share, prints each one's output and counts
+# its "N passed, N failed" line.
+func_collect() {
+	local entry name shard log line p f
+	for p in "${func_pids[@]}"; do
+		wait "$p"
+	done
+	for entry in "${func_logs[@]}"; do
+		read -r name shard log <<<"$entry"
+		say "functional tests $name (share $shard)"
+		cat "$log"
+		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
+		if [ -z "$line" ]; then
+			flunk "functional suite $name ($shard) did not finish"
+			continue
+		fi
+		p=${line%% passed*}
+		f=${line#*, }
+		f=${f%% failed}
+		pass "func" "$p"
+		[ "$f" = 0 ] || flunk "functional tests $name ($shard)" "$f"
+	done
+}
+
+# (a) warnings are errors, (b) sanitizers (any report fails the program
+# that hit it): both builds and their unit tests, then both functional
+# suites, each in two shares on slots of their own, and (c) the release
+# tarball's own build and checks, all at once: most of a functional test is
+# waiting on hosts, so four of them and a build share two cores well.
+ok_werror=
+ok_asan=
 if build werror --enable-werror; then
 	unit werror
-	func werror
+	ok_werror=1
 fi
-
-# (b) sanitizers: any report fails the program that hit it
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 if build asan --enable-sanitizers; then
 	unit asan
-	func asan
+	ok_asan=1
+	func_start asan 1/2
+	func_start asan 2/2
 fi
 unset ASAN_OPTIONS UBSAN_OPTIONS
-
-# (c) the release tarball builds and passes its own checks
-if [ -f "$top/_build/werror/Makefile" ]; then
+if [ -n "$ok_werror" ]; then
+	func_start werror 1/2
+	func_start werror 2/2
+	(cd "$top/_build/werror" &&
+		make -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror \
+		>distcheck.log 2>&1; echo "$?" >distcheck.rc) &
+	func_pids+=("$!")
+fi
+func_collect
+if [ -n "$ok_werror" ]; then
 	say "distcheck"
-	if (cd "$top/_build/werror" &&
-		make -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >distcheck.log 2>&1); then
+	if [ "$(cat "$top/_build/werror/distcheck.rc" 2>/dev/null)" = 0 ]; then
 		grep -A1 'archives ready' "$top/_build/werror/distcheck.log"
 		pass distcheck
 	else

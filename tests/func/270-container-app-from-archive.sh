@@ -11,8 +11,10 @@
 . "$(dirname "$0")/lib.sh"
 
 if ! host_exec 1 'command -v podman' >/dev/null 2>&1; then
-	export CAIRN_TESTBED_DIR=${CAIRN_FUNC_PODMAN_DIR:-/var/tmp/cairn-func-podman}
-	export CAIRN_TESTBED_FIRST=${CAIRN_FUNC_PODMAN_FIRST:-170}
+	# Beside the suite's own hosts (its state directory, the addresses
+	# after its three), so that suites running at once never share it.
+	export CAIRN_TESTBED_DIR=${CAIRN_FUNC_PODMAN_DIR:-$TESTBED_DIR-podman}
+	export CAIRN_TESTBED_FIRST=${CAIRN_FUNC_PODMAN_FIRST:-$((TESTBED_FIRST + TESTBED_N))}
 	export CAIRN_TESTBED_FLAVOUR=podman
 	trap '"$TESTBED" down >/dev/null 2>&1' EXIT
 	note "bringing up a podman host in $CAIRN_TESTBED_DIR"
