@@ -15,7 +15,8 @@ ssh-keygen -q -t ed25519 -N '' -f "$T/impostor"
 other=$(cut -d' ' -f1,2 "$T/impostor.pub")
 net=${ip%.*}
 # a second sshd on h1, for [host]:port
-host_exec 1 '/usr/sbin/sshd -p 2222 -o PidFile=/run/sshd-2222.pid'
+# on h1's own address only: another suite's h1 may run one too
+host_exec 1 "/usr/sbin/sshd -o ListenAddress=$ip:2222 -o PidFile=/run/sshd-2222.pid"
 for _ in $(seq 1 50); do
 	timeout 1 bash -c "exec 3<>/dev/tcp/$ip/2222" 2>/dev/null && break
 	sleep 0.1

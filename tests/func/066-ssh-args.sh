@@ -10,7 +10,8 @@ home=$T/home
 mkdir -p "$home/.ssh"
 chmod 0700 "$home" "$home/.ssh"
 : >"$home/.ssh/known_hosts"
-host_exec 1 '/usr/sbin/sshd -p 2222 -o PidFile=/run/sshd-2222.pid'
+# on h1's own address only: another suite's h1 may run one too
+host_exec 1 "/usr/sbin/sshd -o ListenAddress=$TESTBED_IP_1:2222 -o PidFile=/run/sshd-2222.pid"
 for _ in $(seq 1 50); do
 	timeout 1 bash -c "exec 3<>/dev/tcp/$TESTBED_IP_1/2222" 2>/dev/null && break
 	sleep 0.1
