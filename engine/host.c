@@ -810,21 +810,20 @@ host_set_attrs(struct task_ctx *ctx, const char *path, const char *mode,
 char *
 host_lock_path(const char *path)
 {
-	char		*p = xstrdup(path), *slash, *out;
+	char		*p = xstrdup(path), sum[41];
 	size_t		 n = strlen(p);
 
 	while (n > 1 && p[n - 1] == '/')
 		p[--n] = '\0';
-	if ((slash = strrchr(p, '/')) == NULL)
-		out = xasprintf("./.%s.cairn-lock", p);
-	else if (slash == p)
-		out = xasprintf("/.%s.cairn-lock", p + 1);
-	else {
-		*slash = '\0';
-		out = xasprintf("%s/.%s.cairn-lock", p, slash + 1);
-	}
+	/*
+	 * In the system's lock directory, named by the path: nothing is
+	 * left beside the user's files (a stray file in /etc/logrotate.d
+	 * or a conf.d would be read), and a file whose directory does not
+	 * exist yet can be locked too.
+	 */
+	sha1_hex(p, n, sum);
 	free(p);
-	return out;
+	return xasprintf(HOST_LOCK_DIR "/cairn-%s.lock", sum);
 }
 
 void

@@ -33,9 +33,11 @@ struct task_ctx {
 };
 
 /*
- * host.c: the lock file of path, "DIR/.BASENAME.cairn-lock" (trailing
- * slashes ignored; "." for a bare name's directory).  malloc'd.
+ * host.c: the lock file of path, "/run/lock/cairn-SHA1.lock" with the
+ * SHA-1 of path as written, trailing slashes ignored (/run/lock is the
+ * FHS's sticky lock directory, on every Debian).  malloc'd.
  */
+#define HOST_LOCK_DIR	"/run/lock"
 char	*host_lock_path(const char *path);
 /*
  * The lock file as one shell word: host_path_word's "~" and "~/", and

@@ -370,8 +370,8 @@ int		 host_write(struct task_ctx *, const char *path,
 
 /*
  * Locks for a read-modify-write (read, decide here, write): an exclusive
- * flock(2) on "DIR/.BASENAME.cairn-lock" beside path (created 0600 by the
- * task's become user and left in place), held by the host's persistent
+ * flock(2) on "/run/lock/cairn-SHA1.lock", SHA1 that of path (created
+ * 0600 by the task's become user and left in place), held by the host's persistent
  * shell for that user across round trips, so that another run (or
  * another controller) editing the same file waits between our read and
  * our write.  It goes with the shell: on a lost connection, a timeout or

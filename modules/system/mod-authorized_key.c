@@ -89,9 +89,8 @@ authorized_key_line(const char **p)
 /*
  * Reads the keys file and, outside check mode, locks it for the write
  * (in the same round trip): the file as given, or for ~user's default
- * one ~user/..ssh.cairn-lock, beside .ssh rather than in it, since
- * manage_dir may have to create .ssh: runs that found no directory to
- * put a lock in would not wait for each other.
+ * one the lock of ~user/.ssh, which exists before manage_dir creates
+ * .ssh.
  */
 static int
 authorized_key_read(struct task_ctx *ctx, const struct mod_args *args,

@@ -9,6 +9,11 @@
 # instead of hanging; --check does not wait for it.
 . "$(dirname "$0")/lib.sh"
 
+# lockof PATH: the lock file cairn uses for PATH on a host.
+lockof() {
+	printf '/run/lock/cairn-%s.lock' "$(printf %s "$1" | sha1sum | cut -c1-40)"
+}
+
 RUNS=6
 ITEMS=30
 KEYS=5
@@ -122,7 +127,7 @@ for h in 1 2 3; do
 	want=$(for r in $(seq 1 $RUNS); do for i in $(seq 1 10); do
 		echo "run $r lua $i"; done; done | sort)
 	assert_eq "$want" "$(host_exec "$h" 'sort /srv/lua.txt')" "h$h: /srv/lua.txt"
-	assert_host "$h" 'flock -n /srv/.lua.txt.cairn-lock true' \
+	assert_host "$h" 'flock -n '"$(lockof /srv/lua.txt)"' true' \
 		"h$h: the Lua module's lock is free"
 	for r in $(seq 1 $RUNS); do
 		for k in $(seq 1 $KEYS); do
@@ -131,9 +136,9 @@ for h in 1 2 3; do
 			assert_eq 1 "$n" "h$h: key $r-$k in alice's authorized_keys"
 		done
 	done
-	assert_host "$h" 'flock -n /srv/.edits.txt.cairn-lock true' \
+	assert_host "$h" 'flock -n '"$(lockof /srv/edits.txt)"' true' \
 		"h$h: the lock of /srv/edits.txt is free"
-	assert_host "$h" '[ "$(stat -c %a /srv/.edits.txt.cairn-lock)" = 600 ]' \
+	assert_host "$h" '[ "$(stat -c %a '"$(lockof /srv/edits.txt)"')" = 600 ]' \
 		"h$h: the lock file is 0600"
 	assert_host "$h" '! ls /srv/.cairn.* 2>/dev/null' "h$h: no temp file left"
 done
@@ -145,8 +150,8 @@ assert_recap h1 changed=0 failed=0
 assert_recap h3 changed=0 failed=0
 
 note "a lock held by a stuck process: the task fails after the timeout"
-host_exec 1 'echo a >/srv/stuck.conf; setsid flock /srv/.stuck.conf.cairn-lock sleep 600 >/dev/null 2>&1 </dev/null & echo $! >/srv/stuck.pid'
-assert_host 1 'sleep 0.5; ! flock -n /srv/.stuck.conf.cairn-lock true' "the stuck lock is held"
+host_exec 1 'echo a >/srv/stuck.conf; setsid flock '"$(lockof /srv/stuck.conf)"' sleep 600 >/dev/null 2>&1 </dev/null & echo $! >/srv/stuck.pid'
+assert_host 1 'sleep 0.5; ! flock -n '"$(lockof /srv/stuck.conf)"' true' "the stuck lock is held"
 stuck=$(playbook stuck.yml <<'EOF'
 - hosts: h1
   gather_facts: false
@@ -159,9 +164,9 @@ CAIRN_LOCK_TIMEOUT=3 run_play "$stuck"
 took=$(($(date +%s) - start))
 assert_rc 2
 assert_recap h1 failed=1
-assert_contains "$OUT" "timed out after 3 seconds waiting for the lock '/srv/.stuck.conf.cairn-lock' on " \
+assert_contains "$OUT" "timed out after 3 seconds waiting for the lock '$(lockof /srv/stuck.conf)' on " \
 	"the message"
-assert_match "$OUT" "held by pid [0-9]+: flock /srv/.stuck.conf.cairn-lock sleep 600" "the holder"
+assert_match "$OUT" "held by pid [0-9]+: flock $(lockof /srv/stuck.conf) sleep 600" "the holder"
 [ "$took" -lt 20 ] || fail "the stuck lock took $took s to fail"
 assert_host_eq 1 a 'cat /srv/stuck.conf'
 
@@ -174,7 +179,7 @@ assert_recap h1 changed=1
 
 note "the holder gone, the edit goes through"
 host_exec 1 'kill -- "-$(cat /srv/stuck.pid)"'
-assert_host 1 'sleep 0.5; flock -n /srv/.stuck.conf.cairn-lock true' "the stuck lock is free"
+assert_host 1 'sleep 0.5; flock -n '"$(lockof /srv/stuck.conf)"' true' "the stuck lock is free"
 CAIRN_LOCK_TIMEOUT=3 run_play "$stuck"
 assert_rc 0
 assert_recap h1 changed=1

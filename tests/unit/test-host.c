@@ -23,15 +23,19 @@ static void
 test_lock_path(void **state)
 {
 	(void)state;
-	check_path("/etc/ssh/sshd_config", "/etc/ssh/.sshd_config.cairn-lock");
-	check_path("/etc/hosts", "/etc/.hosts.cairn-lock");
-	check_path("/motd", "/.motd.cairn-lock");
-	check_path("relative.txt", "./.relative.txt.cairn-lock");
-	check_path("a/b", "a/.b.cairn-lock");
-	check_path("/srv/dir/", "/srv/.dir.cairn-lock");
-	check_path("~/.bashrc", "~/..bashrc.cairn-lock");
-	check_path("~alice/.ssh", "~alice/..ssh.cairn-lock");
-	check_path("/srv/it's here", "/srv/.it's here.cairn-lock");
+	/* /run/lock/cairn-SHA1.lock, SHA-1 of the path as sha1sum gives it */
+	check_path("/etc/ssh/sshd_config",
+	    "/run/lock/cairn-fbe6462bc7553466592464efc3e67468b550332d.lock");
+	/* trailing slashes do not make another lock */
+	check_path("/srv/dir/",
+	    "/run/lock/cairn-4f3b2f43bfaa556c2ab651f6090620e507733985.lock");
+	check_path("/srv/dir",
+	    "/run/lock/cairn-4f3b2f43bfaa556c2ab651f6090620e507733985.lock");
+	check_path("~alice/.ssh",
+	    "/run/lock/cairn-a4446d3b07574b3ab925e75a54ce8befa28cd221.lock");
+	/* any character: the name is made of hex digits only */
+	check_path("/srv/it's here",
+	    "/run/lock/cairn-6b2807eeeecd954ae4fabe2561e8207911a2c0e8.lock");
 }
 
 static void
