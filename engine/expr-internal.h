@@ -82,6 +82,8 @@ struct parser {
 
 /* Evaluation state: the scope, template locals and the lazy-render guard. */
 #define EXPR_MAX_DEPTH	32
+/* The largest string (bytes) or list (items) s * n may make. */
+#define EXPR_MAX_REPEAT	(64 * 1000000)
 struct eval {
 	const struct expr_scope	 *scope;
 	struct value		**frames;	/* dicts of locals, innermost last */

@@ -1654,7 +1654,7 @@ op_text(enum op op)
 }
 
 static struct value *
-repeat(const struct value *v, long long n)
+repeat_n(const struct value *v, long long n)
 {
 	struct value	*r;
 	struct buf	 b = BUF_INIT;
@@ -1674,6 +1674,35 @@ repeat(const struct value *v, long long n)
 			value_list_append(r, value_ref(v->u.list.items[i]));
 	return r;
 }
+
+/*
+ * s * n and [..] * n as Python; a result past EXPR_MAX_REPEAT bytes or
+ * items is an error of the task, not a hang or an abort ('' * 10**18 is
+ * '' at once, as in Python).  0, or -1 and *cause.
+ */
+static int
+repeat(const struct value *v, long long n, struct value **out, char **cause)
+{
+	size_t			len = v->type == V_STR ? v->u.str.len :
+				    v->u.list.n;
+	unsigned long long	total;
+
+	if (n < 0 || len == 0)
+		n = 0;
+	if (__builtin_mul_overflow((unsigned long long)len,
+	    (unsigned long long)n, &total) || total > EXPR_MAX_REPEAT) {
+		free(*cause);
+		*cause = xasprintf("'*' would make a %s of %zu %s times %lld, "
+		    "more than the %d million cairn allows",
+		    v->type == V_STR ? "string" : "list", len,
+		    v->type == V_STR ? "bytes" : "items", n,
+		    EXPR_MAX_REPEAT / 1000000);
+		return -1;
+	}
+	*out = repeat_n(v, n);
+	return 0;
+}
+
 
 static int
 arith(enum op op, struct value *a, struct value *b, struct value **out,
@@ -1714,13 +1743,11 @@ arith(enum op op, struct value *a, struct value *b, struct value **out,
 		}
 		if (op == OP_MUL && (a->type == V_STR || a->type == V_LIST) &&
 		    (b->type == V_INT || b->type == V_BOOL)) {
-			*out = repeat(a, num_i(b));
-			return 0;
+			return repeat(a, num_i(b), out, cause);
 		}
 		if (op == OP_MUL && (b->type == V_STR || b->type == V_LIST) &&
 		    (a->type == V_INT || a->type == V_BOOL)) {
-			*out = repeat(b, num_i(a));
-			return 0;
+			return repeat(b, num_i(a), out, cause);
 		}
 		if (op == OP_MOD && a->type == V_STR)
 			return expr_format_percent(a, b, out, cause);

@@ -287,8 +287,15 @@ buf_release(struct buf *b)
 int
 read_file(const char *path, struct buf *b)
 {
+	return read_file_max(path, b, READ_FILE_MAX);
+}
+
+int
+read_file_max(const char *path, struct buf *b, size_t max)
+{
 	char	tmp[65536];
 	ssize_t	n;
+	size_t	got = 0;
 	int	fd, err;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
@@ -303,6 +310,11 @@ read_file(const char *path, struct buf *b)
 			err = -errno;
 			close(fd);
 			return err;
+		}
+		/* /dev/zero or a file still growing: an error, not a crash */
+		if ((got += (size_t)n) > max) {
+			close(fd);
+			return -EFBIG;
 		}
 		buf_add(b, tmp, (size_t)n);
 	}

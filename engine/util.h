@@ -58,8 +58,13 @@ char	*buf_detach(struct buf *, size_t *);
 void	 buf_reset(struct buf *);
 void	 buf_release(struct buf *);
 
-/* Reads a whole local file; returns 0 or -errno. */
+/*
+ * Reads a whole local file; returns 0 or -errno: -EFBIG past max bytes
+ * (READ_FILE_MAX for read_file), so that /dev/zero fails, not aborts.
+ */
+#define READ_FILE_MAX	((size_t)1 << 30)
 int	 read_file(const char *, struct buf *);
+int	 read_file_max(const char *, struct buf *, size_t max);
 /*
  * DIR/SUB/NAME (DIR/NAME when sub is NULL) if it exists, malloc'd; NULL
  * when it does not or dir is NULL.  The step of Ansible's file searches.

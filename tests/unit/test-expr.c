@@ -154,6 +154,16 @@ test_arithmetic(void **state)
 	    "ERR: unsupported operand type(s) for +: 'int' and 'str'");
 	EXPECT("9223372036854775807 + 1", "ERR: integer overflow");
 	EXPECT("-'a'", "ERR: bad operand type for unary -: 'str'");
+	/* Repetition never hangs or aborts: empty at once, huge refused. */
+	EXPECT("'' * 10**18", "\"\"");
+	EXPECT("[] * 10**18", "[]");
+	EXPECT("'ab' * -2", "\"\"");
+	EXPECT("('' * 10**18) | length", "0");
+	EXPECT("[1] * 10**9", "ERR: '*' would make a list of 1 items times "
+	    "1000000000, more than the 64 million cairn allows");
+	EXPECT("'xy' * 10**18", "ERR: '*' would make a string of 2 bytes "
+	    "times 1000000000000000000, more than the 64 million cairn "
+	    "allows");
 }
 
 static void

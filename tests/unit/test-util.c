@@ -288,6 +288,9 @@ test_read_file(void **state)
 	unlink(path);
 	assert_int_equal(read_file(path, &b), -ENOENT);
 	assert_int_equal(read_file("/", &b), -EISDIR);
+	/* A file without end is an error past the limit, never a crash. */
+	buf_reset(&b);
+	assert_int_equal(read_file_max("/dev/zero", &b, 1 << 20), -EFBIG);
 	buf_release(&b);
 }
 
