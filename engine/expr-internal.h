@@ -70,6 +70,7 @@ struct node {
 	struct node	**kwargs;
 	size_t		  nkw;
 	int		  negate;
+	int		  depth;	/* 1 + the deepest kid's */
 };
 
 /* A parser over a token array; text is the whole source, for messages. */
@@ -78,7 +79,17 @@ struct parser {
 	struct tokens	*toks;
 	size_t		 i;
 	char		*cause;
+	int		 depth;		/* nested sub-expressions being parsed */
 };
+/*
+ * Hostile input must not exhaust the stack: the parser refuses more
+ * nested sub-expressions (parentheses, lists, "not not ...") than
+ * EXPR_MAX_NEST, and a tree deeper than EXPR_MAX_TREE (long chains of
+ * filters, attributes or operators), which evaluating and freeing walk
+ * recursively.
+ */
+#define EXPR_MAX_NEST	200
+#define EXPR_MAX_TREE	1000
 
 /* Evaluation state: the scope, template locals and the lazy-render guard. */
 #define EXPR_MAX_DEPTH	32

@@ -310,6 +310,36 @@ node_add(struct node *n, struct node *kid)
 {
 	n->kids = xreallocarray(n->kids, n->nkids + 1, sizeof *n->kids);
 	n->kids[n->nkids++] = kid;
+	if (kid != NULL && kid->depth + 1 > n->depth)
+		n->depth = kid->depth + 1;
+}
+
+/* A chain grown too deep (see EXPR_MAX_TREE): -1 with p->cause. */
+static int
+too_deep(struct parser *p, const struct node *n)
+{
+	if (n->depth <= EXPR_MAX_TREE)
+		return 0;
+	if (p->cause == NULL)
+		expr_error(&p->cause, p->text, n->pos, "expression too deep "
+		    "(more than %d levels of operators, filters or "
+		    "attributes)", EXPR_MAX_TREE);
+	return -1;
+}
+
+/* Entering a nested sub-expression: -1 with p->cause past the limit. */
+static int
+parser_enter(struct parser *p)
+{
+	if (p->cause != NULL)
+		return -1;
+	if (++p->depth > EXPR_MAX_NEST) {
+		expr_error(&p->cause, p->text, expr_peek(p)->pos,
+		    "expression nested too deeply (more than %d levels)",
+		    EXPR_MAX_NEST);
+		return -1;
+	}
+	return 0;
 }
 
 void
@@ -401,8 +431,8 @@ expect_op(struct parser *p, enum op op)
 
 static struct node	*parse_unary(struct parser *, int);
 
-struct node *
-expr_parse_expr(struct parser *p)
+static struct node *
+parse_expr_inner(struct parser *p)
 {
 	struct node	*n, *c;
 	size_t		 pos;
@@ -429,6 +459,17 @@ expr_parse_expr(struct parser *p)
 fail:
 	expr_node_free(n);
 	return NULL;
+}
+
+struct node *
+expr_parse_expr(struct parser *p)
+{
+	struct node	*n = NULL;
+
+	if (parser_enter(p) == 0)
+		n = parse_expr_inner(p);
+	p->depth--;
+	return n;
 }
 
 /* "a, b" without brackets (for and set targets' values) gives a list. */
@@ -488,6 +529,10 @@ expr_parse_or(struct parser *p)
 			return NULL;
 		}
 		a = binop(N_BINOP, OP_OR, pos, a, b);
+		if (too_deep(p, a) != 0) {
+			expr_node_free(a);
+			return NULL;
+		}
 	}
 	return a;
 }
@@ -507,6 +552,10 @@ parse_and(struct parser *p)
 			return NULL;
 		}
 		a = binop(N_BINOP, OP_AND, pos, a, b);
+		if (too_deep(p, a) != 0) {
+			expr_node_free(a);
+			return NULL;
+		}
 	}
 	return a;
 }
@@ -520,8 +569,14 @@ parse_not(struct parser *p)
 	size_t		 pos;
 
 	if (is_name(expr_peek(p), "not")) {
+		if (parser_enter(p) != 0) {
+			p->depth--;
+			return NULL;
+		}
 		pos = next(p)->pos;
-		if ((a = parse_not(p)) == NULL)
+		a = parse_not(p);
+		p->depth--;
+		if (a == NULL)
 			return NULL;
 		n = node_new(N_UNARY, pos);
 		n->op = OP_NOT;
@@ -592,6 +647,10 @@ parse_math1(struct parser *p)
 			return NULL;
 		}
 		a = binop(N_BINOP, t->op, t->pos, a, b);
+		if (too_deep(p, a) != 0) {
+			expr_node_free(a);
+			return NULL;
+		}
 	}
 	return a;
 }
@@ -611,6 +670,10 @@ parse_concat(struct parser *p)
 			return NULL;
 		}
 		a = binop(N_BINOP, OP_TILDE, t->pos, a, b);
+		if (too_deep(p, a) != 0) {
+			expr_node_free(a);
+			return NULL;
+		}
 	}
 	return a;
 }
@@ -634,6 +697,10 @@ parse_math2(struct parser *p)
 			return NULL;
 		}
 		a = binop(N_BINOP, t->op, t->pos, a, b);
+		if (too_deep(p, a) != 0) {
+			expr_node_free(a);
+			return NULL;
+		}
 	}
 	return a;
 }
@@ -653,6 +720,10 @@ parse_pow(struct parser *p)
 			return NULL;
 		}
 		a = binop(N_BINOP, OP_POW, t->pos, a, b);
+		if (too_deep(p, a) != 0) {
+			expr_node_free(a);
+			return NULL;
+		}
 	}
 	return a;
 }
@@ -730,6 +801,8 @@ parse_filter_expr(struct parser *p, struct node *n)
 	const struct token	*t;
 
 	for (;;) {
+		if (too_deep(p, n) != 0)
+			goto fail;
 		t = expr_peek(p);
 		if (is_op(t, OP_PIPE)) {
 			next(p);
@@ -791,7 +864,13 @@ parse_unary(struct parser *p, int with_filter)
 
 	if (is_op(t, OP_SUB) || is_op(t, OP_ADD)) {
 		next(p);
-		if ((a = parse_unary(p, 0)) == NULL)
+		if (parser_enter(p) != 0) {
+			p->depth--;
+			return NULL;
+		}
+		a = parse_unary(p, 0);
+		p->depth--;
+		if (a == NULL)
 			return NULL;
 		n = node_new(N_UNARY, t->pos);
 		n->op = t->op == OP_SUB ? OP_NEG : OP_POS;
@@ -853,6 +932,8 @@ parse_postfix(struct parser *p, struct node *n)
 	struct node		*a;
 
 	for (;;) {
+		if (too_deep(p, n) != 0)
+			goto fail;
 		t = expr_peek(p);
 		if (is_op(t, OP_DOT)) {
 			next(p);

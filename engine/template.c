@@ -63,7 +63,11 @@ struct tparser {
 	size_t				 n;
 	size_t				 i;
 	char				*cause;
+	int				 depth;	/* nested blocks */
 };
+
+/* Nested {% if %}/{% for %} blocks a template may hold (stack, not taste). */
+#define TEMPLATE_MAX_NEST	200
 
 static void	tlist_free(struct tlist *);
 
@@ -526,7 +530,7 @@ parse_set(struct tparser *tp, struct parser *p, struct tnode *t)
 
 /* Parses pieces until a block tag named in stops (left unconsumed). */
 static int
-parse_body(struct tparser *tp, struct tlist *l, const char *const *stops)
+parse_body_inner(struct tparser *tp, struct tlist *l, const char *const *stops)
 {
 	struct piece		*pc;
 	struct tnode		*t;
@@ -592,6 +596,25 @@ parse_body(struct tparser *tp, struct tlist *l, const char *const *stops)
 			return -1;
 	}
 	return 0;
+}
+
+/* A block's body; nesting past TEMPLATE_MAX_NEST is an error, not a crash. */
+static int
+parse_body(struct tparser *tp, struct tlist *l, const char *const *stops)
+{
+	int	r;
+
+	if (++tp->depth > TEMPLATE_MAX_NEST) {
+		if (tp->cause == NULL)
+			expr_error(&tp->cause, tp->text, tp->i < tp->n ?
+			    tp->pieces[tp->i].pos : 0, "blocks nested too deeply "
+			    "(more than %d levels)", TEMPLATE_MAX_NEST);
+		tp->depth--;
+		return -1;
+	}
+	r = parse_body_inner(tp, l, stops);
+	tp->depth--;
+	return r;
 }
 
 struct template {

@@ -1095,11 +1095,100 @@ test_register_filter(void **state)
 	EXPECT("nope | double", "ERR: 'nope' is undefined");
 }
 
+/* Hostile nesting is an error with its place, never a stack overflow. */
+static void
+test_nesting_limits(void **state)
+{
+	struct buf	 b = BUF_INIT;
+	char		*got;
+	int		 i;
+
+	(void)state;
+	/* Deep but reasonable nesting still works. */
+	for (i = 0; i < 50; i++)
+		buf_addc(&b, '(');
+	buf_adds(&b, "1");
+	for (i = 0; i < 50; i++)
+		buf_addc(&b, ')');
+	EXPECT(buf_cstr(&b), "1");
+	buf_reset(&b);
+	for (i = 0; i < 20000; i++)
+		buf_addc(&b, '(');
+	buf_adds(&b, "1");
+	for (i = 0; i < 20000; i++)
+		buf_addc(&b, ')');
+	got = J(buf_cstr(&b));
+	assert_non_null(strstr(got, "expression nested too deeply"));
+	free(got);
+	buf_reset(&b);
+	for (i = 0; i < 20000; i++)
+		buf_addc(&b, '[');
+	for (i = 0; i < 20000; i++)
+		buf_addc(&b, ']');
+	got = J(buf_cstr(&b));
+	assert_non_null(strstr(got, "nested too deeply"));
+	free(got);
+	buf_reset(&b);
+	for (i = 0; i < 100000; i++)
+		buf_adds(&b, "not ");
+	buf_adds(&b, "1");
+	got = J(buf_cstr(&b));
+	assert_non_null(strstr(got, "nested too deeply"));
+	free(got);
+	/* Long chains: a tree too deep to walk is refused as well. */
+	buf_reset(&b);
+	buf_adds(&b, "1");
+	for (i = 0; i < 100000; i++)
+		buf_adds(&b, " | string");
+	got = J(buf_cstr(&b));
+	assert_non_null(strstr(got, "expression too deep"));
+	free(got);
+	buf_reset(&b);
+	buf_adds(&b, "a");
+	for (i = 0; i < 100000; i++)
+		buf_adds(&b, ".b");
+	got = J(buf_cstr(&b));
+	assert_non_null(strstr(got, "expression too deep"));
+	free(got);
+	buf_reset(&b);
+	buf_adds(&b, "1");
+	for (i = 0; i < 100000; i++)
+		buf_adds(&b, " + 1");
+	got = J(buf_cstr(&b));
+	assert_non_null(strstr(got, "expression too deep"));
+	free(got);
+	/* A chain under the limit is fine. */
+	buf_reset(&b);
+	buf_adds(&b, "1");
+	for (i = 0; i < 500; i++)
+		buf_adds(&b, " + 1");
+	EXPECT(buf_cstr(&b), "501");
+	/* Templates: nested blocks. */
+	buf_reset(&b);
+	for (i = 0; i < 60000; i++)
+		buf_adds(&b, "{% if true %}");
+	buf_adds(&b, "x");
+	for (i = 0; i < 60000; i++)
+		buf_adds(&b, "{% endif %}");
+	got = T(buf_cstr(&b));
+	assert_non_null(strstr(got, "blocks nested too deeply"));
+	free(got);
+	buf_reset(&b);
+	for (i = 0; i < 100; i++)
+		buf_adds(&b, "{% if true %}");
+	buf_adds(&b, "x");
+	for (i = 0; i < 100; i++)
+		buf_adds(&b, "{% endif %}");
+	EXPECT_T(buf_cstr(&b), "x");
+	buf_release(&b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arithmetic),
+		cmocka_unit_test(test_nesting_limits),
 		cmocka_unit_test(test_literals),
 		cmocka_unit_test(test_compare_logic),
 		cmocka_unit_test(test_access),
