@@ -606,8 +606,10 @@ task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
 		goto report;
 	}
 	if ((items = loop_items(&ts, t, &cause)) == NULL) {
+		/* No items to show: the failure is the task's, shown as such. */
 		res = task_fail_result("%s", cause);
 		free(cause);
+		loop_aborted = 1;
 		goto report;
 	}
 	results = value_list();

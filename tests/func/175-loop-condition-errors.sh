@@ -32,3 +32,17 @@ assert_not_contains "$OUT" "double free"
 assert_contains "$OUT" "The conditional check 'item.nope.deeper' failed"
 assert_contains "$OUT" "...ignoring"
 assert_recap h1 ok=2 failed=1 ignored=1
+
+# A loop expression that fails says why in the default output, as Ansible.
+pb2=$(playbook loop-expr.yml <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - debug: msg="{{ item }}"
+      loop: "{{ nope }}"
+EOF2
+)
+run_play "$pb2"
+assert_rc 2
+assert_contains "$OUT" "fatal: [h1]: FAILED!"
+assert_contains "$OUT" "'nope' is undefined"
