@@ -26,8 +26,8 @@ FLAVOUR=${CAIRN_TESTBED_FLAVOUR:-default}
 SUITE=bookworm
 
 # Bump when the base setup below changes, so a stale cached base is not reused.
-BASE_REV=4
-BASE_PKGS=openssh-server,sudo,git,ca-certificates,procps,cron,curl
+BASE_REV=5
+BASE_PKGS=openssh-server,sudo,git,ca-certificates,procps,cron,curl,rsync,unzip,zip,xz-utils,bzip2,zstd,acl,iptables,kmod,locales
 case $FLAVOUR in
 default) ;;
 python) BASE_PKGS=$BASE_PKGS,python3 ;;
@@ -98,10 +98,36 @@ base_setup() {
 	printf '#!/bin/sh\nexit 101\n' >"$d/usr/sbin/policy-rc.d"
 	chmod 0755 "$d/usr/sbin/policy-rc.d"
 	case $FLAVOUR in podman | compat) "$(dirname "$0")/podman.sh" setup "$d" ;; esac
+	extra_packages "$d"
 	mkdir -p "$d/var/cache/apt/archives/partial"
 	chroot "$d" apt-get clean
 	mkdir -p "$d/var/cache/apt/archives/partial"
 	echo "$FLAVOUR r$BASE_REV $(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$d/etc/cairn-testbed"
+}
+
+# Database servers for the database modules' tests (installed, never
+# started by the image: a test starts the one it needs), and the packages
+# that need Python (ufw, pip) kept as .deb files in /srv/debs/python, so a
+# host stays Python-free until a test installs them with
+# "dpkg -i /srv/debs/python/*.deb" (no network needed).
+extra_packages() {
+	local d=$1
+	chroot "$d" apt-get update -q
+	DEBIAN_FRONTEND=noninteractive chroot "$d" apt-get install -y -q \
+		--no-install-recommends mariadb-server mariadb-client postgresql
+	mkdir -p "$d/srv/debs/python"
+	case $FLAVOUR in
+	default | podman)
+		chroot "$d" apt-get clean
+		DEBIAN_FRONTEND=noninteractive chroot "$d" apt-get install -y -q \
+			--no-install-recommends --download-only python3-pip python3-venv ufw
+		mv "$d"/var/cache/apt/archives/*.deb "$d/srv/debs/python/"
+		;;
+	*)
+		DEBIAN_FRONTEND=noninteractive chroot "$d" apt-get install -y -q \
+			--no-install-recommends python3-pip python3-venv ufw
+		;;
+	esac
 }
 
 cmd_base() {
