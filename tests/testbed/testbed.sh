@@ -106,28 +106,40 @@ base_setup() {
 }
 
 # Database servers for the database modules' tests (installed, never
-# started by the image: a test starts the one it needs), and the packages
-# that need Python (ufw, pip) kept as .deb files in /srv/debs/python, so a
-# host stays Python-free until a test installs them with
-# "dpkg -i /srv/debs/python/*.deb" (no network needed).
+# started by the image: a test starts the one it needs).  What needs Python
+# (ufw, pip) is kept as .deb files in /srv/debs/python, so a default host
+# stays Python-free until a test installs them with
+# "dpkg -i /srv/debs/python/*.deb" (no network needed); the python and
+# compat flavours have them installed.  systemd, never the image's init,
+# waits the same way in /srv/debs/systemd.
 extra_packages() {
 	local d=$1
 	chroot "$d" apt-get update -q
-	DEBIAN_FRONTEND=noninteractive chroot "$d" apt-get install -y -q \
-		--no-install-recommends mariadb-server mariadb-client postgresql
-	mkdir -p "$d/srv/debs/python"
+	apt_in "$d" mariadb-server mariadb-client postgresql
 	case $FLAVOUR in
-	default | podman)
-		chroot "$d" apt-get clean
-		DEBIAN_FRONTEND=noninteractive chroot "$d" apt-get install -y -q \
-			--no-install-recommends --download-only python3-pip python3-venv ufw
-		mv "$d"/var/cache/apt/archives/*.deb "$d/srv/debs/python/"
-		;;
-	*)
-		DEBIAN_FRONTEND=noninteractive chroot "$d" apt-get install -y -q \
-			--no-install-recommends python3-pip python3-venv ufw
-		;;
+	default | podman) debs_in "$d" python python3-pip python3-venv ufw ;;
+	*) apt_in "$d" python3-pip python3-venv ufw ;;
 	esac
+	debs_in "$d" systemd systemd
+}
+
+# apt_in DIR PKG...: install into image DIR.
+apt_in() {
+	local d=$1
+	shift
+	DEBIAN_FRONTEND=noninteractive chroot "$d" apt-get install -y -q \
+		--no-install-recommends "$@"
+}
+
+# debs_in DIR NAME PKG...: the .debs PKG... need beyond what DIR has, kept
+# in DIR/srv/debs/NAME.
+debs_in() {
+	local d=$1 name=$2
+	shift 2
+	chroot "$d" apt-get clean
+	apt_in "$d" --download-only "$@"
+	mkdir -p "$d/srv/debs/$name"
+	mv "$d"/var/cache/apt/archives/*.deb "$d/srv/debs/$name/"
 }
 
 cmd_base() {
