@@ -118,7 +118,9 @@ extra_packages() {
 	apt_in "$d" mariadb-server mariadb-client postgresql
 	case $FLAVOUR in
 	default | podman) debs_in "$d" python python3-pip python3-venv ufw ;;
-	*) apt_in "$d" python3-pip python3-venv ufw ;;
+	python) apt_in "$d" python3-pip python3-venv ufw ;;
+	# Ansible's database modules need their Python drivers on the host.
+	compat) apt_in "$d" python3-pip python3-venv ufw python3-pymysql python3-psycopg2 ;;
 	esac
 	debs_in "$d" systemd systemd
 }
