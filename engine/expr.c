@@ -1112,6 +1112,49 @@ expr_eval_done(struct eval *ev)
 	free(ev->undef);
 	ev->frames = NULL;
 	ev->undef = NULL;
+	while (ev->nmemo > 0) {
+		ev->nmemo--;
+		value_unref(ev->memo_src[ev->nmemo]);
+		value_unref(ev->memo_out[ev->nmemo]);
+	}
+	free(ev->memo_src);
+	free(ev->memo_out);
+	ev->memo_src = ev->memo_out = NULL;
+}
+
+/*
+ * What rendering src gave earlier in this evaluation (a new reference),
+ * or NULL.  A variable renders in the scope alone, so the same value
+ * renders the same way until the evaluation ends; the memo holds src, so
+ * its address cannot be reused by another value meanwhile.
+ */
+static struct value *
+memo_get(struct eval *ev, const struct value *src)
+{
+	size_t	i;
+
+	for (i = 0; i < ev->nmemo; i++)
+		if (ev->memo_src[i] == src)
+			return value_ref(ev->memo_out[i]);
+	return NULL;
+}
+
+static void
+memo_put(struct eval *ev, struct value *src, struct value *out)
+{
+	if (ev->nmemo >= EXPR_MAX_MEMO)
+		return;
+	if ((ev->nmemo & (ev->nmemo - 1)) == 0) {
+		size_t cap = ev->nmemo ? ev->nmemo * 2 : 8;
+
+		ev->memo_src = xreallocarray(ev->memo_src, cap,
+		    sizeof *ev->memo_src);
+		ev->memo_out = xreallocarray(ev->memo_out, cap,
+		    sizeof *ev->memo_out);
+	}
+	ev->memo_src[ev->nmemo] = value_ref(src);
+	ev->memo_out[ev->nmemo] = value_ref(out);
+	ev->nmemo++;
 }
 
 void
@@ -1435,16 +1478,29 @@ lazy(struct eval *ev, struct value *v, const char *name, int guard,
 		*out = v;
 		return 0;
 	}
-	for (i = 0; guard && i < ev->nresolving; i++) {
+	if ((*out = memo_get(ev, v)) != NULL) {
+		value_unref(v);
+		return 0;
+	}
+	for (i = 0; i < ev->nresolving; i++) {
 		if (strcmp(ev->resolving[i], name) == 0)
 			break;
 	}
+	/*
+	 * The same variable again is a loop; so is hitting the depth limit
+	 * through an attribute of a variable being rendered (a: {x: "{{
+	 * a.x }}"}), which cannot be told from a long chain sooner.
+	 */
 	if ((guard && i < ev->nresolving) ||
 	    ev->nresolving >= EXPR_MAX_DEPTH) {
 		value_unref(v);
 		free(*cause);
-		*cause = xasprintf("recursive loop detected in template '%s'",
-		    name);
+		if (i < ev->nresolving)
+			*cause = xasprintf("recursive loop detected in "
+			    "template '%s'", name);
+		else
+			*cause = xasprintf("variables nested more than %d "
+			    "deep, at '%s'", EXPR_MAX_DEPTH, name);
 		return -1;
 	}
 	ev->resolving[ev->nresolving++] = name;
@@ -1459,6 +1515,8 @@ lazy(struct eval *ev, struct value *v, const char *name, int guard,
 	free(ev->frames);
 	ev->frames = frames, ev->nframes = nframes, ev->cap = cap;
 	ev->nresolving--;
+	if (r == 0 && *out != NULL)
+		memo_put(ev, v, *out);
 	value_unref(v);
 	return r;
 }
@@ -1785,6 +1843,18 @@ repeat(const struct value *v, long long n, struct value **out, char **cause)
 }
 
 
+/* A string or list result of n bytes or items: past EXPR_MAX_REPEAT fails. */
+int
+expr_size_check(size_t n, char **cause)
+{
+	if (n <= EXPR_MAX_REPEAT)
+		return 0;
+	free(*cause);
+	*cause = xasprintf("result larger than %d million bytes or items",
+	    EXPR_MAX_REPEAT / 1000000);
+	return -1;
+}
+
 static int
 arith(enum op op, struct value *a, struct value *b, struct value **out,
     char **cause)
@@ -1799,6 +1869,10 @@ arith(enum op op, struct value *a, struct value *b, struct value **out,
 
 		expr_add_str(&bb, a);
 		expr_add_str(&bb, b);
+		if (expr_size_check(bb.len, cause) != 0) {
+			buf_release(&bb);
+			return -1;
+		}
 		*out = value_strn(buf_cstr(&bb), bb.len);
 		buf_release(&bb);
 		return 0;
@@ -1807,6 +1881,10 @@ arith(enum op op, struct value *a, struct value *b, struct value **out,
 		if (op == OP_ADD && a->type == b->type && a->type == V_STR) {
 			struct buf bb = BUF_INIT;
 
+			if (expr_size_check(a->u.str.len + b->u.str.len,
+			    cause) != 0)
+				return -1;
+
 			buf_add(&bb, a->u.str.s, a->u.str.len);
 			buf_add(&bb, b->u.str.s, b->u.str.len);
 			*out = value_strn(buf_cstr(&bb), bb.len);
@@ -1814,6 +1892,9 @@ arith(enum op op, struct value *a, struct value *b, struct value **out,
 			return 0;
 		}
 		if (op == OP_ADD && a->type == b->type && a->type == V_LIST) {
+			if (expr_size_check(a->u.list.n + b->u.list.n,
+			    cause) != 0)
+				return -1;
 			l = value_list();
 			for (i = 0; i < a->u.list.n; i++)
 				value_list_append(l, value_ref(a->u.list.items[i]));
