@@ -1144,14 +1144,10 @@ memo_put(struct eval *ev, struct value *src, struct value *out)
 {
 	if (ev->nmemo >= EXPR_MAX_MEMO)
 		return;
-	if ((ev->nmemo & (ev->nmemo - 1)) == 0) {
-		size_t cap = ev->nmemo ? ev->nmemo * 2 : 8;
-
-		ev->memo_src = xreallocarray(ev->memo_src, cap,
-		    sizeof *ev->memo_src);
-		ev->memo_out = xreallocarray(ev->memo_out, cap,
-		    sizeof *ev->memo_out);
-	}
+	ev->memo_src = xgrowarray(ev->memo_src, ev->nmemo,
+	    sizeof *ev->memo_src);
+	ev->memo_out = xgrowarray(ev->memo_out, ev->nmemo,
+	    sizeof *ev->memo_out);
 	ev->memo_src[ev->nmemo] = value_ref(src);
 	ev->memo_out[ev->nmemo] = value_ref(out);
 	ev->nmemo++;
