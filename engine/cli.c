@@ -723,6 +723,36 @@ catch_stop_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/*
+ * Where the junit callback writes, when callbacks_enabled names it
+ * (JUNIT_OUTPUT_DIR, else ~/.ansible.log, as Ansible's); NULL if not
+ * enabled.  malloc'd.
+ */
+static char *
+junit_dir(const char *enabled)
+{
+	const char	*d = getenv("JUNIT_OUTPUT_DIR"), *home;
+	char		*list, *w, *save = NULL;
+	int		 on = 0;
+
+	if (enabled == NULL)
+		return NULL;
+	list = xstrdup(enabled);
+	for (w = strtok_r(list, ", \t", &save); w != NULL;
+	    w = strtok_r(NULL, ", \t", &save))
+		if (strcmp(w, "junit") == 0 ||
+		    strcmp(w, "ansible.builtin.junit") == 0 ||
+		    strcmp(w, "community.general.junit") == 0)
+			on = 1;
+	free(list);
+	if (!on)
+		return NULL;
+	if (d != NULL && *d != '\0')
+		return xstrdup(d);
+	home = getenv("HOME");
+	return xasprintf("%s/.ansible.log", home != NULL ? home : "");
+}
+
 static int
 cmd_play(int argc, char **argv)
 {
@@ -730,13 +760,17 @@ cmd_play(int argc, char **argv)
 	struct inventory	*inv = NULL;
 	struct playbook		**pbs = NULL;
 	size_t			 npbs = 0;
+	char			*junit;
 	int			 rc;
 
 	memset(&pa, 0, sizeof pa);
 	if ((rc = play_parse(argc, argv, &pa)) != EXIT_OK || pa.done)
 		goto out;
+	junit = junit_dir(pa.st.callbacks_enabled);
 	output_init(pa.o.verbosity, pa.o.diff, pa.o.json &&
-	    !pa.o.list_hosts && !pa.o.list_tasks && !pa.syntax);
+	    !pa.o.list_hosts && !pa.o.list_tasks && !pa.syntax,
+	    pa.o.list_hosts || pa.o.list_tasks || pa.syntax ? NULL : junit);
+	free(junit);
 	vault_set_lenient(pa.syntax);
 	if ((rc = play_load(&pa, argc - optind, argv + optind, &pbs, &npbs,
 	    &inv)) != EXIT_OK)
@@ -825,7 +859,7 @@ cmd_inventory(int argc, char **argv)
 		rc = EXIT_OPTIONS;
 		goto out;
 	}
-	output_init(0, 0, 0);
+	output_init(0, 0, 0, NULL);
 	if ((rc = vault_start(&vo, &st, &secrets)) != EXIT_OK ||
 	    (rc = load_inventory(&ia, &st, &inv)) != 0)
 		goto out;

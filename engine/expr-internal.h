@@ -169,8 +169,6 @@ int		 expr_truthy(const struct value *);
 /* Python ordering: -2 if the types do not compare. */
 int		 expr_compare(const struct value *, const struct value *, int);
 const char	*expr_type_name(const struct value *);
-/* Renders a value inside text: strings as is, others as Python's str(). */
-void		 expr_add_str(struct buf *, const struct value *);
 /* Attribute or key of a value (a "." path is split), new ref or NULL. */
 struct value	*expr_getattr(struct value *, const char *);
 /* Python's "needle in hay": 0 or 1, or -1 and *cause. */

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "output.h"
+#include "output-internal.h"
 
 static pthread_mutex_t	 out_lock = PTHREAD_MUTEX_INITIALIZER;
 static int		 out_color;
@@ -16,13 +16,10 @@ static int		 out_verbosity;
 static int		 out_diff;
 /*
  * JSON mode (--json, or ANSIBLE_STDOUT_CALLBACK=json): nothing is printed
- * while the run goes; the whole run is printed as one document at the
- * recap, shaped like Ansible's json callback: plays, tasks, per-host
- * results, stats.
+ * while the run goes; output-report.c prints the run as one document at
+ * the recap.
  */
-static struct value	*out_json;	/* the document, or NULL */
-static struct value	*out_json_play;	/* the current play's task list */
-static struct value	*out_json_task;	/* the current task's hosts dict */
+static int		 out_json;
 
 #define C_RESET		"\033[0m"
 #define C_GREEN		"\033[0;32m"
@@ -33,16 +30,14 @@ static struct value	*out_json_task;	/* the current task's hosts dict */
 #define C_BRED		"\033[1;31m"
 
 void
-output_init(int verbosity, int diff, int json)
+output_init(int verbosity, int diff, int json, const char *junit_dir)
 {
 	const char	*force = getenv("ANSIBLE_FORCE_COLOR");
 
 	out_verbosity = verbosity;
 	out_diff = diff;
-	if (json) {
-		out_json = value_dict();
-		value_dict_set(out_json, "plays", value_list());
-	}
+	out_json = json;
+	report_init(json, junit_dir);
 	out_color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL &&
 	    !json;
 	if (force != NULL && (strcmp(force, "1") == 0 ||
@@ -72,20 +67,10 @@ header(const char *text)
 	fputc('\n', stdout);
 }
 
-static struct value *
-json_named(const char *what, const char *name)
-{
-	struct value	*entry = value_dict(), *inner = value_dict();
-
-	value_dict_setstr(inner, "name", name);
-	value_dict_set(entry, what, inner);
-	return entry;
-}
-
 void
 output_banner(const char *text)
 {
-	if (out_json != NULL)
+	if (out_json)
 		return;
 	pthread_mutex_lock(&out_lock);
 	fputc('\n', stdout);
@@ -99,16 +84,9 @@ output_play(const char *name)
 {
 	char	*text;
 
-	if (out_json != NULL) {
-		struct value *play = json_named("play", name);
-
-		pthread_mutex_lock(&out_lock);
-		out_json_play = value_list();
-		value_dict_set(play, "tasks", out_json_play);
-		value_list_append(value_dict_get(out_json, "plays"), play);
-		pthread_mutex_unlock(&out_lock);
+	report_play(name);
+	if (out_json)
 		return;
-	}
 	text = xasprintf("PLAY [%s]", name);
 
 	pthread_mutex_lock(&out_lock);
@@ -124,19 +102,9 @@ output_task(const char *kind, const char *name)
 {
 	char	*text;
 
-	if (out_json != NULL) {
-		struct value *task = json_named("task", name);
-
-		pthread_mutex_lock(&out_lock);
-		out_json_task = value_dict();
-		value_dict_set(task, "hosts", out_json_task);
-		if (out_json_play != NULL)
-			value_list_append(out_json_play, task);
-		else
-			value_unref(task);
-		pthread_mutex_unlock(&out_lock);
+	report_task(name);
+	if (out_json)
 		return;
-	}
 	text = xasprintf("%s [%s]", kind, name);
 
 	pthread_mutex_lock(&out_lock);
@@ -147,28 +115,54 @@ output_task(const char *kind, const char *name)
 	free(text);
 }
 
+void
+output_playbook(const char *path)
+{
+	report_playbook(path);
+}
+
+void
+output_play_detail(const char *path)
+{
+	report_play_detail(path);
+}
+
+void
+output_task_detail(const char *path, const char *action, struct value *args,
+    int no_log)
+{
+	report_task_detail(path, action, args, no_log);
+}
+
+void
+output_custom_stats(const char *host, struct value *data)
+{
+	report_custom_stats(host, data);
+}
+
 static int
 key_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* JSON with sorted keys, as Ansible's callback prints results. */
+/* Python's json.dumps(sort_keys=True, indent=...): see output-internal.h. */
 static void
 sorted_json(struct buf *b, const struct value *v, int indent, int depth)
 {
-	char	**keys;
-	size_t	  i;
+	const char	*sep = indent < 0 ? ", " : ",";
+	char		**keys;
+	size_t		  i;
 
 	if (v->type == V_LIST && v->u.list.n > 0) {
 		buf_addc(b, '[');
 		for (i = 0; i < v->u.list.n; i++) {
-			buf_adds(b, i ? (indent ? "," : ", ") : "");
-			if (indent)
+			buf_adds(b, i ? sep : "");
+			if (indent >= 0)
 				buf_addf(b, "\n%*s", (depth + 1) * indent, "");
 			sorted_json(b, v->u.list.items[i], indent, depth + 1);
 		}
-		if (indent)
+		if (indent >= 0)
 			buf_addf(b, "\n%*s", depth * indent, "");
 		buf_addc(b, ']');
 		return;
@@ -184,23 +178,28 @@ sorted_json(struct buf *b, const struct value *v, int indent, int depth)
 	for (i = 0; i < v->u.dict.n; i++) {
 		struct value *k = value_str(keys[i]);
 
-		buf_adds(b, i ? (indent ? "," : ", ") : "");
-		if (indent)
+		buf_adds(b, i ? sep : "");
+		if (indent >= 0)
 			buf_addf(b, "\n%*s", (depth + 1) * indent, "");
 		value_to_json(b, k, 0);
 		value_unref(k);
 		buf_adds(b, ": ");
 		sorted_json(b, value_dict_get(v, keys[i]), indent, depth + 1);
 	}
-	if (indent)
+	if (indent >= 0)
 		buf_addf(b, "\n%*s", depth * indent, "");
 	buf_addc(b, '}');
 	free(keys);
 }
 
-/* What the callback shows of a result: no internals, no diff. */
-static struct value *
-shown_result(struct value *res, int no_log)
+void
+output_sorted_json(struct buf *b, const struct value *v, int indent)
+{
+	sorted_json(b, v, indent, 0);
+}
+
+struct value *
+output_shown_result(struct value *res, int no_log)
 {
 	struct value	*c = value_dict();
 
@@ -282,22 +281,12 @@ output_result(const char *host, const char *delegated, enum out_status st,
 	const char	*c = C_GREEN, *word = "ok";
 	int		 show, always;
 
-	if (out_json != NULL) {
-		/* loop items are inside the task's final result */
-		if (item != NULL || out_json_task == NULL)
-			return;
-		shown = res != NULL ? shown_result(res, no_log) : value_dict();
-		if (res != NULL && value_dict_get(res, "failed") != NULL)
-			value_dict_set(shown, "failed",
-			    value_ref(value_dict_get(res, "failed")));
-		if (res != NULL && !no_log && value_dict_get(res, "diff"))
-			value_dict_set(shown, "diff",
-			    value_ref(value_dict_get(res, "diff")));
-		pthread_mutex_lock(&out_lock);
-		value_dict_set(out_json_task, host, shown);
-		pthread_mutex_unlock(&out_lock);
+	/* loop items are inside the task's final result */
+	if (item == NULL)
+		report_result(host, st, res, ignored, no_log,
+		    is_debug ? REP_VERBOSE : 0);
+	if (out_json)
 		return;
-	}
 	switch (st) {
 	case OUT_OK:
 		break;
@@ -328,7 +317,7 @@ output_result(const char *host, const char *delegated, enum out_status st,
 	show = res != NULL && (st == OUT_FAILED || st == OUT_UNREACHABLE ||
 	    out_verbosity > 0 || ((is_debug || always) && st != OUT_SKIPPED));
 	if (show) {
-		shown = shown_result(res, no_log);
+		shown = output_shown_result(res, no_log);
 		if (is_debug && st == OUT_OK) {
 			value_dict_del(shown, "changed");
 			value_dict_del(shown, "failed");
@@ -339,7 +328,7 @@ output_result(const char *host, const char *delegated, enum out_status st,
 			}
 		}
 		sorted_json(&js, shown, is_debug || always || out_verbosity > 0 ?
-		    4 : 0, 0);
+		    4 : -1, 0);
 		value_unref(shown);
 		buf_addf(&b, " => %s", buf_cstr(&js));
 	}
@@ -356,48 +345,22 @@ output_result(const char *host, const char *delegated, enum out_status st,
 	buf_release(&js);
 }
 
+/* The reports take a loop's final result; the terminal showed its items. */
 void
-output_loop_result(const char *host, struct value *res, int no_log)
+output_loop_result(const char *host, enum out_status st, struct value *res,
+    int ignored, int no_log, int is_debug)
 {
-	if (out_json != NULL)
-		output_result(host, NULL, OUT_OK, res, NULL, 0, no_log, 0);
-}
-
-static void
-json_recap(const char *const *hosts, const struct host_stats *st, size_t n)
-{
-	struct value	*stats = value_dict(), *h;
-	struct buf	 b = BUF_INIT;
-
-	for (size_t i = 0; i < n; i++) {
-		h = value_dict();
-		value_dict_setint(h, "ok", st[i].ok);
-		value_dict_setint(h, "changed", st[i].changed);
-		value_dict_setint(h, "unreachable", st[i].unreachable);
-		value_dict_setint(h, "failures", st[i].failed);
-		value_dict_setint(h, "skipped", st[i].skipped);
-		value_dict_setint(h, "rescued", st[i].rescued);
-		value_dict_setint(h, "ignored", st[i].ignored);
-		value_dict_set(stats, hosts[i], h);
-	}
-	value_dict_set(out_json, "stats", stats);
-	value_to_json(&b, out_json, 1);
-	puts(buf_cstr(&b));
-	fflush(stdout);
-	buf_release(&b);
-	value_unref(out_json);
-	out_json = out_json_play = out_json_task = NULL;
+	if (st != OUT_UNREACHABLE)
+		report_result(host, st, res, ignored, no_log,
+		    REP_LOOP | (is_debug ? REP_VERBOSE : 0));
 }
 
 void
 output_recap(const char *const *hosts, const struct host_stats *st, size_t n)
 {
-	if (out_json != NULL) {
-		pthread_mutex_lock(&out_lock);
-		json_recap(hosts, st, n);
-		pthread_mutex_unlock(&out_lock);
+	report_recap(hosts, st, n);
+	if (out_json)
 		return;
-	}
 	pthread_mutex_lock(&out_lock);
 	fputc('\n', stdout);
 	header("PLAY RECAP");
@@ -430,7 +393,7 @@ output_msg(const char *fmt, ...)
 {
 	va_list	ap;
 
-	if (out_json != NULL)
+	if (out_json)
 		return;
 	pthread_mutex_lock(&out_lock);
 	va_start(ap, fmt);

@@ -89,9 +89,6 @@ apply(struct settings *st, const char *section, const char *key,
 			st->timeout = n;
 		} else if (strcmp(key, "library") == 0) {
 			free(st->library);
-	free(st->vault_password_file);
-	free(st->retry_files_save_path);
-	free(st->vault_identity_list);
 			st->library = expand_home(val);
 		} else if (strcmp(key, "retry_files_enabled") == 0) {
 			if (parse_bool(val, &st->retry_files_enabled) != 0)
@@ -105,6 +102,10 @@ apply(struct settings *st, const char *section, const char *key,
 		} else if (strcmp(key, "vault_identity_list") == 0) {
 			free(st->vault_identity_list);
 			st->vault_identity_list = xstrdup(val);
+		} else if (strcmp(key, "callbacks_enabled") == 0 ||
+		    strcmp(key, "callback_whitelist") == 0) {
+			free(st->callbacks_enabled);
+			st->callbacks_enabled = xstrdup(val);
 		} else if (strcmp(key, "gathering") == 0)
 			st->gather_facts = strcmp(val, "explicit") != 0;
 	} else if (strcmp(section, "privilege_escalation") == 0) {
@@ -212,6 +213,10 @@ settings_load(struct settings *st, char **cause)
 		    "vault_password_file" },
 		{ "ANSIBLE_VAULT_IDENTITY_LIST", "defaults",
 		    "vault_identity_list" },
+		{ "ANSIBLE_CALLBACK_WHITELIST", "defaults",
+		    "callback_whitelist" },
+		{ "ANSIBLE_CALLBACKS_ENABLED", "defaults",
+		    "callbacks_enabled" },
 		{ "ANSIBLE_BECOME", "privilege_escalation", "become" },
 		{ "ANSIBLE_BECOME_USER", "privilege_escalation", "become_user" },
 		{ "ANSIBLE_BECOME_METHOD", "privilege_escalation",
@@ -246,4 +251,8 @@ settings_release(struct settings *st)
 	free(st->become_user);
 	free(st->become_method);
 	free(st->library);
+	free(st->vault_password_file);
+	free(st->retry_files_save_path);
+	free(st->vault_identity_list);
+	free(st->callbacks_enabled);
 }

@@ -28,6 +28,7 @@ struct settings {
 	int			 retry_files_enabled;
 	char			*retry_files_save_path;
 	char			*vault_identity_list;	/* "id@src,id2@src2" */
+	char			*callbacks_enabled;	/* "junit,timer" */
 };
 
 /* Fills defaults, then the file, then the environment; -1 and *cause. */
