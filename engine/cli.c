@@ -643,7 +643,7 @@ play_parse(int argc, char **argv, struct play_args *pa)
 		    "playbook.yml");
 		return EXIT_USAGE;
 	}
-	if ((cb = getenv("ANSIBLE_STDOUT_CALLBACK")) != NULL &&
+	if ((cb = pa->st.stdout_callback) != NULL &&
 	    (strcmp(cb, "json") == 0 || strcmp(cb, "ansible.posix.json") == 0))
 		o->json = 1;
 	return EXIT_OK;
@@ -769,7 +769,8 @@ cmd_play(int argc, char **argv)
 	junit = junit_dir(pa.st.callbacks_enabled);
 	output_init(pa.o.verbosity, pa.o.diff, pa.o.json &&
 	    !pa.o.list_hosts && !pa.o.list_tasks && !pa.syntax,
-	    pa.o.list_hosts || pa.o.list_tasks || pa.syntax ? NULL : junit);
+	    pa.o.list_hosts || pa.o.list_tasks || pa.syntax ? NULL : junit,
+	    pa.st.stdout_callback);
 	free(junit);
 	vault_set_lenient(pa.syntax);
 	if ((rc = play_load(&pa, argc - optind, argv + optind, &pbs, &npbs,
@@ -859,7 +860,7 @@ cmd_inventory(int argc, char **argv)
 		rc = EXIT_OPTIONS;
 		goto out;
 	}
-	output_init(0, 0, 0, NULL);
+	output_init(0, 0, 0, NULL, NULL);
 	if ((rc = vault_start(&vo, &st, &secrets)) != EXIT_OK ||
 	    (rc = load_inventory(&ia, &st, &inv)) != 0)
 		goto out;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "expr.h"
 #include "output-internal.h"
 
 static pthread_mutex_t	 out_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -20,6 +21,12 @@ static int		 out_diff;
  * the recap.
  */
 static int		 out_json;
+/*
+ * The stdout callback: Ansible's default, or minimal / oneline ("host |
+ * SUCCESS => {...}" per result, no headers, no recap).
+ */
+static enum { STYLE_DEFAULT, STYLE_MINIMAL, STYLE_ONELINE } out_style;
+static char		*out_action;	/* the current task's module */
 
 #define C_RESET		"\033[0m"
 #define C_GREEN		"\033[0;32m"
@@ -30,7 +37,8 @@ static int		 out_json;
 #define C_BRED		"\033[1;31m"
 
 void
-output_init(int verbosity, int diff, int json, const char *junit_dir)
+output_init(int verbosity, int diff, int json, const char *junit_dir,
+    const char *style)
 {
 	const char	*force = getenv("ANSIBLE_FORCE_COLOR");
 
@@ -38,6 +46,18 @@ output_init(int verbosity, int diff, int json, const char *junit_dir)
 	out_diff = diff;
 	out_json = json;
 	report_init(json, junit_dir);
+	if (style != NULL && !json) {
+		if (strcmp(style, "minimal") == 0 ||
+		    strcmp(style, "ansible.builtin.minimal") == 0)
+			out_style = STYLE_MINIMAL;
+		else if (strcmp(style, "oneline") == 0 ||
+		    strcmp(style, "ansible.builtin.oneline") == 0)
+			out_style = STYLE_ONELINE;
+		else if (strcmp(style, "default") != 0 &&
+		    strcmp(style, "ansible.builtin.default") != 0)
+			output_warning("stdout callback '%s' is not available "
+			    "in cairn: using the default output", style);
+	}
 	out_color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL &&
 	    !json;
 	if (force != NULL && (strcmp(force, "1") == 0 ||
@@ -70,7 +90,7 @@ header(const char *text)
 void
 output_banner(const char *text)
 {
-	if (out_json)
+	if (out_json || out_style != STYLE_DEFAULT)
 		return;
 	pthread_mutex_lock(&out_lock);
 	fputc('\n', stdout);
@@ -85,7 +105,7 @@ output_play(const char *name)
 	char	*text;
 
 	report_play(name);
-	if (out_json)
+	if (out_json || out_style != STYLE_DEFAULT)
 		return;
 	text = xasprintf("PLAY [%s]", name);
 
@@ -103,7 +123,7 @@ output_task(const char *kind, const char *name)
 	char	*text;
 
 	report_task(name);
-	if (out_json)
+	if (out_json || out_style != STYLE_DEFAULT)
 		return;
 	text = xasprintf("%s [%s]", kind, name);
 
@@ -131,6 +151,10 @@ void
 output_task_detail(const char *path, const char *action, struct value *args,
     int no_log)
 {
+	pthread_mutex_lock(&out_lock);
+	free(out_action);
+	out_action = action != NULL ? xstrdup(action) : NULL;
+	pthread_mutex_unlock(&out_lock);
 	report_task_detail(path, action, args, no_log);
 }
 
@@ -271,6 +295,156 @@ print_diffs(struct value *res)
 	buf_release(&b);
 }
 
+/* Ansible's MODULE_NO_JSON: results shown as their output, not JSON. */
+static int
+no_json_action(const char *a)
+{
+	static const char *const names[] = { "command", "shell", "raw",
+	    "ansible.builtin.command", "ansible.builtin.shell",
+	    "ansible.builtin.raw", "ansible.legacy.command",
+	    "ansible.legacy.shell", "ansible.legacy.raw", NULL };
+
+	for (size_t i = 0; a != NULL && names[i] != NULL; i++)
+		if (strcmp(a, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* str of a result's key, "" if absent; oneline escapes newlines. */
+static void
+add_field(struct buf *b, struct value *res, const char *key, int escape)
+{
+	struct value	*v = value_dict_get(res, key);
+	struct buf	 t = BUF_INIT;
+
+	if (v == NULL)
+		return;
+	expr_add_str(&t, v);
+	for (size_t i = 0; i < t.len; i++) {
+		if (escape && t.s[i] == '\n')
+			buf_adds(b, "\\n");
+		else if (escape && t.s[i] == '\r')
+			buf_adds(b, "\\r");
+		else
+			buf_addc(b, t.s[i]);
+	}
+	buf_release(&t);
+}
+
+/* One result as the minimal or oneline callback prints it. */
+static void
+print_short(const char *host, enum out_status st, struct value *res,
+    int no_log, int is_debug)
+{
+	struct buf	 b = BUF_INIT, js = BUF_INIT;
+	struct value	*shown, *rc;
+	const char	*c, *word;
+	int		 one = out_style == STYLE_ONELINE;
+
+	switch (st) {
+	case OUT_SKIPPED:
+		buf_addf(&b, "%s%s | SKIPPED", col(C_CYAN), host);
+		goto print;
+	case OUT_UNREACHABLE:
+		c = C_BRED, word = "UNREACHABLE!";
+		break;
+	case OUT_FAILED:
+		c = C_RED, word = "FAILED";
+		break;
+	case OUT_CHANGED:
+		c = C_YELLOW, word = "CHANGED";
+		break;
+	default:
+		c = C_GREEN, word = "SUCCESS";
+		break;
+	}
+	if (st == OUT_UNREACHABLE && one) {
+		buf_addf(&b, "%s%s | UNREACHABLE!: ", col(c), host);
+		add_field(&b, res, "msg", 0);
+		goto print;
+	}
+	/*
+	 * Commands show their output; a failed one only in minimal (oneline
+	 * does so for exceptions, which cairn's modules do not raise).
+	 */
+	if (res != NULL && !no_log && st != OUT_UNREACHABLE &&
+	    no_json_action(out_action) && !(one && st == OUT_FAILED) &&
+	    value_dict_get(res, "ansible_job_id") == NULL &&
+	    value_dict_get(res, "module_stderr") == NULL) {
+		rc = value_dict_get(res, "rc");
+		buf_addf(&b, "%s%s | %s | rc=", col(c), host, word);
+		if (rc != NULL)
+			expr_add_str(&b, rc);
+		else
+			buf_adds(&b, "-1");
+		if (one) {
+			buf_adds(&b, " | (stdout) ");
+			add_field(&b, res, "stdout", 1);
+			if (value_truthy(value_dict_get(res, "stderr"))) {
+				buf_adds(&b, " (stderr) ");
+				add_field(&b, res, "stderr", 1);
+			}
+		} else {
+			buf_adds(&b, " >>\n");
+			add_field(&b, res, "stdout", 0);
+			add_field(&b, res, "stderr", 0);
+			add_field(&b, res, "msg", 0);
+			buf_addc(&b, '\n');
+		}
+		goto print;
+	}
+	shown = res != NULL ? output_shown_result(res, no_log) : value_dict();
+	if (is_debug && st == OUT_OK && !one &&
+	    value_dict_get(shown, "msg") != NULL) {
+		/* minimal cleans a debug result down to its msg */
+		struct value *m = value_ref(value_dict_get(shown, "msg"));
+
+		value_unref(shown);
+		shown = value_dict();
+		value_dict_set(shown, "msg", m);
+	} else if (is_debug && st == OUT_OK && !one)
+		value_dict_del(shown, "changed");
+	if (is_debug && one && res != NULL &&
+	    value_dict_get(res, "results") != NULL) {
+		struct value *l = value_dict_get(shown, "results");
+
+		for (size_t i = 0; l != NULL && l->type == V_LIST &&
+		    i < l->u.list.n; i++)
+			if (l->u.list.items[i]->type == V_DICT &&
+			    !value_dict_get(l->u.list.items[i], "failed"))
+				value_dict_setbool(l->u.list.items[i],
+				    "failed", 0);
+	}
+	/* a debug result is dumped indented, oneline then joins its lines */
+	output_sorted_json(&js, shown, one && !(is_debug && !no_log &&
+	    value_dict_get(shown, "results") == NULL) ? 0 : 4);
+	value_unref(shown);
+	if (one) {
+		/* indent=0 with its newlines removed, as oneline does */
+		size_t	 i, k;
+
+		for (i = k = 0; i < js.len; i++)
+			if (js.s[i] != '\n')
+				js.s[k++] = js.s[i];
+		js.len = k;
+		js.s[k] = '\0';
+	}
+	buf_addf(&b, "%s%s | %s%s => %s", col(c), host, word,
+	    st == OUT_FAILED ? "!" : "", buf_cstr(&js));
+print:
+	/* Ansible's display adds the newline a text lacks, no more */
+	buf_addf(&b, "%s%s", col(C_RESET), b.len > 0 && b.s[b.len - 1] == '\n' ?
+	    "" : "\n");
+	pthread_mutex_lock(&out_lock);
+	if (out_diff && res != NULL && !no_log && !one)
+		print_diffs(res);
+	fputs(buf_cstr(&b), stdout);
+	fflush(stdout);
+	pthread_mutex_unlock(&out_lock);
+	buf_release(&b);
+	buf_release(&js);
+}
+
 void
 output_result(const char *host, const char *delegated, enum out_status st,
     struct value *res, const char *item, int ignored, int no_log,
@@ -287,6 +461,12 @@ output_result(const char *host, const char *delegated, enum out_status st,
 		    is_debug ? REP_VERBOSE : 0);
 	if (out_json)
 		return;
+	if (out_style != STYLE_DEFAULT) {
+		/* neither callback shows loop items */
+		if (item == NULL)
+			print_short(host, st, res, no_log, is_debug);
+		return;
+	}
 	switch (st) {
 	case OUT_OK:
 		break;
@@ -353,13 +533,15 @@ output_loop_result(const char *host, enum out_status st, struct value *res,
 	if (st != OUT_UNREACHABLE)
 		report_result(host, st, res, ignored, no_log,
 		    REP_LOOP | (is_debug ? REP_VERBOSE : 0));
+	if (out_style != STYLE_DEFAULT && !out_json)
+		print_short(host, st, res, no_log, is_debug);
 }
 
 void
 output_recap(const char *const *hosts, const struct host_stats *st, size_t n)
 {
 	report_recap(hosts, st, n);
-	if (out_json)
+	if (out_json || out_style != STYLE_DEFAULT)
 		return;
 	pthread_mutex_lock(&out_lock);
 	fputc('\n', stdout);

@@ -20,8 +20,12 @@ struct host_stats {
 	int	ok, changed, unreachable, failed, skipped, rescued, ignored;
 };
 
-/* junit_dir: write a junit report there at the recap (NULL: none). */
-void	 output_init(int verbosity, int diff, int json, const char *junit_dir);
+/*
+ * junit_dir: write a junit report there at the recap (NULL: none); style:
+ * the stdout callback's name (NULL or "default", "minimal", "oneline").
+ */
+void	 output_init(int verbosity, int diff, int json, const char *junit_dir,
+	    const char *style);
 void	 output_play(const char *name);
 /* A header line of its own ("NO MORE HOSTS LEFT"). */
 void	 output_banner(const char *text);

@@ -102,6 +102,9 @@ apply(struct settings *st, const char *section, const char *key,
 		} else if (strcmp(key, "vault_identity_list") == 0) {
 			free(st->vault_identity_list);
 			st->vault_identity_list = xstrdup(val);
+		} else if (strcmp(key, "stdout_callback") == 0) {
+			free(st->stdout_callback);
+			st->stdout_callback = xstrdup(val);
 		} else if (strcmp(key, "callbacks_enabled") == 0 ||
 		    strcmp(key, "callback_whitelist") == 0) {
 			free(st->callbacks_enabled);
@@ -213,6 +216,7 @@ settings_load(struct settings *st, char **cause)
 		    "vault_password_file" },
 		{ "ANSIBLE_VAULT_IDENTITY_LIST", "defaults",
 		    "vault_identity_list" },
+		{ "ANSIBLE_STDOUT_CALLBACK", "defaults", "stdout_callback" },
 		{ "ANSIBLE_CALLBACK_WHITELIST", "defaults",
 		    "callback_whitelist" },
 		{ "ANSIBLE_CALLBACKS_ENABLED", "defaults",
@@ -255,4 +259,5 @@ settings_release(struct settings *st)
 	free(st->retry_files_save_path);
 	free(st->vault_identity_list);
 	free(st->callbacks_enabled);
+	free(st->stdout_callback);
 }

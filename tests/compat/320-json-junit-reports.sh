@@ -1,6 +1,7 @@
 #!/bin/bash
 # The reports a CI pipeline reads: the json callback's document (what jq
-# scripts query) and the junit callback's XML, from ansible-playbook and
+# scripts query), the junit callback's XML and the minimal and oneline
+# stdout callbacks, from ansible-playbook and
 # from cairn on the same playbook (controller only: a local connection),
 # compared after dropping what differs between any two runs (times, ids,
 # command timestamps) and what only Python modules report (invocation,
@@ -99,4 +100,17 @@ elif ! diff -u <(norm_junit "$fa") <(norm_junit "$fc") >junit.diff; then
 	cat junit.diff
 	bad=1
 fi
+
+# The one-line-per-result stdout callbacks pipelines set for short logs.
+for cb in minimal oneline; do
+	ANSIBLE_STDOUT_CALLBACK=$cb ansible-playbook -i hosts.ini site.yml 2>&1 |
+	    sed -E 's/"(delta|end|start)": "[^"]*"/"\1": T/g' >a.$cb
+	ANSIBLE_STDOUT_CALLBACK=$cb "$cairn" play -i hosts.ini site.yml 2>&1 |
+	    sed -E 's/"(delta|end|start)": "[^"]*"/"\1": T/g' >c.$cb
+	if ! diff -u a.$cb c.$cb >$cb.diff; then
+		echo "the $cb callback's output differs:"
+		cat $cb.diff
+		bad=1
+	fi
+done
 exit $bad
