@@ -295,6 +295,19 @@ print_diffs(struct value *res)
 	buf_release(&b);
 }
 
+/* The colour of a status, the same in every stdout callback. */
+static const char *
+status_colour(enum out_status st)
+{
+	static const char *const colours[] = {
+		[OUT_OK] = C_GREEN, [OUT_CHANGED] = C_YELLOW,
+		[OUT_FAILED] = C_RED, [OUT_SKIPPED] = C_CYAN,
+		[OUT_UNREACHABLE] = C_BRED,
+	};
+
+	return colours[st];
+}
+
 /* Ansible's MODULE_NO_JSON: results shown as their output, not JSON. */
 static int
 no_json_action(const char *a)
@@ -337,26 +350,18 @@ print_short(const char *host, enum out_status st, struct value *res,
     int no_log, int is_debug)
 {
 	struct buf	 b = BUF_INIT, js = BUF_INIT;
+	static const char *const words[] = {
+		[OUT_OK] = "SUCCESS", [OUT_CHANGED] = "CHANGED",
+		[OUT_FAILED] = "FAILED", [OUT_SKIPPED] = "SKIPPED",
+		[OUT_UNREACHABLE] = "UNREACHABLE!",
+	};
 	struct value	*shown, *rc;
-	const char	*c, *word;
+	const char	*c = status_colour(st), *word = words[st];
 	int		 one = out_style == STYLE_ONELINE;
 
-	switch (st) {
-	case OUT_SKIPPED:
-		buf_addf(&b, "%s%s | SKIPPED", col(C_CYAN), host);
+	if (st == OUT_SKIPPED) {
+		buf_addf(&b, "%s%s | SKIPPED", col(c), host);
 		goto print;
-	case OUT_UNREACHABLE:
-		c = C_BRED, word = "UNREACHABLE!";
-		break;
-	case OUT_FAILED:
-		c = C_RED, word = "FAILED";
-		break;
-	case OUT_CHANGED:
-		c = C_YELLOW, word = "CHANGED";
-		break;
-	default:
-		c = C_GREEN, word = "SUCCESS";
-		break;
 	}
 	if (st == OUT_UNREACHABLE && one) {
 		buf_addf(&b, "%s%s | UNREACHABLE!: ", col(c), host);
@@ -452,7 +457,7 @@ output_result(const char *host, const char *delegated, enum out_status st,
 {
 	struct buf	 b = BUF_INIT, js = BUF_INIT;
 	struct value	*shown;
-	const char	*c = C_GREEN, *word = "ok";
+	const char	*c, *word = "ok";
 	int		 show, always;
 
 	/* loop items are inside the task's final result */
@@ -467,20 +472,21 @@ output_result(const char *host, const char *delegated, enum out_status st,
 			print_short(host, st, res, no_log, is_debug);
 		return;
 	}
+	c = status_colour(st);
 	switch (st) {
 	case OUT_OK:
 		break;
 	case OUT_CHANGED:
-		c = C_YELLOW, word = "changed";
+		word = "changed";
 		break;
 	case OUT_SKIPPED:
-		c = C_CYAN, word = "skipping";
+		word = "skipping";
 		break;
 	case OUT_FAILED:
-		c = C_RED, word = item ? "failed" : "fatal";
+		word = item ? "failed" : "fatal";
 		break;
 	case OUT_UNREACHABLE:
-		c = C_BRED, word = "fatal";
+		word = "fatal";
 		break;
 	}
 	buf_addf(&b, "%s%s: [%s%s%s]", col(c), word, host,
