@@ -772,6 +772,15 @@ cmd_play(int argc, char **argv)
 	    pa.o.list_hosts || pa.o.list_tasks || pa.syntax ? NULL : junit,
 	    pa.st.stdout_callback);
 	free(junit);
+	/* -vv: the version block; -v: the configuration, in Ansible's words */
+	if (pa.o.verbosity > 1 && !pa.o.json)
+		print_version(&pa.st, buf_cstr(&pa.modpath));
+	if (pa.o.verbosity > 0 && !pa.o.json) {
+		if (pa.st.path != NULL)
+			output_msg("Using %s as config file", pa.st.path);
+		else
+			output_msg("No config file found; using defaults");
+	}
 	vault_set_lenient(pa.syntax);
 	if ((rc = play_load(&pa, argc - optind, argv + optind, &pbs, &npbs,
 	    &inv)) != EXIT_OK)

@@ -1194,7 +1194,7 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 			output_msg("\nplaybook: %s", pbs[i]->path);
 	for (size_t i = 0; i < npbs && rc == EXIT_OK; i++) {
 		r.pb = pbs[i];
-		output_playbook(pbs[i]->path);
+		output_playbook(pbs[i]->path, pbs[i]->nplays);
 		for (size_t j = 0; j < pbs[i]->nplays; j++) {
 			if ((prc = run_play(&r, pbs[i]->plays[j])) != 0) {
 				rc = prc;

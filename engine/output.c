@@ -136,9 +136,23 @@ output_task(const char *kind, const char *name)
 }
 
 void
-output_playbook(const char *path)
+output_playbook(const char *path, size_t nplays)
 {
+	const char	*base = strrchr(path, '/');
+	char		*text;
+
 	report_playbook(path);
+	if (out_json || out_style != STYLE_DEFAULT || out_verbosity < 2)
+		return;
+	/* -vv: the playbook's banner and where its plays come from */
+	text = xasprintf("PLAYBOOK: %s", base != NULL ? base + 1 : path);
+	pthread_mutex_lock(&out_lock);
+	fputc('\n', stdout);
+	header(text);
+	printf("%zu plays in %s\n", nplays, path);
+	fflush(stdout);
+	pthread_mutex_unlock(&out_lock);
+	free(text);
 }
 
 void
@@ -154,6 +168,12 @@ output_task_detail(const char *path, const char *action, struct value *args,
 	pthread_mutex_lock(&out_lock);
 	free(out_action);
 	out_action = action != NULL ? xstrdup(action) : NULL;
+	/* -vv: where the task just announced is written */
+	if (!out_json && out_style == STYLE_DEFAULT && out_verbosity >= 2 &&
+	    path != NULL) {
+		printf("task path: %s\n", path);
+		fflush(stdout);
+	}
 	pthread_mutex_unlock(&out_lock);
 	report_task_detail(path, action, args, no_log);
 }
@@ -504,6 +524,8 @@ output_result(const char *host, const char *delegated, enum out_status st,
 	    out_verbosity > 0 || ((is_debug || always) && st != OUT_SKIPPED));
 	if (show) {
 		shown = output_shown_result(res, no_log);
+		if (st == OUT_SKIPPED && item == NULL)
+			value_dict_del(shown, "skipped");
 		if (is_debug && st == OUT_OK) {
 			value_dict_del(shown, "changed");
 			value_dict_del(shown, "failed");
@@ -513,7 +535,8 @@ output_result(const char *host, const char *delegated, enum out_status st,
 				value_dict_del(shown, "item");
 			}
 		}
-		sorted_json(&js, shown, is_debug || always || out_verbosity > 0 ?
+		/* indented when verbose by nature, or from -vvv on */
+		sorted_json(&js, shown, is_debug || always || out_verbosity > 2 ?
 		    4 : -1, 0);
 		value_unref(shown);
 		buf_addf(&b, " => %s", buf_cstr(&js));

@@ -35,7 +35,7 @@ void	 output_task(const char *kind, const char *name);
  * play), and where the play or task just announced comes from
  * ("/abs/site.yml:12"), with the task's module, raw arguments and no_log.
  */
-void	 output_playbook(const char *path);
+void	 output_playbook(const char *path, size_t nplays);
 void	 output_play_detail(const char *path);
 void	 output_task_detail(const char *path, const char *action,
 	    struct value *args, int no_log);
