@@ -102,6 +102,8 @@ struct parser {
 #define EXPR_MAX_MEMO	4096
 /* The largest string (bytes) or list (items) s * n may make. */
 #define EXPR_MAX_REPEAT	(64 * 1000000)
+/* EXPR_MAX_REPEAT, unless a fuzz harness lowers it to stay fast. */
+extern size_t	expr_max_result;
 struct eval {
 	const struct expr_scope	 *scope;
 	struct value		**frames;	/* dicts of locals, innermost last */

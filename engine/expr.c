@@ -1811,7 +1811,7 @@ repeat_n(const struct value *v, long long n)
 }
 
 /*
- * s * n and [..] * n as Python; a result past EXPR_MAX_REPEAT bytes or
+ * s * n and [..] * n as Python; a result past expr_max_result bytes or
  * items is an error of the task, not a hang or an abort ('' * 10**18 is
  * '' at once, as in Python).  0, or -1 and *cause.
  */
@@ -1825,13 +1825,13 @@ repeat(const struct value *v, long long n, struct value **out, char **cause)
 	if (n < 0 || len == 0)
 		n = 0;
 	if (__builtin_mul_overflow((unsigned long long)len,
-	    (unsigned long long)n, &total) || total > EXPR_MAX_REPEAT) {
+	    (unsigned long long)n, &total) || total > expr_max_result) {
 		free(*cause);
 		*cause = xasprintf("'*' would make a %s of %zu %s times %lld, "
-		    "more than the %d million cairn allows",
+		    "more than the %zu million cairn allows",
 		    v->type == V_STR ? "string" : "list", len,
 		    v->type == V_STR ? "bytes" : "items", n,
-		    EXPR_MAX_REPEAT / 1000000);
+		    expr_max_result / 1000000);
 		return -1;
 	}
 	*out = repeat_n(v, n);
@@ -1839,15 +1839,17 @@ repeat(const struct value *v, long long n, struct value **out, char **cause)
 }
 
 
-/* A string or list result of n bytes or items: past EXPR_MAX_REPEAT fails. */
+size_t	expr_max_result = EXPR_MAX_REPEAT;
+
+/* A string or list result of n bytes or items: past the limit fails. */
 int
 expr_size_check(size_t n, char **cause)
 {
-	if (n <= EXPR_MAX_REPEAT)
+	if (n <= expr_max_result)
 		return 0;
 	free(*cause);
-	*cause = xasprintf("result larger than %d million bytes or items",
-	    EXPR_MAX_REPEAT / 1000000);
+	*cause = xasprintf("result larger than %zu million bytes or items",
+	    expr_max_result / 1000000);
 	return -1;
 }
 
