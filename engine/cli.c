@@ -60,6 +60,8 @@ usage_play(FILE *f)
 "      --list-tasks         list the tasks each play would run\n"
 "      --syntax-check       check the playbooks, run nothing\n"
 "      --json               print the results as one JSON document\n"
+"      --report-md FILE     write a Markdown report of what changed (or would,\n"
+"                           with --check) and the diffs, for a merge request\n"
 "      --force-handlers     run notified handlers even on failed hosts\n"
 "      --host-key-checking MODE  strict (default), accept-new or off\n"
 "      --ssh-common-args ARGS    OpenSSH options (-o Key=Value...) for every host\n"
@@ -285,6 +287,7 @@ enum {
 	OPT_HOST,
 	OPT_FLUSH_CACHE,
 	OPT_JSON,
+	OPT_REPORT_MD,
 	OPT_FORCE_HANDLERS,
 	OPT_VAULT_ID,
 	OPT_VAULT_FILE,
@@ -371,6 +374,7 @@ static const struct option play_longopts[] = {
 	{ "sftp-extra-args", required_argument, NULL, OPT_SCP_EXTRA_ARGS },
 	{ "flush-cache", no_argument, NULL, OPT_FLUSH_CACHE },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "report-md", required_argument, NULL, OPT_REPORT_MD },
 	{ "force-handlers", no_argument, NULL, OPT_FORCE_HANDLERS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "module-path", required_argument, NULL, 'M' },
@@ -394,6 +398,7 @@ struct play_args {
 	char			**extra;	/* -e, read once secrets are known */
 	size_t			 nextra;
 	char			*limit_patterns;	/* from --limit @FILE */
+	const char		*report_md;	/* --report-md FILE */
 };
 
 static void
@@ -530,6 +535,9 @@ play_option_run(struct play_args *pa, int c, char *arg)
 		break;
 	case OPT_JSON:
 		o->json = 1;
+		break;
+	case OPT_REPORT_MD:
+		pa->report_md = arg;
 		break;
 	case OPT_FORCE_HANDLERS:
 		o->force_handlers = 1;
@@ -772,6 +780,9 @@ cmd_play(int argc, char **argv)
 	    pa.o.list_hosts || pa.o.list_tasks || pa.syntax ? NULL : junit,
 	    pa.st.stdout_callback);
 	free(junit);
+	if (pa.report_md != NULL && !pa.o.list_hosts && !pa.o.list_tasks &&
+	    !pa.syntax)
+		output_report_md(pa.report_md, pa.o.check, pa.o.diff);
 	/* -vv: the version block; -v: the configuration, in Ansible's words */
 	if (pa.o.verbosity > 1 && !pa.o.json)
 		print_version(&pa.st, buf_cstr(&pa.modpath));

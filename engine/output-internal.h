@@ -18,6 +18,8 @@
  * spaces per level (indent 0: newlines without indentation).
  */
 void	 output_sorted_json(struct buf *, const struct value *, int indent);
+/* A result's diff as --diff shows it (prepared text, unified diffs). */
+void	 output_format_diffs(struct buf *, struct value *res);
 /* What a callback shows of a result: no internals, no diff; new dict. */
 struct value *output_shown_result(struct value *res, int no_log);
 
@@ -45,6 +47,17 @@ void	 report_result(const char *host, enum out_status, struct value *res,
 void	 report_custom_stats(const char *host, struct value *data);
 /* Writes the reports (the json document on stdout). */
 void	 report_recap(const char *const *hosts, const struct host_stats *,
+	    size_t n);
+
+/* output-md.c: the Markdown review report, fed by output-report.c. */
+void	 md_init(const char *file, int check, int diff);
+void	 md_playbook(const char *path);
+void	 md_task(const char *name);
+void	 md_task_path(const char *path);
+void	 md_result(const char *host, enum out_status, struct value *res,
+	    int ignored, int no_log);
+/* Writes it; NULL, or why it could not (malloc'd). */
+char	*md_recap(const char *const *hosts, const struct host_stats *,
 	    size_t n);
 
 #endif

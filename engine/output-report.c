@@ -168,6 +168,7 @@ report_playbook(const char *path)
 	char		*dot;
 
 	pthread_mutex_lock(&rep_lock);
+	md_playbook(path);
 	free(ju.playbook);
 	base = strrchr(path, '/');
 	ju.playbook = xstrdup(base != NULL ? base + 1 : path);
@@ -231,6 +232,7 @@ report_task(const char *name)
 	if (rep_doc != NULL && rep_play != NULL)
 		rep_task = new_entry(value_dict_get(rep_play, "tasks"), "task",
 		    name, "hosts", t);
+	md_task(name);
 	free(ju.task);
 	free(ju.path);
 	ju.task = xstrdup(name);
@@ -268,6 +270,7 @@ report_task_detail(const char *path, const char *action, struct value *args,
 	char		*name;
 
 	pthread_mutex_lock(&rep_lock);
+	md_task_path(path);
 	if (rep_task != NULL) {
 		inner = value_dict_get(rep_task, "task");
 		if (path != NULL)
@@ -482,6 +485,7 @@ report_result(const char *host, enum out_status st, struct value *res,
 	}
 	if (ju.on && ju.task != NULL)
 		junit_case(host, st, res, ignored, no_log, flags, t);
+	md_result(host, st, res, ignored, no_log);
 	pthread_mutex_unlock(&rep_lock);
 }
 
@@ -611,16 +615,21 @@ junit_write(void)
 void
 report_recap(const char *const *hosts, const struct host_stats *st, size_t n)
 {
-	char	*err = NULL;
+	char	*err = NULL, *mderr;
 
 	pthread_mutex_lock(&rep_lock);
 	if (ju.on)
 		err = junit_write();
+	mderr = md_recap(hosts, st, n);
 	if (rep_doc != NULL)
 		json_write(hosts, st, n);
 	pthread_mutex_unlock(&rep_lock);
 	if (err != NULL) {
 		output_warning("cannot write the junit report %s", err);
 		free(err);
+	}
+	if (mderr != NULL) {
+		output_warning("cannot write the Markdown report %s", mderr);
+		free(mderr);
 	}
 }

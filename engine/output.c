@@ -136,6 +136,12 @@ output_task(const char *kind, const char *name)
 }
 
 void
+output_report_md(const char *file, int check, int diff)
+{
+	md_init(file, check, diff);
+}
+
+void
 output_playbook(const char *path, size_t nplays)
 {
 	const char	*base = strrchr(path, '/');
@@ -271,11 +277,10 @@ output_shown_result(struct value *res, int no_log)
 	return c;
 }
 
-static void
-print_diffs(struct value *res)
+void
+output_format_diffs(struct buf *b, struct value *res)
 {
 	struct value	*d = value_dict_get(res, "diff"), *e;
-	struct buf	 b = BUF_INIT;
 	const char	*bh, *ah;
 
 	if (d == NULL)
@@ -288,10 +293,10 @@ print_diffs(struct value *res)
 
 		/* apt and others describe their change as prepared text */
 		if (prep != NULL && prep->type == V_STR) {
-			buf_add(&b, prep->u.str.s, prep->u.str.len);
+			buf_add(b, prep->u.str.s, prep->u.str.len);
 			if (prep->u.str.len && prep->u.str.s[prep->u.str.len - 1]
 			    != '\n')
-				buf_addc(&b, '\n');
+				buf_addc(b, '\n');
 		}
 		struct value *bv = value_dict_get(e, "before");
 		struct value *av = value_dict_get(e, "after");
@@ -305,13 +310,20 @@ print_diffs(struct value *res)
 		char *bs = bv ? value_to_string(bv) : xstrdup("");
 		char *as = av ? value_to_string(av) : xstrdup("");
 		if (strcmp(bs, as) != 0)
-			output_text_diff(&b, bh, bs, ah, as);
+			output_text_diff(b, bh, bs, ah, as);
 		free(bs);
 		free(as);
 	}
-	if (b.len) {
+}
+
+static void
+print_diffs(struct value *res)
+{
+	struct buf	 b = BUF_INIT;
+
+	output_format_diffs(&b, res);
+	if (b.len)
 		fputs(buf_cstr(&b), stdout);
-	}
 	buf_release(&b);
 }
 

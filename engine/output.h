@@ -36,6 +36,8 @@ void	 output_task(const char *kind, const char *name);
  * ("/abs/site.yml:12"), with the task's module, raw arguments and no_log.
  */
 void	 output_playbook(const char *path, size_t nplays);
+/* --report-md FILE: a Markdown review report written at the recap. */
+void	 output_report_md(const char *file, int check, int diff);
 void	 output_play_detail(const char *path);
 void	 output_task_detail(const char *path, const char *action,
 	    struct value *args, int no_log);
