@@ -731,6 +731,15 @@ catch_stop_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* What reading the config file found worth a word, once each. */
+static void
+print_settings_warnings(const struct settings *st)
+{
+	for (size_t i = 0; st->warnings != NULL &&
+	    i < st->warnings->u.list.n; i++)
+		output_warning("%s", st->warnings->u.list.items[i]->u.str.s);
+}
+
 /*
  * Where the junit callback writes, when callbacks_enabled names it
  * (JUNIT_OUTPUT_DIR, else ~/.ansible.log, as Ansible's); NULL if not
@@ -780,6 +789,9 @@ cmd_play(int argc, char **argv)
 	    pa.o.list_hosts || pa.o.list_tasks || pa.syntax ? NULL : junit,
 	    pa.st.stdout_callback);
 	free(junit);
+	output_display(pa.st.display_skipped_hosts, pa.st.display_ok_hosts,
+	    pa.st.nocolor, pa.st.force_color);
+	print_settings_warnings(&pa.st);
 	if (pa.report_md != NULL && !pa.o.list_hosts && !pa.o.list_tasks &&
 	    !pa.syntax)
 		output_report_md(pa.report_md, pa.o.check, pa.o.diff);
@@ -881,6 +893,7 @@ cmd_inventory(int argc, char **argv)
 		goto out;
 	}
 	output_init(0, 0, 0, NULL, NULL);
+	print_settings_warnings(&st);
 	if ((rc = vault_start(&vo, &st, &secrets)) != EXIT_OK ||
 	    (rc = load_inventory(&ia, &st, &inv)) != 0)
 		goto out;

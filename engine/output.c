@@ -27,6 +27,13 @@ static int		 out_json;
  */
 static enum { STYLE_DEFAULT, STYLE_MINIMAL, STYLE_ONELINE } out_style;
 static char		*out_action;	/* the current task's module */
+/* display_skipped_hosts, display_ok_hosts: 0 hides those result lines */
+static int		 out_show_skipped = 1, out_show_ok = 1;
+/*
+ * With either hidden, a task's header waits for its first shown result
+ * (and is never printed when there is none), as Ansible's callback does.
+ */
+static char		*out_pending_header;
 
 #define C_RESET		"\033[0m"
 #define C_GREEN		"\033[0;32m"
@@ -110,6 +117,8 @@ output_play(const char *name)
 	text = xasprintf("PLAY [%s]", name);
 
 	pthread_mutex_lock(&out_lock);
+	free(out_pending_header);
+	out_pending_header = NULL;
 	fputc('\n', stdout);
 	header(text);
 	fflush(stdout);
@@ -128,11 +137,41 @@ output_task(const char *kind, const char *name)
 	text = xasprintf("%s [%s]", kind, name);
 
 	pthread_mutex_lock(&out_lock);
+	free(out_pending_header);
+	out_pending_header = NULL;
+	if (!out_show_skipped || !out_show_ok) {
+		out_pending_header = text;
+		pthread_mutex_unlock(&out_lock);
+		return;
+	}
 	fputc('\n', stdout);
 	header(text);
 	fflush(stdout);
 	pthread_mutex_unlock(&out_lock);
 	free(text);
+}
+
+/* The deferred task header, before the first result shown (locked). */
+static void
+flush_pending_header(void)
+{
+	if (out_pending_header == NULL)
+		return;
+	fputc('\n', stdout);
+	header(out_pending_header);
+	free(out_pending_header);
+	out_pending_header = NULL;
+}
+
+void
+output_display(int skipped, int ok, int nocolor, int force_color)
+{
+	out_show_skipped = skipped;
+	out_show_ok = ok;
+	if (nocolor)
+		out_color = 0;
+	if (force_color && !out_json)
+		out_color = 1;
 }
 
 void
@@ -504,6 +543,10 @@ output_result(const char *host, const char *delegated, enum out_status st,
 			print_short(host, st, res, no_log, is_debug);
 		return;
 	}
+	/* display_skipped_hosts / display_ok_hosts = False */
+	if ((st == OUT_SKIPPED && !out_show_skipped) ||
+	    (st == OUT_OK && !out_show_ok))
+		return;
 	c = status_colour(st);
 	switch (st) {
 	case OUT_OK:
@@ -557,6 +600,7 @@ output_result(const char *host, const char *delegated, enum out_status st,
 	if (ignored)
 		buf_addf(&b, "%s...ignoring%s\n", col(C_CYAN), col(C_RESET));
 	pthread_mutex_lock(&out_lock);
+	flush_pending_header();
 	if (out_diff && res != NULL && !no_log)
 		print_diffs(res);
 	fputs(buf_cstr(&b), stdout);

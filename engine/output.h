@@ -36,6 +36,11 @@ void	 output_task(const char *kind, const char *name);
  * ("/abs/site.yml:12"), with the task's module, raw arguments and no_log.
  */
 void	 output_playbook(const char *path, size_t nplays);
+/*
+ * The config's display_skipped_hosts and display_ok_hosts (0 hides those
+ * result lines), nocolor and force_color.
+ */
+void	 output_display(int skipped, int ok, int nocolor, int force_color);
 /* --report-md FILE: a Markdown review report written at the recap. */
 void	 output_report_md(const char *file, int check, int diff);
 void	 output_play_detail(const char *path);
