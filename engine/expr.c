@@ -1797,8 +1797,15 @@ repeat_n(const struct value *v, long long n)
 	size_t		 i;
 
 	if (v->type == V_STR) {
-		for (k = 0; k < n; k++)
+		size_t	total = v->u.str.len * (size_t)n, have;
+
+		/* one allocation, then the text so far copied onto its end */
+		buf_grow(&b, total);
+		if (n > 0)
 			buf_add(&b, v->u.str.s, v->u.str.len);
+		while ((have = b.len) < total)
+			buf_add(&b, b.s, have < total - have ? have :
+			    total - have);
 		r = value_strn(buf_cstr(&b), b.len);
 		buf_release(&b);
 		return r;

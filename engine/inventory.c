@@ -438,6 +438,15 @@ inventory_names_add(struct inv_names *names, char *s)
 	names->v[names->n] = NULL;
 }
 
+/* What one line may expand to: INV_RANGE_MAX, or less when the whole
+ * inventory may hold less. */
+static size_t
+range_cap(void)
+{
+	return inventory_max_hosts < INV_RANGE_MAX ? inventory_max_hosts :
+	    INV_RANGE_MAX;
+}
+
 /* expand_hostname_range(): the first [a:b(:step)] then recurse on the rest. */
 static int
 inventory_expand_range(const char *line, struct inv_names *out, char **cause)
@@ -530,9 +539,9 @@ inventory_expand_range(const char *line, struct inv_names *out, char **cause)
 			free(name);
 		} else
 			inventory_names_add(out, name);
-		if (out->n > INV_RANGE_MAX) {
+		if (out->n > range_cap()) {
 			*cause = xasprintf("host range '%s' expands to more "
-			    "than %d hosts", line, INV_RANGE_MAX);
+			    "than %zu hosts", line, range_cap());
 			goto out;
 		}
 	}
