@@ -84,6 +84,7 @@ usage_main(FILE *f)
 "       cairn inventory [-i SRC] --list | --graph [GROUP] | --host HOST\n"
 "       cairn vault create|decrypt|edit|view|encrypt|encrypt_string|rekey ...\n"
 "       cairn doc [-l] [-s] [-j] [MODULE...]\n"
+"       cairn adhoc PATTERN [-m MODULE] [-a ARGS] [-o] [options]\n"
 "       cairn --version\n"
 "\n"
 "Run `cairn play --help` for the options of a run.\n", f);
@@ -344,6 +345,7 @@ vault_start(struct vault_opts *vo, const struct settings *st,
 	return EXIT_OK;
 }
 
+static const char play_shortopts[] = "i:l:e:f:u:c:T:bKJCDt:vM:h";
 static const struct option play_longopts[] = {
 	{ "inventory", required_argument, NULL, 'i' },
 	{ "inventory-file", required_argument, NULL, 'i' },
@@ -624,7 +626,7 @@ play_parse(int argc, char **argv, struct play_args *pa)
 	pa->ask_pass = pa->st.become_ask_pass;
 	o->gather_facts = pa->st.gather_facts;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:l:e:f:u:c:T:bKJCDt:vM:h",
+	while ((c = getopt_long(argc, argv, play_shortopts,
 	    play_longopts, NULL)) != -1) {
 		if (vault_option(&pa->vault, c, optarg) == 0)
 			continue;
@@ -931,6 +933,24 @@ out:
 }
 
 int
+cli_play(int argc, char **argv)
+{
+	return cmd_play(argc, argv);
+}
+
+const struct option *
+cli_play_longopts(void)
+{
+	return play_longopts;
+}
+
+const char *
+cli_play_shortopts(void)
+{
+	return play_shortopts;
+}
+
+int
 cli_main(int argc, char **argv)
 {
 	const char	*prog = strrchr(argv[0], '/');
@@ -946,6 +966,8 @@ cli_main(int argc, char **argv)
 		return cli_vault(argc, argv);
 	if (strcmp(prog, "cairn-doc") == 0)
 		return cli_doc(argc, argv);
+	if (strcmp(prog, "cairn-adhoc") == 0)
+		return cli_adhoc(argc, argv);
 	if (argc < 2) {
 		usage_main(stderr);
 		return EXIT_USAGE;
@@ -958,6 +980,8 @@ cli_main(int argc, char **argv)
 		return cli_vault(argc - 1, argv + 1);
 	if (strcmp(argv[1], "doc") == 0)
 		return cli_doc(argc - 1, argv + 1);
+	if (strcmp(argv[1], "adhoc") == 0)
+		return cli_adhoc(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0) {
 		struct settings	 st;
 		char		*cause = NULL;

@@ -989,7 +989,7 @@ run_play(struct run *r, struct play *p)
 	}
 	play_header(p);
 	if (n == 0) {
-		output_msg("skipping: no hosts matched");
+		output_no_hosts();
 		free(hosts);
 		return 0;
 	}

@@ -656,6 +656,14 @@ output_recap(const char *const *hosts, const struct host_stats *st, size_t n)
 }
 
 void
+output_no_hosts(void)
+{
+	/* the minimal and oneline callbacks have nothing to say here */
+	if (out_style == STYLE_DEFAULT)
+		output_msg("skipping: no hosts matched");
+}
+
+void
 output_msg(const char *fmt, ...)
 {
 	va_list	ap;

@@ -61,6 +61,8 @@ void	 output_loop_result(const char *host, enum out_status,
 void	 output_recap(const char *const *hosts, const struct host_stats *,
 	    size_t n);
 void	 output_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A play whose pattern matched no host: "skipping: no hosts matched". */
+void	 output_no_hosts(void);
 void	 output_warning(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
 void	 output_error(const char *fmt, ...)
