@@ -41,6 +41,7 @@ extern const struct module_entry module_dpkg_selections;
 extern const struct module_entry module_debconf;
 extern const struct module_entry module_getent;
 extern const struct module_entry module_pam_limits;
+extern const struct module_entry module_mount;
 extern const struct module_entry module_wait_for;
 extern const struct module_entry module_get_url;
 extern const struct module_entry module_uri;
@@ -84,6 +85,7 @@ const struct module_entry *const module_table[] = {
 	&module_debconf,
 	&module_getent,
 	&module_pam_limits,
+	&module_mount,
 	&module_wait_for,
 	&module_get_url,
 	&module_uri,
