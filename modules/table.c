@@ -42,6 +42,8 @@ extern const struct module_entry module_debconf;
 extern const struct module_entry module_getent;
 extern const struct module_entry module_pam_limits;
 extern const struct module_entry module_mount;
+extern const struct module_entry module_systemd;
+extern const struct module_entry module_service_facts;
 extern const struct module_entry module_wait_for;
 extern const struct module_entry module_get_url;
 extern const struct module_entry module_uri;
@@ -86,6 +88,8 @@ const struct module_entry *const module_table[] = {
 	&module_getent,
 	&module_pam_limits,
 	&module_mount,
+	&module_systemd,
+	&module_service_facts,
 	&module_wait_for,
 	&module_get_url,
 	&module_uri,
