@@ -45,6 +45,7 @@ extern const struct module_entry module_mount;
 extern const struct module_entry module_systemd;
 extern const struct module_entry module_service_facts;
 extern const struct module_entry module_reboot;
+extern const struct module_entry module_pamd;
 extern const struct module_entry module_wait_for;
 extern const struct module_entry module_get_url;
 extern const struct module_entry module_uri;
@@ -92,6 +93,7 @@ const struct module_entry *const module_table[] = {
 	&module_systemd,
 	&module_service_facts,
 	&module_reboot,
+	&module_pamd,
 	&module_wait_for,
 	&module_get_url,
 	&module_uri,
