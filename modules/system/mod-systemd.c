@@ -273,7 +273,9 @@ systemd_step(struct unit *u, const char *action, const char *what)
 		goto out;
 	if (res.rc != 0) {
 		err = xstrdup(buf_cstr(&res.err));
-		err[strcspn(err, "\n")] = '\0';
+		/* Ansible's message ends with stderr's last newline. */
+		while (*err != '\0' && err[strlen(err) - 1] == '\n')
+			err[strlen(err) - 1] = '\0';
 		if (strcmp(what, "daemon") == 0)
 			u->cause = xasprintf("failure %d during %s: %s",
 			    res.rc, action, err);
