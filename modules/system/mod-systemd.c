@@ -112,7 +112,10 @@ systemd_sh(struct unit *u, const char *body, struct exec_result *res)
 	return r == 0 ? 0 : -1;
 }
 
-/* "systemctl FLAGS ACTION 'name'", its output in res; 0 or -1. */
+/*
+ * "systemctl FLAGS ACTION 'name'" (no name for daemon-*), its output in
+ * res; 0 or -1.
+ */
 static int
 systemd_ctl(struct unit *u, const char *action, struct exec_result *res)
 {
@@ -120,7 +123,7 @@ systemd_ctl(struct unit *u, const char *action, struct exec_result *res)
 	int		r;
 
 	buf_addf(&b, "systemctl%s %s", u->flags, action);
-	if (u->name != NULL) {
+	if (u->name != NULL && !str_startswith(action, "daemon-")) {
 		buf_adds(&b, " ");
 		shell_quote_buf(&b, u->name);
 	}
@@ -182,8 +185,9 @@ systemd_probe(struct unit *u)
 		r = 1;
 		goto out;
 	}
+	/* An empty stderr leaves "\n#err\n#out\n": the marks share a newline. */
 	if (res.rc != 0 || (err = strstr(out, "\n#err\n")) == NULL ||
-	    (show = strstr(err, "\n#out\n")) == NULL) {
+	    (show = strstr(err + 5, "\n#out\n")) == NULL) {
 		u->cause = xasprintf("cannot read unit %s: %s", u->name,
 		    buf_cstr(&res.err));
 		goto out;
@@ -199,7 +203,7 @@ systemd_probe(struct unit *u)
 		rest = strchr(rest + 1, ' ');
 	u->enabled_out = rest != NULL && *rest == ' ' ? xstrndup(rest + 1,
 	    strcspn(rest + 1, "\n")) : xstrdup("");
-	u->show_err = xstrndup(err + 6, show - (err + 6));
+	u->show_err = xstrndup(err + 6, show + 1 - (err + 6));
 	if (u->show_rc == 0)
 		u->status = service_show_parse(show + 6);
 	r = 0;
@@ -261,7 +265,10 @@ systemd_running(const char *active)
 	    strcmp(active, "activating") == 0;
 }
 
-/* A systemctl step that must succeed; 0, or -1 and u->cause as Ansible's. */
+/*
+ * A systemctl step that must succeed; 0, or -1 and u->cause as Ansible's,
+ * or 1 when the host has no systemctl.
+ */
 static int
 systemd_step(struct unit *u, const char *action, const char *what)
 {
@@ -271,6 +278,10 @@ systemd_step(struct unit *u, const char *action, const char *what)
 
 	if (systemd_ctl(u, action, &res) != 0)
 		goto out;
+	if (str_startswith(buf_cstr(&res.out), "nosystemctl\n")) {
+		rv = 1;
+		goto out;
+	}
 	if (res.rc != 0) {
 		err = xstrdup(buf_cstr(&res.err));
 		/* Ansible's message ends with stderr's last newline. */
@@ -378,20 +389,24 @@ systemd_run(struct task_ctx *ctx, const struct mod_args *args,
 	    args_bool(args, "force", 0) ? " --force" : "");
 	result_set(r, "name", u.name != NULL ? value_str(u.name) :
 	    value_null());
-	if (u.name != NULL) {
-		if ((rv = systemd_probe(&u)) < 0)
-			goto out;
-		if (rv == 1) {
-			value_dict_del(r->v, "name");
-			return module_service.run(ctx, args, r);
-		}
+	/* Ansible reloads first, so that the unit is read as reloaded. */
+	rv = 0;
+	if (args_bool(args, "daemon_reload", 0) && !check)
+		rv = systemd_step(&u, "daemon-reload", "daemon");
+	if (rv == 0 && args_bool(args, "daemon_reexec", 0) && !check)
+		rv = systemd_step(&u, "daemon-reexec", "daemon");
+	if (rv == 0 && u.name != NULL)
+		rv = systemd_probe(&u);
+	if (rv < 0)
+		goto out;
+	if (rv == 1) {
+		value_unref(u.status);
+		free(u.enabled_out);
+		free(u.show_err);
+		free(u.cause);
+		value_dict_del(r->v, "name");
+		return module_service.run(ctx, args, r);
 	}
-	if (args_bool(args, "daemon_reload", 0) && !check &&
-	    systemd_step(&u, "daemon-reload", "daemon") != 0)
-		goto out;
-	if (args_bool(args, "daemon_reexec", 0) && !check &&
-	    systemd_step(&u, "daemon-reexec", "daemon") != 0)
-		goto out;
 	if (u.name == NULL) {
 		st = MOD_OK;
 		goto out;

@@ -126,10 +126,11 @@ service_line(const char **text)
 static size_t
 service_words(char *line, char **w, size_t max)
 {
-	size_t	n = 0;
+	size_t	 n = 0;
+	char	*save;
 
-	for (char *p = strtok(line, " \t\r"); p != NULL && n < max;
-	    p = strtok(NULL, " \t\r"))
+	for (char *p = strtok_r(line, " \t\r", &save); p != NULL && n < max;
+	    p = strtok_r(NULL, " \t\r", &save))
 		w[n++] = p;
 	return n;
 }
@@ -243,8 +244,9 @@ service_facts_units(const char *out, struct value *services)
 		for (i = 0; i < n; i++)
 			if (service_bad_state(w[i]))
 				status = w[i];
-		/* A bad unit's line starts with a dot. */
-		if (status != NULL && n > 0) {
+		/* A bad unit's line starts with a dot ("*" in the C locale). */
+		if (status != NULL && n > 0 && strstr(w[0], ".service") ==
+		    NULL) {
 			f = w + 1;
 			n--;
 		} else if (n > 2)
