@@ -161,19 +161,27 @@ reboot_elapsed(struct boot *b)
 	return (long long)(time(NULL) - b->start);
 }
 
-/* Sleeps for attempt n's back-off, never past the deadline. */
-static void
-reboot_backoff(struct boot *b, int n)
+/*
+ * After failed attempt *n: *why becomes the last reason and, unless the
+ * deadline has passed, the attempt's back-off is slept (never past the
+ * deadline).  1 to try again, 0 when the time is up.
+ */
+static int
+reboot_again(struct boot *b, char **last, char **why, int *n)
 {
 	long long	left = b->timeout - reboot_elapsed(b);
-	long long	nap = n >= 4 ? REBOOT_MAX_SLEEP : 1LL << n;
+	long long	nap = *n >= 4 ? REBOOT_MAX_SLEEP : 1LL << *n;
 
-	if (nap > REBOOT_MAX_SLEEP)
-		nap = REBOOT_MAX_SLEEP;
+	free(*last);
+	*last = *why;
+	*why = NULL;
+	if (left <= 0)
+		return 0;
+	(*n)++;
 	if (nap > left)
 		nap = left;
-	if (nap > 0)
-		sleep((unsigned int)nap);
+	sleep((unsigned int)nap);
+	return 1;
 }
 
 /*
@@ -203,12 +211,8 @@ reboot_wait_boot(struct boot *b, const char *before)
 			}
 			free(now);
 		}
-		free(last);
-		last = why;
-		why = NULL;
-		if (reboot_elapsed(b) >= b->timeout)
+		if (!reboot_again(b, &last, &why, &n))
 			break;
-		reboot_backoff(b, n++);
 	}
 	b->cause = xasprintf("Timed out waiting for last boot time check "
 	    "(timeout=%lld)%s%s", b->timeout, last != NULL ? ": " : "",
@@ -241,12 +245,8 @@ reboot_wait_test(struct boot *b, const char *test)
 			ignored = NULL;
 		}
 		exec_result_release(&res);
-		free(last);
-		last = why;
-		why = NULL;
-		if (reboot_elapsed(b) >= b->timeout)
+		if (!reboot_again(b, &last, &why, &n))
 			break;
-		reboot_backoff(b, n++);
 	}
 	b->cause = xasprintf("Timed out waiting for post-reboot test command "
 	    "(timeout=%lld): %s", b->timeout, last != NULL ? last : "");
