@@ -69,6 +69,7 @@ struct mnt {
 	char			*mfstype;
 	struct buf		 text;		/* the fstab as read */
 	struct host_lock	*lock;
+	int			 released;	/* by a write */
 	char			*cause;
 };
 
@@ -133,8 +134,10 @@ mount_write_fstab(struct mnt *m, const struct buf *text)
 	memset(&wo, 0, sizeof wo);
 	wo.backup = m->backup && m->has_fstab;
 	wo.mkdirs = 1;
-	wo.unlock = m->lock;
-	m->lock = NULL;
+	/* The write releases the lock; host_unlock frees it at the end. */
+	if (!m->released)
+		wo.unlock = m->lock;
+	m->released = 1;
 	if (host_write(m->ctx, m->fstab, text->s != NULL ? text->s : "",
 	    text->len, &wo, &bk, &m->cause) != 0)
 		return -1;

@@ -177,7 +177,6 @@ pamd_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 		memset(&wo, 0, sizeof wo);
 		wo.backup = args_bool(args, "backup", 0);
 		wo.unlock = lock;
-		lock = NULL;
 		if (host_write(ctx, file, out.s, out.len, &wo, &backup,
 		    &cause) != 0)
 			goto out;
