@@ -190,6 +190,7 @@ exec_module(struct task_scope *ts, const struct task *t,
 	}
 	memset(&ctx, 0, sizeof ctx);
 	memset(&bs, 0, sizeof bs);
+	memset(&cs, 0, sizeof cs);
 	ctx.host_name = hs->name;
 	ctx.check_mode = check;
 	ctx.diff_mode = diff;
@@ -222,10 +223,13 @@ exec_module(struct task_scope *ts, const struct task *t,
 		else {
 			executor_conn_settings(ts, t, fr, &cs);
 			rc = executor_host_connect(hs, &cs, &cause);
-			executor_conn_settings_release(&cs);
 			ctx.conn = hs->conn;
+			/* kept for ctx_reconnect until the module returns */
+			ctx.conn_slot = &hs->conn;
+			ctx.conn_opts = &cs.co;
 		}
 		if (rc != 0) {
+			executor_conn_settings_release(&cs);
 			mod_args_release(&margs);
 			v = task_fail_result("%s", cause);
 			if (rc != ERR_INVALID) {
@@ -243,6 +247,7 @@ exec_module(struct task_scope *ts, const struct task *t,
 	}
 	res.v = value_dict();
 	st = m->run(&ctx, &margs, &res);
+	executor_conn_settings_release(&cs);
 	free(env_prefix);
 	if (delegate != NULL)
 		value_dict_set(res.v, "_ansible_delegated_to",
