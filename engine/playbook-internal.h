@@ -44,6 +44,13 @@ get(const struct value *d, const char *key)
 int		 playbook_want_conditions(struct loader *, struct value *v,
 		    const char *what, struct value **out);
 /*
+ * module_defaults as written (a mapping or a list of mappings, keys
+ * static, values may template) as a new list of the mappings in *out;
+ * nothing when v is NULL.  0, or -1 with ld->cause.
+ */
+int		 playbook_want_module_defaults(struct loader *, struct value *v,
+		    struct value **out);
+/*
  * inherited's tags (NULL: none), then v's ("a,b", a list or a number),
  * as a new list of strings in *out.  0, or -1 with ld->cause.
  */

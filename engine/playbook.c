@@ -23,7 +23,9 @@ static const char *const play_keywords[] = {
 	"ignore_errors", "check_mode", "diff", "no_log", "tags", "environment",
 	"any_errors_fatal", "force_handlers", "max_fail_percentage",
 	"gather_subset", "gather_timeout", "collections", "order", "port",
-	"become_flags", "become_exe", "roles", NULL
+	"become_flags", "become_exe", "roles", "vars_prompt",
+	"module_defaults", "fact_path", "run_once", "throttle", "timeout",
+	"debugger", "ignore_unreachable", NULL
 };
 
 static const char *const task_keywords[] = {
@@ -34,8 +36,15 @@ static const char *const task_keywords[] = {
 	"listen", "no_log", "check_mode", "diff", "environment", "until",
 	"retries", "delay", "block", "rescue", "always", "run_once",
 	"remote_user", "timeout", "delegate_to", "collections", "throttle",
-	"any_errors_fatal", "debugger", "connection", NULL
+	"any_errors_fatal", "debugger", "connection", "async", "poll",
+	"delegate_facts", "module_defaults", "port", "become_exe", NULL
 };
+
+/*
+ * New task keywords Ansible's Block does not have (the older ones a block
+ * takes silently, as it always has in cairn).
+ */
+static const char *const task_only_keywords[] = { "async", "poll", NULL };
 
 /* Keys that Ansible pulls out of a free-form command line. */
 static const char *const free_form_keys[] = {
@@ -318,6 +327,73 @@ playbook_want_tags(struct loader *ld, struct value *v, struct value *inherited,
 	return 0;
 }
 
+int
+playbook_want_module_defaults(struct loader *ld, struct value *v,
+    struct value **out)
+{
+	struct value	*list;
+	size_t		 i, n;
+
+	if (v == NULL || v->type == V_NULL)
+		return 0;
+	n = v->type == V_LIST ? v->u.list.n : 1;
+	for (i = 0; i < n; i++) {
+		struct value *d = v->type == V_LIST ? v->u.list.items[i] : v;
+
+		if (d->type != V_DICT)
+			return playbook_fail_at(ld, d, "The field "
+			    "'module_defaults' is supposed to be a dictionary "
+			    "or list of dictionaries, the keys of which must "
+			    "be static action, module, or group names. Only "
+			    "the values may contain templates. For example: "
+			    "{'ping': \"{{ ping_defaults }}\"}");
+		if (check_templates(ld, d) != 0)
+			return -1;
+	}
+	list = value_list();
+	for (i = 0; i < n; i++)
+		value_list_append(list, value_ref(v->type == V_LIST ?
+		    v->u.list.items[i] : v));
+	*out = list;
+	return 0;
+}
+
+/*
+ * vars_prompt: a list of mappings with a name, checked as Ansible's
+ * Play._load_vars_prompt; prompting is the command line's (cli.c).
+ */
+static int
+playbook_want_vars_prompt(struct loader *ld, struct value *v,
+    struct value **out)
+{
+	static const char *const keys[] = { "name", "prompt", "default",
+	    "private", "confirm", "encrypt", "salt_size", "salt", "unsafe",
+	    NULL };
+
+	if (v == NULL || v->type == V_NULL)
+		return 0;
+	if (v->type != V_LIST)
+		return playbook_fail_at(ld, v, "'vars_prompt' must be a list "
+		    "of mappings");
+	for (size_t i = 0; i < v->u.list.n; i++) {
+		struct value *d = v->u.list.items[i];
+
+		if (d->type != V_DICT || get(d, "name") == NULL)
+			return playbook_fail_at(ld, d, "Invalid vars_prompt "
+			    "data structure, missing 'name' key");
+		for (size_t j = 0; j < d->u.dict.n; j++)
+			if (!playbook_in_list(keys, d->u.dict.keys[j]))
+				return fail_key(ld, d, d->u.dict.keys[j],
+				    "Invalid vars_prompt data structure, "
+				    "found unsupported key '%s'",
+				    d->u.dict.keys[j]);
+		if (check_templates(ld, d) != 0)
+			return -1;
+	}
+	*out = value_ref(v);
+	return 0;
+}
+
 static int is_kv_key(const char *s, size_t n)
 {
 	size_t	i;
@@ -497,6 +573,7 @@ task_free(struct task *t)
 	value_unref(t->environment);
 	value_unref(t->delegate_to);
 	value_unref(t->connection);
+	value_unref(t->module_defaults);
 	free(t);
 }
 
@@ -992,6 +1069,7 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 	t->role = ld->role;
 	t->retries = 3;
 	t->delay = 5;
+	t->poll = 15;	/* Ansible's DEFAULT_POLL_INTERVAL */
 	if (want_string(ld, get(node, "name"), "name", &t->name) != 0 ||
 	    playbook_want_tags(ld, get(node, "tags"), tags, &t->tags) != 0)
 		goto out;
@@ -1008,7 +1086,8 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 		for (size_t i = 0; i < node->u.dict.n; i++) {
 			const char *k = node->u.dict.keys[i];
 
-			if (!playbook_in_list(task_keywords, k))
+			if (!playbook_in_list(task_keywords, k) ||
+			    playbook_in_list(task_only_keywords, k))
 				return fail_key(ld, node, k,
 				    "'%s' is not a valid keyword for a block",
 				    k), task_free(t), -1;
@@ -1060,6 +1139,10 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 	    want_int(ld, get(node, "retries"), "retries", &t->retries) != 0 ||
 	    want_int(ld, get(node, "delay"), "delay", &t->delay) != 0 ||
 	    want_int(ld, get(node, "timeout"), "timeout", &t->timeout) != 0 ||
+	    want_int(ld, get(node, "async"), "async", &t->async_) != 0 ||
+	    want_int(ld, get(node, "poll"), "poll", &t->poll) != 0 ||
+	    want_int(ld, get(node, "throttle"), "throttle", &t->throttle) !=
+	        0 ||
 	    want_string_list(ld, get(node, "notify"), "notify", &t->notify) !=
 	        0 ||
 	    want_string_list(ld, get(node, "listen"), "listen", &t->listen) !=
@@ -1084,6 +1167,19 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 	t->become_user = value_ref(get(node, "become_user"));
 	t->become_method = value_ref(get(node, "become_method"));
 	t->connection = value_ref(get(node, "connection"));
+	if (get(node, "delegate_facts") != NULL) {
+		struct opt_bool df = { 0, NULL };
+
+		/* the run side reads it (NAME=run): 1 puts facts on delegate */
+		if (want_bool(ld, get(node, "delegate_facts"),
+		    "delegate_facts", &df) != 0)
+			goto out;
+		t->delegate_facts = value_truthy(df.v);
+		value_unref(df.v);
+	}
+	if (playbook_want_module_defaults(ld, get(node, "module_defaults"),
+	    &t->module_defaults) != 0)
+		goto out;
 	if (get(node, "any_errors_fatal") != NULL) {
 		struct opt_bool afe = { 0, NULL };
 
@@ -1428,6 +1524,9 @@ play_free(struct play *p)
 	value_unref(p->no_log.v);
 	value_unref(p->tags);
 	value_unref(p->environment);
+	value_unref(p->strategy);
+	value_unref(p->module_defaults);
+	value_unref(p->vars_prompt);
 	tasks_free(p->pre_tasks, p->npre_tasks);
 	tasks_free(p->tasks, p->ntasks);
 	tasks_free(p->post_tasks, p->npost_tasks);
@@ -1455,9 +1554,6 @@ parse_play(struct loader *ld, struct value *node, struct play **out)
 	for (size_t i = 0; i < node->u.dict.n; i++) {
 		const char *k = node->u.dict.keys[i];
 
-		if (strcmp(k, "vars_prompt") == 0)
-			return fail_key(ld, node, k, "'vars_prompt'"
-			    " is not supported: pass the values with -e");
 		if (!playbook_in_list(play_keywords, k))
 			return fail_key(ld, node, k, "'%s' is not "
 			    "a valid attribute for a play", k);
@@ -1512,7 +1608,18 @@ parse_play(struct loader *ld, struct value *node, struct play **out)
 	    playbook_want_tags(ld, get(node, "tags"), NULL, &p->tags) != 0 ||
 	    want_dict(ld, get(node, "environment"), "environment",
 	    &p->environment) != 0 ||
-	    want_string(ld, get(node, "strategy"), "strategy", &strategy) != 0)
+	    playbook_want_module_defaults(ld, get(node, "module_defaults"),
+	    &p->module_defaults) != 0 ||
+	    playbook_want_vars_prompt(ld, get(node, "vars_prompt"),
+	    &p->vars_prompt) != 0)
+		goto fail;
+	v = get(node, "strategy");
+	if (v != NULL && value_is_template(v)) {
+		/* Ansible templates it at play start, with the play's vars */
+		if (check_templates(ld, v) != 0)
+			goto fail;
+		p->strategy = value_ref(v);
+	} else if (want_string(ld, v, "strategy", &strategy) != 0)
 		goto fail;
 	if (strategy != NULL) {
 		if (strcmp(strategy, "free") == 0)

@@ -32,6 +32,7 @@ struct role {
 	struct value	*defaults;	/* dict */
 	struct value	*vars;		/* dict: vars/main.yml, then params */
 	struct value	*when;		/* list of conditions, or NULL */
+	struct value	*module_defaults; /* of the roles: entry, or NULL */
 	int		 dependency;	/* pulled in by another's meta */
 };
 
@@ -89,6 +90,23 @@ struct task {
 	struct value		*delegate_to;
 	struct value		*connection;	/* ssh, local, or NULL */
 	int			 any_errors_fatal;
+	/*
+	 * Parsed at load, acted on by the executor (async/poll/
+	 * delegate_facts/throttle are the run side's): async_ is seconds,
+	 * 0 when the task is not async; poll is Ansible's
+	 * DEFAULT_POLL_INTERVAL (15) unless given, 0 fires and forgets;
+	 * throttle 0 means no limit.
+	 */
+	int			 async_;
+	int			 poll;
+	int			 delegate_facts;
+	int			 throttle;
+	/*
+	 * module_defaults of the task and what encloses it (block, role,
+	 * play), a list of dicts, innermost last, or NULL; merged under
+	 * the task's args at run time.
+	 */
+	struct value		*module_defaults;
 };
 
 struct play {
@@ -106,6 +124,7 @@ struct play {
 	struct value	 *gather_subset;	/* as written (facts.h), or NULL */
 	struct value	 *gather_timeout;	/* as written, or NULL */
 	int		  strategy_free;
+	struct value	 *strategy;	/* a template, resolved at play start */
 	struct value	 *serial;	/* int, "30%", or list; NULL: all */
 	struct opt_bool	  ignore_errors;
 	struct opt_bool	  check_mode;
@@ -116,6 +135,8 @@ struct play {
 	int		  max_fail_percentage;	/* -1: unset */
 	struct value	 *tags;
 	struct value	 *environment;
+	struct value	 *module_defaults;	/* list of dicts, or NULL */
+	struct value	 *vars_prompt;	/* list of dicts as written, or NULL */
 	struct task	**pre_tasks, **tasks, **post_tasks, **handlers;
 	size_t		  npre_tasks, ntasks, npost_tasks, nhandlers;
 	struct task	**role_tasks;	/* roles: run between pre_tasks and tasks */
