@@ -667,6 +667,7 @@ play_load(struct play_args *pa, int argc, char **argv,
 		    pa->st.library);
 	module_configure(pa->modpath.len ? buf_cstr(&pa->modpath) : NULL,
 	    pa->o.verbosity);
+	playbook_configure(pa->st.roles_path, pa->st.collections_path);
 	for (int i = 0; i < argc; i++) {
 		if (access(argv[i], R_OK) != 0) {
 			output_error("the playbook: %s could not be found",

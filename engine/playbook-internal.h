@@ -15,6 +15,8 @@ struct loader {
 	int		 in_deps;	/* reading meta dependencies */
 	struct value	*warnings;	/* list of strings, or NULL */
 	struct value	*errors;	/* list of strings, or NULL */
+	struct value	*collections;	/* the play's "collections", or NULL */
+	char		*role_basedir;	/* loading a role's dependencies */
 };
 
 /* playbook.c */
@@ -81,6 +83,17 @@ void		 playbook_keep_error(struct loader *);
 const char	*playbook_ansible_module(const char *name);
 
 /* playbook-role.c */
+
+/*
+ * The directory of role name, searched as Ansible 2.14 does: a
+ * "ns.coll.role" (or a short name under the play's collections) in the
+ * collections path; then roles/ beside the playbook, the roles path,
+ * the depending role's directory, the playbook's directory; then the
+ * name as a path.  malloc'd, or NULL and (where non-NULL) *where the
+ * places tried, ':' between, malloc'd.
+ */
+char		*playbook_role_search(struct loader *, const char *name,
+		    char **where);
 
 /* Frees a role; NULL is fine. */
 void		 playbook_role_free(struct role *);

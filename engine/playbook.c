@@ -1644,6 +1644,8 @@ parse_play(struct loader *ld, struct value *node, struct play **out)
 	p->gather_subset = value_ref(get(node, "gather_subset"));
 	p->gather_timeout = value_ref(get(node, "gather_timeout"));
 	ld->play = p;
+	v = get(node, "collections");
+	ld->collections = v != NULL && v->type == V_LIST ? v : NULL;
 	if (parse_task_list(ld, get(node, "handlers"), "handlers", p->tags,
 	    &p->handlers, &p->nhandlers, "handlers") != 0 ||
 	    playbook_parse_roles(ld, get(node, "roles"), p) != 0 ||

@@ -160,6 +160,14 @@ struct playbook {
 extern const struct module_entry playbook_missing_module;
 
 /*
+ * The roles path and the collections path (':' between; NULL: Ansible's
+ * defaults under ~/.ansible, /usr/share/ansible, /etc/ansible) roles are
+ * looked for in.  Call before any playbook is loaded.
+ */
+void	 playbook_configure(const char *roles_path,
+	    const char *collections_path);
+
+/*
  * Loads and checks a playbook.  Returns 0, or -1 and *cause: every
  * mistake found, one "file:line:col: message" a line.  import_playbook
  * entries are expanded.  What only fails where a host reaches it (a
