@@ -24,7 +24,9 @@
 #include "playbook.h"
 #include "regex.h"
 #include "settings.h"
+#include "vars.h"
 #include "vault.h"
+#include "expr.h"
 #include "yaml.h"
 
 static void
@@ -698,6 +700,191 @@ play_load(struct play_args *pa, int argc, char **argv,
 	return EXIT_OK;
 }
 
+/* A line from the terminal, echoed or not, without its newline. */
+static char *
+prompt_line(const char *msg, int private)
+{
+	struct termios	 old, quiet;
+	char		 line[4096];
+	int		 noecho = 0;
+
+	fputs(msg, stdout);
+	fflush(stdout);
+	if (private && tcgetattr(STDIN_FILENO, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		noecho = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+	}
+	if (fgets(line, sizeof line, stdin) == NULL)
+		line[0] = '\0';
+	if (noecho) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stdout);
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	return xstrdup(line);
+}
+
+/* A prompt's boolean field, Ansible's boolean(): dflt when unset. */
+static int
+prompt_bool(struct value *d, const char *key, int dflt)
+{
+	struct value	*v = value_dict_get(d, key);
+
+	return v == NULL ? dflt : value_truthy(v);
+}
+
+/* encrypt: the answer through password_hash, once, as do_encrypt does. */
+static int
+prompt_encrypt(struct value *d, struct value *answer, struct value **out,
+    char **cause)
+{
+	struct value	*vars = value_dict(), *tmpl;
+	struct scope	 s;
+	int		 r;
+
+	value_dict_set(vars, "cairn_prompt_answer", value_ref(answer));
+	value_dict_set(vars, "cairn_prompt_spec", value_ref(d));
+	scope_init(&s, NULL, NULL, NULL);
+	scope_push(&s, vars);
+	tmpl = value_str("{{ cairn_prompt_answer | password_hash("
+	    "cairn_prompt_spec.encrypt, cairn_prompt_spec.salt | "
+	    "default(none)) }}");
+	r = template_value(tmpl, &s.es, out, cause);
+	value_unref(tmpl);
+	value_unref(vars);
+	return r;
+}
+
+/*
+ * vars_prompt, as Ansible's PlaybookExecutor: a variable given with -e is
+ * not asked; listing and --syntax-check take the default; without a
+ * terminal, a warning and the default (or the string "None", as
+ * to_text(None) gives).  Asked for every play before the first runs.
+ */
+static int
+play_vars_prompt(struct play_args *pa, struct play *p)
+{
+	struct value	*vp = p->vars_prompt, *d, *spec = NULL, *dflt, *ans;
+	char		*cause = NULL, *msg, *name, *text, *again;
+	int		 listing = pa->o.list_hosts || pa->o.list_tasks ||
+			    pa->syntax, private, r = EXIT_ERROR;
+	static int	 warned;
+
+	if (vp == NULL)
+		return EXIT_OK;
+	if (playbook_render_play(p, pa->o.extra_vars, vp, &spec, &cause) != 0)
+		goto out;
+	for (size_t i = 0; i < spec->u.list.n; i++) {
+		d = spec->u.list.items[i];
+		name = value_to_string(value_dict_get(d, "name"));
+		dflt = value_dict_get(d, "default");
+		if (value_dict_get(pa->o.extra_vars, name) != NULL) {
+			free(name);
+			continue;
+		}
+		if (listing) {
+			value_dict_set(p->vars, name, dflt != NULL ?
+			    value_ref(dflt) : value_null());
+			free(name);
+			continue;
+		}
+		ans = NULL;
+		if (isatty(STDIN_FILENO)) {
+			struct value *pv = value_dict_get(d, "prompt");
+			char *pt = pv != NULL ? value_to_string(pv) : NULL;
+
+			private = prompt_bool(d, "private", 1);
+			if (pt != NULL && *pt != '\0' && dflt != NULL) {
+				char *ds = value_to_string(dflt);
+
+				msg = xasprintf("%s [%s]: ", pt, ds);
+				free(ds);
+			} else if (pt != NULL && *pt != '\0')
+				msg = xasprintf("%s: ", pt);
+			else
+				msg = xasprintf("input for %s: ", name);
+			free(pt);
+			for (;;) {
+				text = prompt_line(msg, private);
+				if (!prompt_bool(d, "confirm", 0))
+					break;
+				again = xasprintf("confirm %s", msg);
+				char *second = prompt_line(again, private);
+				free(again);
+				int same = strcmp(text, second) == 0;
+				free(second);
+				if (same)
+					break;
+				free(text);
+				printf("***** VALUES ENTERED DO NOT MATCH ****\n");
+			}
+			free(msg);
+			if (*text != '\0' || dflt == NULL)
+				ans = value_str_take(text);
+			else
+				free(text);
+		} else if (!warned++)
+			output_warning("Not prompting as we are not in "
+			    "interactive mode");
+		if (ans == NULL)
+			ans = dflt != NULL ? value_ref(dflt) : value_str("None");
+		if (value_dict_get(d, "encrypt") != NULL) {
+			struct value *hashed = NULL;
+
+			if (prompt_encrypt(d, ans, &hashed, &cause) != 0) {
+				value_unref(ans);
+				free(name);
+				goto out;
+			}
+			value_unref(ans);
+			ans = hashed;
+		}
+		/* unsafe: the answer is never templated */
+		if (prompt_bool(d, "unsafe", 0) && ans->type == V_STR) {
+			struct value *u = value_str(ans->u.str.s);
+
+			u->flags |= VALUE_UNSAFE;
+			value_unref(ans);
+			ans = u;
+		}
+		value_dict_set(p->vars, name, ans);
+		free(name);
+	}
+	r = EXIT_OK;
+out:
+	if (cause != NULL) {
+		output_error("%s", cause);
+		free(cause);
+	}
+	value_unref(spec);
+	return r;
+}
+
+/* What each play needs settled before the run: vars_prompt, strategy. */
+static int
+play_prepare(struct play_args *pa, struct playbook **pbs, size_t npbs)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	for (size_t i = 0; i < npbs; i++) {
+		for (size_t j = 0; j < pbs[i]->nplays; j++) {
+			struct play *p = pbs[i]->plays[j];
+
+			if ((rc = play_vars_prompt(pa, p)) != EXIT_OK)
+				return rc;
+			if (playbook_resolve_strategy(p, pa->o.extra_vars,
+			    &cause) != 0) {
+				output_error("%s", cause);
+				free(cause);
+				return EXIT_ERROR;
+			}
+		}
+	}
+	return EXIT_OK;
+}
+
 /*
  * SIGINT and SIGTERM: the first stops the run cleanly (no task starts, the
  * running commands are stopped on the targets, the recap is printed); a
@@ -741,6 +928,8 @@ cmd_play(int argc, char **argv)
 	vault_set_lenient(pa.syntax);
 	if ((rc = play_load(&pa, argc - optind, argv + optind, &pbs, &npbs,
 	    &inv)) != EXIT_OK)
+		goto out;
+	if ((rc = play_prepare(&pa, pbs, npbs)) != EXIT_OK)
 		goto out;
 	if (pa.syntax) {
 		for (size_t i = 0; i < npbs; i++)

@@ -14,6 +14,7 @@
 #include "loop.h"
 #include "playbook-internal.h"
 #include "playbook.h"
+#include "vars.h"
 #include "yaml.h"
 
 static const char *const play_keywords[] = {
@@ -1774,6 +1775,49 @@ playbook_load(const char *path, struct playbook **out, char **cause)
 	pb->warnings = ld.warnings != NULL ? ld.warnings : value_list();
 	*out = pb;
 	return 0;
+}
+
+int
+playbook_render_play(const struct play *p, struct value *extra_vars,
+    struct value *v, struct value **out, char **cause)
+{
+	struct scope	s;
+
+	scope_init(&s, NULL, NULL, NULL);
+	scope_push(&s, extra_vars);
+	scope_push(&s, p->vars);
+	return template_value(v, &s.es, out, cause);
+}
+
+int
+playbook_resolve_strategy(struct play *p, struct value *extra_vars,
+    char **cause)
+{
+	struct value	*out = NULL;
+	char		*s;
+	int		 r = 0;
+
+	if (p->strategy == NULL)
+		return 0;
+	if (playbook_render_play(p, extra_vars, p->strategy, &out,
+	    cause) != 0)
+		return -1;
+	s = value_to_string(out);
+	if (strcmp(s, "free") == 0)
+		p->strategy_free = 1;
+	else if (strcmp(s, "linear") == 0)
+		p->strategy_free = 0;
+	else {
+		char *where = loc_format(&p->strategy->loc);
+
+		*cause = xasprintf("%s: invalid play strategy specified: "
+		    "'%s' (linear or free)", where, s);
+		free(where);
+		r = -1;
+	}
+	free(s);
+	value_unref(out);
+	return r;
 }
 
 int

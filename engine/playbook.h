@@ -198,6 +198,20 @@ int	 playbook_load_include(struct playbook *pb, struct play *p,
 	    struct task **out, char **path_out, char **cause);
 void	 playbook_task_free(struct task *);	/* NULL-safe */
 
+/*
+ * Renders v (borrowed) with what a play knows before any host: the extra
+ * vars, then the play's vars, as Ansible templates play keywords and
+ * vars_prompt.  A new value in *out; 0, or -1 and *cause.
+ */
+int	 playbook_render_play(const struct play *, struct value *extra_vars,
+	    struct value *v, struct value **out, char **cause);
+/*
+ * A "strategy: {{ ... }}" rendered into p->strategy_free (nothing to do
+ * for a literal one, checked at load).  0, or -1 and *cause.
+ */
+int	 playbook_resolve_strategy(struct play *, struct value *extra_vars,
+	    char **cause);
+
 /* The name shown in TASK [...] headers. */
 const char	*task_display_name(const struct task *);
 
