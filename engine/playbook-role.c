@@ -182,14 +182,117 @@ playbook_role_free(struct role *r)
 	free(r);
 }
 
+/*
+ * The keys of a roles: entry that are not role parameters: Ansible's
+ * RoleInclude attributes (Base, Conditional, Taggable, Delegatable...)
+ * and the include/import options.
+ */
 static const char *const role_keywords[] = {
 	"role", "name", "when", "tags", "vars", "become", "become_user",
 	"tasks_from", "handlers_from", "vars_from", "defaults_from",
-	"allow_duplicates", "public", "apply", "rolespec_validate", NULL
+	"allow_duplicates", "public", "apply", "rolespec_validate",
+	"become_method", "become_flags", "become_exe", "connection", "port",
+	"remote_user", "module_defaults", "environment", "no_log", "run_once",
+	"ignore_errors", "ignore_unreachable", "check_mode", "diff",
+	"any_errors_fatal", "throttle", "timeout", "debugger", "collections",
+	"delegate_to", "delegate_facts", NULL
 };
 
 static int load_role(struct loader *, struct value *, struct value *,
     struct task ***, size_t *, size_t *, const char *, int);
+
+/*
+ * A role's argument specs: meta/argument_specs.yml's "argument_specs",
+ * else meta/main.yml's (the two are not combined), or NULL.
+ */
+static int
+role_argspecs(struct loader *ld, const char *dir, struct value **out)
+{
+	struct value	*doc = NULL, *specs;
+
+	*out = NULL;
+	if (role_file(ld, dir, "meta", "argument_specs", &doc, NULL) != 0)
+		return -1;
+	if (doc == NULL && role_file(ld, dir, "meta", "main", &doc,
+	    NULL) != 0)
+		return -1;
+	specs = doc != NULL && doc->type == V_DICT ?
+	    get(doc, "argument_specs") : NULL;
+	if (specs != NULL && specs->type == V_DICT && specs->u.dict.n > 0)
+		*out = value_ref(specs);
+	value_unref(doc);
+	return 0;
+}
+
+/*
+ * With a spec for the entry point (tasks_from, or "main"), the task
+ * Ansible puts first in the role's task list (*doc, a YAML list or
+ * NULL, replaced): validate_argument_spec with the spec's options and
+ * the role's parameters, tagged always.
+ */
+static int
+role_argspec_task(struct loader *ld, const char *dir, const char *name,
+    const char *tasks_from, struct value *params, struct value **doc)
+{
+	const char	*entry = tasks_from != NULL ? tasks_from : "main";
+	struct value	*specs, *spec, *task, *action, *ctx, *list, *sd;
+	char		*abs;
+
+	if (role_argspecs(ld, dir, &specs) != 0)
+		return -1;
+	if (specs == NULL)
+		return 0;
+	spec = get(specs, entry);
+	if (spec == NULL || spec->type != V_DICT) {
+		value_unref(specs);
+		return 0;
+	}
+	task = value_dict();
+	sd = get(spec, "short_description");
+	if (sd != NULL) {
+		char *s = value_to_string(sd);
+
+		value_dict_set(task, "name", value_strf("Validating arguments "
+		    "against arg spec '%s' - %s", entry, s));
+		free(s);
+	} else
+		value_dict_set(task, "name", value_strf("Validating arguments "
+		    "against arg spec '%s'", entry));
+	action = value_dict();
+	value_dict_setstr(action, "module",
+	    "ansible.builtin.validate_argument_spec");
+	value_dict_set(action, "argument_spec", get(spec, "options") != NULL ?
+	    value_ref(get(spec, "options")) : value_dict());
+	value_dict_set(action, "provided_arguments", value_copy(params));
+	ctx = value_dict();
+	value_dict_setstr(ctx, "type", "role");
+	value_dict_setstr(ctx, "name", name);
+	value_dict_setstr(ctx, "argument_spec_name", entry);
+	if ((abs = realpath(dir, NULL)) == NULL)
+		abs = xstrdup(dir);
+	value_dict_setstr(ctx, "path", abs);
+	free(abs);
+	value_dict_set(action, "validate_args_context", ctx);
+	value_dict_set(task, "action", action);
+	list = value_list();
+	value_list_append(list, value_str("always"));
+	value_dict_set(task, "tags", list);
+	list = value_list();
+	value_list_append(list, task);
+	for (size_t i = 0; *doc != NULL && (*doc)->type == V_LIST &&
+	    i < (*doc)->u.list.n; i++)
+		value_list_append(list, value_ref((*doc)->u.list.items[i]));
+	if (*doc != NULL && (*doc)->type != V_LIST && (*doc)->type != V_NULL) {
+		/* not a list: the parser says so, at the file */
+		value_unref(list);
+		value_unref(specs);
+		return 0;
+	}
+	value_unref(*doc);
+	*doc = list;
+	value_unref(specs);
+	return 0;
+}
 
 /* meta/main.yml dependencies run before the role itself. */
 static int
@@ -361,6 +464,15 @@ load_role(struct loader *ld, struct value *entry, struct value *tags,
 		playbook_fail_at(ld, entry,
 		    "the role '%s' has no tasks file '%s'", name, tasks_from);
 		goto fail;
+	}
+	if (entry->type != V_DICT || get(entry, "rolespec_validate") == NULL ||
+	    value_truthy(get(entry, "rolespec_validate"))) {
+		if (role_argspec_task(ld, dir, name, tasks_from, params,
+		    &doc) != 0) {
+			ld->role = saved;
+			value_unref(doc);
+			goto fail;
+		}
 	}
 	if (doc != NULL)
 		r = playbook_parse_tasks(

@@ -33,10 +33,25 @@ attr_bool(const struct value *opt, const char *key)
 	return v != NULL && value_truthy(v);
 }
 
-/* Python's type(value) as printed in messages. */
+/*
+ * Python's type(value) as printed in messages.  What Ansible read from
+ * YAML keeps its loader's classes (a value with a file location here);
+ * what a template made is a plain str.
+ */
 static const char *
 py_type(const struct value *v)
 {
+	if (v->loc.file != NULL) {
+		if (v->type == V_STR)
+			return "<class 'ansible.parsing.yaml.objects."
+			    "AnsibleUnicode'>";
+		if (v->type == V_LIST)
+			return "<class 'ansible.parsing.yaml.objects."
+			    "AnsibleSequence'>";
+		if (v->type == V_DICT)
+			return "<class 'ansible.parsing.yaml.objects."
+			    "AnsibleMapping'>";
+	}
 	switch (v->type) {
 	case V_NULL:
 		return "<class 'NoneType'>";
