@@ -185,13 +185,14 @@ playbook_role_free(struct role *r)
 /*
  * The keys of a roles: entry that are not role parameters: Ansible's
  * RoleInclude attributes (Base, Conditional, Taggable, Delegatable...)
- * and the include/import options.
+ * and the include/import options.  "port" stays a parameter, as cairn
+ * has always taken it (Ansible reads it as the connection port).
  */
 static const char *const role_keywords[] = {
 	"role", "name", "when", "tags", "vars", "become", "become_user",
 	"tasks_from", "handlers_from", "vars_from", "defaults_from",
 	"allow_duplicates", "public", "apply", "rolespec_validate",
-	"become_method", "become_flags", "become_exe", "connection", "port",
+	"become_method", "become_flags", "become_exe", "connection",
 	"remote_user", "module_defaults", "environment", "no_log", "run_once",
 	"ignore_errors", "ignore_unreachable", "check_mode", "diff",
 	"any_errors_fatal", "throttle", "timeout", "debugger", "collections",
