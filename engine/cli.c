@@ -522,8 +522,10 @@ play_option_run(struct play_args *pa, int c, char *arg)
 		o->list_hosts = 1;
 		break;
 	case OPT_LIST_TASKS:
-	case OPT_LIST_TAGS:
 		o->list_tasks = 1;
+		break;
+	case OPT_LIST_TAGS:
+		o->list_tags = 1;
 		break;
 	case OPT_SYNTAX_CHECK:
 		pa->syntax = 1;
@@ -768,7 +770,8 @@ play_vars_prompt(struct play_args *pa, struct play *p)
 	struct value	*vp = p->vars_prompt, *d, *spec = NULL, *dflt, *ans;
 	char		*cause = NULL, *msg, *name, *text, *again;
 	int		 listing = pa->o.list_hosts || pa->o.list_tasks ||
-			    pa->syntax, private, r = EXIT_ERROR;
+			    pa->o.list_tags || pa->syntax, private;
+	int		 r = EXIT_ERROR;
 	static int	 warned;
 
 	if (vp == NULL)
@@ -924,7 +927,8 @@ cmd_play(int argc, char **argv)
 	if ((rc = play_parse(argc, argv, &pa)) != EXIT_OK || pa.done)
 		goto out;
 	output_init(pa.o.verbosity, pa.o.diff, pa.o.json &&
-	    !pa.o.list_hosts && !pa.o.list_tasks && !pa.syntax);
+	    !pa.o.list_hosts && !pa.o.list_tasks && !pa.o.list_tags &&
+	    !pa.syntax);
 	vault_set_lenient(pa.syntax);
 	if ((rc = play_load(&pa, argc - optind, argv + optind, &pbs, &npbs,
 	    &inv)) != EXIT_OK)

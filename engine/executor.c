@@ -773,50 +773,29 @@ load_vars_files(struct run *r, struct play *p, char **cause)
 	return 0;
 }
 
-/* --list-tasks: a task list; the blocks imports made are looked into. */
-static void
-list_tasks(struct run *r, struct task **tasks, size_t n)
+static int
+list_match(void *arg, const struct task *t)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct task *t = tasks[i];
-		struct buf b = BUF_INIT;
-
-		if (t->kind == TASK_BLOCK && t->implicit) {
-			list_tasks(r, t->block, t->nblock);
-			continue;
-		}
-		if (!tags_match(r, t) && t->kind != TASK_BLOCK)
-			continue;
-		for (size_t j = 0; t->tags && j < t->tags->u.list.n; j++)
-			buf_addf(&b, "%s%s", j ? ", " : "",
-			    t->tags->u.list.items[j]->u.str.s);
-		output_msg("      %s\tTAGS: [%s]", task_display_name(t),
-		    buf_cstr(&b));
-		buf_release(&b);
-	}
+	return tags_match(arg, t);
 }
 
+/* --list-hosts/--list-tasks/--list-tags: playbook-list.c's text. */
 static void
 list_play(struct run *r, struct play *p, struct host_state **hosts, size_t n)
 {
-	if (r->opts->list_hosts) {
-		output_msg("\n  play #%zu (%s): %s\tTAGS: []", (size_t)1,
-		    p->hosts, p->name ? p->name : "");
-		output_msg("    pattern: ['%s']", p->hosts);
-		output_msg("    hosts (%zu):", n);
-		for (size_t i = 0; i < n; i++)
-			output_msg("      %s", hosts[i]->name);
-	}
-	if (r->opts->list_tasks) {
-		struct task **lists[] = {p->pre_tasks, p->tasks, p->post_tasks};
-		size_t counts[] = { p->npre_tasks, p->ntasks, p->npost_tasks };
+	struct playbook_list_opts	 lo = { r->opts->list_hosts,
+					    r->opts->list_tasks,
+					    r->opts->list_tags, list_match, r };
+	const char			**names;
+	char				 *text;
 
-		output_msg("\n  play #1 (%s): %s\tTAGS: []", p->hosts,
-		    p->name ? p->name : "");
-		output_msg("    tasks:");
-		for (size_t l = 0; l < 3; l++)
-			list_tasks(r, lists[l], counts[l]);
-	}
+	names = xcalloc(n + 1, sizeof *names);
+	for (size_t i = 0; i < n; i++)
+		names[i] = hosts[i]->name;
+	text = playbook_list_play(r->pb, p, names, n, &lo);
+	output_msg("%s", text);
+	free(text);
+	free(names);
 }
 
 /* Splits the play's hosts into batches per "serial". */
@@ -951,7 +930,7 @@ run_play(struct run *r, struct play *p)
 	}
 	free(ih);
 	free(lim);
-	if (r->opts->list_hosts || r->opts->list_tasks) {
+	if (r->opts->list_hosts || r->opts->list_tasks || r->opts->list_tags) {
 		list_play(r, p, hosts, n);
 		free(hosts);
 		return 0;
@@ -1155,11 +1134,10 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 		pool_stop(&r);
 		goto out;
 	}
-	if (opts->list_hosts || opts->list_tasks)
-		for (size_t i = 0; i < npbs; i++)
-			output_msg("\nplaybook: %s", pbs[i]->path);
 	for (size_t i = 0; i < npbs && rc == EXIT_OK; i++) {
 		r.pb = pbs[i];
+		if (opts->list_hosts || opts->list_tasks || opts->list_tags)
+			output_msg("\nplaybook: %s", pbs[i]->path);
 		for (size_t j = 0; j < pbs[i]->nplays; j++) {
 			if ((prc = run_play(&r, pbs[i]->plays[j])) != 0) {
 				rc = prc;
@@ -1174,10 +1152,11 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 		rc = conn_interrupted() == SIGINT ? EXIT_INTERRUPTED :
 		    128 + conn_interrupted();
 	}
-	if (!opts->list_hosts && !opts->list_tasks && opts->retry_files)
+	if (!opts->list_hosts && !opts->list_tasks && !opts->list_tags &&
+	    opts->retry_files)
 		for (size_t i = 0; i < npbs; i++)
 			write_retry_file(&r, pbs[i]->path);
-	if (!opts->list_hosts && !opts->list_tasks) {
+	if (!opts->list_hosts && !opts->list_tasks && !opts->list_tags) {
 		names = xcalloc(r.nhosts + 2, sizeof *names);
 		stats = xcalloc(r.nhosts + 2, sizeof *stats);
 		for (size_t i = 0; i < r.nhosts; i++) {

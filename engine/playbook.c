@@ -977,8 +977,10 @@ parse_include(struct loader *ld, struct value *node, const char *key,
 		name = get(t->include_spec, "name");
 		apply = get(t->include_spec, "apply");
 		/* an unnamed include_role shows as "include_role : role" */
-		if (t->name == NULL && name != NULL && name->type == V_STR)
+		if (t->name == NULL && name != NULL && name->type == V_STR) {
 			t->name = xasprintf("%s : %s", key, name->u.str.s);
+			t->implicit_name = 1;
+		}
 	} else if (v->type == V_DICT || (v->type == V_NULL && args != NULL)) {
 		struct value *spec = v->type == V_DICT ? value_copy(v) :
 		    value_dict();
@@ -1508,6 +1510,7 @@ play_free(struct play *p)
 		return;
 	free(p->name);
 	free(p->hosts);
+	value_unref(p->hosts_list);
 	value_unref(p->vars);
 	value_unref(p->vars_files);
 	value_unref(p->remote_user);
@@ -1575,6 +1578,7 @@ parse_play(struct loader *ld, struct value *node, struct play **out)
 			free(s);
 		}
 		p->hosts = buf_detach(&b, NULL);
+		p->hosts_list = value_ref(v);
 	} else if (want_string(ld, v, "hosts", &p->hosts) != 0)
 		goto fail;
 	if (want_string(ld, get(node, "name"), "name", &p->name) != 0 ||

@@ -40,6 +40,7 @@ struct task {
 	enum task_kind		 kind;
 	const struct role	*role;		/* the role the task is from, or NULL */
 	char			*name;		/* NULL: the header shows the action */
+	int			 implicit_name;	/* made up: "include_role : x" */
 	struct loc		 loc;
 	/* TASK_MODULE */
 	const struct module_entry *module;
@@ -113,6 +114,7 @@ struct play {
 	char		 *name;
 	struct loc	  loc;
 	char		 *hosts;	/* pattern (may hold a template) */
+	struct value	 *hosts_list;	/* "hosts" written as a list, or NULL */
 	struct value	 *vars;		/* dict */
 	struct value	 *vars_files;	/* list of paths, or NULL */
 	struct value	 *remote_user;
@@ -211,6 +213,24 @@ int	 playbook_render_play(const struct play *, struct value *extra_vars,
  */
 int	 playbook_resolve_strategy(struct play *, struct value *extra_vars,
 	    char **cause);
+
+/*
+ * --list-hosts/--list-tasks/--list-tags: what each shows, and which tasks
+ * the --tags and --skip-tags select (match NULL: all).
+ */
+struct playbook_list_opts {
+	int	 hosts, tasks, tags;
+	int	(*match)(void *arg, const struct task *);
+	void	*arg;
+};
+/*
+ * The text ansible-playbook 2.14 prints for play p of pb (hosts: its
+ * matched host names), from the "\n  play #N" line on, without the
+ * final newline.  malloc'd.
+ */
+char	*playbook_list_play(const struct playbook *pb, const struct play *p,
+	    const char *const *hosts, size_t nhosts,
+	    const struct playbook_list_opts *);
 
 /* The name shown in TASK [...] headers. */
 const char	*task_display_name(const struct task *);
