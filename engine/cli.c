@@ -60,6 +60,9 @@ usage_play(FILE *f)
 "      --skip-tags TAGS     skip tasks with these tags\n"
 "      --list-hosts         list the hosts each play would run on\n"
 "      --list-tasks         list the tasks each play would run\n"
+"      --list-tags          list the tags of the tasks each play would run\n"
+"      --start-at-task NAME start at the task of this name (a glob)\n"
+"      --step               ask before each task: (N)o/(y)es/(c)ontinue\n"
 "      --syntax-check       check the playbooks, run nothing\n"
 "      --json               print the results as one JSON document\n"
 "      --force-handlers     run notified handlers even on failed hosts\n"
@@ -293,6 +296,8 @@ enum {
 	OPT_SSH_COMMON_ARGS,
 	OPT_SSH_EXTRA_ARGS,
 	OPT_SCP_EXTRA_ARGS,
+	OPT_START_AT_TASK,
+	OPT_STEP,
 };
 
 /* The vault options of play and inventory, as ansible-playbook's. */
@@ -374,6 +379,8 @@ static const struct option play_longopts[] = {
 	{ "flush-cache", no_argument, NULL, OPT_FLUSH_CACHE },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "force-handlers", no_argument, NULL, OPT_FORCE_HANDLERS },
+	{ "start-at-task", required_argument, NULL, OPT_START_AT_TASK },
+	{ "step", no_argument, NULL, OPT_STEP },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "module-path", required_argument, NULL, 'M' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -490,6 +497,8 @@ play_option_hosts(struct play_args *pa, int c, char *arg)
 	return -1;
 }
 
+static int	step_prompt(const char *);
+
 /*
  * The options about what runs and what is shown: 0, or EXIT_OPTIONS
  * after printing why (an unknown option among them).
@@ -537,6 +546,12 @@ play_option_run(struct play_args *pa, int c, char *arg)
 		break;
 	case OPT_FORCE_HANDLERS:
 		o->force_handlers = 1;
+		break;
+	case OPT_START_AT_TASK:
+		o->start_at_task = arg;
+		break;
+	case OPT_STEP:
+		o->step = step_prompt;
 		break;
 	case 'v':
 		o->verbosity++;
@@ -704,7 +719,7 @@ play_load(struct play_args *pa, int argc, char **argv,
 
 /* A line from the terminal, echoed or not, without its newline. */
 static char *
-prompt_line(const char *msg, int private)
+prompt_line(const char *msg, int private, int *eof)
 {
 	struct termios	 old, quiet;
 	char		 line[4096];
@@ -717,14 +732,43 @@ prompt_line(const char *msg, int private)
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		noecho = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
 	}
-	if (fgets(line, sizeof line, stdin) == NULL)
+	if (fgets(line, sizeof line, stdin) == NULL) {
 		line[0] = '\0';
+		if (eof != NULL)
+			*eof = 1;
+	}
 	if (noecho) {
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
 		fputc('\n', stdout);
 	}
 	line[strcspn(line, "\r\n")] = '\0';
 	return xstrdup(line);
+}
+
+/*
+ * --step, as Ansible's _take_step: y/yes runs the task, c/continue runs
+ * it and every one after in the play, anything else skips it; the
+ * question is then printed again as a banner.
+ */
+static int
+step_prompt(const char *task_name)
+{
+	char	*msg, *ans;
+	int	 r = 0, eof = 0;
+
+	msg = xasprintf("Perform task: TASK: %s (N)o/(y)es/(c)ontinue: ",
+	    task_name);
+	ans = prompt_line(msg, 0, &eof);
+	if (strcasecmp(ans, "y") == 0 || strcasecmp(ans, "yes") == 0)
+		r = 1;
+	else if (strcasecmp(ans, "c") == 0 || strcasecmp(ans, "continue") == 0)
+		r = 2;
+	/* at the end of the input Ansible's prompt fails: no banner */
+	if (!eof)
+		output_banner(str_trim(msg));	/* Display.banner strips it */
+	free(ans);
+	free(msg);
+	return r;
 }
 
 /* A prompt's boolean field, Ansible's boolean(): dflt when unset. */
@@ -809,11 +853,11 @@ play_vars_prompt(struct play_args *pa, struct play *p)
 				msg = xasprintf("input for %s: ", name);
 			free(pt);
 			for (;;) {
-				text = prompt_line(msg, private);
+				text = prompt_line(msg, private, NULL);
 				if (!prompt_bool(d, "confirm", 0))
 					break;
 				again = xasprintf("confirm %s", msg);
-				char *second = prompt_line(again, private);
+				char *second = prompt_line(again, private, NULL);
 				free(again);
 				int same = strcmp(text, second) == 0;
 				free(second);

@@ -536,6 +536,42 @@ run_include(struct run *r, const struct task *t, const struct frame *fr,
 	buf_release(&b);
 }
 
+/*
+ * --start-at-task: tasks before the first that matches are passed over
+ * (tags or not); --step: the user says whether each task runs (t NULL:
+ * the facts gathering).
+ */
+static int
+task_gate(struct run *r, const struct task *t, int before_tags)
+{
+	int	 go = 1;
+	char	*name;
+
+	pthread_mutex_lock(&r->load_lock);
+	if (before_tags) {
+		if (r->opts->start_at_task != NULL && !r->start_at_done) {
+			if (playbook_task_matches(t, r->opts->start_at_task))
+				r->start_at_done = 1;
+			else
+				go = 0;
+		}
+	} else if (r->opts->step != NULL && !r->step_off) {
+		name = t != NULL ? playbook_task_full_name(t) :
+		    xstrdup("Gathering Facts");
+		switch (r->opts->step(name)) {
+		case 0:
+			go = 0;
+			break;
+		case 2:
+			r->step_off = 1;
+			break;
+		}
+		free(name);
+	}
+	pthread_mutex_unlock(&r->load_lock);
+	return go;
+}
+
 static int
 run_tasks(struct run *r, struct task **tasks, size_t ntasks,
     const struct frame *fr, struct host_state **hosts, size_t n)
@@ -557,7 +593,8 @@ run_tasks(struct run *r, struct task **tasks, size_t ntasks,
 				run_block(r, t, fr, alive, k);
 			continue;
 		}
-		if (!tags_match(r, t))
+		if (!task_gate(r, t, 1) || !tags_match(r, t) ||
+		    !task_gate(r, t, 0))
 			continue;
 		if (t->kind == TASK_INCLUDE) {
 			run_include(r, t, fr, alive, k);
@@ -899,6 +936,7 @@ run_play(struct run *r, struct play *p)
 	int			 gather, rc;
 
 	r->play = p;
+	r->step_off = 0;	/* "continue" lasts the play, as Ansible's */
 	pattern = play_pattern(r, p, &cause);
 	if (pattern == NULL) {
 		output_error("%s", cause);
@@ -936,6 +974,12 @@ run_play(struct run *r, struct play *p)
 		return 0;
 	}
 	output_play(p->name ? p->name : p->hosts);
+	/* a play before the one --start-at-task names runs nothing */
+	if (r->opts->start_at_task != NULL && !r->start_at_done &&
+	    !playbook_play_has_task(p, r->opts->start_at_task)) {
+		free(hosts);
+		return 0;
+	}
 	if (n == 0) {
 		output_msg("skipping: no hosts matched");
 		free(hosts);
@@ -967,7 +1011,8 @@ run_play(struct run *r, struct play *p)
 		struct host_state **batch = xcalloc(bsz + 1, sizeof *batch);
 		size_t k = alive_hosts(hosts + done, bsz, batch);
 		if (gather && k > 0 && (r->opts->tags == NULL ||
-		    tags_match(r, &(struct task){ .tags = NULL }) || 1)) {
+		    tags_match(r, &(struct task){ .tags = NULL }) || 1) &&
+		    task_gate(r, NULL, 0)) {
 			output_task("TASK", "Gathering Facts");
 			pool_run(r, k, gather_facts_fn, batch);
 		}
@@ -1182,6 +1227,13 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 		output_recap(names, stats, nstats);
 		free(names);
 		free(stats);
+		if (opts->start_at_task != NULL && !r.start_at_done) {
+			char *msg = playbook_start_at_missed(
+			    opts->start_at_task);
+
+			output_display_error("%s", msg);
+			free(msg);
+		}
 	}
 out:
 	if (rc == EXIT_OK && r.any_unreachable)

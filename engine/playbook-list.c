@@ -5,6 +5,7 @@
  * "role : name", a task without a name as its action, includes as
  * themselves, play and task tags merged and sorted.
  */
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,4 +171,83 @@ playbook_list_play(const struct playbook *pb, const struct play *p,
 	if (*s != '\0' && s[strlen(s) - 1] == '\n')
 		s[strlen(s) - 1] = '\0';
 	return s;
+}
+
+char *
+playbook_task_full_name(const struct task *t)
+{
+	const char	*n = t->name != NULL && !t->implicit_name ? t->name :
+			    t->action != NULL ? t->action : "block";
+
+	if (t->role != NULL)
+		return xasprintf("%s : %s", t->role->name, n);
+	return xstrdup(n);
+}
+
+int
+playbook_task_matches(const struct task *t, const char *pattern)
+{
+	char	*full;
+	int	 hit = 0;
+
+	if (t->name != NULL && !t->implicit_name &&
+	    (strcmp(t->name, pattern) == 0 ||
+	    fnmatch(pattern, t->name, 0) == 0))
+		return 1;
+	full = playbook_task_full_name(t);
+	hit = strcmp(full, pattern) == 0 || fnmatch(pattern, full, 0) == 0;
+	free(full);
+	return hit;
+}
+
+/* A block's tasks and its always section, as the play iterator peeks. */
+static int
+tasks_have(struct task **tasks, size_t n, const char *pattern)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct task *t = tasks[i];
+
+		if (t->kind == TASK_BLOCK ? tasks_have(t->block, t->nblock,
+		    pattern) || tasks_have(t->always, t->nalways, pattern) :
+		    playbook_task_matches(t, pattern))
+			return 1;
+	}
+	return 0;
+}
+
+int
+playbook_play_has_task(const struct play *p, const char *pattern)
+{
+	return tasks_have(p->pre_tasks, p->npre_tasks, pattern) ||
+	    tasks_have(p->role_tasks, p->nrole_tasks, pattern) ||
+	    tasks_have(p->tasks, p->ntasks, pattern) ||
+	    tasks_have(p->post_tasks, p->npost_tasks, pattern);
+}
+
+char *
+playbook_start_at_missed(const char *pattern)
+{
+	struct buf	 b = BUF_INIT;
+	char		*all, *word, *save;
+	size_t		 col;
+
+	/* display.error: textwrap.wrap(" [ERROR]: " + msg, 79), greedy */
+	all = xasprintf("No matching task \"%s\" found. Note: "
+	    "--start-at-task can only follow static includes.", pattern);
+	col = strlen(" [ERROR]:");
+	for (word = strtok_r(all, " ", &save); word != NULL;
+	    word = strtok_r(NULL, " ", &save)) {
+		if (col + 1 + strlen(word) > 79 && b.len > 0) {
+			buf_addc(&b, '\n');
+			col = 0;
+		} else if (b.len > 0) {
+			buf_addc(&b, ' ');
+			col++;
+		} else
+			col++;
+		buf_adds(&b, word);
+		col += strlen(word);
+	}
+	free(all);
+	return buf_detach(&b, NULL);
 }

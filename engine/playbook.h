@@ -232,6 +232,21 @@ char	*playbook_list_play(const struct playbook *pb, const struct play *p,
 	    const char *const *hosts, size_t nhosts,
 	    const struct playbook_list_opts *);
 
+/* Task.get_name(): "role : name", the action for a nameless task. */
+char	*playbook_task_full_name(const struct task *);
+/*
+ * --start-at-task: 1 when t's name or full name is pattern or matches
+ * it as a shell glob (fnmatch), as Ansible's play iterator compares.
+ */
+int	 playbook_task_matches(const struct task *, const char *pattern);
+/*
+ * Ansible's error when --start-at-task matched nothing, wrapped at 79
+ * columns after its " [ERROR]: " as display.error wraps it.  malloc'd.
+ */
+char	*playbook_start_at_missed(const char *pattern);
+/* 1 when a task of p that the iterator would reach matches pattern. */
+int	 playbook_play_has_task(const struct play *, const char *pattern);
+
 /* The name shown in TASK [...] headers. */
 const char	*task_display_name(const struct task *);
 
