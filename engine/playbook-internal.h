@@ -17,6 +17,7 @@ struct loader {
 	struct value	*errors;	/* list of strings, or NULL */
 	struct value	*collections;	/* the play's "collections", or NULL */
 	char		*role_basedir;	/* loading a role's dependencies */
+	int		 module_defaults; /* inside a module_defaults' scope */
 };
 
 /* playbook.c */
@@ -81,6 +82,12 @@ void		 playbook_keep_error(struct loader *);
  * collection) that name, short or full, stands for; NULL if none.
  */
 const char	*playbook_ansible_module(const char *name);
+/*
+ * 1 when the module_defaults group ("docker", "community.docker.docker")
+ * holds module m, as Ansible 2.14's action groups say.
+ */
+int		 playbook_action_group_has(const char *group,
+		    const struct module_entry *m);
 
 /* playbook-role.c */
 

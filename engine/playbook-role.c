@@ -179,6 +179,7 @@ playbook_role_free(struct role *r)
 	value_unref(r->defaults);
 	value_unref(r->vars);
 	value_unref(r->when);
+	value_unref(r->module_defaults);
 	free(r);
 }
 
@@ -450,8 +451,10 @@ load_role(struct loader *ld, struct value *entry, struct value *tags,
 		value_dict_set(role->vars, "ansible_parent_role_names", pl);
 	}
 	if (entry->type == V_DICT &&
-	    playbook_want_conditions(
-	        ld, get(entry, "when"), "when", &role->when) != 0)
+	    (playbook_want_conditions(
+	        ld, get(entry, "when"), "when", &role->when) != 0 ||
+	    playbook_want_module_defaults(ld, get(entry, "module_defaults"),
+	        &role->module_defaults) != 0))
 		goto fail;
 	saved = ld->role;
 	ld->role = role;
@@ -475,11 +478,13 @@ load_role(struct loader *ld, struct value *entry, struct value *tags,
 			goto fail;
 		}
 	}
+	ld->module_defaults += role->module_defaults != NULL;
 	if (doc != NULL)
 		r = playbook_parse_tasks(
 		    ld, doc, "tasks", rtags, "tasks", list, n, cap);
 	else
 		r = 0;
+	ld->module_defaults -= role->module_defaults != NULL;
 	value_unref(doc);
 	free(hpath);
 	hpath = NULL;

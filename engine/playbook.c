@@ -359,6 +359,66 @@ playbook_want_module_defaults(struct loader *ld, struct value *v,
 	return 0;
 }
 
+/* The last dot-separated part of a module name: "a.b.NAME". */
+static const char *
+short_name(const char *s)
+{
+	const char	*dot = strrchr(s, '.');
+
+	return dot != NULL ? dot + 1 : s;
+}
+
+/* A module_defaults key that names t's module. */
+static int
+names_module(const char *key, const struct task *t)
+{
+	const struct module_entry	*m = module_find(key);
+
+	if (m != NULL)
+		return m == t->module;
+	/* a Lua module: by its name, with or without a collection */
+	return strcmp(key, t->action) == 0 ||
+	    strcmp(short_name(key), t->module->name) == 0;
+}
+
+struct value *
+playbook_module_defaults_merge(struct value *const *layers, size_t n)
+{
+	struct value	*all = value_dict();
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; layers[i] != NULL &&
+		    j < layers[i]->u.list.n; j++)
+			value_dict_merge(all, layers[i]->u.list.items[j], 0);
+	return all;
+}
+
+struct value *
+playbook_module_defaults_pick(const struct task *t, const struct value *all)
+{
+	struct value	*out = value_dict(), *v;
+
+	if (t->kind != TASK_MODULE || t->module == NULL || all == NULL)
+		return out;
+	for (size_t i = 0; i < all->u.dict.n; i++) {
+		const char *k = all->u.dict.keys[i];
+
+		v = all->u.dict.vals[i];
+		if (str_startswith(k, "group/") && v->type == V_DICT &&
+		    playbook_action_group_has(k + 6, t->module))
+			value_dict_merge(out, v, 0);
+	}
+	for (size_t i = 0; i < all->u.dict.n; i++) {
+		const char *k = all->u.dict.keys[i];
+
+		v = all->u.dict.vals[i];
+		if (!str_startswith(k, "group/") && v->type == V_DICT &&
+		    names_module(k, t))
+			value_dict_merge(out, v, 0);
+	}
+	return out;
+}
+
 /*
  * vars_prompt: a list of mappings with a name, checked as Ansible's
  * Play._load_vars_prompt; prompting is the command line's (cli.c).
@@ -723,6 +783,9 @@ parse_module_args(struct loader *ld, struct value *node, struct task *t)
 	if (check_templates(ld, a) != 0)
 		return -1;
 	if (t->module == &playbook_missing_module)
+		return 0;
+	/* module_defaults may give what is missing: checked at run time */
+	if (ld->module_defaults > 0 || get(node, "module_defaults") != NULL)
 		return 0;
 	if (module_prepare_args(t->module, a, ARGS_STATIC, &margs,
 	    &cause) != 0) {
@@ -1095,13 +1158,19 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 				    "'%s' is not a valid keyword for a block",
 				    k), task_free(t), -1;
 		}
-		if (parse_task_list(ld, v, "block", t->tags, &t->block,
+		int md = get(node, "module_defaults") != NULL;
+
+		ld->module_defaults += md;
+		r = parse_task_list(ld, v, "block", t->tags, &t->block,
 		    &t->nblock, section) != 0 ||
 		    parse_task_list(ld, get(node, "rescue"), "rescue", t->tags,
 		    &t->rescue, &t->nrescue, section) != 0 ||
 		    parse_task_list(ld, get(node, "always"), "always", t->tags,
-		    &t->always, &t->nalways, section) != 0)
+		    &t->always, &t->nalways, section) != 0 ? -1 : 0;
+		ld->module_defaults -= md;
+		if (r != 0)
 			goto out;
+		r = -1;
 	} else {
 		if (get(node, "rescue") || get(node, "always"))
 			return playbook_fail_at(ld, node,
@@ -1649,6 +1718,7 @@ parse_play(struct loader *ld, struct value *node, struct play **out)
 	p->gather_subset = value_ref(get(node, "gather_subset"));
 	p->gather_timeout = value_ref(get(node, "gather_timeout"));
 	ld->play = p;
+	ld->module_defaults = p->module_defaults != NULL;
 	v = get(node, "collections");
 	ld->collections = v != NULL && v->type == V_LIST ? v : NULL;
 	if (parse_task_list(ld, get(node, "handlers"), "handlers", p->tags,

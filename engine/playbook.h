@@ -232,6 +232,21 @@ char	*playbook_list_play(const struct playbook *pb, const struct play *p,
 	    const char *const *hosts, size_t nhosts,
 	    const struct playbook_list_opts *);
 
+/*
+ * module_defaults, as Ansible's get_action_args_with_defaults, in two
+ * steps around the templating of the values.  _merge: the mappings of
+ * layers (lists as parsed: the play's, the role's, the blocks', the
+ * task's; outermost first, NULL ones skipped) updating one dict in
+ * order, a new one.  _pick: from that dict, templated, what applies to
+ * module task t: the "group/..." entries whose group holds its module,
+ * then the entries naming its module (name, alias or FQCN), a new dict
+ * the task's own arguments go over.
+ */
+struct value	*playbook_module_defaults_merge(struct value *const *layers,
+		    size_t n);
+struct value	*playbook_module_defaults_pick(const struct task *t,
+		    const struct value *all);
+
 /* Task.get_name(): "role : name", the action for a nameless task. */
 char	*playbook_task_full_name(const struct task *);
 /*
