@@ -766,6 +766,8 @@ step_prompt(const char *task_name)
 	/* at the end of the input Ansible's prompt fails: no banner */
 	if (!eof)
 		output_banner(str_trim(msg));	/* Display.banner strips it */
+	else
+		r = -1;
 	free(ans);
 	free(msg);
 	return r;

@@ -558,7 +558,11 @@ task_gate(struct run *r, const struct task *t, int before_tags)
 	} else if (r->opts->step != NULL && !r->step_off) {
 		name = t != NULL ? playbook_task_full_name(t) :
 		    xstrdup("Gathering Facts");
-		switch (r->opts->step(name)) {
+		switch (r->step_eof ? -1 : r->opts->step(name)) {
+		case -1:
+			/* Ansible's prompt raises: the run stops, status 2 */
+			r->step_eof = 1;
+			/* FALLTHROUGH */
 		case 0:
 			go = 0;
 			break;
@@ -935,6 +939,8 @@ run_play(struct run *r, struct play *p)
 	struct task_scope	 ts;
 	int			 gather, rc;
 
+	if (r->step_eof)
+		return EXIT_HOST_FAILED;
 	r->play = p;
 	r->step_off = 0;	/* "continue" lasts the play, as Ansible's */
 	pattern = play_pattern(r, p, &cause);
@@ -1191,6 +1197,8 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 		}
 	}
 	pool_stop(&r);
+	if (r.step_eof && rc == EXIT_OK)
+		rc = EXIT_HOST_FAILED;
 	if (conn_interrupted()) {
 		/* Ansible's words; the recap still says what was done. */
 		output_display_error("User interrupted execution");

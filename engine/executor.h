@@ -39,7 +39,8 @@ struct run_opts {
 	const char		*start_at_task;	/* a name or a glob, or NULL */
 	/*
 	 * --step (NULL: not stepping): asked before each task with its
-	 * full name; 0 skips it, 1 runs it, 2 runs it and stops asking.
+	 * full name; 0 skips it, 1 runs it, 2 runs it and stops asking,
+	 * -1 (no more input) skips it and ends the run with status 2.
 	 */
 	int			(*step)(const char *task_name);
 	/*
