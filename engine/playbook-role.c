@@ -266,6 +266,15 @@ role_argspec_task(struct loader *ld, const char *dir, const char *name,
 	value_dict_set(action, "argument_spec", get(spec, "options") != NULL ?
 	    value_ref(get(spec, "options")) : value_dict());
 	value_dict_set(action, "provided_arguments", value_copy(params));
+	/* the module tells a template's result from YAML's strings by these */
+	list = value_list();
+	for (size_t i = 0; i < params->u.dict.n; i++)
+		if (value_is_template(params->u.dict.vals[i]))
+			value_list_append(list, value_str(params->u.dict.keys[i]));
+	if (list->u.list.n > 0)
+		value_dict_set(action, "_cairn_templated", list);
+	else
+		value_unref(list);
 	ctx = value_dict();
 	value_dict_setstr(ctx, "type", "role");
 	value_dict_setstr(ctx, "name", name);

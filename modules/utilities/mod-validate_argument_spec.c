@@ -19,8 +19,28 @@ static const struct mod_param vas_params[] = {
 	{ "provided_arguments", P_DICT, 0, NULL, NULL, NULL },
 	/* what is checked, for the messages: set by the role loader */
 	{ "validate_args_context", P_DICT, 0, NULL, NULL, NULL },
+	/* the role loader's: provided_arguments a template gave */
+	{ "_cairn_templated", P_LIST, 0, NULL, NULL, NULL },
 	{ NULL }
 };
+
+/*
+ * A template's result as Python holds it: plain str, list and dict, not
+ * the YAML loader's classes (argspec.c tells them by a file location).
+ */
+static struct value *
+plain(struct value *v)
+{
+	struct value	*c = value_copy(v);
+
+	value_unref(v);
+	c->loc.file = NULL;
+	for (size_t i = 0; c->type == V_LIST && i < c->u.list.n; i++)
+		c->u.list.items[i] = plain(c->u.list.items[i]);
+	for (size_t i = 0; c->type == V_DICT && i < c->u.dict.n; i++)
+		c->u.dict.vals[i] = plain(c->u.dict.vals[i]);
+	return c;
+}
 
 /*
  * The options the task's variables hold (role defaults, vars, -e ...),
@@ -28,7 +48,7 @@ static const struct mod_param vas_params[] = {
  */
 static struct value *
 vas_arguments(struct task_ctx *ctx, const struct value *spec,
-    const struct value *provided)
+    const struct value *provided, const struct value *templated)
 {
 	struct value	*args = value_dict(), *v, *out;
 	char		*cause = NULL;
@@ -40,7 +60,8 @@ vas_arguments(struct task_ctx *ctx, const struct value *spec,
 			continue;
 		out = NULL;
 		if (ctx_eval(ctx, k, &out, &cause) == 0) {
-			value_dict_set(args, k, out);
+			value_dict_set(args, k, value_is_template(v) ?
+			    plain(out) : out);
 			value_unref(v);
 		} else {
 			/* not a name an expression can hold: as it is */
@@ -49,9 +70,18 @@ vas_arguments(struct task_ctx *ctx, const struct value *spec,
 			value_dict_set(args, k, v);
 		}
 	}
-	for (size_t i = 0; provided != NULL && i < provided->u.dict.n; i++)
-		value_dict_set(args, provided->u.dict.keys[i],
-		    value_ref(provided->u.dict.vals[i]));
+	for (size_t i = 0; provided != NULL && i < provided->u.dict.n; i++) {
+		const char	*k = provided->u.dict.keys[i];
+		struct value	*pv = value_ref(provided->u.dict.vals[i]);
+
+		for (size_t j = 0; templated != NULL &&
+		    j < templated->u.list.n; j++)
+			if (templated->u.list.items[j]->type == V_STR &&
+			    strcmp(templated->u.list.items[j]->u.str.s,
+			    k) == 0)
+				pv = plain(pv);
+		value_dict_set(args, k, pv);
+	}
 	return args;
 }
 
@@ -66,7 +96,7 @@ vas_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 	result_set(r, "validate_args_context", context != NULL ?
 	    value_ref(context) : value_dict());
 	params = vas_arguments(ctx, spec, args_get(args,
-	    "provided_arguments"));
+	    "provided_arguments"), args_get(args, "_cairn_templated"));
 	errors = argspec_validate(spec, NULL, params, NULL);
 	value_unref(params);
 	if (errors->u.list.n == 0) {
