@@ -201,6 +201,21 @@ want_bool(struct loader *ld, struct value *v, const char *what,
 	    v->type == V_STR ? v->u.str.s : value_type_name(v->type));
 }
 
+/* A boolean keyword of node, when it is there, as a plain flag. */
+static int
+want_flag(struct loader *ld, struct value *node, const char *key, int *out)
+{
+	struct opt_bool	ob = { 0, NULL };
+
+	if (get(node, key) == NULL)
+		return 0;
+	if (want_bool(ld, get(node, key), key, &ob) != 0)
+		return -1;
+	*out = value_truthy(ob.v);
+	value_unref(ob.v);
+	return 0;
+}
+
 static int
 want_int(struct loader *ld, struct value *v, const char *what, int *out)
 {
@@ -1239,28 +1254,12 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 	t->become_user = value_ref(get(node, "become_user"));
 	t->become_method = value_ref(get(node, "become_method"));
 	t->connection = value_ref(get(node, "connection"));
-	if (get(node, "delegate_facts") != NULL) {
-		struct opt_bool df = { 0, NULL };
-
-		/* the run side reads it (NAME=run): 1 puts facts on delegate */
-		if (want_bool(ld, get(node, "delegate_facts"),
-		    "delegate_facts", &df) != 0)
-			goto out;
-		t->delegate_facts = value_truthy(df.v);
-		value_unref(df.v);
-	}
-	if (playbook_want_module_defaults(ld, get(node, "module_defaults"),
-	    &t->module_defaults) != 0)
+	/* delegate_facts: the run side reads it (NAME=run) */
+	if (want_flag(ld, node, "delegate_facts", &t->delegate_facts) != 0 ||
+	    playbook_want_module_defaults(ld, get(node, "module_defaults"),
+	    &t->module_defaults) != 0 ||
+	    want_flag(ld, node, "any_errors_fatal", &t->any_errors_fatal) != 0)
 		goto out;
-	if (get(node, "any_errors_fatal") != NULL) {
-		struct opt_bool afe = { 0, NULL };
-
-		if (want_bool(ld, get(node, "any_errors_fatal"),
-		    "any_errors_fatal", &afe) != 0)
-			goto out;
-		t->any_errors_fatal = value_truthy(afe.v);
-		value_unref(afe.v);
-	}
 	t->remote_user = value_ref(get(node, "remote_user"));
 	if (get(node, "delegate_to") != NULL) {
 		value_unref(t->delegate_to);

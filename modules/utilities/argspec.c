@@ -70,28 +70,6 @@ py_type(const struct value *v)
 	}
 }
 
-/* Python's type(value).__name__. */
-static const char *
-py_class(const struct value *v)
-{
-	switch (v->type) {
-	case V_NULL:
-		return "NoneType";
-	case V_BOOL:
-		return "bool";
-	case V_INT:
-		return "int";
-	case V_FLOAT:
-		return "float";
-	case V_STR:
-		return "str";
-	case V_LIST:
-		return "list";
-	default:
-		return "dict";
-	}
-}
-
 /* Python's ==, where 1 == 1.0 == True. */
 static int
 py_eq(const struct value *a, const struct value *b)
@@ -702,6 +680,18 @@ set_defaults(const struct value *spec, struct value *params, int set_default)
 	}
 }
 
+/* A dict option, or a list of dicts: what "options" applies to. */
+static int
+takes_suboptions(const struct value *opt)
+{
+	const char	*type = attr_str(opt, "type");
+	const char	*el = attr_str(opt, "elements");
+
+	return type != NULL && (strcmp(type, "dict") == 0 ||
+	    (strcmp(type, "list") == 0 && el != NULL &&
+	    strcmp(el, "dict") == 0));
+}
+
 /* A list of what Python's iter() gives: items, characters, keys. */
 static struct value *
 iterable(struct value *v)
@@ -744,9 +734,7 @@ scan_suboptions(struct ctx *c, const struct value *spec,
 		    pv->type == V_NULL)
 			continue;
 		type = attr_str(opt, "type");
-		if (type == NULL || !(strcmp(type, "dict") == 0 ||
-		    (strcmp(type, "list") == 0 && attr_str(opt, "elements") &&
-		    strcmp(attr_str(opt, "elements"), "dict") == 0)))
+		if (!takes_suboptions(opt))
 			continue;
 		for (size_t j = 0; r == 0 && j < (pv->type == V_LIST ?
 		    pv->u.list.n : 1); j++) {
@@ -766,7 +754,7 @@ scan_suboptions(struct ctx *c, const struct value *spec,
 
 				add_error(c, "Value '%s' in the sub parameter "
 				    "field '%s' must by a %s, not '%s'", vs, k,
-				    type, py_class(el));
+				    type, value_type_name(el->type));
 				free(vs);
 				value_unref(el);
 				return -1;
@@ -826,7 +814,7 @@ validate_types(struct ctx *c, const struct value *spec, struct value *params)
 			    "iterable", k, py_type(v),
 			    c->where.len ? " found in '" : "",
 			    buf_cstr(&c->where), c->where.len ? "'." : "",
-			    type != NULL ? type : "str", py_class(out));
+			    type != NULL ? type : "str", value_type_name(out->type));
 			continue;
 		}
 		ev = value_list();
@@ -1084,15 +1072,11 @@ validate_sub(struct ctx *c, const struct value *spec, struct value *params)
 	for (size_t i = 0; i < spec->u.dict.n; i++) {
 		const char	*k = spec->u.dict.keys[i];
 		struct value	*opt = spec->u.dict.vals[i], *sub, *pv, *elems;
-		const char	*type;
 		size_t		 saved;
 
 		if (opt->type != V_DICT)
 			continue;
-		type = attr_str(opt, "type");
-		if (type == NULL || !(strcmp(type, "dict") == 0 ||
-		    (strcmp(type, "list") == 0 && attr_str(opt, "elements") &&
-		    strcmp(attr_str(opt, "elements"), "dict") == 0)))
+		if (!takes_suboptions(opt))
 			continue;
 		sub = value_dict_get(opt, "options");
 		pv = value_dict_get(params, k);
