@@ -113,7 +113,6 @@ apply(struct settings *st, const char *section, const char *key,
 			st->collections_path = expand_home_list(val);
 		} else if (strcmp(key, "roles_path") == 0) {
 			free(st->roles_path);
-	free(st->collections_path);
 			st->roles_path = expand_home_list(val);
 		} else if (strcmp(key, "retry_files_enabled") == 0) {
 			if (parse_bool(val, &st->retry_files_enabled) != 0)
