@@ -65,6 +65,8 @@ usage_play(FILE *f)
 "      --step               ask before each task: (N)o/(y)es/(c)ontinue\n"
 "      --syntax-check       check the playbooks, run nothing\n"
 "      --json               print the results as one JSON document\n"
+"      --report-md FILE     write a Markdown report of what changed (or would,\n"
+"                           with --check) and the diffs, for a merge request\n"
 "      --force-handlers     run notified handlers even on failed hosts\n"
 "      --host-key-checking MODE  strict (default), accept-new or off\n"
 "      --ssh-common-args ARGS    OpenSSH options (-o Key=Value...) for every host\n"
@@ -290,6 +292,7 @@ enum {
 	OPT_HOST,
 	OPT_FLUSH_CACHE,
 	OPT_JSON,
+	OPT_REPORT_MD,
 	OPT_FORCE_HANDLERS,
 	OPT_VAULT_ID,
 	OPT_VAULT_FILE,
@@ -378,6 +381,7 @@ static const struct option play_longopts[] = {
 	{ "sftp-extra-args", required_argument, NULL, OPT_SCP_EXTRA_ARGS },
 	{ "flush-cache", no_argument, NULL, OPT_FLUSH_CACHE },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "report-md", required_argument, NULL, OPT_REPORT_MD },
 	{ "force-handlers", no_argument, NULL, OPT_FORCE_HANDLERS },
 	{ "start-at-task", required_argument, NULL, OPT_START_AT_TASK },
 	{ "step", no_argument, NULL, OPT_STEP },
@@ -403,6 +407,7 @@ struct play_args {
 	char			**extra;	/* -e, read once secrets are known */
 	size_t			 nextra;
 	char			*limit_patterns;	/* from --limit @FILE */
+	const char		*report_md;	/* --report-md FILE */
 };
 
 static void
@@ -544,6 +549,9 @@ play_option_run(struct play_args *pa, int c, char *arg)
 	case OPT_JSON:
 		o->json = 1;
 		break;
+	case OPT_REPORT_MD:
+		pa->report_md = arg;
+		break;
 	case OPT_FORCE_HANDLERS:
 		o->force_handlers = 1;
 		break;
@@ -662,7 +670,7 @@ play_parse(int argc, char **argv, struct play_args *pa)
 		    "playbook.yml");
 		return EXIT_USAGE;
 	}
-	if ((cb = getenv("ANSIBLE_STDOUT_CALLBACK")) != NULL &&
+	if ((cb = pa->st.stdout_callback) != NULL &&
 	    (strcmp(cb, "json") == 0 || strcmp(cb, "ansible.posix.json") == 0))
 		o->json = 1;
 	return EXIT_OK;
@@ -960,6 +968,36 @@ catch_stop_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/*
+ * Where the junit callback writes, when callbacks_enabled names it
+ * (JUNIT_OUTPUT_DIR, else ~/.ansible.log, as Ansible's); NULL if not
+ * enabled.  malloc'd.
+ */
+static char *
+junit_dir(const char *enabled)
+{
+	const char	*d = getenv("JUNIT_OUTPUT_DIR"), *home;
+	char		*list, *w, *save = NULL;
+	int		 on = 0;
+
+	if (enabled == NULL)
+		return NULL;
+	list = xstrdup(enabled);
+	for (w = strtok_r(list, ", \t", &save); w != NULL;
+	    w = strtok_r(NULL, ", \t", &save))
+		if (strcmp(w, "junit") == 0 ||
+		    strcmp(w, "ansible.builtin.junit") == 0 ||
+		    strcmp(w, "community.general.junit") == 0)
+			on = 1;
+	free(list);
+	if (!on)
+		return NULL;
+	if (d != NULL && *d != '\0')
+		return xstrdup(d);
+	home = getenv("HOME");
+	return xasprintf("%s/.ansible.log", home != NULL ? home : "");
+}
+
 static int
 cmd_play(int argc, char **argv)
 {
@@ -967,14 +1005,31 @@ cmd_play(int argc, char **argv)
 	struct inventory	*inv = NULL;
 	struct playbook		**pbs = NULL;
 	size_t			 npbs = 0;
+	char			*junit;
 	int			 rc;
 
 	memset(&pa, 0, sizeof pa);
 	if ((rc = play_parse(argc, argv, &pa)) != EXIT_OK || pa.done)
 		goto out;
+	junit = junit_dir(pa.st.callbacks_enabled);
 	output_init(pa.o.verbosity, pa.o.diff, pa.o.json &&
 	    !pa.o.list_hosts && !pa.o.list_tasks && !pa.o.list_tags &&
-	    !pa.syntax);
+	    !pa.syntax, pa.o.list_hosts || pa.o.list_tasks || pa.o.list_tags ||
+	    pa.syntax ? NULL : junit,
+	    pa.st.stdout_callback);
+	free(junit);
+	if (pa.report_md != NULL && !pa.o.list_hosts && !pa.o.list_tasks &&
+	    !pa.o.list_tags && !pa.syntax)
+		output_report_md(pa.report_md, pa.o.check, pa.o.diff);
+	/* -vv: the version block; -v: the configuration, in Ansible's words */
+	if (pa.o.verbosity > 1 && !pa.o.json)
+		print_version(&pa.st, buf_cstr(&pa.modpath));
+	if (pa.o.verbosity > 0 && !pa.o.json) {
+		if (pa.st.path != NULL)
+			output_msg("Using %s as config file", pa.st.path);
+		else
+			output_msg("No config file found; using defaults");
+	}
 	vault_set_lenient(pa.syntax);
 	if ((rc = play_load(&pa, argc - optind, argv + optind, &pbs, &npbs,
 	    &inv)) != EXIT_OK)
@@ -1065,7 +1120,7 @@ cmd_inventory(int argc, char **argv)
 		rc = EXIT_OPTIONS;
 		goto out;
 	}
-	output_init(0, 0, 0);
+	output_init(0, 0, 0, NULL, NULL);
 	if ((rc = vault_start(&vo, &st, &secrets)) != EXIT_OK ||
 	    (rc = load_inventory(&ia, &st, &inv)) != 0)
 		goto out;

@@ -739,7 +739,8 @@ report:
 		    st == OUT_FAILED && ignore, no_log,
 		    (t->module->flags & MOD_SHOWS_RESULT) != 0);
 	else {
-		output_loop_result(hs->name, res, no_log);
+		output_loop_result(hs->name, st, res, st == OUT_FAILED &&
+		    ignore, no_log, (t->module->flags & MOD_SHOWS_RESULT) != 0);
 		if (st == OUT_FAILED && ignore)
 			output_msg("...ignoring");
 	}

@@ -269,6 +269,31 @@ run_block(struct run *r, const struct task *t, const struct frame *parent,
 	free(failed);
 }
 
+/* "/abs/path/site.yml:12", as Ansible's reports name a play or task. */
+static char *
+report_path(const struct loc *loc)
+{
+	char	*real, *s;
+
+	if (loc->file == NULL)
+		return NULL;
+	real = realpath(loc->file, NULL);
+	s = xasprintf("%s:%d", real != NULL ? real : loc->file, loc->line);
+	free(real);
+	return s;
+}
+
+static void
+play_header(const struct play *p)
+{
+	char	*path;
+
+	output_play(p->name ? p->name : p->hosts);
+	path = report_path(&p->loc);
+	output_play_detail(path);
+	free(path);
+}
+
 static void
 print_task_header(const struct task *t, const struct frame *fr)
 {
@@ -284,6 +309,12 @@ print_task_header(const struct task *t, const struct frame *fr)
 		free(name);
 	} else
 		output_task(kind, task_display_name(t));
+	name = report_path(&t->loc);
+	/* a no_log given as a template counts as set: never show args */
+	output_task_detail(name, t->action, t->args, t->no_log.set &&
+	    (t->no_log.v == NULL || t->no_log.v->type != V_BOOL ||
+	    value_truthy(t->no_log.v)));
+	free(name);
 }
 
 static void flush_handlers(struct run *, struct host_state **, size_t);
@@ -935,7 +966,7 @@ run_play(struct run *r, struct play *p)
 	struct inv_host		**ih = NULL, **lim = NULL;
 	struct host_state	**hosts;
 	size_t			 nih = 0, nlim = 0, n = 0, done, bn;
-	char			*cause = NULL, *pattern;
+	char			*cause = NULL, *pattern, *path;
 	struct task_scope	 ts;
 	int			 gather, rc;
 
@@ -979,7 +1010,7 @@ run_play(struct run *r, struct play *p)
 		free(hosts);
 		return 0;
 	}
-	output_play(p->name ? p->name : p->hosts);
+	play_header(p);
 	/* a play before the one --start-at-task names runs nothing */
 	if (r->opts->start_at_task != NULL && !r->start_at_done &&
 	    !playbook_play_has_task(p, r->opts->start_at_task)) {
@@ -1011,7 +1042,7 @@ run_play(struct run *r, struct play *p)
 		task_scope_release(&ts);
 		if (bsz < n - done || done > 0)
 			if (bn > 0)
-				output_play(p->name ? p->name : p->hosts);
+				play_header(p);
 		r->active = hosts + done;
 		r->nactive = bsz;
 		struct host_state **batch = xcalloc(bsz + 1, sizeof *batch);
@@ -1020,6 +1051,9 @@ run_play(struct run *r, struct play *p)
 		    tags_match(r, &(struct task){ .tags = NULL }) || 1) &&
 		    task_gate(r, NULL, 0)) {
 			output_task("TASK", "Gathering Facts");
+			path = report_path(&p->loc);
+			output_task_detail(path, "gather_facts", NULL, 0);
+			free(path);
 			pool_run(r, k, gather_facts_fn, batch);
 		}
 		k = alive_hosts(hosts + done, bsz, batch);
@@ -1187,6 +1221,7 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 	}
 	for (size_t i = 0; i < npbs && rc == EXIT_OK; i++) {
 		r.pb = pbs[i];
+		output_playbook(pbs[i]->path, pbs[i]->nplays);
 		if (opts->list_hosts || opts->list_tasks || opts->list_tags)
 			output_msg("\nplaybook: %s", pbs[i]->path);
 		for (size_t j = 0; j < pbs[i]->nplays; j++) {

@@ -126,6 +126,13 @@ apply(struct settings *st, const char *section, const char *key,
 		} else if (strcmp(key, "vault_identity_list") == 0) {
 			free(st->vault_identity_list);
 			st->vault_identity_list = xstrdup(val);
+		} else if (strcmp(key, "stdout_callback") == 0) {
+			free(st->stdout_callback);
+			st->stdout_callback = xstrdup(val);
+		} else if (strcmp(key, "callbacks_enabled") == 0 ||
+		    strcmp(key, "callback_whitelist") == 0) {
+			free(st->callbacks_enabled);
+			st->callbacks_enabled = xstrdup(val);
 		} else if (strcmp(key, "gathering") == 0)
 			st->gather_facts = strcmp(val, "explicit") != 0;
 	} else if (strcmp(section, "privilege_escalation") == 0) {
@@ -236,6 +243,11 @@ settings_load(struct settings *st, char **cause)
 		    "vault_password_file" },
 		{ "ANSIBLE_VAULT_IDENTITY_LIST", "defaults",
 		    "vault_identity_list" },
+		{ "ANSIBLE_STDOUT_CALLBACK", "defaults", "stdout_callback" },
+		{ "ANSIBLE_CALLBACK_WHITELIST", "defaults",
+		    "callback_whitelist" },
+		{ "ANSIBLE_CALLBACKS_ENABLED", "defaults",
+		    "callbacks_enabled" },
 		{ "ANSIBLE_BECOME", "privilege_escalation", "become" },
 		{ "ANSIBLE_BECOME_USER", "privilege_escalation", "become_user" },
 		{ "ANSIBLE_BECOME_METHOD", "privilege_escalation",
@@ -275,4 +287,6 @@ settings_release(struct settings *st)
 	free(st->vault_password_file);
 	free(st->retry_files_save_path);
 	free(st->vault_identity_list);
+	free(st->callbacks_enabled);
+	free(st->stdout_callback);
 }

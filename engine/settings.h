@@ -30,6 +30,8 @@ struct settings {
 	int			 retry_files_enabled;
 	char			*retry_files_save_path;
 	char			*vault_identity_list;	/* "id@src,id2@src2" */
+	char			*callbacks_enabled;	/* "junit,timer" */
+	char			*stdout_callback;	/* "json", "minimal" */
 };
 
 /* Fills defaults, then the file, then the environment; -1 and *cause. */
