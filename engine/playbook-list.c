@@ -57,7 +57,7 @@ cmp_str(const void *a, const void *b)
 static void
 add_joined(struct buf *b, struct value *set, const char *sep, int sort)
 {
-	if (sort)
+	if (sort && set->u.list.n > 1)
 		qsort(set->u.list.items, set->u.list.n,
 		    sizeof *set->u.list.items, cmp_str);
 	for (size_t i = 0; i < set->u.list.n; i++)

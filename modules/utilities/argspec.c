@@ -569,8 +569,9 @@ join_sorted(struct value *list, const char *sep)
 {
 	struct buf	b = BUF_INIT;
 
-	qsort(list->u.list.items, list->u.list.n, sizeof *list->u.list.items,
-	    cmp_str);
+	if (list->u.list.n > 1)
+		qsort(list->u.list.items, list->u.list.n,
+		    sizeof *list->u.list.items, cmp_str);
 	for (size_t i = 0; i < list->u.list.n; i++)
 		buf_addf(&b, "%s%s", i ? sep : "", list->u.list.items[i]->u.str.s);
 	return buf_detach(&b, NULL);
