@@ -130,6 +130,47 @@ done:
 	return r;
 }
 
+/*
+ * module_defaults (play, role, enclosing blocks, task) under args, which
+ * win: the merge point; the rules are playbook.c's.  0, or -1 and *cause.
+ */
+static int
+task_module_defaults(struct task_scope *ts, const struct task *t,
+    const struct frame *fr, struct value *args, char **cause)
+{
+	struct value		*layers[66], *all, *out = NULL, *pick;
+	const struct frame	*chain[64], *f;
+	size_t			 n = 0, nl = 0;
+
+	for (f = fr; f != NULL && n < ARRAY_SIZE(chain); f = f->parent)
+		chain[n++] = f;
+	layers[nl++] = ts->run->play->module_defaults;
+	layers[nl++] = t->role != NULL ? t->role->module_defaults : NULL;
+	while (n-- > 0)
+		layers[nl++] = chain[n]->block != NULL ?
+		    chain[n]->block->module_defaults : NULL;
+	layers[nl++] = t->module_defaults;
+	all = playbook_module_defaults_merge(layers, nl);
+	if (all->u.dict.n == 0) {
+		value_unref(all);
+		return 0;
+	}
+	/* the keys are static, the values may be templates */
+	if (template_value(all, &ts->s.es, &out, cause) != 0) {
+		value_unref(all);
+		return -1;
+	}
+	value_unref(all);
+	pick = playbook_module_defaults_pick(t, out);
+	value_unref(out);
+	for (size_t i = 0; i < pick->u.dict.n; i++)
+		if (value_dict_get(args, pick->u.dict.keys[i]) == NULL)
+			value_dict_set(args, pick->u.dict.keys[i],
+			    value_ref(pick->u.dict.vals[i]));
+	value_unref(pick);
+	return 0;
+}
+
 /* Runs the module once (no loop) on one host; returns a result dict. */
 static struct value *
 exec_module(struct task_scope *ts, const struct task *t,
@@ -166,6 +207,12 @@ exec_module(struct task_scope *ts, const struct task *t,
 		v = value_copy(args);
 		value_unref(args);
 		args = v;
+	}
+	if (task_module_defaults(ts, t, fr, args, &cause) != 0) {
+		value_unref(args);
+		v = task_fail_result("%s", cause);
+		free(cause);
+		return v;
 	}
 	drop_omitted(args);
 	if (module_prepare_args(m, args, 0, &margs, &cause) != 0) {

@@ -475,7 +475,8 @@ void		 module_configure(const char *module_path, int verbosity);
  * checked once, the first time it is found.  Returns the entry (it lives
  * until the process exits); or NULL with *cause NULL when there is no
  * such module; or NULL with *cause ("file:line: message") when the file
- * is broken.
+ * is broken, or (a message) when the only module of that name is an
+ * Ansible Python module, NAME.py in a library/ or on the module path.
  */
 const struct module_entry *module_resolve(const char *name,
 		    const char *role_dir, const char *playbook_dir,

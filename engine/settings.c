@@ -69,7 +69,7 @@ static const char *const ignored_keys[] = {
 	"pipelining", "interpreter_python", "deprecation_warnings",
 	"command_warnings", "system_warnings", "action_warnings", "nocows",
 	"cow_selection", "bin_ansible_callbacks", "local_tmp", "remote_tmp",
-	"ansible_managed", "collections_path", "collections_paths",
+	"ansible_managed",
 	"collections_on_ansible_version_mismatch", "fact_caching",
 	"fact_caching_connection", "fact_caching_timeout", "strategy_plugins",
 	"callback_plugins", "action_plugins", "filter_plugins",
@@ -93,6 +93,23 @@ in_list(const char *const *list, const char *s)
 		if (strcmp(*list, s) == 0)
 			return 1;
 	return 0;
+}
+
+/* A ':'-separated list of paths, each with its "~" expanded. */
+static char *
+expand_home_list(const char *s)
+{
+	struct buf	 b = BUF_INIT;
+	char		*copy = xstrdup(s), *tok, *save, *one;
+
+	for (tok = strtok_r(copy, ":", &save); tok != NULL;
+	    tok = strtok_r(NULL, ":", &save)) {
+		one = expand_home(str_trim(tok));
+		buf_addf(&b, "%s%s", b.len ? ":" : "", one);
+		free(one);
+	}
+	free(copy);
+	return buf_detach(&b, NULL);
 }
 
 /* One key of the file or the environment; -1 and *cause if bad. */
@@ -143,6 +160,13 @@ apply_key(struct settings *st, const char *section, const char *key,
 		} else if (strcmp(key, "library") == 0) {
 			free(st->library);
 			st->library = expand_home(val);
+		} else if (strcmp(key, "collections_paths") == 0 ||
+		    strcmp(key, "collections_path") == 0) {
+			free(st->collections_path);
+			st->collections_path = expand_home_list(val);
+		} else if (strcmp(key, "roles_path") == 0) {
+			free(st->roles_path);
+			st->roles_path = expand_home_list(val);
 		} else if (strcmp(key, "retry_files_enabled") == 0) {
 			if (parse_bool(val, &st->retry_files_enabled) != 0)
 				goto bad;
@@ -323,6 +347,9 @@ settings_load(struct settings *st, char **cause)
 		{ "ANSIBLE_GATHERING", "defaults", "gathering" },
 		{ "ANSIBLE_LIBRARY", "defaults", "library" },
 		{ "CAIRN_LIBRARY", "defaults", "library" },
+		{ "ANSIBLE_ROLES_PATH", "defaults", "roles_path" },
+		{ "ANSIBLE_COLLECTIONS_PATHS", "defaults", "collections_path" },
+		{ "ANSIBLE_COLLECTIONS_PATH", "defaults", "collections_path" },
 		{ "ANSIBLE_RETRY_FILES_ENABLED", "defaults",
 		    "retry_files_enabled" },
 		{ "ANSIBLE_RETRY_FILES_SAVE_PATH", "defaults",
@@ -378,6 +405,8 @@ settings_release(struct settings *st)
 	free(st->become_user);
 	free(st->become_method);
 	free(st->library);
+	free(st->roles_path);
+	free(st->collections_path);
 	free(st->vault_password_file);
 	free(st->retry_files_save_path);
 	free(st->vault_identity_list);

@@ -25,6 +25,8 @@ struct settings {
 	int			 become_ask_pass;
 	int			 gather_facts;	/* "gathering = explicit": 0 */
 	char			*library;	/* Lua module path, ':' between */
+	char			*roles_path;	/* ':' between, or NULL: default */
+	char			*collections_path; /* likewise */
 	char			*vault_password_file;
 	int			 retry_files_enabled;
 	char			*retry_files_save_path;

@@ -30,6 +30,7 @@ extern const struct module_entry module_group;
 extern const struct module_entry module_authorized_key;
 extern const struct module_entry module_template;
 extern const struct module_entry module_include_vars;
+extern const struct module_entry module_validate_argument_spec;
 extern const struct module_entry module_assemble;
 extern const struct module_entry module_fetch;
 extern const struct module_entry module_find_entry;	/* module_find is the lookup */
@@ -78,6 +79,7 @@ const struct module_entry *const module_table[] = {
 	&module_authorized_key,
 	&module_template,
 	&module_include_vars,
+	&module_validate_argument_spec,
 	&module_assemble,
 	&module_fetch,
 	&module_find_entry,
