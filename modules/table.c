@@ -41,6 +41,11 @@ extern const struct module_entry module_dpkg_selections;
 extern const struct module_entry module_debconf;
 extern const struct module_entry module_getent;
 extern const struct module_entry module_pam_limits;
+extern const struct module_entry module_mysql_db;
+extern const struct module_entry module_mysql_user;
+extern const struct module_entry module_postgresql_db;
+extern const struct module_entry module_postgresql_user;
+extern const struct module_entry module_postgresql_privs;
 extern const struct module_entry module_wait_for;
 extern const struct module_entry module_get_url;
 extern const struct module_entry module_uri;
@@ -84,6 +89,11 @@ const struct module_entry *const module_table[] = {
 	&module_debconf,
 	&module_getent,
 	&module_pam_limits,
+	&module_mysql_db,
+	&module_mysql_user,
+	&module_postgresql_db,
+	&module_postgresql_user,
+	&module_postgresql_privs,
 	&module_wait_for,
 	&module_get_url,
 	&module_uri,

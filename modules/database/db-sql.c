@@ -1,0 +1,283 @@
+/*
+ * SQL quoting for MySQL and PostgreSQL, option-file values, the clients'
+ * row output and MySQL's native password hash: pure, unit-tested.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+
+void
+mysql_quote_ident_mode(struct buf *b, const char *s, int ansi)
+{
+	char	q = ansi ? '"' : '`';
+
+	buf_addc(b, q);
+	for (; *s != '\0'; s++) {
+		if (*s == q)
+			buf_addc(b, q);
+		buf_addc(b, *s);
+	}
+	buf_addc(b, q);
+}
+
+void
+mysql_quote_ident(struct buf *b, const char *s)
+{
+	mysql_quote_ident_mode(b, s, 0);
+}
+
+void
+mysql_quote_literal(struct buf *b, const char *s)
+{
+	buf_addc(b, '\'');
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '\'':
+			buf_adds(b, "''");
+			break;
+		case '\\':
+			buf_adds(b, "\\\\");
+			break;
+		case '\032':
+			/* ^Z ends a statement on Windows clients */
+			buf_adds(b, "\\Z");
+			break;
+		default:
+			buf_addc(b, *s);
+			break;
+		}
+	}
+	buf_addc(b, '\'');
+}
+
+void
+pg_quote_ident(struct buf *b, const char *s)
+{
+	buf_addc(b, '"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *s);
+	}
+	buf_addc(b, '"');
+}
+
+/* Backslash and quote escaped, as both libpq conninfo and E'' want. */
+static void
+pg_quote_escaped(struct buf *b, const char *s)
+{
+	buf_addc(b, '\'');
+	for (; *s != '\0'; s++) {
+		if (*s == '\'' || *s == '\\')
+			buf_addc(b, '\\');
+		buf_addc(b, *s);
+	}
+	buf_addc(b, '\'');
+}
+
+void
+pg_quote_literal(struct buf *b, const char *s)
+{
+	/* E'' reads the same with standard_conforming_strings on or off */
+	buf_addc(b, 'E');
+	pg_quote_escaped(b, s);
+}
+
+void
+pg_quote_conninfo(struct buf *b, const char *s)
+{
+	pg_quote_escaped(b, s);
+}
+
+int
+mysql_option_value(struct buf *b, const char *s)
+{
+	buf_addc(b, '"');
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '\n':
+			buf_adds(b, "\\n");
+			break;
+		case '\r':
+			buf_adds(b, "\\r");
+			break;
+		case '\t':
+			buf_adds(b, "\\t");
+			break;
+		case '\\':
+		case '"':
+			buf_addc(b, '\\');
+			buf_addc(b, *s);
+			break;
+		default:
+			buf_addc(b, *s);
+			break;
+		}
+	}
+	buf_addc(b, '"');
+	return 0;
+}
+
+int
+pg_pgpass_value(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\n' || *s == '\r')
+			return -1;
+		if (*s == ':' || *s == '\\')
+			buf_addc(b, '\\');
+		buf_addc(b, *s);
+	}
+	return 0;
+}
+
+static void
+db_rows_add_field(struct db_row *row, struct buf *f)
+{
+	row->f = xreallocarray(row->f, row->n + 1, sizeof *row->f);
+	buf_cstr(f);
+	row->f[row->n++] = buf_detach(f, NULL);
+}
+
+static struct db_row *
+db_rows_add(struct db_rows *rows)
+{
+	rows->v = xreallocarray(rows->v, rows->n + 1, sizeof *rows->v);
+	rows->v[rows->n].f = NULL;
+	rows->v[rows->n].n = 0;
+	return &rows->v[rows->n++];
+}
+
+void
+db_rows_parse_mysql(const char *s, size_t len, struct db_rows *rows)
+{
+	struct buf	 f = BUF_INIT;
+	struct db_row	*row = NULL;
+	size_t		 i;
+
+	for (i = 0; i < len; i++) {
+		if (row == NULL)
+			row = db_rows_add(rows);
+		if (s[i] == '\n') {
+			db_rows_add_field(row, &f);
+			row = NULL;
+		} else if (s[i] == '\t')
+			db_rows_add_field(row, &f);
+		else if (s[i] == '\\' && i + 1 < len) {
+			i++;
+			switch (s[i]) {
+			case 't':
+				buf_addc(&f, '\t');
+				break;
+			case 'n':
+				buf_addc(&f, '\n');
+				break;
+			case '0':
+				buf_addc(&f, '\0');
+				break;
+			default:
+				buf_addc(&f, s[i]);
+				break;
+			}
+		} else
+			buf_addc(&f, s[i]);
+	}
+	if (row != NULL)
+		db_rows_add_field(row, &f);
+	buf_release(&f);
+}
+
+void
+db_rows_parse_pg(const char *s, size_t len, struct db_rows *rows)
+{
+	struct buf	 f = BUF_INIT;
+	struct db_row	*row = NULL;
+	size_t		 i;
+
+	/* psql ends its output with a newline after the last record */
+	if (len > 0 && s[len - 1] == '\n')
+		len--;
+	for (i = 0; i < len; i++) {
+		if (row == NULL)
+			row = db_rows_add(rows);
+		if (s[i] == DB_PG_RS[0]) {
+			db_rows_add_field(row, &f);
+			row = NULL;
+		} else if (s[i] == DB_PG_FS[0])
+			db_rows_add_field(row, &f);
+		else
+			buf_addc(&f, s[i]);
+	}
+	if (row != NULL)
+		db_rows_add_field(row, &f);
+	buf_release(&f);
+}
+
+void
+db_rows_release(struct db_rows *rows)
+{
+	size_t	i;
+
+	if (rows == NULL)
+		return;
+	for (i = 0; i < rows->n; i++)
+		strv_free(rows->v[i].f, rows->v[i].n);
+	free(rows->v);
+	rows->v = NULL;
+	rows->n = 0;
+}
+
+const char *
+db_rows_get(const struct db_rows *rows, size_t r, size_t i)
+{
+	if (r >= rows->n || i >= rows->v[r].n)
+		return NULL;
+	return rows->v[r].f[i];
+}
+
+static int
+db_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+void
+mysql_native_hash(const char *password, char out[42])
+{
+	unsigned char	stage1[20];
+	char		hex[41];
+	size_t		i;
+
+	/* SHA1(UNHEX(SHA1(password))), as PASSWORD() computes it */
+	sha1_hex(password, strlen(password), hex);
+	for (i = 0; i < 20; i++)
+		stage1[i] = (db_hexval(hex[2 * i]) << 4) |
+		    db_hexval(hex[2 * i + 1]);
+	sha1_hex(stage1, sizeof stage1, hex);
+	out[0] = '*';
+	for (i = 0; i < 40; i++)
+		out[i + 1] = (hex[i] >= 'a' && hex[i] <= 'f') ?
+		    hex[i] - 'a' + 'A' : hex[i];
+	out[41] = '\0';
+}
+
+int
+mysql_is_hash(const char *s)
+{
+	size_t	i;
+
+	if (strlen(s) != 41 || s[0] != '*')
+		return 0;
+	for (i = 1; i < 41; i++) {
+		if (db_hexval(s[i]) < 0)
+			return 0;
+	}
+	return 1;
+}
