@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "db.h"
 
 void
@@ -280,4 +283,94 @@ mysql_is_hash(const char *s)
 			return 0;
 	}
 	return 1;
+}
+
+/* pg_authid's md5 form: "md5" and md5(password || user) in hex. */
+void
+pg_md5_password(const char *password, const char *user, char out[36])
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0;
+	EVP_MD_CTX	*c = EVP_MD_CTX_new();
+	size_t		 i;
+
+	if (c == NULL)
+		fatal("out of memory");
+	EVP_DigestInit_ex(c, EVP_md5(), NULL);
+	EVP_DigestUpdate(c, password, strlen(password));
+	EVP_DigestUpdate(c, user, strlen(user));
+	EVP_DigestFinal_ex(c, md, &mdlen);
+	EVP_MD_CTX_free(c);
+	memcpy(out, "md5", 3);
+	for (i = 0; i < 16; i++)
+		snprintf(out + 3 + 2 * i, 3, "%02x", md[i]);
+	out[35] = '\0';
+}
+
+/* Standard base64 into out (at most max bytes): its length, or -1. */
+static int
+db_b64_decode(const char *s, size_t len, unsigned char *out, size_t max)
+{
+	unsigned char	*tmp;
+	int		 n;
+	size_t		 pad = 0;
+
+	if (len == 0 || len % 4 != 0 || len / 4 * 3 > max + 2)
+		return -1;
+	tmp = xmalloc(len / 4 * 3 + 1);
+	n = EVP_DecodeBlock(tmp, (const unsigned char *)s, (int)len);
+	if (s[len - 1] == '=')
+		pad++;
+	if (s[len - 2] == '=')
+		pad++;
+	if (n < 0 || (size_t)n - pad > max) {
+		free(tmp);
+		return -1;
+	}
+	n -= (int)pad;
+	memcpy(out, tmp, n);
+	free(tmp);
+	return n;
+}
+
+int
+pg_is_scram(const char *s)
+{
+	return str_startswith(s, "SCRAM-SHA-256$");
+}
+
+int
+pg_scram_verify(const char *stored, const char *password)
+{
+	unsigned char	 salt[256], server_key[64], salted[32], mac[32];
+	unsigned int	 maclen = 0;
+	const char	*p, *colon, *dollar, *colon2;
+	char		*end;
+	long		 iter;
+	int		 saltlen, keylen;
+
+	if (!pg_is_scram(stored))
+		return -1;
+	/* SCRAM-SHA-256$<iter>:<salt>$<StoredKey>:<ServerKey> */
+	p = stored + strlen("SCRAM-SHA-256$");
+	iter = strtol(p, &end, 10);
+	if (end == p || *end != ':' || iter <= 0)
+		return -1;
+	colon = end;
+	if ((dollar = strchr(colon, '$')) == NULL ||
+	    (colon2 = strchr(dollar, ':')) == NULL)
+		return -1;
+	if ((saltlen = db_b64_decode(colon + 1, dollar - colon - 1, salt,
+	    sizeof salt)) < 0 ||
+	    (keylen = db_b64_decode(colon2 + 1, strlen(colon2 + 1), server_key,
+	    sizeof server_key)) != 32)
+		return -1;
+	/* RFC 5802: ServerKey = HMAC(Hi(password, salt, i), "Server Key") */
+	if (PKCS5_PBKDF2_HMAC(password, (int)strlen(password), salt, saltlen,
+	    (int)iter, EVP_sha256(), sizeof salted, salted) != 1 ||
+	    HMAC(EVP_sha256(), salted, sizeof salted,
+	    (const unsigned char *)"Server Key", 10, mac, &maclen) == NULL ||
+	    maclen != 32)
+		return -1;
+	return memcmp(mac, server_key, 32) == 0;
 }

@@ -73,6 +73,18 @@ const char	*db_rows_get(const struct db_rows *, size_t r, size_t i);
 void		 mysql_native_hash(const char *password, char out[42]);
 int		 mysql_is_hash(const char *);
 
+/*
+ * PostgreSQL's stored passwords: the md5 form ("md5" and 32 hex digits,
+ * 36 bytes with NUL) of password and user, and whether a SCRAM-SHA-256
+ * verifier (pg_authid.rolpassword) is that of password: 1 yes, 0 no,
+ * -1 when stored is not a verifier this can read.  Passwords are taken
+ * as given (SASLprep is the identity for ASCII).
+ */
+void		 pg_md5_password(const char *password, const char *user,
+		    char out[36]);
+int		 pg_is_scram(const char *);
+int		 pg_scram_verify(const char *stored, const char *password);
+
 /* mysql-priv.c */
 
 /*
