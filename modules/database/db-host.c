@@ -311,7 +311,7 @@ db_query(struct task_ctx *ctx, const struct db_login *l, const char *sql,
 			    rows);
 		else
 			db_rows_parse_pg(buf_cstr(&res.out), res.out.len,
-			    rows);
+			    l->multi, rows);
 	}
 out:
 	exec_result_release(&res);

@@ -192,7 +192,7 @@ db_rows_parse_mysql(const char *s, size_t len, struct db_rows *rows)
 }
 
 void
-db_rows_parse_pg(const char *s, size_t len, struct db_rows *rows)
+db_rows_parse_pg(const char *s, size_t len, int multi, struct db_rows *rows)
 {
 	struct buf	 f = BUF_INIT;
 	struct db_row	*row = NULL;
@@ -204,7 +204,7 @@ db_rows_parse_pg(const char *s, size_t len, struct db_rows *rows)
 	for (i = 0; i < len; i++) {
 		if (row == NULL)
 			row = db_rows_add(rows);
-		if (s[i] == DB_PG_RS[0]) {
+		if (s[i] == DB_PG_RS[0] || (multi && s[i] == '\n')) {
 			db_rows_add_field(row, &f);
 			row = NULL;
 		} else if (s[i] == DB_PG_FS[0])

@@ -46,7 +46,8 @@ int		 pg_pgpass_value(struct buf *, const char *);
 /*
  * Rows of a client's output: mysql -N -B (fields split on tabs, rows on
  * newlines, \t \n \\ \0 unescaped) or psql -A -t with the unit and record
- * separators DB_PG_FS / DB_PG_RS.
+ * separators DB_PG_FS / DB_PG_RS (and newlines too with multi: psql ends
+ * each result set with one).
  */
 #define DB_PG_FS	"\037"
 #define DB_PG_RS	"\036"
@@ -60,7 +61,8 @@ struct db_rows {
 };
 #define DB_ROWS_INIT { NULL, 0 }
 void		 db_rows_parse_mysql(const char *, size_t, struct db_rows *);
-void		 db_rows_parse_pg(const char *, size_t, struct db_rows *);
+void		 db_rows_parse_pg(const char *, size_t, int multi,
+		    struct db_rows *);
 void		 db_rows_release(struct db_rows *);	/* NULL-safe */
 /* Field i of row r, or NULL when there is no such row or field. */
 const char	*db_rows_get(const struct db_rows *, size_t r, size_t i);
@@ -229,6 +231,12 @@ struct db_login {
 	long long	 connect_timeout;	/* MySQL; 0 for none */
 	const char	*database;
 	const char	*chdir;			/* the tools run there */
+	/*
+	 * PostgreSQL: the SQL returns several result sets; psql ends each
+	 * with a newline, so rows end at newlines too (values must have
+	 * none).
+	 */
+	int		 multi;
 	/* MySQL */
 	const char	*config_file;		/* used when it exists */
 	int		 restrict_config_file;
