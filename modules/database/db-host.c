@@ -125,9 +125,13 @@ db_conninfo_kv(struct buf *ci, const char *k, const char *v)
 	pg_quote_conninfo(ci, v);
 }
 
-/* The client's name and connection options, as shell text. */
+/*
+ * The client's name and connection options, as shell text; for showing,
+ * without the option file's word (it names a temp file).
+ */
 static void
-db_client(struct buf *s, const struct db_login *l, const char *tool)
+db_client(struct buf *s, const struct db_login *l, const char *tool,
+    int for_show)
 {
 	struct buf	 ci = BUF_INIT;
 	const char	*host;
@@ -137,8 +141,10 @@ db_client(struct buf *s, const struct db_login *l, const char *tool)
 	buf_adds(s, tool);
 	if (l->dialect == DB_MYSQL) {
 		/* an option file must be the first option */
-		buf_addf(s, " ${o:+\"--%s=$o\"}", l->restrict_config_file ?
-		    "defaults-file" : "defaults-extra-file");
+		if (!for_show)
+			buf_addf(s, " ${o:+\"--%s=$o\"}",
+			    l->restrict_config_file ? "defaults-file" :
+			    "defaults-extra-file");
 		if (l->user != NULL)
 			db_opt(s, "user", l->user);
 		if (l->socket != NULL)
@@ -205,7 +211,8 @@ db_script(const struct db_login *l, const char *pre, const char *tool,
     const char *args, const char *tail, const char *input, struct buf *s,
     struct buf *in, char **shown, char **cause)
 {
-	size_t	start;
+	struct buf	show = BUF_INIT;
+	int		pass;
 
 	if (l->password != NULL) {
 		if (l->dialect == DB_MYSQL)
@@ -228,16 +235,20 @@ db_script(const struct db_login *l, const char *pre, const char *tool,
 		db_mysql_prologue(s, l);
 	else
 		db_pg_prologue(s, l);
-	start = s->len;
-	if (pre != NULL && *pre != '\0')
-		buf_addf(s, "%s ", pre);
-	db_client(s, l, tool);
-	if (args != NULL && *args != '\0')
-		buf_addf(s, " %s", args);
-	if (tail != NULL && *tail != '\0')
-		buf_addf(s, " %s", tail);
+	for (pass = 0; pass < 2; pass++) {
+		struct buf *to = pass == 0 ? s : &show;
+
+		if (pre != NULL && *pre != '\0')
+			buf_addf(to, "%s ", pre);
+		db_client(to, l, tool, pass == 1);
+		if (args != NULL && *args != '\0')
+			buf_addf(to, " %s", args);
+		if (tail != NULL && *tail != '\0')
+			buf_addf(to, " %s", tail);
+	}
 	if (shown != NULL)
-		*shown = xstrdup(s->s + start);
+		*shown = buf_detach(&show, NULL);
+	buf_release(&show);
 	if (l->password != NULL)
 		buf_adds(s, "\nrc=$?\nrm -f \"$f\"\nexit $rc");
 	return 0;
