@@ -230,6 +230,13 @@ db_script(const struct db_login *l, const char *pre, const char *tool,
 		buf_adds(s, "cd ");
 		host_path_word(s, l->chdir);
 		buf_adds(s, " || exit 1\n");
+	} else {
+		/*
+		 * A become user may not enter the login's directory: the
+		 * clients would say so on every run.
+		 */
+		buf_adds(s, "cd . 2>/dev/null || cd \"${HOME:-/}\" 2>/dev/null "
+		    "|| cd /\n");
 	}
 	if (l->dialect == DB_MYSQL)
 		db_mysql_prologue(s, l);
