@@ -61,6 +61,7 @@ db_login_pg(struct db_login *l, const struct mod_args *args)
 	l->host = str_or_null(args, "login_host");
 	l->socket = str_or_null(args, "login_unix_socket");
 	l->port = args_int(args, "port", 5432);
+	l->session_role = str_or_null(args, "session_role");
 	l->ssl_mode = str_or_null(args, "ssl_mode");
 	l->ssl_rootcert = str_or_null(args, "ca_cert");
 	l->ssl_cert = str_or_null(args, "ssl_cert");
@@ -287,6 +288,7 @@ db_query(struct task_ctx *ctx, const struct db_login *l, const char *sql,
 {
 	struct exec_result	 res = EXEC_RESULT_INIT;
 	struct buf		 s = BUF_INIT, in = BUF_INIT, args = BUF_INIT;
+	struct buf		 q = BUF_INIT;
 	const char		*tool;
 	char			*e;
 	int			 r;
@@ -295,14 +297,20 @@ db_query(struct task_ctx *ctx, const struct db_login *l, const char *sql,
 		tool = "mysql";
 		buf_adds(&args, "-N -B");
 	} else {
+		if (l->session_role != NULL) {
+			buf_adds(&q, "SET ROLE ");
+			pg_quote_ident(&q, l->session_role);
+			buf_adds(&q, ";\n");
+		}
 		tool = "psql";
 		buf_adds(&args, "-X -q -A -t -v ON_ERROR_STOP=1 -F ");
 		shell_quote_buf(&args, DB_PG_FS);
 		buf_adds(&args, " -R ");
 		shell_quote_buf(&args, DB_PG_RS);
 	}
-	if (db_script(l, NULL, tool, buf_cstr(&args), NULL, sql, &s, &in,
-	    NULL, cause) != 0) {
+	buf_adds(&q, sql);
+	if (db_script(l, NULL, tool, buf_cstr(&args), NULL, buf_cstr(&q), &s,
+	    &in, NULL, cause) != 0) {
 		r = ERR_INVALID;
 		goto out;
 	}
@@ -336,7 +344,20 @@ out:
 	buf_release(&s);
 	buf_release(&in);
 	buf_release(&args);
+	buf_release(&q);
 	return r;
+}
+
+void
+db_pipe_to_file(struct buf *pre, struct buf *tail, const char *comp,
+    const char *target)
+{
+	/* the status goes out on fd 3 past the pipe */
+	buf_adds(pre, "st=$( { {");
+	buf_addf(tail, "3>&-; echo $? >&3; } | %s >", comp);
+	host_path_word(tail, target);
+	buf_adds(tail, "; } 3>&1 ); z=$?; [ \"$st\" = 0 ] || z=${st:-1}; "
+	    "(exit $z)");
 }
 
 char *

@@ -2,6 +2,7 @@
  * SQL quoting for MySQL and PostgreSQL, option-file values, the clients'
  * row output and MySQL's native password hash: pure, unit-tested.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,35 @@
 #include <openssl/hmac.h>
 
 #include "db.h"
+
+void
+db_strv_add(char ***v, size_t *n, const char *s)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	(*v)[(*n)++] = xstrdup(s);
+}
+
+int
+db_strv_has(char *const *v, size_t n, const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i], s) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+db_in_list(const char *const *v, const char *s)
+{
+	for (; *v != NULL; v++) {
+		if (strcmp(*v, s) == 0)
+			return 1;
+	}
+	return 0;
+}
 
 void
 mysql_quote_ident_mode(struct buf *b, const char *s, int ansi)
@@ -239,35 +269,20 @@ db_rows_get(const struct db_rows *rows, size_t r, size_t i)
 	return rows->v[r].f[i];
 }
 
-static int
-db_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 void
 mysql_native_hash(const char *password, char out[42])
 {
-	unsigned char	stage1[20];
-	char		hex[41];
-	size_t		i;
+	unsigned char	stage1[EVP_MAX_MD_SIZE], stage2[EVP_MAX_MD_SIZE];
+	unsigned int	n1 = 0, n2 = 0, i;
 
-	/* SHA1(UNHEX(SHA1(password))), as PASSWORD() computes it */
-	sha1_hex(password, strlen(password), hex);
-	for (i = 0; i < 20; i++)
-		stage1[i] = (db_hexval(hex[2 * i]) << 4) |
-		    db_hexval(hex[2 * i + 1]);
-	sha1_hex(stage1, sizeof stage1, hex);
+	/* SHA1(SHA1(password)) in upper-case hex, as PASSWORD() gives it */
+	if (EVP_Digest(password, strlen(password), stage1, &n1, EVP_sha1(),
+	    NULL) != 1 || EVP_Digest(stage1, n1, stage2, &n2, EVP_sha1(),
+	    NULL) != 1 || n2 != 20)
+		fatal("SHA-1 failed");
 	out[0] = '*';
-	for (i = 0; i < 40; i++)
-		out[i + 1] = (hex[i] >= 'a' && hex[i] <= 'f') ?
-		    hex[i] - 'a' + 'A' : hex[i];
+	for (i = 0; i < 20; i++)
+		snprintf(out + 1 + 2 * i, 3, "%02X", stage2[i]);
 	out[41] = '\0';
 }
 
@@ -279,7 +294,7 @@ mysql_is_hash(const char *s)
 	if (strlen(s) != 41 || s[0] != '*')
 		return 0;
 	for (i = 1; i < 41; i++) {
-		if (db_hexval(s[i]) < 0)
+		if (!isxdigit((unsigned char)s[i]))
 			return 0;
 	}
 	return 1;

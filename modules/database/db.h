@@ -15,6 +15,15 @@
 /* db-sql.c */
 
 /*
+ * The family's string vectors: db_strv_add appends a copy to v[0..n);
+ * db_strv_has is 1 when s is in v[0..n), db_in_list when it is in a
+ * NULL-terminated list.
+ */
+void		 db_strv_add(char ***v, size_t *n, const char *s);
+int		 db_strv_has(char *const *v, size_t n, const char *s);
+int		 db_in_list(const char *const *v, const char *s);
+
+/*
  * The one quoting of each dialect: every value that goes into SQL text
  * goes through these.  MySQL: `ident` (backquotes doubled) and 'literal'
  * (quote and backslash escaped, NUL as \0; the server's default
@@ -243,6 +252,7 @@ struct db_login {
 	const char	*ssl_cert, *ssl_key, *ssl_ca;
 	int		 check_hostname;	/* -1 unset */
 	/* PostgreSQL */
+	const char	*session_role;		/* SET ROLE before the SQL */
 	const char	*ssl_mode;
 	const char	*ssl_rootcert;
 	const struct value *connect_params;
@@ -272,6 +282,14 @@ int		 db_tool(struct task_ctx *, const struct db_login *,
 		    const char *pre, const char *tool, const char *args,
 		    const char *tail, struct exec_result *, char **shown,
 		    char **cause);
+/*
+ * Shell text that sends a tool's standard output through comp (gzip,
+ * bzip2, xz) into target, keeping the tool's own exit status (Ansible
+ * needs bash's pipefail for that): pre goes before the tool, tail after
+ * its arguments, as db_tool takes them.
+ */
+void		 db_pipe_to_file(struct buf *pre, struct buf *tail,
+		    const char *comp, const char *target);
 /*
  * The message for a connection that failed, as Ansible's modules word
  * it: malloc'd.

@@ -71,116 +71,99 @@ mysql_db_common_args(struct buf *a, const struct mod_args *args)
 	}
 }
 
-static enum mod_status
-mysql_db_dump(struct task_ctx *ctx, const struct db_login *l,
-    const struct mod_args *args, struct value *names, int all,
-    struct value *cmds, struct result *r)
+/* The arguments of a dump: what to dump and how, then the file. */
+static void
+mysql_db_dump_args(const struct mod_args *args, struct value *names, int all,
+    struct buf *a, struct buf *pre, struct buf *tail)
 {
-	struct exec_result	 res = EXEC_RESULT_INIT;
-	struct buf		 a = BUF_INIT, pre = BUF_INIT, tail = BUF_INIT;
-	const char		*target = args_str(args, "target");
-	const char		*comp = mysql_db_compressor(target);
-	const char		*extra = args_str(args, "dump_extra_args");
-	struct value		*ign = args_get(args, "ignore_tables");
-	char			*cause = NULL, *shown = NULL, *w;
-	enum mod_status		 st;
-	size_t			 i;
-	long long		 md;
+	const char	*target = args_str(args, "target");
+	const char	*comp = mysql_db_compressor(target);
+	const char	*extra = args_str(args, "dump_extra_args");
+	struct value	*ign = args_get(args, "ignore_tables");
+	char		*w;
+	size_t		 i;
+	long long	 md;
 
 	if (all)
-		buf_adds(&a, "--all-databases");
+		buf_adds(a, "--all-databases");
 	else if (value_len(names) > 1) {
-		buf_adds(&a, "--databases");
+		buf_adds(a, "--databases");
 		for (i = 0; i < value_len(names); i++) {
-			buf_addc(&a, ' ');
-			shell_quote_buf(&a, names->u.list.items[i]->u.str.s);
+			buf_addc(a, ' ');
+			shell_quote_buf(a, names->u.list.items[i]->u.str.s);
 		}
 	} else
-		shell_quote_buf(&a, names->u.list.items[0]->u.str.s);
+		shell_quote_buf(a, names->u.list.items[0]->u.str.s);
 	if (args_bool(args, "skip_lock_tables", 0))
-		buf_adds(&a, " --skip-lock-tables");
-	mysql_db_common_args(&a, args);
+		buf_adds(a, " --skip-lock-tables");
+	mysql_db_common_args(a, args);
 	if (args_bool(args, "single_transaction", 0))
-		buf_adds(&a, " --single-transaction=true");
+		buf_adds(a, " --single-transaction=true");
 	if (args_bool(args, "quick", 1))
-		buf_adds(&a, " --quick");
+		buf_adds(a, " --quick");
 	for (i = 0; ign != NULL && i < value_len(ign); i++) {
 		w = xasprintf("--ignore-table=%s",
 		    ign->u.list.items[i]->u.str.s);
-		buf_addc(&a, ' ');
-		shell_quote_buf(&a, w);
+		buf_addc(a, ' ');
+		shell_quote_buf(a, w);
 		free(w);
 	}
 	if (args_bool(args, "hex_blob", 0))
-		buf_adds(&a, " --hex-blob");
+		buf_adds(a, " --hex-blob");
 	if ((md = args_int(args, "master_data", 0)) != 0)
-		buf_addf(&a, " --master-data=%lld", md);
+		buf_addf(a, " --master-data=%lld", md);
 	/* dump_extra_args is shell text by contract, as Ansible's */
 	if (extra != NULL)
-		buf_addf(&a, " %s", extra);
-	if (comp != NULL) {
-		/*
-		 * The dump's own status is kept past the pipe (Ansible
-		 * needs pipefail and bash for that; this works in sh).
-		 */
-		buf_adds(&pre, "st=$( { {");
-		buf_addf(&tail, "3>&-; echo $? >&3; } | %s >", comp);
-		host_path_word(&tail, target);
-		buf_adds(&tail, "; } 3>&1 ); z=$?; [ \"$st\" = 0 ] || "
-		    "z=${st:-1}; (exit $z)");
-	} else {
-		buf_adds(&tail, ">");
-		host_path_word(&tail, target);
+		buf_addf(a, " %s", extra);
+	if (comp != NULL)
+		db_pipe_to_file(pre, tail, comp, target);
+	else {
+		buf_adds(tail, ">");
+		host_path_word(tail, target);
 	}
-	if (db_tool(ctx, l, buf_cstr(&pre), "mysqldump", buf_cstr(&a),
-	    buf_cstr(&tail), &res, &shown, &cause) != 0) {
-		st = result_fail(r, "%s", cause);
-		goto out;
-	}
-	value_list_append(cmds, value_str(shown));
-	if (res.rc != 0) {
-		st = result_fail(r, "%s", buf_cstr(&res.err));
-		goto out;
-	}
-	result_setstr(r, "msg", buf_cstr(&res.out));
-	st = MOD_CHANGED;
-out:
-	free(cause);
-	free(shown);
-	buf_release(&a);
-	buf_release(&pre);
-	buf_release(&tail);
-	exec_result_release(&res);
-	return st;
 }
 
+/* The arguments of an import: into which database, from the file. */
+static void
+mysql_db_import_args(const struct mod_args *args, const char *name, int all,
+    struct buf *a, struct buf *pre, struct buf *tail)
+{
+	const char	*target = args_str(args, "target");
+	const char	*comp = mysql_db_compressor(target);
+
+	mysql_db_common_args(a, args);
+	if (!all) {
+		buf_adds(a, " --one-database ");
+		shell_quote_buf(a, name);
+	}
+	if (comp != NULL) {
+		buf_addf(pre, "%s -dc ", comp);
+		host_path_word(pre, target);
+		buf_adds(pre, " |");
+	} else {
+		buf_adds(tail, "<");
+		host_path_word(tail, target);
+	}
+}
+
+/* state=dump with mysqldump, or state=import with mysql. */
 static enum mod_status
-mysql_db_import(struct task_ctx *ctx, const struct db_login *l,
-    const struct mod_args *args, const char *name, int all,
+mysql_db_transfer(struct task_ctx *ctx, const struct db_login *l,
+    const struct mod_args *args, struct value *names, int all, int dump,
     struct value *cmds, struct result *r)
 {
 	struct exec_result	 res = EXEC_RESULT_INIT;
 	struct buf		 a = BUF_INIT, pre = BUF_INIT, tail = BUF_INIT;
-	const char		*target = args_str(args, "target");
-	const char		*comp = mysql_db_compressor(target);
 	char			*cause = NULL, *shown = NULL;
 	enum mod_status		 st;
 
-	mysql_db_common_args(&a, args);
-	if (!all) {
-		buf_adds(&a, " --one-database ");
-		shell_quote_buf(&a, name);
-	}
-	if (comp != NULL) {
-		buf_addf(&pre, "%s -dc ", comp);
-		host_path_word(&pre, target);
-		buf_adds(&pre, " |");
-	} else {
-		buf_adds(&tail, "<");
-		host_path_word(&tail, target);
-	}
-	if (db_tool(ctx, l, buf_cstr(&pre), "mysql", buf_cstr(&a),
-	    buf_cstr(&tail), &res, &shown, &cause) != 0) {
+	if (dump)
+		mysql_db_dump_args(args, names, all, &a, &pre, &tail);
+	else
+		mysql_db_import_args(args, names->u.list.items[0]->u.str.s,
+		    all, &a, &pre, &tail);
+	if (db_tool(ctx, l, buf_cstr(&pre), dump ? "mysqldump" : "mysql",
+	    buf_cstr(&a), buf_cstr(&tail), &res, &shown, &cause) != 0) {
 		st = result_fail(r, "%s", cause);
 		goto out;
 	}
@@ -410,7 +393,7 @@ mysql_db_run(struct task_ctx *ctx, const struct mod_args *args,
 			st = MOD_CHANGED;
 			goto out;
 		}
-		st = mysql_db_dump(ctx, &l, args, names, all, cmds, r);
+		st = mysql_db_transfer(ctx, &l, args, names, all, 1, cmds, r);
 	} else {
 		if (ctx_check_mode(ctx)) {
 			st = MOD_CHANGED;
@@ -431,8 +414,7 @@ mysql_db_run(struct task_ctx *ctx, const struct mod_args *args,
 			    cause);
 			goto out;
 		}
-		st = mysql_db_import(ctx, &l, args,
-		    names->u.list.items[0]->u.str.s, all, cmds, r);
+		st = mysql_db_transfer(ctx, &l, args, names, all, 0, cmds, r);
 	}
 	if (st != MOD_FAILED && !ctx_check_mode(ctx))
 		result_set(r, "executed_commands", value_ref(cmds));

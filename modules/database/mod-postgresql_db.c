@@ -43,7 +43,6 @@ enum { I_OWNER, I_ENCODING, I_ENCODING_ID, I_COLLATE, I_CTYPE, I_CONNLIMIT,
 struct pgdb {
 	struct task_ctx		*ctx;
 	struct db_login		 l;
-	const char		*role;		/* session_role */
 	struct value		*cmds;		/* executed_commands */
 };
 
@@ -59,18 +58,7 @@ static int
 pgdb_query(struct pgdb *p, const char *sql, struct db_rows *rows,
     char **cause)
 {
-	struct buf	q = BUF_INIT;
-	int		r;
-
-	if (p->role != NULL) {
-		buf_adds(&q, "SET ROLE ");
-		pg_quote_ident(&q, p->role);
-		buf_adds(&q, ";\n");
-	}
-	buf_adds(&q, sql);
-	r = db_query(p->ctx, &p->l, buf_cstr(&q), rows, cause);
-	buf_release(&q);
-	return r;
+	return db_query(p->ctx, &p->l, sql, rows, cause);
 }
 
 /* Runs one statement and records it in executed_commands. */
@@ -309,14 +297,9 @@ pgdb_dump_restore(struct pgdb *p, const struct mod_args *args,
 			buf_addf(&a, " %s", extra);
 		if (topts != NULL)
 			buf_addf(&a, " %s", topts);
-		if (comp != NULL) {
-			/* the dump's own status is kept past the pipe */
-			buf_adds(&pre, "st=$( { {");
-			buf_addf(&tail, "3>&-; echo $? >&3; } | %s >", comp);
-			host_path_word(&tail, target);
-			buf_adds(&tail, "; } 3>&1 ); z=$?; [ \"$st\" = 0 ] || "
-			    "z=${st:-1}; (exit $z)");
-		} else if (ext_is(target, ".dir")) {
+		if (comp != NULL)
+			db_pipe_to_file(&pre, &tail, comp, target);
+		else if (ext_is(target, ".dir")) {
 			buf_adds(&tail, "-f ");
 			host_path_word(&tail, target);
 		} else {
@@ -398,7 +381,6 @@ postgresql_db_run(struct task_ctx *ctx, const struct mod_args *args,
 	memset(&p, 0, sizeof p);
 	p.ctx = ctx;
 	p.cmds = value_list();
-	p.role = opt(args, "session_role");
 	db_login_pg(&p.l, args);
 	p.l.database = mdb;
 	result_setstr(r, "db", db);

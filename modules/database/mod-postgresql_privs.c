@@ -71,20 +71,7 @@ struct strv {
 static void
 sv_add(struct strv *s, const char *x)
 {
-	s->v = xreallocarray(s->v, s->n + 1, sizeof *s->v);
-	s->v[s->n++] = xstrdup(x);
-}
-
-static int
-sv_has(const struct strv *s, const char *x)
-{
-	size_t	i;
-
-	for (i = 0; i < s->n; i++) {
-		if (strcmp(s->v[i], x) == 0)
-			return 1;
-	}
-	return 0;
+	db_strv_add(&s->v, &s->n, x);
 }
 
 static void
@@ -106,22 +93,12 @@ sv_split(struct strv *s, const char *text, int upper)
 		if (upper) {
 			for (p = tok; *p != '\0'; p++)
 				*p = toupper((unsigned char)*p);
-			if (sv_has(s, tok))
+			if (db_strv_has(s->v, s->n, tok))
 				continue;
 		}
 		sv_add(s, tok);
 	}
 	free(all);
-}
-
-static int
-in_list(const char *const *v, const char *s)
-{
-	for (; *v != NULL; v++) {
-		if (strcmp(*v, s) == 0)
-			return 1;
-	}
-	return 0;
 }
 
 /*
@@ -138,7 +115,6 @@ signature_safe(const char *s)
 struct pgp {
 	struct task_ctx		*ctx;
 	struct db_login		 l;
-	const char		*role;
 	const char		*type;
 	const char		*schema;	/* NULL: none */
 };
@@ -147,18 +123,7 @@ static int
 pgp_query(struct pgp *p, const char *sql, struct db_rows *rows,
     char **cause)
 {
-	struct buf	q = BUF_INIT;
-	int		r;
-
-	if (p->role != NULL) {
-		buf_adds(&q, "SET ROLE ");
-		pg_quote_ident(&q, p->role);
-		buf_adds(&q, ";\n");
-	}
-	buf_adds(&q, sql);
-	r = db_query(p->ctx, &p->l, buf_cstr(&q), rows, cause);
-	buf_release(&q);
-	return r;
+	return db_query(p->ctx, &p->l, sql, rows, cause);
 }
 
 static void
@@ -418,7 +383,7 @@ pgp_validate(const struct mod_args *args, char **cause)
 	const char	*schema = args_str(args, "schema");
 	const char	*pw = args_str(args, "password");
 	const char	*lpw = args_str(args, "login_password");
-	int		 qual = in_list((const char *const[]){ "table", "sequence",
+	int		 qual = db_in_list((const char *const[]){ "table", "sequence",
 	    "function", "procedure", "type", "default_privs", NULL }, type);
 
 	if (pw != NULL && *pw != '\0' && lpw != NULL && *lpw != '\0') {
@@ -432,7 +397,7 @@ pgp_validate(const struct mod_args *args, char **cause)
 		return -1;
 	}
 	if (objs != NULL && strcmp(objs, "ALL_IN_SCHEMA") == 0 &&
-	    !in_list((const char *const[]){ "table", "sequence", "function",
+	    !db_in_list((const char *const[]){ "table", "sequence", "function",
 	    "procedure", NULL }, type)) {
 		*cause = xasprintf("Argument \"objs\": ALL_IN_SCHEMA can be "
 		    "used only for type: table, sequence, function or "
@@ -577,7 +542,6 @@ postgresql_privs_run(struct task_ctx *ctx, const struct mod_args *args,
 	memset(&p, 0, sizeof p);
 	p.ctx = ctx;
 	p.type = type;
-	p.role = args_str(args, "session_role");
 	db_login_pg(&p.l, args);
 	p.l.database = args_str(args, "database");
 	if (pw != NULL && *pw != '\0')
@@ -586,7 +550,7 @@ postgresql_privs_run(struct task_ctx *ctx, const struct mod_args *args,
 		st = result_fail(r, "%s", cause);
 		goto out;
 	}
-	if (in_list((const char *const[]){ "table", "sequence", "function",
+	if (db_in_list((const char *const[]){ "table", "sequence", "function",
 	    "procedure", "type", "default_privs", NULL }, type)) {
 		if ((o != NULL && strcmp(o, "schemas") == 0) ||
 		    (schema != NULL && strcmp(schema, "not-specified") == 0))
@@ -598,7 +562,7 @@ postgresql_privs_run(struct task_ctx *ctx, const struct mod_args *args,
 	if (args_str(args, "privs") != NULL) {
 		sv_split(&privs, args_str(args, "privs"), 1);
 		for (i = 0; i < privs.n; i++) {
-			if (!in_list(valid_privs, privs.v[i])) {
+			if (!db_in_list(valid_privs, privs.v[i])) {
 				st = result_fail(r, "Invalid privileges "
 				    "specified: {'%s'}", privs.v[i]);
 				goto out;
@@ -633,7 +597,7 @@ postgresql_privs_run(struct task_ctx *ctx, const struct mod_args *args,
 				goto out;
 			}
 			for (size_t j = 0; j < privs.n; j++) {
-				if (!in_list(default_objs[k].privs,
+				if (!db_in_list(default_objs[k].privs,
 				    privs.v[j])) {
 					st = result_fail(r, "Invalid priv "
 					    "specified. Valid object for "

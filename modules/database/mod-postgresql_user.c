@@ -59,7 +59,6 @@ struct pgu {
 	struct task_ctx		*ctx;
 	struct db_login		 l;
 	const char		*user;
-	const char		*role;
 	struct buf		 todo;		/* the changes, run at the end */
 	struct value		*queries;
 };
@@ -68,18 +67,7 @@ static int
 pgu_query(struct pgu *u, const char *sql, struct db_rows *rows,
     char **cause)
 {
-	struct buf	q = BUF_INIT;
-	int		r;
-
-	if (u->role != NULL) {
-		buf_adds(&q, "SET ROLE ");
-		pg_quote_ident(&q, u->role);
-		buf_adds(&q, ";\n");
-	}
-	buf_adds(&q, sql);
-	r = db_query(u->ctx, &u->l, buf_cstr(&q), rows, cause);
-	buf_release(&q);
-	return r;
+	return db_query(u->ctx, &u->l, sql, rows, cause);
 }
 
 /* A change: sql to run, shown as Ansible's queries list shows it. */
@@ -88,28 +76,6 @@ pgu_do(struct pgu *u, const char *sql, const char *shown)
 {
 	buf_addf(&u->todo, "%s;\n", sql);
 	value_list_append(u->queries, value_str(shown != NULL ? shown : sql));
-}
-
-static int
-strv_has_c(const char *const *v, const char *s)
-{
-	for (; *v != NULL; v++) {
-		if (strcmp(*v, s) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-static int
-strv_in(char **v, size_t n, const char *s)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		if (strcmp(v[i], s) == 0)
-			return 1;
-	}
-	return 0;
 }
 
 /*
@@ -138,10 +104,9 @@ pgu_parse_flags(const char *s, struct buf *out, char **cause)
 			break;
 		}
 		/* a set in Ansible: each flag once */
-		if (strv_in(seen, n, tok))
+		if (db_strv_has(seen, n, tok))
 			continue;
-		seen = xreallocarray(seen, n + 1, sizeof *seen);
-		seen[n++] = xstrdup(tok);
+		db_strv_add(&seen, &n, tok);
 		buf_addf(out, "%s%s", out->len > 0 ? " " : "", tok);
 	}
 	buf_cstr(out);
@@ -394,10 +359,8 @@ pgu_held(struct pgu *u, int table, const char *name, char ***v, size_t *n,
 	}
 	r = pgu_query(u, buf_cstr(&q), &rows, cause);
 	buf_release(&q);
-	for (i = 0; r == 0 && i < rows.n; i++) {
-		*v = xreallocarray(*v, *n + 1, sizeof **v);
-		(*v)[(*n)++] = xstrdup(db_rows_get(&rows, i, 0));
-	}
+	for (i = 0; r == 0 && i < rows.n; i++)
+		db_strv_add(v, n, db_rows_get(&rows, i, 0));
 	db_rows_release(&rows);
 	return r;
 }
@@ -446,26 +409,21 @@ pgu_privs(struct pgu *u, const char *privs, const char *db, int grant,
 				t = "TEMPORARY";
 			if (strcmp(t, "ALL") == 0) {
 				for (i = 0; valid[i] != NULL; i++) {
-					if (!strv_in(want, nwant, valid[i])) {
-						want = xreallocarray(want,
-						    nwant + 1, sizeof *want);
-						want[nwant++] =
-						    xstrdup(valid[i]);
+					if (!db_strv_has(want, nwant, valid[i])) {
+						db_strv_add(&want, &nwant,
+						    valid[i]);
 					}
 				}
 				continue;
 			}
-			if (!strv_has_c(valid, t)) {
+			if (!db_in_list(valid, t)) {
 				*cause = xasprintf("Invalid privs specified "
 				    "for %s: %s", table ? "table" :
 				    "database", t);
 				goto out;
 			}
-			if (!strv_in(want, nwant, t)) {
-				want = xreallocarray(want, nwant + 1,
-				    sizeof *want);
-				want[nwant++] = xstrdup(t);
-			}
+			if (!db_strv_has(want, nwant, t))
+				db_strv_add(&want, &nwant, t);
 		}
 		strv_free(held, nheld);
 		held = NULL;
@@ -475,7 +433,7 @@ pgu_privs(struct pgu *u, const char *privs, const char *db, int grant,
 		act = 0;
 		buf_reset(&list);
 		for (i = 0; i < nwant; i++) {
-			if (strv_in(held, nheld, want[i]) != grant)
+			if (db_strv_has(held, nheld, want[i]) != grant)
 				act = 1;
 			buf_addf(&list, "%s%s", i > 0 ? ", " : "", want[i]);
 		}
@@ -601,7 +559,6 @@ postgresql_user_run(struct task_ctx *ctx, const struct mod_args *args,
 	memset(&u, 0, sizeof u);
 	u.ctx = ctx;
 	u.user = args_str(args, "name");
-	u.role = args_str(args, "session_role");
 	u.queries = value_list();
 	db_login_pg(&u.l, args);
 	u.l.database = db != NULL && *db != '\0' ? db : NULL;

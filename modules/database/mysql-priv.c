@@ -11,25 +11,6 @@
 #include "db.h"
 #include "regex.h"
 
-static void
-strv_add(char ***v, size_t *n, const char *s)
-{
-	*v = xreallocarray(*v, *n + 1, sizeof **v);
-	(*v)[(*n)++] = xstrdup(s);
-}
-
-static int
-strv_has(char *const *v, size_t n, const char *s)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		if (strcmp(v[i], s) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 void
 mysql_privs_release(struct mysql_privs *p)
 {
@@ -228,14 +209,14 @@ split_outside_parens(const char *s, char ***v, size_t *n)
 		if (*q == ')')
 			continue;
 		item = xstrndup(start, p - start);
-		strv_add(v, n, item);
+		db_strv_add(v, n, item);
 		free(item);
 		for (q = p + 1; isspace((unsigned char)*q); q++)
 			;
 		start = q;
 		p = q - 1;
 	}
-	strv_add(v, n, start);
+	db_strv_add(v, n, start);
 }
 
 static void
@@ -246,11 +227,11 @@ split_on(const char *s, int c, char ***v, size_t *n)
 
 	while ((p = strchr(s, c)) != NULL) {
 		item = xstrndup(s, p - s);
-		strv_add(v, n, item);
+		db_strv_add(v, n, item);
 		free(item);
 		s = p + 1;
 	}
-	strv_add(v, n, s);
+	db_strv_add(v, n, s);
 }
 
 /* One "db.table:PRIVS" item of the string into out. */
@@ -359,7 +340,7 @@ mysql_privs_unpack(const char *s, int ansi, int ensure_usage,
 	}
 	if (ensure_usage && mysql_privs_find(out, "*.*") == NULL) {
 		e = mysql_privs_entry(out, "*.*");
-		strv_add(&e->privs, &e->n, "USAGE");
+		db_strv_add(&e->privs, &e->n, "USAGE");
 	}
 	return 0;
 }
@@ -439,10 +420,10 @@ mysql_privs_from_grants(char *const *lines, size_t nlines,
 		}
 		normalize_col_grants(&v, &n);
 		if (strstr(tail, "WITH GRANT OPTION") != NULL)
-			strv_add(&v, &n, "GRANT");
+			db_strv_add(&v, &n, "GRANT");
 		e = mysql_privs_entry(out, db);
 		for (j = 0; j < n; j++)
-			strv_add(&e->privs, &e->n, v[j]);
+			db_strv_add(&e->privs, &e->n, v[j]);
 		strv_free(v, n);
 		free(privs);
 		free(db);
@@ -494,7 +475,7 @@ plan_add(struct mysql_priv_plan *plan, int revoke, int grant_option,
 	a->privs = NULL;
 	a->n = 0;
 	for (i = 0; i < n; i++)
-		strv_add(&a->privs, &a->n, privs[i]);
+		db_strv_add(&a->privs, &a->n, privs[i]);
 }
 
 static void
@@ -529,12 +510,12 @@ mysql_priv_plan(const struct mysql_privs *cur, const struct mysql_privs *want,
 	if (!append && !subtract) {
 		for (i = 0; i < cur->n; i++) {
 			c = &cur->v[i];
-			if (strv_has(c->privs, c->n, "GRANT"))
+			if (db_strv_has(c->privs, c->n, "GRANT"))
 				grant_option = 1;
 			if (mysql_privs_find(want, c->on) != NULL)
 				continue;
 			if (strcmp(user, "root") == 0 ||
-			    strv_has(c->privs, c->n, "PROXY"))
+			    db_strv_has(c->privs, c->n, "PROXY"))
 				continue;
 			plan_msg(plan, xstrdup("Privileges updated"));
 			plan_add(plan, 1, grant_option, 1, c->on, c->privs,
@@ -558,37 +539,37 @@ mysql_priv_plan(const struct mysql_privs *cur, const struct mysql_privs *want,
 		ng = nr = 0;
 		if (!subtract) {
 			for (j = 0; j < w->n; j++) {
-				if (!strv_has(c->privs, c->n, w->privs[j]) &&
-				    !strv_has(grant, ng, w->privs[j]))
-					strv_add(&grant, &ng, w->privs[j]);
+				if (!db_strv_has(c->privs, c->n, w->privs[j]) &&
+				    !db_strv_has(grant, ng, w->privs[j]))
+					db_strv_add(&grant, &ng, w->privs[j]);
 			}
 		}
 		if (subtract) {
 			for (j = 0; j < w->n; j++) {
-				if (strv_has(c->privs, c->n, w->privs[j]) &&
-				    !strv_has(revoke, nr, w->privs[j]))
-					strv_add(&revoke, &nr, w->privs[j]);
+				if (db_strv_has(c->privs, c->n, w->privs[j]) &&
+				    !db_strv_has(revoke, nr, w->privs[j]))
+					db_strv_add(&revoke, &nr, w->privs[j]);
 			}
 		} else if (!append) {
-			int all = strv_has(grant, ng, "ALL") ||
-			    strv_has(grant, ng, "ALL PRIVILEGES");
+			int all = db_strv_has(grant, ng, "ALL") ||
+			    db_strv_has(grant, ng, "ALL PRIVILEGES");
 
 			for (j = 0; j < c->n; j++) {
-				if (strv_has(w->privs, w->n, c->privs[j]) ||
-				    strv_has(revoke, nr, c->privs[j]))
+				if (db_strv_has(w->privs, w->n, c->privs[j]) ||
+				    db_strv_has(revoke, nr, c->privs[j]))
 					continue;
 				/* no pointless revokes when ALL is granted */
 				if (all && strcmp(c->privs[j], "GRANT") != 0 &&
 				    strcmp(c->privs[j], "PROXY") != 0)
 					continue;
-				strv_add(&revoke, &nr, c->privs[j]);
+				db_strv_add(&revoke, &nr, c->privs[j]);
 			}
-			grant_option = strv_has(revoke, nr, "GRANT") &&
-			    !strv_has(grant, ng, "GRANT");
+			grant_option = db_strv_has(revoke, nr, "GRANT") &&
+			    !db_strv_has(grant, ng, "GRANT");
 		}
 		/* WITH GRANT OPTION cannot stand alone */
 		if (ng == 1 && strcmp(grant[0], "GRANT") == 0)
-			strv_add(&grant, &ng, "USAGE");
+			db_strv_add(&grant, &ng, "USAGE");
 		if (ng + nr > 0) {
 			memset(&msg, 0, sizeof msg);
 			buf_adds(&msg, "Privileges updated: granted ");
@@ -662,7 +643,7 @@ mysql_priv_act_sql(struct buf *b, const struct mysql_priv_act *a,
 	} else {
 		buf_addf(b, "GRANT %s ON %s TO ", buf_cstr(&privs), a->on);
 		user_at_host(b, user, host);
-		if (strv_has(a->privs, a->n, "GRANT"))
+		if (db_strv_has(a->privs, a->n, "GRANT"))
 			buf_adds(b, " WITH GRANT OPTION");
 		buf_adds(b, ";\n");
 	}
