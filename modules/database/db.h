@@ -179,6 +179,81 @@ void		 mysql_priv_plan_release(struct mysql_priv_plan *);
 void		 mysql_priv_act_sql(struct buf *, const struct mysql_priv_act *,
 		    const char *user, const char *host);
 
+/* pg-plan.c */
+
+/*
+ * Ansible's role attribute flags and their pg_authid columns, in this
+ * order: SUPERUSER, CREATEROLE, CREATEDB, INHERIT, LOGIN, REPLICATION,
+ * BYPASSRLS.
+ */
+#define PG_NROLE_FLAGS	7
+extern const char *const pg_role_flags[PG_NROLE_FLAGS][2];
+/*
+ * parse_role_attrs: "createdb,nosuperuser" as "CREATEDB NOSUPERUSER"
+ * appended to out (upper case, each once, in the order given).  0, or -1
+ * and *cause ("Invalid role_attr_flags specified: X").
+ */
+int		 pg_role_flags_parse(const char *, struct buf *out,
+		    char **cause);
+/*
+ * 1 when the parsed flags ask for something the role's columns (cur[i]
+ * for pg_role_flags[i], "t" or "f", NULL when unknown) do not hold.
+ */
+int		 pg_role_flags_changing(const char *flags,
+		    const char *const *cur);
+/*
+ * user_should_we_change_password: whether the password changes, given
+ * the stored rolpassword (NULL for none).  "" removes a password; a
+ * SCRAM verifier or md5 hash given is compared as it is; a stored SCRAM
+ * verifier is checked against the clear text; else the md5 forms.
+ */
+int		 pg_password_changing(const char *password, int encrypted,
+		    const char *user, const char *cur);
+
+/*
+ * One postgresql_privs task: type (Ansible's choice), schema (NULL for
+ * none), privileges (upper case), objects, orig ("ALL TABLES IN SCHEMA"
+ * for ALL_IN_SCHEMA, else NULL), for_whom and as_who (quoted role lists,
+ * as_who NULL), present (grant) or not, grant_option -1 (leave), 0 or 1.
+ */
+struct pg_grant {
+	const char	 *type;
+	const char	 *schema;
+	char		**privs;
+	size_t		  nprivs;
+	char		**objs;
+	size_t		  nobjs;
+	const char	 *orig;
+	const char	 *for_whom;
+	const char	 *as_who;
+	int		  present;
+	int		  grant_option;
+	int		  usage_on_types;
+};
+/* The statements, as Ansible's QueryBuilder writes them, one a line. */
+void		 pg_grant_sql(struct buf *, const struct pg_grant *);
+/*
+ * A SELECT of the objects' ACL texts (memberships for groups), each row
+ * tagged with tag: read before and after the statements, in the same
+ * transaction.
+ */
+void		 pg_grant_status_sql(struct buf *, const struct pg_grant *,
+		    const char *tag);
+/* ARRAY[E'a',...]::text[] and " AND col = E'schema'" (nothing for NULL). */
+void		 pg_literal_array(struct buf *, char *const *, size_t);
+void		 pg_schema_cond(struct buf *, const char *col,
+		    const char *schema);
+
+/*
+ * TLS requirements as Ansible's sanitize_requires makes them from the
+ * tls_requires dict: NULL for none, "SSL", "X509", or the SQL of the
+ * CIPHER/ISSUER/SUBJECT pairs ("CIPHER 'x' AND ISSUER 'y'"); malloc'd.
+ * mysql_tls_from_create gives the same form for a SHOW CREATE USER (or
+ * SHOW GRANTS) line's REQUIRE clause, NULL for none or NONE.
+ */
+char		*mysql_tls_wanted(const struct value *);
+char		*mysql_tls_from_create(const char *line);
+
 /* db-host.c */
 
 /* community.mysql's common connection parameters (mysql_common_argument_spec). */

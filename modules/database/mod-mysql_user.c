@@ -128,91 +128,29 @@ mu_grants(struct mu *mu, const char *host, struct mysql_privs *out,
 }
 
 /*
- * TLS requirements as Ansible's sanitize_requires makes them: NULL for
- * none, "SSL" or "X509", or the SQL of CIPHER/ISSUER/SUBJECT pairs
- * (malloc'd; *is_dict).
- */
-static char *
-tls_wanted(const struct value *d)
-{
-	struct buf	 b = BUF_INIT;
-	int		 x509 = 0, pairs = 0;
-	size_t		 i;
-	char		*v, *k, *p;
-
-	if (d == NULL || d->type != V_DICT || d->u.dict.n == 0)
-		return NULL;
-	for (i = 0; i < d->u.dict.n; i++) {
-		k = xstrdup(d->u.dict.keys[i]);
-		for (p = k; *p != '\0'; p++)
-			*p = toupper((unsigned char)*p);
-		if (strcmp(k, "CIPHER") == 0 || strcmp(k, "ISSUER") == 0 ||
-		    strcmp(k, "SUBJECT") == 0) {
-			v = value_to_string(d->u.dict.vals[i]);
-			buf_addf(&b, "%s%s ", pairs++ > 0 ? " AND " : "", k);
-			mysql_quote_literal(&b, v);
-			free(v);
-		} else if (strcmp(k, "X509") == 0)
-			x509 = 1;
-		free(k);
-	}
-	if (pairs > 0)
-		return buf_detach(&b, NULL);
-	buf_release(&b);
-	return xstrdup(x509 ? "X509" : "SSL");
-}
-
-/*
- * The REQUIRE clause of SHOW CREATE USER, in tls_wanted's form, for
- * comparing: NULL when there is none (or NONE).
+ * The REQUIRE clause of the user's SHOW CREATE USER, in
+ * mysql_tls_wanted's form; *err on a failed query.
  */
 static char *
 tls_current(struct mu *mu, const char *host, char **cause, int *err)
 {
 	struct db_rows	 rows = DB_ROWS_INIT;
-	struct buf	 q = BUF_INIT, b = BUF_INIT;
-	const char	*line = NULL, *p, *end;
-	char		**argv = NULL, *req, *out = NULL;
-	size_t		 i, n;
+	struct buf	 q = BUF_INIT;
+	char		*out = NULL;
+	size_t		 i;
 
 	*err = 0;
 	buf_adds(&q, "SHOW CREATE USER ");
 	user_at(&q, mu->user, host);
-	if (mu_query(mu, buf_cstr(&q), &rows, cause) != 0) {
+	if (mu_query(mu, buf_cstr(&q), &rows, cause) != 0)
 		*err = 1;
-		goto out;
-	}
-	for (i = 0; i < rows.n && line == NULL; i++) {
-		if (strstr(db_rows_get(&rows, i, 0), "REQUIRE") != NULL)
-			line = db_rows_get(&rows, i, 0);
-	}
-	if (line == NULL)
-		goto out;
-	p = strstr(line, "REQUIRE") + 7;
-	end = strstr(p, "PASSWORD");
-	req = xstrndup(p, end != NULL ? (size_t)(end - p) : strlen(p));
-	str_trim(req);
-	if (str_startswith(req, "NONE"))
-		;
-	else if (str_startswith(req, "SSL"))
-		out = xstrdup("SSL");
-	else if (str_startswith(req, "X509"))
-		out = xstrdup("X509");
-	else if (shell_split(req, &argv, cause) == 0) {
-		for (n = 0; argv[n] != NULL && argv[n + 1] != NULL; n += 2) {
-			buf_addf(&b, "%s%s ", n > 0 ? " AND " : "", argv[n]);
-			mysql_quote_literal(&b, argv[n + 1]);
+	for (i = 0; !*err && i < rows.n; i++) {
+		if (strstr(db_rows_get(&rows, i, 0), "REQUIRE") != NULL) {
+			out = mysql_tls_from_create(db_rows_get(&rows, i, 0));
+			break;
 		}
-		shell_argv_free(argv);
-		out = buf_detach(&b, NULL);
-	} else {
-		free(*cause);
-		*cause = NULL;
 	}
-	free(req);
-out:
 	buf_release(&q);
-	buf_release(&b);
 	db_rows_release(&rows);
 	return out;
 }
@@ -730,7 +668,7 @@ mysql_user_run(struct task_ctx *ctx, const struct mod_args *args,
 	w.priv = pstr != NULL ? &priv : NULL;
 	w.append = args_bool(args, "append_privs", 0);
 	w.subtract = args_bool(args, "subtract_privs", 0);
-	w.tls = tls_wanted(args_get(args, "tls_requires"));
+	w.tls = mysql_tls_wanted(args_get(args, "tls_requires"));
 
 	if (strcmp(state, "absent") == 0) {
 		if (!exists) {

@@ -126,234 +126,6 @@ pgp_query(struct pgp *p, const char *sql, struct db_rows *rows,
 	return db_query(p->ctx, &p->l, sql, rows, cause);
 }
 
-static void
-literal_array(struct buf *q, const struct strv *s)
-{
-	size_t	i;
-
-	buf_adds(q, "ARRAY[");
-	for (i = 0; i < s->n; i++) {
-		if (i > 0)
-			buf_addc(q, ',');
-		pg_quote_literal(q, s->v[i]);
-	}
-	buf_adds(q, "]::text[]");
-}
-
-static void
-schema_cond(struct buf *q, const char *col, const char *schema)
-{
-	if (schema == NULL)
-		return;
-	buf_addf(q, " AND %s = ", col);
-	pg_quote_literal(q, schema);
-}
-
-/*
- * The ACL (or membership) read of the objects: one row per object, its
- * text, tagged with tag so that the before and after reads of one script
- * can be told apart.
- */
-static void
-pgp_status_sql(struct buf *q, const struct pgp *p, const struct strv *objs,
-    const char *tag)
-{
-	struct strv	 names = { NULL, 0 };
-	const char	*t = p->type;
-	size_t		 i;
-	char		*n, *paren;
-
-	buf_addf(q, "SELECT '%s', ", tag);
-	if (strcmp(t, "table") == 0 || strcmp(t, "sequence") == 0) {
-		buf_adds(q, "coalesce(relacl::text, '') FROM pg_catalog.pg_class "
-		    "c JOIN pg_catalog.pg_namespace n ON n.oid = "
-		    "c.relnamespace WHERE relkind ");
-		buf_adds(q, strcmp(t, "table") == 0 ? "in ('r','p','v','m')" :
-		    "= 'S'");
-		schema_cond(q, "nspname", p->schema);
-		buf_adds(q, " AND relname = ANY (");
-		literal_array(q, objs);
-		buf_adds(q, ")");
-	} else if (strcmp(t, "function") == 0 || strcmp(t, "procedure") == 0) {
-		for (i = 0; i < objs->n; i++) {
-			n = xstrdup(objs->v[i]);
-			if ((paren = strchr(n, '(')) != NULL)
-				*paren = '\0';
-			sv_add(&names, n);
-			free(n);
-		}
-		buf_adds(q, "coalesce(proacl::text, '') FROM pg_catalog.pg_proc "
-		    "p JOIN pg_catalog.pg_namespace n ON n.oid = "
-		    "p.pronamespace WHERE true");
-		schema_cond(q, "nspname", p->schema);
-		buf_adds(q, " AND proname = ANY (");
-		literal_array(q, &names);
-		buf_adds(q, ")");
-	} else if (strcmp(t, "type") == 0) {
-		buf_adds(q, "coalesce(t.typacl::text, '') FROM pg_catalog.pg_type "
-		    "t JOIN pg_catalog.pg_namespace n ON n.oid = "
-		    "t.typnamespace WHERE true");
-		schema_cond(q, "n.nspname", p->schema);
-		buf_adds(q, " AND t.typname = ANY (");
-		literal_array(q, objs);
-		buf_adds(q, ")");
-	} else if (strcmp(t, "group") == 0) {
-		buf_adds(q, "am.roleid::text || ' ' || am.grantor::text || ' ' "
-		    "|| am.member::text || ' ' || am.admin_option::text FROM "
-		    "pg_catalog.pg_auth_members am JOIN pg_catalog.pg_roles r "
-		    "ON r.oid = am.roleid WHERE r.rolname = ANY (");
-		literal_array(q, objs);
-		buf_adds(q, ")");
-	} else if (strcmp(t, "default_privs") == 0) {
-		buf_adds(q, "coalesce(defaclacl::text, '') FROM pg_default_acl a "
-		    "JOIN pg_namespace b ON a.defaclnamespace = b.oid WHERE "
-		    "true");
-		schema_cond(q, "b.nspname", p->schema);
-	} else {
-		static const char *const cat[][3] = {
-			{ "schema", "nspacl", "pg_namespace WHERE nspname" },
-			{ "language", "lanacl", "pg_language WHERE lanname" },
-			{ "tablespace", "spcacl",
-			    "pg_tablespace WHERE spcname" },
-			{ "database", "datacl", "pg_database WHERE datname" },
-			{ "foreign_data_wrapper", "fdwacl",
-			    "pg_foreign_data_wrapper WHERE fdwname" },
-			{ "foreign_server", "srvacl",
-			    "pg_foreign_server WHERE srvname" },
-		};
-
-		for (i = 0; i < ARRAY_SIZE(cat); i++) {
-			if (strcmp(t, cat[i][0]) == 0)
-				break;
-		}
-		buf_addf(q, "coalesce(%s::text, '') FROM pg_catalog.%s = ANY (",
-		    cat[i][1], cat[i][2]);
-		literal_array(q, objs);
-		buf_adds(q, ")");
-	}
-	buf_adds(q, ";\n");
-	sv_release(&names);
-}
-
-/* '"schema"."obj"', or '"obj"' without a schema qualifier. */
-static void
-qualified(struct buf *q, const char *schema, const char *obj)
-{
-	if (schema != NULL) {
-		pg_quote_ident(q, schema);
-		buf_addc(q, '.');
-	}
-	pg_quote_ident(q, obj);
-}
-
-/* QueryBuilder: the GRANT/REVOKE statements of the task. */
-static void
-pgp_build(struct buf *q, const struct pgp *p, const struct mod_args *args,
-    const struct strv *privs, const struct strv *objs, const char *orig,
-    const char *for_whom, const char *as_who)
-{
-	struct buf	 what = BUF_INIT, in_schema = BUF_INIT;
-	const char	*t = p->type;
-	int		 present = strcmp(args_str(args, "state"), "present") == 0;
-	int		 has_go = args_has(args, "grant_option");
-	int		 go = args_bool(args, "grant_option", 0);
-	size_t		 i;
-	char		*paren;
-
-	if (p->schema != NULL) {
-		buf_adds(&in_schema, " IN SCHEMA ");
-		pg_quote_ident(&in_schema, p->schema);
-	}
-	if (strcmp(t, "group") == 0) {
-		for (i = 0; i < objs->n; i++) {
-			if (i > 0)
-				buf_addc(&what, ',');
-			pg_quote_ident(&what, objs->v[i]);
-		}
-	} else if (strcmp(t, "default_privs") == 0) {
-		for (i = 0; i < privs->n; i++)
-			buf_addf(&what, "%s%s", i > 0 ? "," : "", privs->v[i]);
-	} else {
-		for (i = 0; i < privs->n; i++)
-			buf_addf(&what, "%s%s", i > 0 ? "," : "", privs->v[i]);
-		if (orig != NULL) {
-			buf_addf(&what, " ON %s ", orig);
-			pg_quote_ident(&what, p->schema != NULL ? p->schema :
-			    "public");
-		} else {
-			buf_adds(&what, " ON ");
-			for (i = 0; t[i] != '\0'; i++)
-				buf_addc(&what, t[i] == '_' ? ' ' : t[i]);
-			buf_addc(&what, ' ');
-			for (i = 0; i < objs->n; i++) {
-				if (i > 0)
-					buf_addc(&what, ',');
-				if (strcmp(t, "function") == 0 ||
-				    strcmp(t, "procedure") == 0) {
-					char *f = xstrdup(objs->v[i]);
-
-					paren = strchr(f, '(');
-					*paren = '\0';
-					qualified(&what, p->schema, f);
-					buf_addf(&what, "(%s", paren + 1);
-					free(f);
-				} else if (strcmp(t, "table") == 0 ||
-				    strcmp(t, "sequence") == 0 ||
-				    strcmp(t, "type") == 0)
-					qualified(&what, p->schema, objs->v[i]);
-				else
-					pg_quote_ident(&what, objs->v[i]);
-			}
-		}
-	}
-	if (strcmp(t, "default_privs") == 0) {
-		struct buf pre = BUF_INIT;
-
-		buf_adds(&pre, "ALTER DEFAULT PRIVILEGES");
-		if (as_who != NULL)
-			buf_addf(&pre, " FOR ROLE %s", as_who);
-		buf_adds(&pre, buf_cstr(&in_schema));
-		if (!present) {
-			static const char *const all[] = {
-				"TABLES", "SEQUENCES", "TYPES"
-			};
-
-			for (i = 0; i < ARRAY_SIZE(all); i++)
-				buf_addf(q, "%s REVOKE ALL ON %s FROM %s;\n",
-				    buf_cstr(&pre), all[i], for_whom);
-		} else {
-			for (i = 0; i < objs->n; i++)
-				buf_addf(q, "%s REVOKE ALL ON %s FROM %s;\n",
-				    buf_cstr(&pre), objs->v[i], for_whom);
-			for (i = 0; i < objs->n; i++) {
-				buf_addf(q, "%s GRANT %s ON %s TO %s%s;\n",
-				    buf_cstr(&pre), buf_cstr(&what),
-				    objs->v[i], for_whom, has_go && go ?
-				    " WITH GRANT OPTION" : "");
-			}
-			if (args_bool(args, "usage_on_types", 1))
-				buf_addf(q, "%s GRANT USAGE ON TYPES TO %s%s;\n",
-				    buf_cstr(&pre), for_whom, has_go && go ?
-				    " WITH GRANT OPTION" : "");
-		}
-		buf_release(&pre);
-	} else if (present) {
-		buf_addf(q, "GRANT %s TO %s", buf_cstr(&what), for_whom);
-		if (has_go && go)
-			buf_addf(q, " WITH %s OPTION;\n",
-			    strcmp(t, "group") == 0 ? "ADMIN" : "GRANT");
-		else if (has_go) {
-			buf_addf(q, ";\nREVOKE %s OPTION FOR %s FROM %s;\n",
-			    strcmp(t, "group") == 0 ? "ADMIN" : "GRANT",
-			    buf_cstr(&what), for_whom);
-		} else
-			buf_adds(q, ";\n");
-	} else
-		buf_addf(q, "REVOKE %s FROM %s;\n", buf_cstr(&what), for_whom);
-	buf_release(&what);
-	buf_release(&in_schema);
-}
-
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -458,7 +230,7 @@ pgp_all_in_schema(struct pgp *p, struct strv *objs, char **cause)
 		    "p.pronamespace WHERE p.prokind = '%s'",
 		    strcmp(p->type, "function") == 0 ? "f" : "p");
 	}
-	schema_cond(&q, "nspname", p->schema);
+	pg_schema_cond(&q, "nspname", p->schema);
 	if (pgp_query(p, buf_cstr(&q), &rows, cause) != 0)
 		goto out;
 	for (i = 0; i < rows.n; i++)
@@ -482,7 +254,7 @@ pgp_roles(struct pgp *p, const struct mod_args *args, const struct strv *roles,
 	char		*name;
 
 	buf_adds(&q, "SELECT rolname FROM pg_roles WHERE rolname = ANY (");
-	literal_array(&q, roles);
+	pg_literal_array(&q, roles->v, roles->n);
 	buf_adds(&q, ")");
 	if (pgp_query(p, buf_cstr(&q), &rows, cause) != 0)
 		goto out;
@@ -522,6 +294,7 @@ postgresql_privs_run(struct task_ctx *ctx, const struct mod_args *args,
     struct result *r)
 {
 	struct pgp	 p;
+	struct pg_grant	 g;
 	struct strv	 privs = { NULL, 0 }, objs = { NULL, 0 };
 	struct strv	 roles = { NULL, 0 }, tr = { NULL, 0 };
 	struct strv	 before = { NULL, 0 }, after = { NULL, 0 };
@@ -540,6 +313,7 @@ postgresql_privs_run(struct task_ctx *ctx, const struct mod_args *args,
 	int		 public, changed, n;
 
 	memset(&p, 0, sizeof p);
+	memset(&g, 0, sizeof g);
 	p.ctx = ctx;
 	p.type = type;
 	db_login_pg(&p.l, args);
@@ -663,12 +437,24 @@ postgresql_privs_run(struct task_ctx *ctx, const struct mod_args *args,
 		st = MOD_OK;
 		goto out;
 	}
-	pgp_build(&stmt, &p, args, &privs, &objs, orig, buf_cstr(&for_whom),
-	    as_who.len > 0 ? buf_cstr(&as_who) : NULL);
+	g.type = type;
+	g.schema = p.schema;
+	g.privs = privs.v;
+	g.nprivs = privs.n;
+	g.objs = objs.v;
+	g.nobjs = objs.n;
+	g.orig = orig;
+	g.for_whom = buf_cstr(&for_whom);
+	g.as_who = as_who.len > 0 ? buf_cstr(&as_who) : NULL;
+	g.present = strcmp(args_str(args, "state"), "present") == 0;
+	g.grant_option = args_has(args, "grant_option") ?
+	    args_bool(args, "grant_option", 0) : -1;
+	g.usage_on_types = args_bool(args, "usage_on_types", 1);
+	pg_grant_sql(&stmt, &g);
 	buf_adds(&script, "BEGIN;\n");
-	pgp_status_sql(&script, &p, &objs, "B");
+	pg_grant_status_sql(&script, &g, "B");
 	buf_add(&script, stmt.s, stmt.len);
-	pgp_status_sql(&script, &p, &objs, "A");
+	pg_grant_status_sql(&script, &g, "A");
 	buf_addf(&script, "%s;\n", ctx_check_mode(ctx) ? "ROLLBACK" :
 	    "COMMIT");
 	p.l.multi = 1;

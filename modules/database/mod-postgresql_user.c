@@ -38,15 +38,6 @@ static const struct mod_param postgresql_user_params[] = {
 	{ NULL }
 };
 
-/* Ansible's FLAGS and their pg_authid columns (PRIV_TO_AUTHID_COLUMN). */
-static const char *const pgu_flags[][2] = {
-	{ "SUPERUSER", "rolsuper" }, { "CREATEROLE", "rolcreaterole" },
-	{ "CREATEDB", "rolcreatedb" }, { "INHERIT", "rolinherit" },
-	{ "LOGIN", "rolcanlogin" }, { "REPLICATION", "rolreplication" },
-	{ "BYPASSRLS", "rolbypassrls" },
-};
-#define PGU_NFLAGS ARRAY_SIZE(pgu_flags)
-
 static const char *const table_privs[] = {
 	"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES",
 	"TRIGGER", NULL
@@ -76,94 +67,6 @@ pgu_do(struct pgu *u, const char *sql, const char *shown)
 {
 	buf_addf(&u->todo, "%s;\n", sql);
 	value_list_append(u->queries, value_str(shown != NULL ? shown : sql));
-}
-
-/*
- * parse_role_attrs: "createdb,nosuperuser" into the flags (upper case,
- * each once) as space-separated text.  -1 and *cause for a flag that is
- * not one of [NO]FLAGS.
- */
-static int
-pgu_parse_flags(const char *s, struct buf *out, char **cause)
-{
-	char	*all = xstrdup(s), *tok, *save = NULL, *p, **seen = NULL;
-	size_t	 i, n = 0;
-	int	 ok, rv = 0;
-
-	for (tok = strtok_r(all, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
-		for (p = tok; *p != '\0'; p++)
-			*p = toupper((unsigned char)*p);
-		p = str_startswith(tok, "NO") ? tok + 2 : tok;
-		for (ok = 0, i = 0; i < PGU_NFLAGS && !ok; i++)
-			ok = strcmp(p, pgu_flags[i][0]) == 0;
-		if (!ok) {
-			*cause = xasprintf("Invalid role_attr_flags specified: "
-			    "%s", tok);
-			rv = -1;
-			break;
-		}
-		/* a set in Ansible: each flag once */
-		if (db_strv_has(seen, n, tok))
-			continue;
-		db_strv_add(&seen, &n, tok);
-		buf_addf(out, "%s%s", out->len > 0 ? " " : "", tok);
-	}
-	buf_cstr(out);
-	strv_free(seen, n);
-	free(all);
-	return rv;
-}
-
-/* 1 when the current column value differs from what the flags ask. */
-static int
-pgu_flags_changing(const char *flags, const struct db_rows *rows,
-    size_t first_col)
-{
-	char		*all = xstrdup(flags), *tok, *save = NULL, *name;
-	const char	*cur;
-	size_t		 i;
-	int		 want, changing = 0;
-
-	for (tok = strtok_r(all, " ", &save); tok != NULL;
-	    tok = strtok_r(NULL, " ", &save)) {
-		want = !str_startswith(tok, "NO");
-		name = want ? tok : tok + 2;
-		for (i = 0; i < PGU_NFLAGS; i++) {
-			if (strcmp(name, pgu_flags[i][0]) != 0)
-				continue;
-			cur = db_rows_get(rows, 0, first_col + i);
-			if (cur == NULL || (strcmp(cur, "t") == 0) != want)
-				changing = 1;
-		}
-	}
-	free(all);
-	return changing;
-}
-
-/* user_should_we_change_password */
-static int
-pgu_password_changing(const char *password, int encrypted,
-    const char *user, const char *cur)
-{
-	char	md5[36];
-	int	v;
-
-	if (password == NULL)
-		return 0;
-	if (*password == '\0')
-		return cur != NULL;
-	if (pg_is_scram(password))
-		return cur == NULL || strcmp(password, cur) != 0;
-	if (cur != NULL && pg_is_scram(cur)) {
-		v = pg_scram_verify(cur, password);
-		return v != 1;
-	}
-	if ((str_startswith(password, "md5") && strlen(password) == 35) ||
-	    !encrypted)
-		return cur == NULL || strcmp(password, cur) != 0;
-	pg_md5_password(password, user, md5);
-	return cur == NULL || strcmp(md5, cur) != 0;
 }
 
 /* WITH ENCRYPTED PASSWORD 'x', and its shown form. */
@@ -226,7 +129,7 @@ pgu_alter(struct pgu *u, const struct mod_args *args, const char *flags,
 	struct buf	 q = BUF_INIT, shown = BUF_INIT;
 	const char	*password = args_str(args, "password");
 	const char	*expires = args_str(args, "expires");
-	const char	*cur_pw, *cur_lim;
+	const char	*cur_pw, *cur_lim, *cur_flags[PG_NROLE_FLAGS];
 	int		 encrypted = args_bool(args, "encrypted", 1);
 	int		 nopw = args_bool(args, "no_password_changes", 0);
 	int		 pwch, flch, exch, lich, rv = -1;
@@ -250,8 +153,8 @@ pgu_alter(struct pgu *u, const struct mod_args *args, const char *flags,
 	    !(nopw && *flags != '\0'))
 		return 0;
 	buf_adds(&q, "SELECT ");
-	for (i = 0; i < PGU_NFLAGS; i++)
-		buf_addf(&q, "%s, ", pgu_flags[i][1]);
+	for (i = 0; i < PG_NROLE_FLAGS; i++)
+		buf_addf(&q, "%s, ", pg_role_flags[i][1]);
 	buf_adds(&q, "rolconnlimit, rolpassword, ");
 	if (expires != NULL) {
 		buf_adds(&q, "(");
@@ -270,11 +173,13 @@ pgu_alter(struct pgu *u, const struct mod_args *args, const char *flags,
 		    "user %s", u->user);
 		goto out;
 	}
-	cur_pw = db_rows_get(&rows, 0, PGU_NFLAGS + 1);
+	cur_pw = db_rows_get(&rows, 0, PG_NROLE_FLAGS + 1);
 	if (cur_pw != NULL && *cur_pw == '\0')
 		cur_pw = NULL;	/* psql prints NULL as nothing */
-	cur_lim = db_rows_get(&rows, 0, PGU_NFLAGS);
-	flch = *flags != '\0' && pgu_flags_changing(flags, &rows, 0);
+	cur_lim = db_rows_get(&rows, 0, PG_NROLE_FLAGS);
+	for (i = 0; i < PG_NROLE_FLAGS; i++)
+		cur_flags[i] = db_rows_get(&rows, 0, i);
+	flch = *flags != '\0' && pg_role_flags_changing(flags, cur_flags);
 	buf_reset(&q);
 	buf_adds(&q, "ALTER USER ");
 	pg_quote_ident(&q, u->user);
@@ -288,9 +193,9 @@ pgu_alter(struct pgu *u, const struct mod_args *args, const char *flags,
 		}
 		goto out;
 	}
-	pwch = pgu_password_changing(password, encrypted, u->user, cur_pw);
+	pwch = pg_password_changing(password, encrypted, u->user, cur_pw);
 	exch = expires != NULL && strcmp(db_rows_get(&rows, 0,
-	    PGU_NFLAGS + 2), "t") == 0;
+	    PG_NROLE_FLAGS + 2), "t") == 0;
 	lich = args_has(args, "conn_limit") && (cur_lim == NULL ||
 	    atoll(cur_lim) != args_int(args, "conn_limit", -1));
 	if (!pwch && !flch && !exch && !lich) {
@@ -568,7 +473,7 @@ postgresql_user_run(struct task_ctx *ctx, const struct mod_args *args,
 		    "specified");
 		goto out;
 	}
-	if (pgu_parse_flags(args_str(args, "role_attr_flags"), &flags,
+	if (pg_role_flags_parse(args_str(args, "role_attr_flags"), &flags,
 	    &cause) != 0) {
 		st = result_fail(r, "%s", cause);
 		goto out;

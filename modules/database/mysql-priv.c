@@ -649,3 +649,100 @@ mysql_priv_act_sql(struct buf *b, const struct mysql_priv_act *a,
 	}
 	buf_release(&privs);
 }
+
+/* CIPHER, ISSUER, SUBJECT: the pairs always in this order, to compare. */
+static const char *const tls_keys[] = { "CIPHER", "ISSUER", "SUBJECT" };
+
+static char *
+tls_pairs(char *const vals[3])
+{
+	struct buf	 b = BUF_INIT;
+	size_t		 i;
+	int		 n = 0;
+
+	for (i = 0; i < 3; i++) {
+		if (vals[i] == NULL)
+			continue;
+		buf_addf(&b, "%s%s ", n++ > 0 ? " AND " : "", tls_keys[i]);
+		mysql_quote_literal(&b, vals[i]);
+	}
+	buf_cstr(&b);
+	return buf_detach(&b, NULL);
+}
+
+static int
+tls_key(const char *k)
+{
+	size_t	i;
+
+	for (i = 0; i < 3; i++) {
+		if (strcasecmp(k, tls_keys[i]) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+char *
+mysql_tls_wanted(const struct value *d)
+{
+	char	*vals[3] = { NULL, NULL, NULL }, *out;
+	size_t	 i;
+	int	 k, x509 = 0, pairs = 0;
+
+	if (d == NULL || d->type != V_DICT || d->u.dict.n == 0)
+		return NULL;
+	for (i = 0; i < d->u.dict.n; i++) {
+		if ((k = tls_key(d->u.dict.keys[i])) >= 0) {
+			free(vals[k]);
+			vals[k] = value_to_string(d->u.dict.vals[i]);
+			pairs++;
+		} else if (strcasecmp(d->u.dict.keys[i], "X509") == 0)
+			x509 = 1;
+	}
+	out = pairs > 0 ? tls_pairs(vals) : xstrdup(x509 ? "X509" : "SSL");
+	for (i = 0; i < 3; i++)
+		free(vals[i]);
+	return out;
+}
+
+char *
+mysql_tls_from_create(const char *line)
+{
+	const char	*p, *end;
+	char		**argv = NULL, *req, *out = NULL, *cause = NULL;
+	char		*vals[3] = { NULL, NULL, NULL };
+	size_t		 n;
+	int		 k;
+
+	/* (?<=\bREQUIRE\b)(.*?)(?=(?:\bPASSWORD\b|$)) */
+	if ((p = strstr(line, "REQUIRE")) == NULL)
+		return NULL;
+	p += strlen("REQUIRE");
+	end = strstr(p, "PASSWORD");
+	req = xstrndup(p, end != NULL ? (size_t)(end - p) : strlen(p));
+	str_trim(req);
+	if (str_startswith(req, "NONE"))
+		;
+	else if (str_startswith(req, "SSL"))
+		out = xstrdup("SSL");
+	else if (str_startswith(req, "X509"))
+		out = xstrdup("X509");
+	else if (shell_split(req, &argv, &cause) == 0) {
+		/* KEY 'value' [AND] KEY 'value' ... up to WITH */
+		for (n = 0; argv[n] != NULL; n++) {
+			if (strcmp(argv[n], "AND") == 0)
+				continue;
+			if ((k = tls_key(argv[n])) < 0 || argv[n + 1] == NULL)
+				break;
+			free(vals[k]);
+			vals[k] = xstrdup(argv[++n]);
+		}
+		shell_argv_free(argv);
+		out = tls_pairs(vals);
+		for (k = 0; k < 3; k++)
+			free(vals[k]);
+	}
+	free(cause);
+	free(req);
+	return out;
+}

@@ -263,6 +263,44 @@ test_act_sql(void **state)
 	buf_release(&b);
 }
 
+static void
+test_tls(void **state)
+{
+	struct value	*d = value_dict();
+	char		*s;
+
+	(void)state;
+	assert_null(mysql_tls_wanted(NULL));
+	assert_null(mysql_tls_wanted(d));
+	value_dict_set(d, "ssl", value_null());
+	s = mysql_tls_wanted(d);
+	assert_string_equal(s, "SSL");
+	free(s);
+	value_dict_set(d, "X509", value_null());
+	s = mysql_tls_wanted(d);
+	assert_string_equal(s, "X509");
+	free(s);
+	value_dict_setstr(d, "subject", "/CN=o'k");
+	value_dict_setstr(d, "CIPHER", "ECDHE");
+	s = mysql_tls_wanted(d);
+	/* always in one order, so that the server's compares */
+	assert_string_equal(s, "CIPHER 'ECDHE' AND SUBJECT '/CN=o''k'");
+	free(s);
+	value_unref(d);
+
+	assert_null(mysql_tls_from_create("CREATE USER `u`@`%` IDENTIFIED BY "
+	    "PASSWORD '*AB'"));
+	assert_null(mysql_tls_from_create("CREATE USER `u`@`%` REQUIRE NONE"));
+	s = mysql_tls_from_create("CREATE USER `r`@`%` IDENTIFIED BY PASSWORD "
+	    "'*BC' REQUIRE SSL WITH MAX_QUERIES_PER_HOUR 5");
+	assert_string_equal(s, "SSL");
+	free(s);
+	s = mysql_tls_from_create("CREATE USER `r`@`%` REQUIRE SUBJECT "
+	    "'/CN=x' AND CIPHER 'ECDHE' WITH MAX_QUERIES_PER_HOUR 5");
+	assert_string_equal(s, "CIPHER 'ECDHE' AND SUBJECT '/CN=x'");
+	free(s);
+}
+
 int
 main(void)
 {
@@ -274,6 +312,7 @@ main(void)
 		cmocka_unit_test(test_grants),
 		cmocka_unit_test(test_plan),
 		cmocka_unit_test(test_act_sql),
+		cmocka_unit_test(test_tls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
