@@ -97,7 +97,9 @@ db_mysql_prologue(struct buf *s, const struct db_login *l)
 	}
 	if (l->password == NULL)
 		return;
-	buf_adds(s, "umask 077\nf=$(mktemp) || exit 125\n"
+	/* mktemp makes it 0600; the umask stays for the tool's files */
+	buf_adds(s, "f=$(mktemp) || exit 125\n"
+	    "trap 'rm -f \"$f\"' EXIT HUP INT TERM\n"
 	    "IFS= read -r l\n"
 	    "{ [ -n \"$o\" ] && printf '!include %s\\n' \"$o\"\n"
 	    "printf '[client]\\npassword=%s\\n' \"$l\"; } >\"$f\"\n"
@@ -109,7 +111,8 @@ db_pg_prologue(struct buf *s, const struct db_login *l)
 {
 	if (l->password == NULL)
 		return;
-	buf_adds(s, "umask 077\nf=$(mktemp) || exit 125\n"
+	buf_adds(s, "f=$(mktemp) || exit 125\n"
+	    "trap 'rm -f \"$f\"' EXIT HUP INT TERM\n"
 	    "IFS= read -r l\n"
 	    "printf '*:*:*:*:%s\\n' \"$l\" >\"$f\"\n"
 	    "PGPASSFILE=$f\nexport PGPASSFILE\n");
