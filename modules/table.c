@@ -47,6 +47,11 @@ extern const struct module_entry module_systemd;
 extern const struct module_entry module_service_facts;
 extern const struct module_entry module_reboot;
 extern const struct module_entry module_pamd;
+extern const struct module_entry module_mysql_db;
+extern const struct module_entry module_mysql_user;
+extern const struct module_entry module_postgresql_db;
+extern const struct module_entry module_postgresql_user;
+extern const struct module_entry module_postgresql_privs;
 extern const struct module_entry module_wait_for;
 extern const struct module_entry module_get_url;
 extern const struct module_entry module_uri;
@@ -96,6 +101,11 @@ const struct module_entry *const module_table[] = {
 	&module_service_facts,
 	&module_reboot,
 	&module_pamd,
+	&module_mysql_db,
+	&module_mysql_user,
+	&module_postgresql_db,
+	&module_postgresql_user,
+	&module_postgresql_privs,
 	&module_wait_for,
 	&module_get_url,
 	&module_uri,
