@@ -41,6 +41,8 @@ extern const struct module_entry module_dpkg_selections;
 extern const struct module_entry module_debconf;
 extern const struct module_entry module_getent;
 extern const struct module_entry module_pam_limits;
+extern const struct module_entry module_locale_gen;
+extern const struct module_entry module_modprobe;
 extern const struct module_entry module_wait_for;
 extern const struct module_entry module_get_url;
 extern const struct module_entry module_uri;
@@ -84,6 +86,8 @@ const struct module_entry *const module_table[] = {
 	&module_debconf,
 	&module_getent,
 	&module_pam_limits,
+	&module_locale_gen,
+	&module_modprobe,
 	&module_wait_for,
 	&module_get_url,
 	&module_uri,
