@@ -44,6 +44,7 @@ extern const struct module_entry module_pam_limits;
 extern const struct module_entry module_locale_gen;
 extern const struct module_entry module_modprobe;
 extern const struct module_entry module_alternatives;
+extern const struct module_entry module_known_hosts;
 extern const struct module_entry module_wait_for;
 extern const struct module_entry module_get_url;
 extern const struct module_entry module_uri;
@@ -90,6 +91,7 @@ const struct module_entry *const module_table[] = {
 	&module_locale_gen,
 	&module_modprobe,
 	&module_alternatives,
+	&module_known_hosts,
 	&module_wait_for,
 	&module_get_url,
 	&module_uri,
