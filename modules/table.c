@@ -47,6 +47,7 @@ extern const struct module_entry module_alternatives;
 extern const struct module_entry module_known_hosts;
 extern const struct module_entry module_openssh_keypair;
 extern const struct module_entry module_iptables;
+extern const struct module_entry module_ufw;
 extern const struct module_entry module_wait_for;
 extern const struct module_entry module_get_url;
 extern const struct module_entry module_uri;
@@ -96,6 +97,7 @@ const struct module_entry *const module_table[] = {
 	&module_known_hosts,
 	&module_openssh_keypair,
 	&module_iptables,
+	&module_ufw,
 	&module_wait_for,
 	&module_get_url,
 	&module_uri,

@@ -66,4 +66,45 @@ void	 iptables_command(const struct iptables_req *, const char *action,
 /* The policy "(policy ACCEPT)" of "iptables -L CHAIN"'s first line. */
 char	*iptables_policy(const char *list_output);
 
+/* ufw-plan.c */
+
+/* The task's rule; strings NULL when not given. */
+struct ufw_req {
+	const char	*rule;		/* allow, deny, limit, reject */
+	const char	*direction, *interface, *interface_in, *interface_out;
+	const char	*from_ip, *from_port, *to_ip, *to_port, *proto;
+	const char	*name, *comment;
+	int		 route, delete, log;
+};
+
+/*
+ * The words of "ufw [--dry-run] [route] [delete] [insert N] RULE ..." in
+ * community.general's order; insert_to < 0 for no insert.
+ */
+void	 ufw_rule_argv(const struct ufw_req *, int dry_run, long insert_to,
+	    struct fw_argv *);
+/*
+ * Where "insert N insert_relative_to R" puts a rule, from "ufw status
+ * numbered": 0 and *to, or *to -1 when it would go past the last rule
+ * (appended, no insert).
+ */
+void	 ufw_insert_to(const char *numbered, long insert,
+	    const char *relative_to, long *to);
+/* Check mode: whether "logging VALUE" changes "ufw status verbose". */
+int	 ufw_logging_changes(const char *status, const char *value);
+/* Check mode: whether "default VALUE [DIRECTION]" changes it. */
+int	 ufw_default_changes(const char *status, const char *direction,
+	    const char *value);
+/*
+ * Check mode: whether a --dry-run rule's output differs from the
+ * "### tuple" lines of the user rules, as community.general compares
+ * them (the lines with an IPv4 address only when from_ip or to_ip
+ * starts with one, the IPv6 ones likewise).
+ */
+int	 ufw_rule_changes(const char *pre_rules, const char *dry,
+	    const char *from_ip, const char *to_ip);
+/* Whether s starts with an IPv4 (IPv6) address, as ufw's regexps read. */
+int	 ufw_starts_ipv4(const char *s);
+int	 ufw_starts_ipv6(const char *s);
+
 #endif
