@@ -85,6 +85,42 @@ keypair_keygen(struct task_ctx *ctx, const char *cmd, const char *pass,
 	return rv;
 }
 
+/*
+ * Runs an ssh-keygen (or other) command that must succeed: 0, or -1 with
+ * the result failed by its output (*status) or *cause.
+ */
+static int
+keypair_run_ok(struct task_ctx *ctx, struct result *r, const char *cmd,
+    const char *pass, enum mod_status *status, char **cause)
+{
+	struct exec_result	res = EXEC_RESULT_INIT;
+	int			rv = -1;
+
+	if (keypair_keygen(ctx, cmd, pass, &res, cause) != 0)
+		goto out;
+	if (res.rc != 0) {
+		*status = result_fail_exec(r, cmd, &res);
+		goto out;
+	}
+	rv = 0;
+out:
+	exec_result_release(&res);
+	return rv;
+}
+
+/* The directory of path, as os.path.dirname gives it ("." for none). */
+static char *
+keypair_dirname(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, slash - path);
+}
+
 static int
 keypair_inspect(struct task_ctx *ctx, const char *path, const char *pubpath,
     const char *pass, struct keypair_host *k, char **cause)
@@ -212,14 +248,10 @@ keypair_generate(struct task_ctx *ctx, const char *path, const char *type,
     const char *format, struct result *r, enum mod_status *status,
     char **cause)
 {
-	struct exec_result	 res = EXEC_RESULT_INIT;
-	struct buf		 cmd = BUF_INIT;
-	const char		*slash = strrchr(path, '/');
-	char			*dir;
-	int			 rv = -1;
+	struct buf	 cmd = BUF_INIT;
+	char		*dir = keypair_dirname(path);
+	int		 rv;
 
-	dir = slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/") :
-	    xstrndup(path, slash - path);
 	buf_adds(&cmd, "sh -c 't=$(mktemp -d \"$1/.cairn-keygen.XXXXXX\") "
 	    "|| exit 1; shift; ssh-keygen \"$@\" -f \"$t/key\" && "
 	    "mv -f \"$t/key\" \"$0\" && mv -f \"$t/key.pub\" \"$0.pub\"; "
@@ -234,15 +266,7 @@ keypair_generate(struct task_ctx *ctx, const char *path, const char *type,
 	buf_adds(&cmd, keypair_format_flag(format));
 	if (pass == NULL)
 		buf_adds(&cmd, " -N ''");
-	if (keypair_keygen(ctx, buf_cstr(&cmd), pass, &res, cause) != 0)
-		goto out;
-	if (res.rc != 0) {
-		*status = result_fail_exec(r, "ssh-keygen", &res);
-		goto out;
-	}
-	rv = 0;
-out:
-	exec_result_release(&res);
+	rv = keypair_run_ok(ctx, r, buf_cstr(&cmd), pass, status, cause);
 	buf_release(&cmd);
 	free(dir);
 	return rv;
@@ -255,10 +279,9 @@ keypair_restore_pub(struct task_ctx *ctx, const char *path,
     const char *pass, struct result *r, enum mod_status *status,
     char **cause)
 {
-	struct exec_result	 res = EXEC_RESULT_INIT;
-	struct buf		 cmd = BUF_INIT;
-	char			*text;
-	int			 rv = -1;
+	struct buf	 cmd = BUF_INIT;
+	char		*text;
+	int		 rv = -1;
 
 	text = xasprintf("%s %s\n", k->derived.type, k->derived.data);
 	if (host_write(ctx, pubpath, text, strlen(text), NULL, NULL,
@@ -271,17 +294,12 @@ keypair_restore_pub(struct task_ctx *ctx, const char *path,
 			buf_adds(&cmd, " -P ''");
 		buf_adds(&cmd, " -f ");
 		host_path_word(&cmd, path);
-		if (keypair_keygen(ctx, buf_cstr(&cmd), pass, &res,
+		if (keypair_run_ok(ctx, r, buf_cstr(&cmd), pass, status,
 		    cause) != 0)
 			goto out;
-		if (res.rc != 0) {
-			*status = result_fail_exec(r, "ssh-keygen -c", &res);
-			goto out;
-		}
 	}
 	rv = 0;
 out:
-	exec_result_release(&res);
 	buf_release(&cmd);
 	free(text);
 	return rv;
@@ -291,23 +309,14 @@ static int
 keypair_remove(struct task_ctx *ctx, const char *path, const char *pubpath,
     struct result *r, enum mod_status *status, char **cause)
 {
-	struct exec_result	 res = EXEC_RESULT_INIT;
-	struct buf		 cmd = BUF_INIT;
-	int			 rv = -1;
+	struct buf	cmd = BUF_INIT;
+	int		rv;
 
 	buf_adds(&cmd, "rm -f -- ");
 	host_path_word(&cmd, path);
 	buf_addc(&cmd, ' ');
 	host_path_word(&cmd, pubpath);
-	if (host_run(ctx, buf_cstr(&cmd), &res, cause) != 0)
-		goto out;
-	if (res.rc != 0) {
-		*status = result_fail_exec(r, buf_cstr(&cmd), &res);
-		goto out;
-	}
-	rv = 0;
-out:
-	exec_result_release(&res);
+	rv = keypair_run_ok(ctx, r, buf_cstr(&cmd), NULL, status, cause);
 	buf_release(&cmd);
 	return rv;
 }
@@ -323,7 +332,7 @@ openssh_keypair_run(struct task_ctx *ctx, const struct mod_args *args,
 	const char		*format = args_str(args, "private_key_format");
 	const char		*regenerate = args_bool(args, "force", 0) ?
 				    "always" : args_str(args, "regenerate");
-	const char		*want_header, *slash;
+	const char		*want_header;
 	int			 present = strcmp(args_str(args, "state"),
 				    "present") == 0;
 	struct keypair_host	 k, now;
@@ -339,9 +348,7 @@ openssh_keypair_run(struct task_ctx *ctx, const struct mod_args *args,
 	if (pass != NULL && *pass == '\0')
 		pass = NULL;
 	pubpath = xasprintf("%s.pub", path);
-	slash = strrchr(path, '/');
-	dir = slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/") :
-	    xstrndup(path, slash - path);
+	dir = keypair_dirname(path);
 	if (keypair_size(type, args_has(args, "size"), args_int(args, "size",
 	    0), &size, &cause) != 0)
 		goto out;

@@ -9,21 +9,6 @@
 
 #include "sysconf.h"
 
-/* The next line of *pp without its newline. */
-static int
-alt_line(const char **pp, const char **line, size_t *len)
-{
-	const char	*p = *pp, *nl;
-
-	if (*p == '\0')
-		return 0;
-	nl = strchr(p, '\n');
-	*line = p;
-	*len = nl != NULL ? (size_t)(nl - p) : strlen(p);
-	*pp = nl != NULL ? nl + 1 : p + *len;
-	return 1;
-}
-
 static int
 alt_word(int c)
 {
@@ -177,11 +162,11 @@ alt_parse(const char *display, const struct alt_sub *wanted, size_t nwanted,
 	struct alt_entry	*e = NULL;
 
 	memset(st, 0, sizeof *st);
-	for (p = display; st->mode == NULL && alt_line(&p, &line, &len);)
+	for (p = display; st->mode == NULL && sysconf_line(&p, &line, &len, 0);)
 		st->mode = alt_mode(line, len);
 	if (st->mode == NULL)
 		return;
-	for (p = display; alt_line(&p, &line, &len);) {
+	for (p = display; sysconf_line(&p, &line, &len, 0);) {
 		if (st->current == NULL &&
 		    (a = alt_after(line, len, "link currently points to ")) !=
 		    NULL)
@@ -204,7 +189,7 @@ alt_parse(const char *display, const struct alt_sub *wanted, size_t nwanted,
 			mapl[nmap++] = xstrdup(wanted[i].link);
 		}
 	}
-	for (p = display; alt_line(&p, &line, &len);) {
+	for (p = display; sysconf_line(&p, &line, &len, 0);) {
 		long long	 prio;
 		struct alt_sub	*s;
 

@@ -14,21 +14,6 @@ static const char *const locale_gen_norm[][2] = {
 	{ ".gb18030", ".GB18030" }, { ".euctw", ".EUC-TW" },
 };
 
-/* The next line of *pp without its newline: start and length. */
-static int
-locale_gen_line(const char **pp, const char **line, size_t *len)
-{
-	const char	*p = *pp, *nl;
-
-	if (*p == '\0')
-		return 0;
-	nl = strchr(p, '\n');
-	*line = p;
-	*len = nl != NULL ? (size_t)(nl - p) : strlen(p);
-	*pp = nl != NULL ? nl + 1 : p + *len;
-	return 1;
-}
-
 int
 locale_gen_available(const char *text, const char *name, int supported)
 {
@@ -36,7 +21,7 @@ locale_gen_available(const char *text, const char *name, int supported)
 	size_t		 len, nlen = strlen(name), wlen;
 	const char	*us;
 
-	while (locale_gen_line(&text, &line, &len)) {
+	while (sysconf_line(&text, &line, &len, 0)) {
 		p = line;
 		end = line + len;
 		if (!supported && p < end && *p == '#')
@@ -107,7 +92,7 @@ locale_gen_present(const char *locale_a, const char *name)
 	int		 found = 0;
 
 	want = locale_gen_fix_case(name, strlen(name));
-	while (!found && locale_gen_line(&locale_a, &line, &len)) {
+	while (!found && sysconf_line(&locale_a, &line, &len, 0)) {
 		got = locale_gen_fix_case(line, len);
 		found = strcmp(want, got) == 0;
 		free(got);
@@ -123,7 +108,7 @@ locale_gen_edit(const char *text, const char *name, int enable)
 	const char	*line, *p;
 	size_t		 len, i, nlen = strlen(name);
 
-	while (locale_gen_line(&text, &line, &len)) {
+	while (sysconf_line(&text, &line, &len, 0)) {
 		/* re.sub of '#?\s*NAME (.+)': the first match takes the line */
 		for (i = 0; i < len; i++) {
 			p = line + i;
@@ -156,7 +141,7 @@ locale_gen_drop(const char *text, const char *name)
 	const char	*line, *sp;
 	size_t		 len, nlen = strlen(name);
 
-	while (locale_gen_line(&text, &line, &len)) {
+	while (sysconf_line(&text, &line, &len, 0)) {
 		sp = memchr(line, ' ', len);
 		if (sp != NULL && (size_t)(sp - line) == nlen &&
 		    memcmp(line, name, nlen) == 0)

@@ -9,21 +9,6 @@
 
 #include "sysconf.h"
 
-/* The next line of *pp, newline included: start and length. */
-static int
-modprobe_line(const char **pp, const char **line, size_t *len)
-{
-	const char	*p = *pp, *nl;
-
-	if (*p == '\0')
-		return 0;
-	nl = strchr(p, '\n');
-	*line = p;
-	*len = nl != NULL ? (size_t)(nl - p) + 1 : strlen(p);
-	*pp = p + *len;
-	return 1;
-}
-
 /* Whether [p, end) is ' *(?:[#;].*)?\n?': blanks then a comment. */
 static int
 modprobe_tail(const char *p, const char *end)
@@ -53,13 +38,13 @@ modprobe_loaded(const char *proc_modules, const char *builtin,
 			*s = '_';
 	wlen = strlen(want);
 	while (!found && proc_modules != NULL &&
-	    modprobe_line(&proc_modules, &line, &len))
+	    sysconf_line(&proc_modules, &line, &len, 1))
 		found = len >= wlen && memcmp(line, want, wlen) == 0;
 	free(want);
 	want = xasprintf("/%s.ko", name);
 	wlen = strlen(want);
 	while (!found && builtin != NULL &&
-	    modprobe_line(&builtin, &line, &len)) {
+	    sysconf_line(&builtin, &line, &len, 1)) {
 		while (len > 0 && isspace((unsigned char)line[len - 1]))
 			len--;
 		found = len >= wlen && memcmp(line + len - wlen, want,
@@ -120,7 +105,7 @@ modprobe_file_lists(const char *text, const char *name)
 	const char	*line;
 	size_t		 len;
 
-	while (modprobe_line(&text, &line, &len))
+	while (sysconf_line(&text, &line, &len, 1))
 		if (modprobe_lists_line(line, len, name))
 			return 1;
 	return 0;
@@ -144,7 +129,7 @@ modprobe_file_params(const char *text, const char *name, char ***list,
 	const char	*line, *opt;
 	size_t		 len, olen;
 
-	while (modprobe_line(&text, &line, &len)) {
+	while (sysconf_line(&text, &line, &len, 1)) {
 		if ((olen = modprobe_option_line(line, len, name, &opt)) == 0 ||
 		    modprobe_has(*list, *n, opt, olen))
 			continue;
@@ -157,23 +142,17 @@ int
 modprobe_params_match(char **list, size_t n, const char *params)
 {
 	const char	*p = params, *w;
-	size_t		 i, seen = 0;
+	size_t		 i, len, seen = 0;
 	char		**words = NULL;
 
-	for (;;) {
-		while (isspace((unsigned char)*p))
-			p++;
-		if (*p == '\0')
-			break;
-		for (w = p; *p != '\0' && !isspace((unsigned char)*p); p++)
-			;
-		if (!modprobe_has(list, n, w, p - w)) {
+	while (sysconf_word(&p, &w, &len)) {
+		if (!modprobe_has(list, n, w, len)) {
 			strv_free(words, seen);
 			return 0;
 		}
-		if (!modprobe_has(words, seen, w, p - w)) {
+		if (!modprobe_has(words, seen, w, len)) {
 			words = xreallocarray(words, seen + 1, sizeof *words);
-			words[seen++] = xstrndup(w, p - w);
+			words[seen++] = xstrndup(w, len);
 		}
 	}
 	/* every word is in list and list has no repeats: equal if as many */
@@ -190,7 +169,7 @@ modprobe_comment_out(const char *text, const char *name, int params)
 	size_t		 len;
 	int		 changed = 0, first = 1;
 
-	while (modprobe_line(&text, &line, &len)) {
+	while (sysconf_line(&text, &line, &len, 1)) {
 		if (!first)
 			buf_addc(&b, '\n');
 		first = 0;
@@ -214,19 +193,14 @@ modprobe_options_text(const char *name, const char *params)
 {
 	struct buf	 b = BUF_INIT;
 	const char	*p = params, *w;
+	size_t		 len;
 	int		 first = 1;
 
-	for (;;) {
-		while (isspace((unsigned char)*p))
-			p++;
-		if (*p == '\0')
-			break;
-		for (w = p; *p != '\0' && !isspace((unsigned char)*p); p++)
-			;
+	while (sysconf_word(&p, &w, &len)) {
 		if (!first)
 			buf_addc(&b, '\n');
 		first = 0;
-		buf_addf(&b, "options %s %.*s", name, (int)(p - w), w);
+		buf_addf(&b, "options %s %.*s", name, (int)len, w);
 	}
 	buf_addc(&b, '\n');
 	buf_cstr(&b);

@@ -11,6 +11,17 @@
 
 #include "util.h"
 
+/* sysconf.c */
+
+/*
+ * The next line of text at *pp (advanced past it): its start and length,
+ * the newline counted with keep_nl.  0 at the end of the text.
+ */
+int	 sysconf_line(const char **pp, const char **line, size_t *len,
+	    int keep_nl);
+/* The next blank-separated word at *pp: start and length, or 0 at the end. */
+int	 sysconf_word(const char **pp, const char **word, size_t *len);
+
 /* locale-gen.c */
 
 /*
