@@ -158,3 +158,43 @@ keypair_should_generate(const char *regenerate, int have, int valid,
 		return !valid;
 	return 1;
 }
+
+/* The directory of path, as os.path.dirname gives it ("." for none). */
+char *
+keypair_dirname(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, slash - path);
+}
+
+const char *
+keypair_format_flag(const char *format)
+{
+	if (strcmp(format, "pkcs1") == 0)
+		return " -m PEM";
+	if (strcmp(format, "pkcs8") == 0)
+		return " -m PKCS8";
+	return "";
+}
+
+/* The first line a key of the format starts with, NULL for auto. */
+const char *
+keypair_format_header(const char *format, const char *type)
+{
+	if (strcmp(format, "ssh") == 0)
+		return "-----BEGIN OPENSSH PRIVATE KEY-----";
+	if (strcmp(format, "pkcs8") == 0)
+		return "-----BEGIN PRIVATE KEY-----";
+	if (strcmp(format, "pkcs1") == 0)
+		return strcmp(type, "rsa") == 0 ?
+		    "-----BEGIN RSA PRIVATE KEY-----" :
+		    strcmp(type, "dsa") == 0 ?
+		    "-----BEGIN DSA PRIVATE KEY-----" :
+		    "-----BEGIN EC PRIVATE KEY-----";
+	return NULL;
+}

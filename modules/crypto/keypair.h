@@ -58,4 +58,11 @@ int	 keypair_pub_matches(const struct keypair_pub *file,
 int	 keypair_should_generate(const char *regenerate, int have, int valid,
 	    char **cause);
 
+/* The directory of path, as os.path.dirname gives it ("." for none). */
+char	*keypair_dirname(const char *path);
+/* ssh-keygen's " -m FORMAT" for private_key_format ("" for the default). */
+const char *keypair_format_flag(const char *format);
+/* The first line a key of the format starts with; NULL for auto. */
+const char *keypair_format_header(const char *format, const char *type);
+
 #endif
