@@ -52,6 +52,13 @@ extern const struct module_entry module_mysql_user;
 extern const struct module_entry module_postgresql_db;
 extern const struct module_entry module_postgresql_user;
 extern const struct module_entry module_postgresql_privs;
+extern const struct module_entry module_locale_gen;
+extern const struct module_entry module_modprobe;
+extern const struct module_entry module_alternatives;
+extern const struct module_entry module_known_hosts;
+extern const struct module_entry module_openssh_keypair;
+extern const struct module_entry module_iptables;
+extern const struct module_entry module_ufw;
 extern const struct module_entry module_wait_for;
 extern const struct module_entry module_get_url;
 extern const struct module_entry module_uri;
@@ -106,6 +113,13 @@ const struct module_entry *const module_table[] = {
 	&module_postgresql_db,
 	&module_postgresql_user,
 	&module_postgresql_privs,
+	&module_locale_gen,
+	&module_modprobe,
+	&module_alternatives,
+	&module_known_hosts,
+	&module_openssh_keypair,
+	&module_iptables,
+	&module_ufw,
 	&module_wait_for,
 	&module_get_url,
 	&module_uri,
