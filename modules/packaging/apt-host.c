@@ -160,6 +160,34 @@ out:
 	return r;
 }
 
+/*
+ * clean: apt-get clean, before anything else as Ansible runs it; it
+ * always reports a change.  Not run in check mode.
+ */
+int
+apt_clean(struct apt_state *s)
+{
+	struct exec_result	res = EXEC_RESULT_INIT;
+	int			r = -1;
+
+	if (s->check)
+		return 0;
+	if (apt_script(s, "cairn_apt apt-get clean\n", &res) != 0)
+		goto out;
+	result_setstr(s->r, "stdout", buf_cstr(&res.out));
+	result_setstr(s->r, "stderr", buf_cstr(&res.err));
+	if (res.rc != 0 || res.err.len != 0) {
+		result_setint(s->r, "rc", res.rc);
+		s->cause = res.err.len != 0 ? xasprintf("apt-get clean failed: "
+		    "%s", buf_cstr(&res.err)) : xstrdup("apt-get clean failed");
+		goto out;
+	}
+	r = 0;
+out:
+	exec_result_release(&res);
+	return r;
+}
+
 void
 apt_cmd_init(struct apt_state *s, struct apt_cmd *c, const char *op)
 {
@@ -186,7 +214,7 @@ enum mod_status
 apt_apply(struct apt_state *s, struct apt_cmd *c, int set_msg)
 {
 	struct exec_result	 res = EXEC_RESULT_INIT;
-	struct buf		 cmd = BUF_INIT, line = BUF_INIT;
+	struct buf		 cmd = BUF_INIT, line = BUF_INIT, run = BUF_INIT;
 	struct apt_sim		 sim;
 	struct value		*d;
 	char			*missing, *prep;
@@ -209,9 +237,15 @@ apt_apply(struct apt_state *s, struct apt_cmd *c, int set_msg)
 		buf_reset(&line);
 		buf_reset(&cmd);
 		apt_cmd_line(&line, c);
-		buf_addf(&cmd, "cairn_apt %s\n", buf_cstr(&line));
+		buf_addf(&run, "cairn_apt %s", buf_cstr(&line));
+		apt_policy_rc_d_wrap(&cmd, buf_cstr(&run), s->policy_rc_d);
 		if (apt_script(s, buf_cstr(&cmd), &res) != 0)
 			goto out;
+		if (res.rc == 0 && strcmp(c->op, "build-dep") == 0 &&
+		    apt_builddep_nothing(buf_cstr(&res.out))) {
+			st = MOD_OK;
+			goto out;
+		}
 	}
 	result_setstr(s->r, "stdout", buf_cstr(&res.out));
 	result_setstr(s->r, "stderr", buf_cstr(&res.err));
@@ -239,6 +273,7 @@ apt_apply(struct apt_state *s, struct apt_cmd *c, int set_msg)
 out:
 	buf_release(&cmd);
 	buf_release(&line);
+	buf_release(&run);
 	exec_result_release(&res);
 	return st;
 }

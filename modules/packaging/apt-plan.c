@@ -359,3 +359,31 @@ apt_cmd_line(struct buf *b, const struct apt_cmd *c)
 	if (c->allow_change_held)
 		buf_adds(b, " --allow-change-held-packages");
 }
+
+void
+apt_policy_rc_d_wrap(struct buf *b, const char *cmd, int code)
+{
+	if (code < 0) {
+		buf_addf(b, "%s\n", cmd);
+		return;
+	}
+	/* code is a number: nothing of the user's reaches the shell raw. */
+	buf_addf(b, "_prc=\n"
+	    "if [ -e /usr/sbin/policy-rc.d ] || [ -L /usr/sbin/policy-rc.d ]; "
+	    "then _prc=$(mktemp -d) && mv /usr/sbin/policy-rc.d \"$_prc/\" ||"
+	    " exit 1; fi\n"
+	    "printf '#!/bin/sh\\nexit %d\\n' >/usr/sbin/policy-rc.d && "
+	    "chmod 0755 /usr/sbin/policy-rc.d || exit 1\n"
+	    "%s\n"
+	    "_rc=$?\n"
+	    "rm -f /usr/sbin/policy-rc.d\n"
+	    "if [ -n \"$_prc\" ]; then mv \"$_prc/policy-rc.d\" "
+	    "/usr/sbin/policy-rc.d; rmdir \"$_prc\"; fi\n"
+	    "exit $_rc\n", code, cmd);
+}
+
+int
+apt_builddep_nothing(const char *out)
+{
+	return strstr(out, "\n0 upgraded, 0 newly installed") != NULL;
+}

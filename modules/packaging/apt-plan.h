@@ -116,6 +116,15 @@ struct apt_cmd {
 };
 /* Appends the command line ("apt-get -y -o ... install 'a' 'b'"). */
 void	 apt_cmd_line(struct buf *, const struct apt_cmd *);
+/*
+ * Appends a script running cmd (shell text) with /usr/sbin/policy-rc.d
+ * made "exit code", as Ansible's policy_rc_d does: an existing one is
+ * moved aside and put back, whatever cmd's status, which the script
+ * exits with.  code < 0: cmd alone.
+ */
+void	 apt_policy_rc_d_wrap(struct buf *, const char *cmd, int code);
+/* 1 when apt-get build-dep's output says nothing was to be done. */
+int	 apt_builddep_nothing(const char *out);
 
 
 /* apt-host.c: the module's steps on the target. */
@@ -127,6 +136,7 @@ struct apt_state {
 	struct result		*r;
 	int			 check;
 	int			 lock_timeout;
+	int			 policy_rc_d;	/* -1: leave policy-rc.d alone */
 	long long		 cache_time;
 	int			 cache_updated;
 	struct apt_dpkg		 dpkg;
@@ -159,6 +169,11 @@ int	 apt_probe(struct apt_state *);
  * update is (or in check mode would be) due.  0, or -1 and s->cause.
  */
 int	 apt_update_cache(struct apt_state *, int *would);
+/*
+ * clean: apt-get clean (nothing in check mode), its stdout and stderr
+ * in the result.  0, or -1 and s->cause when it failed or complained.
+ */
+int	 apt_clean(struct apt_state *);
 /* Fills c for op from the task's arguments; c->op is borrowed. */
 void	 apt_cmd_init(struct apt_state *, struct apt_cmd *c, const char *op);
 /*

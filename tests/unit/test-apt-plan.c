@@ -326,9 +326,44 @@ test_validate(void **state)
 	c = validate(args2("name", "a=1=2", NULL, NULL));
 	assert_string_equal(c, "invalid package spec: a=1=2");
 	free(c);
-	c = validate(args2("name", "a", "state", "build-dep"));
-	assert_non_null(strstr(c, "build-dep"));
+	/* build-dep is supported now (issue 9); it needs names */
+	assert_null(validate(args2("name", "a", "state", "build-dep")));
+	c = validate(args2("update_cache", "yes", "state", "build-dep"));
+	assert_string_equal(c, "state=build-dep needs package names");
 	free(c);
+	assert_null(validate(args2("clean", "yes", NULL, NULL)));
+}
+
+static void
+test_policy_rc_d(void **state)
+{
+	struct buf	b = BUF_INIT;
+
+	(void)state;
+	apt_policy_rc_d_wrap(&b, "cairn_apt apt-get -y install 'a'", -1);
+	assert_string_equal(buf_cstr(&b), "cairn_apt apt-get -y install 'a'\n");
+	buf_reset(&b);
+	apt_policy_rc_d_wrap(&b, "cairn_apt apt-get -y install 'a'", 101);
+	assert_non_null(strstr(buf_cstr(&b),
+	    "printf '#!/bin/sh\\nexit 101\\n' >/usr/sbin/policy-rc.d"));
+	/* the old file goes back, and the command's status is the script's */
+	assert_non_null(strstr(buf_cstr(&b), "cairn_apt apt-get -y install "
+	    "'a'\n_rc=$?\nrm -f /usr/sbin/policy-rc.d\n"));
+	assert_non_null(strstr(buf_cstr(&b), "mv \"$_prc/policy-rc.d\" "
+	    "/usr/sbin/policy-rc.d"));
+	assert_true(str_endswith(buf_cstr(&b), "exit $_rc\n"));
+	buf_release(&b);
+}
+
+static void
+test_builddep_nothing(void **state)
+{
+	(void)state;
+	assert_true(apt_builddep_nothing("Reading package lists...\n"
+	    "0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n"));
+	assert_false(apt_builddep_nothing("Reading package lists...\n"
+	    "0 upgraded, 2 newly installed, 0 to remove and 0 not upgraded.\n"));
+	assert_false(apt_builddep_nothing(""));
 }
 
 int
@@ -344,6 +379,8 @@ main(void)
 		cmocka_unit_test(test_missing_and_cache),
 		cmocka_unit_test(test_cmd_line),
 		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_policy_rc_d),
+		cmocka_unit_test(test_builddep_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
