@@ -39,6 +39,7 @@ extern const struct module_entry module_tempfile;
 extern const struct module_entry module_package;
 extern const struct module_entry module_dpkg_selections;
 extern const struct module_entry module_debconf;
+extern const struct module_entry module_package_facts;
 extern const struct module_entry module_getent;
 extern const struct module_entry module_pam_limits;
 extern const struct module_entry module_wait_for;
@@ -82,6 +83,7 @@ const struct module_entry *const module_table[] = {
 	&module_package,
 	&module_dpkg_selections,
 	&module_debconf,
+	&module_package_facts,
 	&module_getent,
 	&module_pam_limits,
 	&module_wait_for,

@@ -387,3 +387,44 @@ apt_builddep_nothing(const char *out)
 {
 	return strstr(out, "\n0 upgraded, 0 newly installed") != NULL;
 }
+
+struct value *
+apt_package_facts(const char *text)
+{
+	static const char *const keys[] = { "name", "version", "arch",
+		"category" };
+	struct value	*d = value_dict(), *e, *l;
+	const char	*line = text, *end, *f[6];
+	size_t		 n, i;
+
+	while (line != NULL && *line != '\0') {
+		end = strchr(line, '\n');
+		if (end == NULL)
+			end = line + strlen(line);
+		/* five tab-separated fields: status, name, version, arch, section */
+		f[0] = line;
+		for (n = 1; n < 6; n++) {
+			f[n] = memchr(f[n - 1], '\t', end - f[n - 1]);
+			if (f[n] == NULL)
+				break;
+			f[n]++;
+		}
+		if (n == 5 && f[1] - f[0] >= 3 && f[0][1] != 'n' &&
+		    f[0][1] != 'c' && f[0][1] != ' ' && f[2] - f[1] > 1) {
+			e = value_dict();
+			for (i = 0; i < 4; i++)
+				value_dict_set(e, keys[i], value_strn(f[i + 1],
+				    (i < 3 ? f[i + 2] - 1 : end) - f[i + 1]));
+			value_dict_setstr(e, "source", "apt");
+			l = value_dict_get(d, value_dict_get(e, "name")->u.str.s);
+			if (l == NULL) {
+				l = value_list();
+				value_dict_set(d,
+				    value_dict_get(e, "name")->u.str.s, l);
+			}
+			value_list_append(l, e);
+		}
+		line = *end == '\n' ? end + 1 : NULL;
+	}
+	return d;
+}

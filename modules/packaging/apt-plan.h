@@ -38,6 +38,17 @@ int	 apt_pkg_installed(const struct apt_pkg *);
 int	 apt_pkg_has_files(const struct apt_pkg *);
 
 /*
+ * package_facts' packages dict from the lines of
+ * `dpkg-query -W -f='${db:Status-Abbrev}\t${binary:Package}\t${Version}\t${Architecture}\t${Section}\n'`:
+ * name -> list of {name, version, arch, category, source: "apt"} for
+ * each package with an installed version (not "not-installed" or
+ * "config-files"), in dpkg's order; a multi-arch package of a foreign
+ * architecture is "name:arch", as python-apt's cache names it.
+ * Malformed lines are skipped.  New reference.
+ */
+struct value	*apt_package_facts(const char *);
+
+/*
  * Splits "name" or "name=version" (version may be an fnmatch pattern).
  * Returns 0 with *name and *version (NULL when none) malloc'd, or -1 and
  * *cause: "invalid package spec: x" for two '=', or a refusal of the

@@ -366,6 +366,42 @@ test_builddep_nothing(void **state)
 	assert_false(apt_builddep_nothing(""));
 }
 
+static void
+test_package_facts(void **state)
+{
+	struct value	*d, *l, *e;
+
+	(void)state;
+	d = apt_package_facts("ii \tbash\t5.2.15-2+b2\tamd64\tshells\n"
+	    "rc \tgone\t1.0\tall\tmisc\n"
+	    "un \tnever\t\t\t\n"
+	    "ii \tlibc6\t2.36-9\tamd64\tlibs\n"
+	    "ii \tlibc6:i386\t2.36-9\ti386\tlibs\n"
+	    "iU \thalf\t0.1\tall\t\n"
+	    "garbage line\n"
+	    "ii \tlast\t2\tall\tx");
+	assert_int_equal(value_len(d), 5);
+	assert_null(value_dict_get(d, "gone"));
+	assert_null(value_dict_get(d, "never"));
+	l = value_dict_get(d, "bash");
+	assert_int_equal(value_len(l), 1);
+	e = l->u.list.items[0];
+	assert_string_equal(value_dict_get(e, "name")->u.str.s, "bash");
+	assert_string_equal(value_dict_get(e, "version")->u.str.s,
+	    "5.2.15-2+b2");
+	assert_string_equal(value_dict_get(e, "arch")->u.str.s, "amd64");
+	assert_string_equal(value_dict_get(e, "category")->u.str.s, "shells");
+	assert_string_equal(value_dict_get(e, "source")->u.str.s, "apt");
+	l = value_dict_get(d, "libc6:i386");
+	assert_string_equal(value_dict_get(l->u.list.items[0],
+	    "arch")->u.str.s, "i386");
+	assert_string_equal(value_dict_get(value_dict_get(d,
+	    "half")->u.list.items[0], "category")->u.str.s, "");
+	assert_string_equal(value_dict_get(value_dict_get(d,
+	    "last")->u.list.items[0], "category")->u.str.s, "x");
+	value_unref(d);
+}
+
 int
 main(void)
 {
@@ -381,6 +417,7 @@ main(void)
 		cmocka_unit_test(test_validate),
 		cmocka_unit_test(test_policy_rc_d),
 		cmocka_unit_test(test_builddep_nothing),
+		cmocka_unit_test(test_package_facts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
