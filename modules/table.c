@@ -42,6 +42,7 @@ extern const struct module_entry module_debconf;
 extern const struct module_entry module_package_facts;
 extern const struct module_entry module_apt_repository;
 extern const struct module_entry module_deb822_repository;
+extern const struct module_entry module_pip;
 extern const struct module_entry module_getent;
 extern const struct module_entry module_pam_limits;
 extern const struct module_entry module_wait_for;
@@ -88,6 +89,7 @@ const struct module_entry *const module_table[] = {
 	&module_package_facts,
 	&module_apt_repository,
 	&module_deb822_repository,
+	&module_pip,
 	&module_getent,
 	&module_pam_limits,
 	&module_wait_for,
