@@ -43,6 +43,7 @@ extern const struct module_entry module_package_facts;
 extern const struct module_entry module_apt_repository;
 extern const struct module_entry module_deb822_repository;
 extern const struct module_entry module_pip;
+extern const struct module_entry module_apt_key;
 extern const struct module_entry module_getent;
 extern const struct module_entry module_pam_limits;
 extern const struct module_entry module_wait_for;
@@ -90,6 +91,7 @@ const struct module_entry *const module_table[] = {
 	&module_apt_repository,
 	&module_deb822_repository,
 	&module_pip,
+	&module_apt_key,
 	&module_getent,
 	&module_pam_limits,
 	&module_wait_for,
