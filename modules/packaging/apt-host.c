@@ -130,11 +130,13 @@ apt_update_cache(struct apt_state *s, int *would)
 	 * apt-get update leaves the lists' mtime alone when nothing is new;
 	 * touching it makes cache_valid_time mean "since the last update".
 	 */
-	buf_addf(&b, "n=0\n"
+	/* Only the last attempt's complaints are told, as Ansible does. */
+	buf_addf(&b, "_ue=$(mktemp) || exit 1\nn=0\n"
 	    "while :; do\n"
-	    "\tcairn_apt apt-get update -q >/dev/null && break\n"
-	    "\tn=$((n + 1)); [ $n -ge %lld ] && exit 1; sleep $n\n"
-	    "done\n"
+	    "\tcairn_apt apt-get update -q >/dev/null 2>\"$_ue\" && break\n"
+	    "\tn=$((n + 1)); if [ $n -ge %lld ]; then cat \"$_ue\" >&2; "
+	    "rm -f \"$_ue\"; exit 1; fi; sleep $n\n"
+	    "done\nrm -f \"$_ue\"\n"
 	    "[ -e " APT_STAMP " ] || touch " APT_LISTS "\n"
 	    "if [ -e " APT_STAMP " ]; then stat -c %%Y " APT_STAMP "\n"
 	    "else stat -c %%Y " APT_LISTS "; fi\n",
