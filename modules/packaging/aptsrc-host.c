@@ -1,4 +1,4 @@
-/* Keys from a URL for apt_key and deb822_repository, fetched by the target's curl. */
+/* The host side apt_key, apt_repository and deb822_repository share: removing a file, fetching a key. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,5 +40,25 @@ aptsrc_fetch(struct task_ctx *ctx, const char *url, int validate_certs,
 	r = 0;
 out:
 	net_reply_free(&rep);
+	return r;
+}
+
+int
+aptsrc_unlink(struct task_ctx *ctx, const char *path, char **cause)
+{
+	struct exec_result	 res = EXEC_RESULT_INIT;
+	struct buf		 cmd = BUF_INIT;
+	int			 r;
+
+	buf_adds(&cmd, "rm -f ");
+	shell_quote_buf(&cmd, path);
+	if ((r = host_run(ctx, buf_cstr(&cmd), &res, cause)) == 0 &&
+	    res.rc != 0) {
+		*cause = xasprintf("cannot remove '%s': %s", path,
+		    buf_cstr(&res.err));
+		r = -1;
+	}
+	buf_release(&cmd);
+	exec_result_release(&res);
 	return r;
 }

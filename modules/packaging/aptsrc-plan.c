@@ -40,27 +40,38 @@ aptsrc_strip(const char *s, size_t len)
 	return xstrndup(s, len);
 }
 
+/* The next word of *s (Python's split()), malloc'd; NULL at the end. */
+static char *
+aptsrc_next_word(const char **s)
+{
+	const char	*p = *s, *e;
+
+	while (*p != '\0' && aptsrc_space((unsigned char)*p))
+		p++;
+	if (*p == '\0')
+		return NULL;
+	for (e = p; *e != '\0' && !aptsrc_space((unsigned char)*e); e++)
+		;
+	*s = e;
+	return xstrndup(p, e - p);
+}
+
 /* The words of s joined by one space (Python's ' '.join(s.split())). */
 static char *
 aptsrc_join_words(const char *s, char **first)
 {
 	struct buf	 b = BUF_INIT;
-	const char	*e;
+	char		*w;
 
 	*first = NULL;
-	for (;;) {
-		while (*s != '\0' && aptsrc_space((unsigned char)*s))
-			s++;
-		if (*s == '\0')
-			break;
-		for (e = s; *e != '\0' && !aptsrc_space((unsigned char)*e); e++)
-			;
-		if (*first == NULL)
-			*first = xstrndup(s, e - s);
+	while ((w = aptsrc_next_word(&s)) != NULL) {
 		if (b.len != 0)
 			buf_addc(&b, ' ');
-		buf_add(&b, s, e - s);
-		s = e;
+		buf_adds(&b, w);
+		if (*first == NULL)
+			*first = w;
+		else
+			free(w);
 	}
 	return buf_detach(&b, NULL);
 }
@@ -243,20 +254,12 @@ aptsrc_suggest_filename(const char *source, const char *filename)
 	}
 	/* The first word that is not a source type. */
 	s = buf_cstr(&b);
-	for (;;) {
-		while (*s != '\0' && aptsrc_space((unsigned char)*s))
-			s++;
-		if (*s == '\0')
-			break;
-		for (e = s; *e != '\0' && !aptsrc_space((unsigned char)*e); e++)
-			;
-		word = xstrndup(s, e - s);
+	while ((word = aptsrc_next_word(&s)) != NULL) {
 		if (!aptsrc_is_type(word)) {
 			first = word;
 			break;
 		}
 		free(word);
-		s = e;
 	}
 	if (first == NULL)
 		first = xstrdup("");
@@ -541,4 +544,23 @@ aptsrc_is_armored(const void *data, size_t len)
 	static const char	 begin[] = "-----BEGIN PGP PUBLIC KEY BLOCK-----";
 
 	return memmem(data, len, begin, sizeof begin - 1) != NULL;
+}
+
+int
+aptsrc_mode_text(const struct value *m, char **out, char **cause)
+{
+	char	text[8];
+	int	octal;
+
+	*out = NULL;
+	if (m == NULL || m->type == V_NULL)
+		return 0;
+	if (mode_parse(m, &octal, cause) != 0)
+		return -1;
+	if (octal >= 0) {
+		mode_format(octal, text);
+		*out = xstrdup(text);
+	} else
+		*out = xstrdup(m->u.str.s);
+	return 0;
 }

@@ -117,7 +117,17 @@ int	 aptsrc_has_scheme(const char *s);
 /* 1 when data holds an ASCII-armored OpenPGP public key block. */
 int	 aptsrc_is_armored(const void *data, size_t len);
 
+/*
+ * A file-mode argument (int or string) as chmod takes it: "0644", or
+ * the symbolic text; NULL for none.  0 and *out malloc'd, or -1 and
+ * *cause.
+ */
+int	 aptsrc_mode_text(const struct value *, char **out, char **cause);
+
 /* aptsrc-host.c */
+
+/* rm -f path on the target: 0, or -1 and *cause with rm's complaint. */
+int	 aptsrc_unlink(struct task_ctx *, const char *path, char **cause);
 
 /*
  * Downloads url with the target's curl (or wget) into body, the temp

@@ -297,10 +297,9 @@ static int
 apt_key_remove(struct task_ctx *ctx, struct apt_key_job *j, const char *id,
     char **cause)
 {
-	struct exec_result	 res = EXEC_RESULT_INIT;
 	struct apt_key_file	*f;
 	struct aptkey_ring	 left;
-	struct buf		 kept = BUF_INIT, cmd = BUF_INIT;
+	struct buf		 kept = BUF_INIT;
 	size_t			 i, k, at;
 	int			 r = 0;
 
@@ -318,18 +317,9 @@ apt_key_remove(struct task_ctx *ctx, struct apt_key_job *j, const char *id,
 			}
 		}
 		buf_add(&kept, f->bin.s + at, f->bin.len - at);
-		if (kept.len == 0) {
-			buf_reset(&cmd);
-			buf_adds(&cmd, "rm -f ");
-			shell_quote_buf(&cmd, f->path);
-			if ((r = host_run(ctx, buf_cstr(&cmd), &res, cause)) == 0 &&
-			    res.rc != 0) {
-				*cause = xasprintf("Unable to remove a key with "
-				    "id %s: %s", id, buf_cstr(&res.err));
-				r = -1;
-			}
-			exec_result_release(&res);
-		} else
+		if (kept.len == 0)
+			r = aptsrc_unlink(ctx, f->path, cause);
+		else
 			r = apt_key_write(ctx, f->path, f->armored, kept.s,
 			    kept.len, cause);
 		/* what is left, for "after" */
@@ -341,7 +331,6 @@ apt_key_remove(struct task_ctx *ctx, struct apt_key_job *j, const char *id,
 			aptkey_ring_free(&f->ring);
 	}
 	buf_release(&kept);
-	buf_release(&cmd);
 	return r;
 }
 

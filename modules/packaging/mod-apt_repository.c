@@ -86,27 +86,6 @@ apt_repository_target(const struct mod_args *args, struct aptsrc_set *set,
 	return 0;
 }
 
-/* The mode argument as chmod takes it, or NULL; -1 and *cause if bad. */
-static int
-apt_repository_mode(const struct mod_args *args, char **mode, char **cause)
-{
-	struct value	*m = args_get(args, "mode");
-	char		 text[8];
-	int		 octal;
-
-	*mode = NULL;
-	if (m == NULL || m->type == V_NULL)
-		return 0;
-	if (mode_parse(m, &octal, cause) != 0)
-		return -1;
-	if (octal >= 0) {
-		mode_format(octal, text);
-		*mode = xstrdup(text);
-	} else
-		*mode = xstrdup(m->u.str.s);
-	return 0;
-}
-
 /*
  * Writes the dirty files with their texts (NULL: the file is removed);
  * mode goes to those a source was appended to.  0, or -1 and *cause.
@@ -116,9 +95,7 @@ apt_repository_save(struct task_ctx *ctx, const struct aptsrc_set *set,
     const int *dirty, char *const *texts, size_t ntexts, const char *mode,
     char **cause)
 {
-	struct exec_result	 res = EXEC_RESULT_INIT;
 	struct write_opts	 wo;
-	struct buf		 cmd = BUF_INIT;
 	size_t			 i;
 	int			 r = 0;
 
@@ -126,16 +103,7 @@ apt_repository_save(struct task_ctx *ctx, const struct aptsrc_set *set,
 		if (!dirty[i])
 			continue;
 		if (i >= ntexts || texts[i] == NULL) {
-			buf_reset(&cmd);
-			buf_adds(&cmd, "rm -f ");
-			shell_quote_buf(&cmd, set->files[i].path);
-			if ((r = host_run(ctx, buf_cstr(&cmd), &res, cause)) == 0 &&
-			    res.rc != 0) {
-				*cause = xasprintf("cannot remove '%s': %s",
-				    set->files[i].path, buf_cstr(&res.err));
-				r = -1;
-			}
-			exec_result_release(&res);
+			r = aptsrc_unlink(ctx, set->files[i].path, cause);
 			continue;
 		}
 		memset(&wo, 0, sizeof wo);
@@ -144,7 +112,6 @@ apt_repository_save(struct task_ctx *ctx, const struct aptsrc_set *set,
 		r = host_write(ctx, set->files[i].path, texts[i],
 		    strlen(texts[i]), &wo, NULL, cause);
 	}
-	buf_release(&cmd);
 	return r;
 }
 
@@ -168,7 +135,7 @@ apt_repository_run(struct task_ctx *ctx, const struct mod_args *args,
 	result_setstr(r, "repo", args_str(args, "repo"));
 	result_setstr(r, "state", state);
 	if (apt_repository_validate(args, &cause) != 0 ||
-	    apt_repository_mode(args, &mode, &cause) != 0)
+	    aptsrc_mode_text(args_get(args, "mode"), &mode, &cause) != 0)
 		goto out;
 	if (host_run(ctx, aptsrc_read_script, &res, &cause) != 0)
 		goto out;

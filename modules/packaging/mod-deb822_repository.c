@@ -151,12 +151,11 @@ deb822_run(struct task_ctx *ctx, const struct mod_args *args,
     struct result *r)
 {
 	const char		*signed_by = args_str(args, "signed_by");
-	struct value		*mv = args_get(args, "mode");
 	struct buf		 old = BUF_INIT;
 	struct write_opts	 wo;
 	char			*slug, *dest, *cause = NULL, *repo = NULL;
-	char			*keyfile = NULL, *mode = NULL, text[8];
-	int			 changed = 0, ch = 0, e, octal;
+	char			*keyfile = NULL, *mode = NULL;
+	int			 changed = 0, ch = 0, e;
 	enum mod_status		 st = MOD_FAILED;
 
 	slug = aptsrc_slug(args_str(args, "name"));
@@ -165,13 +164,8 @@ deb822_run(struct task_ctx *ctx, const struct mod_args *args,
 		st = deb822_absent(ctx, dest, slug, r);
 		goto done;
 	}
-	if (mode_parse(mv, &octal, &cause) != 0)
+	if (aptsrc_mode_text(args_get(args, "mode"), &mode, &cause) != 0)
 		goto out;
-	if (octal >= 0) {
-		mode_format(octal, text);
-		mode = xstrdup(text);
-	} else
-		mode = xstrdup(mv->u.str.s);
 
 	/*
 	 * Only a URL is fetched: Ansible also asks whether the value is a
