@@ -449,6 +449,7 @@ pip_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 		value_list_append(cmd, value_str("list"));
 		value_list_append(cmd, value_str("--format=freeze"));
 		result_set(r, "cmd", cmd);
+		cmd = NULL;
 		result_setstr(r, "stdout", buf_cstr(&j.freeze));
 		result_setstr(r, "stderr", buf_cstr(&j.err));
 		/*
