@@ -9,6 +9,9 @@
 
 #include <stddef.h>
 
+#include "module.h"
+#include "util.h"
+
 /*
  * Ansible's _recover_package_name: the names split on ',', then a part
  * that starts with a version operator (or sits inside [extras]) joined
@@ -52,5 +55,43 @@ int	 pip_req_satisfied(const struct pip_req *, const char *version);
  * the requirement's name whose version satisfies it.
  */
 int	 pip_is_present(const struct pip_req *, const char *freeze);
+
+
+/* pip-host.c: the module's steps on the target. */
+
+/* What one pip task carries between its round trips. */
+struct pip_job {
+	struct task_ctx		*ctx;
+	const struct mod_args	*args;
+	struct result		*r;
+	const char		*state;
+	char			*env;		/* virtualenv, chdir applied */
+	char			*chdir;
+	struct pip_req		*pkgs;
+	size_t			 npkgs;
+	int			 has_vcs;
+	char			**pip;		/* pip's words */
+	size_t			 npip;
+	int			 venv_created;
+	int			 venv_missing;	/* check mode */
+	struct buf		 freeze;
+	struct buf		 out, err;
+	char			*cause;
+};
+
+/* Appends the cd, umask and PATH every pip script starts with. */
+void	 pip_prologue(struct pip_job *, struct buf *);
+/*
+ * Round trip one: makes a missing virtualenv (in check mode only notes
+ * venv_missing), finds pip (j->pip) and reads its package list
+ * (j->freeze, upgrade notices left out).  0, or -1 and j->cause.
+ */
+int	 pip_probe(struct pip_job *);
+/*
+ * pip's command for the task: its words appended to cmdv (a V_LIST) and
+ * as quoted shell text to sh.  0, or -1 and j->cause (extra_args that
+ * do not split).
+ */
+int	 pip_command(struct pip_job *, struct value *cmdv, struct buf *sh);
 
 #endif
