@@ -40,6 +40,11 @@ extern const struct module_entry module_tempfile;
 extern const struct module_entry module_package;
 extern const struct module_entry module_dpkg_selections;
 extern const struct module_entry module_debconf;
+extern const struct module_entry module_package_facts;
+extern const struct module_entry module_apt_repository;
+extern const struct module_entry module_deb822_repository;
+extern const struct module_entry module_pip;
+extern const struct module_entry module_apt_key;
 extern const struct module_entry module_getent;
 extern const struct module_entry module_pam_limits;
 extern const struct module_entry module_mount;
@@ -101,6 +106,11 @@ const struct module_entry *const module_table[] = {
 	&module_package,
 	&module_dpkg_selections,
 	&module_debconf,
+	&module_package_facts,
+	&module_apt_repository,
+	&module_deb822_repository,
+	&module_pip,
+	&module_apt_key,
 	&module_getent,
 	&module_pam_limits,
 	&module_mount,

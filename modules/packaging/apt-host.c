@@ -130,11 +130,13 @@ apt_update_cache(struct apt_state *s, int *would)
 	 * apt-get update leaves the lists' mtime alone when nothing is new;
 	 * touching it makes cache_valid_time mean "since the last update".
 	 */
-	buf_addf(&b, "n=0\n"
+	/* Only the last attempt's complaints are told, as Ansible does. */
+	buf_addf(&b, "_ue=$(mktemp) || exit 1\nn=0\n"
 	    "while :; do\n"
-	    "\tcairn_apt apt-get update -q >/dev/null && break\n"
-	    "\tn=$((n + 1)); [ $n -ge %lld ] && exit 1; sleep $n\n"
-	    "done\n"
+	    "\tcairn_apt apt-get update -q >/dev/null 2>\"$_ue\" && break\n"
+	    "\tn=$((n + 1)); if [ $n -ge %lld ]; then cat \"$_ue\" >&2; "
+	    "rm -f \"$_ue\"; exit 1; fi; sleep $n\n"
+	    "done\nrm -f \"$_ue\"\n"
 	    "[ -e " APT_STAMP " ] || touch " APT_LISTS "\n"
 	    "if [ -e " APT_STAMP " ]; then stat -c %%Y " APT_STAMP "\n"
 	    "else stat -c %%Y " APT_LISTS "; fi\n",
@@ -156,6 +158,34 @@ apt_update_cache(struct apt_state *s, int *would)
 	r = 0;
 out:
 	buf_release(&b);
+	exec_result_release(&res);
+	return r;
+}
+
+/*
+ * clean: apt-get clean, before anything else as Ansible runs it; it
+ * always reports a change.  Not run in check mode.
+ */
+int
+apt_clean(struct apt_state *s)
+{
+	struct exec_result	res = EXEC_RESULT_INIT;
+	int			r = -1;
+
+	if (s->check)
+		return 0;
+	if (apt_script(s, "cairn_apt apt-get clean\n", &res) != 0)
+		goto out;
+	result_setstr(s->r, "stdout", buf_cstr(&res.out));
+	result_setstr(s->r, "stderr", buf_cstr(&res.err));
+	if (res.rc != 0 || res.err.len != 0) {
+		result_setint(s->r, "rc", res.rc);
+		s->cause = res.err.len != 0 ? xasprintf("apt-get clean failed: "
+		    "%s", buf_cstr(&res.err)) : xstrdup("apt-get clean failed");
+		goto out;
+	}
+	r = 0;
+out:
 	exec_result_release(&res);
 	return r;
 }
@@ -186,7 +216,7 @@ enum mod_status
 apt_apply(struct apt_state *s, struct apt_cmd *c, int set_msg)
 {
 	struct exec_result	 res = EXEC_RESULT_INIT;
-	struct buf		 cmd = BUF_INIT, line = BUF_INIT;
+	struct buf		 cmd = BUF_INIT, line = BUF_INIT, run = BUF_INIT;
 	struct apt_sim		 sim;
 	struct value		*d;
 	char			*missing, *prep;
@@ -209,9 +239,15 @@ apt_apply(struct apt_state *s, struct apt_cmd *c, int set_msg)
 		buf_reset(&line);
 		buf_reset(&cmd);
 		apt_cmd_line(&line, c);
-		buf_addf(&cmd, "cairn_apt %s\n", buf_cstr(&line));
+		buf_addf(&run, "cairn_apt %s", buf_cstr(&line));
+		apt_policy_rc_d_wrap(&cmd, buf_cstr(&run), s->policy_rc_d);
 		if (apt_script(s, buf_cstr(&cmd), &res) != 0)
 			goto out;
+		if (res.rc == 0 && strcmp(c->op, "build-dep") == 0 &&
+		    apt_builddep_nothing(buf_cstr(&res.out))) {
+			st = MOD_OK;
+			goto out;
+		}
 	}
 	result_setstr(s->r, "stdout", buf_cstr(&res.out));
 	result_setstr(s->r, "stderr", buf_cstr(&res.err));
@@ -239,6 +275,7 @@ apt_apply(struct apt_state *s, struct apt_cmd *c, int set_msg)
 out:
 	buf_release(&cmd);
 	buf_release(&line);
+	buf_release(&run);
 	exec_result_release(&res);
 	return st;
 }

@@ -359,3 +359,72 @@ apt_cmd_line(struct buf *b, const struct apt_cmd *c)
 	if (c->allow_change_held)
 		buf_adds(b, " --allow-change-held-packages");
 }
+
+void
+apt_policy_rc_d_wrap(struct buf *b, const char *cmd, int code)
+{
+	if (code < 0) {
+		buf_addf(b, "%s\n", cmd);
+		return;
+	}
+	/* code is a number: nothing of the user's reaches the shell raw. */
+	buf_addf(b, "_prc=\n"
+	    "if [ -e /usr/sbin/policy-rc.d ] || [ -L /usr/sbin/policy-rc.d ]; "
+	    "then _prc=$(mktemp -d) && mv /usr/sbin/policy-rc.d \"$_prc/\" ||"
+	    " exit 1; fi\n"
+	    "printf '#!/bin/sh\\nexit %d\\n' >/usr/sbin/policy-rc.d && "
+	    "chmod 0755 /usr/sbin/policy-rc.d || exit 1\n"
+	    "%s\n"
+	    "_rc=$?\n"
+	    "rm -f /usr/sbin/policy-rc.d\n"
+	    "if [ -n \"$_prc\" ]; then mv \"$_prc/policy-rc.d\" "
+	    "/usr/sbin/policy-rc.d; rmdir \"$_prc\"; fi\n"
+	    "exit $_rc\n", code, cmd);
+}
+
+int
+apt_builddep_nothing(const char *out)
+{
+	return strstr(out, "\n0 upgraded, 0 newly installed") != NULL;
+}
+
+struct value *
+apt_package_facts(const char *text)
+{
+	static const char *const keys[] = { "name", "version", "arch",
+		"category" };
+	struct value	*d = value_dict(), *e, *l;
+	const char	*line = text, *end, *f[6];
+	size_t		 n, i;
+
+	while (line != NULL && *line != '\0') {
+		end = strchr(line, '\n');
+		if (end == NULL)
+			end = line + strlen(line);
+		/* five tab-separated fields: status, name, version, arch, section */
+		f[0] = line;
+		for (n = 1; n < 6; n++) {
+			f[n] = memchr(f[n - 1], '\t', end - f[n - 1]);
+			if (f[n] == NULL)
+				break;
+			f[n]++;
+		}
+		if (n == 5 && f[1] - f[0] >= 3 && f[0][1] != 'n' &&
+		    f[0][1] != 'c' && f[0][1] != ' ' && f[2] - f[1] > 1) {
+			e = value_dict();
+			for (i = 0; i < 4; i++)
+				value_dict_set(e, keys[i], value_strn(f[i + 1],
+				    (i < 3 ? f[i + 2] - 1 : end) - f[i + 1]));
+			value_dict_setstr(e, "source", "apt");
+			l = value_dict_get(d, value_dict_get(e, "name")->u.str.s);
+			if (l == NULL) {
+				l = value_list();
+				value_dict_set(d,
+				    value_dict_get(e, "name")->u.str.s, l);
+			}
+			value_list_append(l, e);
+		}
+		line = *end == '\n' ? end + 1 : NULL;
+	}
+	return d;
+}

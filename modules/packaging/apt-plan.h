@@ -38,6 +38,17 @@ int	 apt_pkg_installed(const struct apt_pkg *);
 int	 apt_pkg_has_files(const struct apt_pkg *);
 
 /*
+ * package_facts' packages dict from the lines of
+ * `dpkg-query -W -f='${db:Status-Abbrev}\t${binary:Package}\t${Version}\t${Architecture}\t${Section}\n'`:
+ * name -> list of {name, version, arch, category, source: "apt"} for
+ * each package with an installed version (not "not-installed" or
+ * "config-files"), in dpkg's order; a multi-arch package of a foreign
+ * architecture is "name:arch", as python-apt's cache names it.
+ * Malformed lines are skipped.  New reference.
+ */
+struct value	*apt_package_facts(const char *);
+
+/*
  * Splits "name" or "name=version" (version may be an fnmatch pattern).
  * Returns 0 with *name and *version (NULL when none) malloc'd, or -1 and
  * *cause: "invalid package spec: x" for two '=', or a refusal of the
@@ -116,6 +127,15 @@ struct apt_cmd {
 };
 /* Appends the command line ("apt-get -y -o ... install 'a' 'b'"). */
 void	 apt_cmd_line(struct buf *, const struct apt_cmd *);
+/*
+ * Appends a script running cmd (shell text) with /usr/sbin/policy-rc.d
+ * made "exit code", as Ansible's policy_rc_d does: an existing one is
+ * moved aside and put back, whatever cmd's status, which the script
+ * exits with.  code < 0: cmd alone.
+ */
+void	 apt_policy_rc_d_wrap(struct buf *, const char *cmd, int code);
+/* 1 when apt-get build-dep's output says nothing was to be done. */
+int	 apt_builddep_nothing(const char *out);
 
 
 /* apt-host.c: the module's steps on the target. */
@@ -127,6 +147,7 @@ struct apt_state {
 	struct result		*r;
 	int			 check;
 	int			 lock_timeout;
+	int			 policy_rc_d;	/* -1: leave policy-rc.d alone */
 	long long		 cache_time;
 	int			 cache_updated;
 	struct apt_dpkg		 dpkg;
@@ -159,6 +180,11 @@ int	 apt_probe(struct apt_state *);
  * update is (or in check mode would be) due.  0, or -1 and s->cause.
  */
 int	 apt_update_cache(struct apt_state *, int *would);
+/*
+ * clean: apt-get clean (nothing in check mode), its stdout and stderr
+ * in the result.  0, or -1 and s->cause when it failed or complained.
+ */
+int	 apt_clean(struct apt_state *);
 /* Fills c for op from the task's arguments; c->op is borrowed. */
 void	 apt_cmd_init(struct apt_state *, struct apt_cmd *c, const char *op);
 /*

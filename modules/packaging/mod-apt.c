@@ -49,6 +49,8 @@ static const struct mod_param apt_params[] = {
 	{ "allow_downgrade", P_BOOL, 0, "no", NULL, downgrade_aliases },
 	{ "allow_change_held_packages", P_BOOL, 0, "no", NULL, NULL },
 	{ "lock_timeout", P_INT, 0, "60", NULL, NULL },
+	{ "clean", P_BOOL, 0, "no", NULL, NULL },
+	{ "policy_rc_d", P_INT, 0, NULL, NULL, NULL },
 	{ NULL }
 };
 
@@ -68,16 +70,20 @@ apt_validate(const struct mod_args *args, char **cause)
 		    "deb|package|upgrade");
 		return -1;
 	}
+	/*
+	 * clean alone is accepted, as Ansible's own example has it (2.14's
+	 * required_one_of forgot it; later versions list it).
+	 */
 	if (given == 0 && !args_has(args, "update_cache") &&
 	    !args_has(args, "autoremove") &&
-	    !args_has(args, "cache_valid_time")) {
+	    !args_has(args, "cache_valid_time") &&
+	    !args_bool(args, "clean", 0)) {
 		*cause = xstrdup("one of the following is required: "
 		    "autoremove, deb, package, update_cache, upgrade");
 		return -1;
 	}
-	if (state != NULL && strcmp(state, "build-dep") == 0) {
-		*cause = xstrdup("state=build-dep is not supported by cairn's "
-		    "apt module");
+	if (state != NULL && strcmp(state, "build-dep") == 0 && names == NULL) {
+		*cause = xstrdup("state=build-dep needs package names");
 		return -1;
 	}
 	if (args_has(args, "deb") && state != NULL &&
@@ -243,6 +249,21 @@ apt_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 		goto out;
 	}
 
+	s.policy_rc_d = args_has(args, "policy_rc_d") ?
+	    (int)args_int(args, "policy_rc_d", 0) : -1;
+	if (args_bool(args, "clean", 0)) {
+		if (apt_clean(&s) != 0)
+			goto out;
+		if (nspecs == 0 && up == NULL && deb == NULL) {
+			struct value *out = value_dict_get(r->v, "stdout");
+
+			if (out != NULL)
+				result_set(r, "msg", value_ref(out));
+			st = MOD_CHANGED;
+			goto out;
+		}
+	}
+
 	if (apt_probe(&s) != 0 || apt_update_cache(&s, &would_update) != 0)
 		goto out;
 	if (nspecs == 0 && up == NULL && deb == NULL &&
@@ -274,6 +295,14 @@ apt_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 
 			st = st2 == MOD_OK ? st : st2;
 		}
+		goto out;
+	}
+	if (strcmp(state, "build-dep") == 0) {
+		/* apt-get decides what to install: the names go as given. */
+		apt_cmd_init(&s, &c, "build-dep");
+		c.fix_broken = 0;
+		c.pkgs = specs;
+		st = apt_apply(&s, &c, 0);
 		goto out;
 	}
 	if (strcmp(state, "absent") == 0) {

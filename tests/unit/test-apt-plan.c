@@ -326,9 +326,80 @@ test_validate(void **state)
 	c = validate(args2("name", "a=1=2", NULL, NULL));
 	assert_string_equal(c, "invalid package spec: a=1=2");
 	free(c);
-	c = validate(args2("name", "a", "state", "build-dep"));
-	assert_non_null(strstr(c, "build-dep"));
+	/* build-dep is supported now (issue 9); it needs names */
+	assert_null(validate(args2("name", "a", "state", "build-dep")));
+	c = validate(args2("update_cache", "yes", "state", "build-dep"));
+	assert_string_equal(c, "state=build-dep needs package names");
 	free(c);
+	assert_null(validate(args2("clean", "yes", NULL, NULL)));
+}
+
+static void
+test_policy_rc_d(void **state)
+{
+	struct buf	b = BUF_INIT;
+
+	(void)state;
+	apt_policy_rc_d_wrap(&b, "cairn_apt apt-get -y install 'a'", -1);
+	assert_string_equal(buf_cstr(&b), "cairn_apt apt-get -y install 'a'\n");
+	buf_reset(&b);
+	apt_policy_rc_d_wrap(&b, "cairn_apt apt-get -y install 'a'", 101);
+	assert_non_null(strstr(buf_cstr(&b),
+	    "printf '#!/bin/sh\\nexit 101\\n' >/usr/sbin/policy-rc.d"));
+	/* the old file goes back, and the command's status is the script's */
+	assert_non_null(strstr(buf_cstr(&b), "cairn_apt apt-get -y install "
+	    "'a'\n_rc=$?\nrm -f /usr/sbin/policy-rc.d\n"));
+	assert_non_null(strstr(buf_cstr(&b), "mv \"$_prc/policy-rc.d\" "
+	    "/usr/sbin/policy-rc.d"));
+	assert_true(str_endswith(buf_cstr(&b), "exit $_rc\n"));
+	buf_release(&b);
+}
+
+static void
+test_builddep_nothing(void **state)
+{
+	(void)state;
+	assert_true(apt_builddep_nothing("Reading package lists...\n"
+	    "0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n"));
+	assert_false(apt_builddep_nothing("Reading package lists...\n"
+	    "0 upgraded, 2 newly installed, 0 to remove and 0 not upgraded.\n"));
+	assert_false(apt_builddep_nothing(""));
+}
+
+static void
+test_package_facts(void **state)
+{
+	struct value	*d, *l, *e;
+
+	(void)state;
+	d = apt_package_facts("ii \tbash\t5.2.15-2+b2\tamd64\tshells\n"
+	    "rc \tgone\t1.0\tall\tmisc\n"
+	    "un \tnever\t\t\t\n"
+	    "ii \tlibc6\t2.36-9\tamd64\tlibs\n"
+	    "ii \tlibc6:i386\t2.36-9\ti386\tlibs\n"
+	    "iU \thalf\t0.1\tall\t\n"
+	    "garbage line\n"
+	    "ii \tlast\t2\tall\tx");
+	assert_int_equal(value_len(d), 5);
+	assert_null(value_dict_get(d, "gone"));
+	assert_null(value_dict_get(d, "never"));
+	l = value_dict_get(d, "bash");
+	assert_int_equal(value_len(l), 1);
+	e = l->u.list.items[0];
+	assert_string_equal(value_dict_get(e, "name")->u.str.s, "bash");
+	assert_string_equal(value_dict_get(e, "version")->u.str.s,
+	    "5.2.15-2+b2");
+	assert_string_equal(value_dict_get(e, "arch")->u.str.s, "amd64");
+	assert_string_equal(value_dict_get(e, "category")->u.str.s, "shells");
+	assert_string_equal(value_dict_get(e, "source")->u.str.s, "apt");
+	l = value_dict_get(d, "libc6:i386");
+	assert_string_equal(value_dict_get(l->u.list.items[0],
+	    "arch")->u.str.s, "i386");
+	assert_string_equal(value_dict_get(value_dict_get(d,
+	    "half")->u.list.items[0], "category")->u.str.s, "");
+	assert_string_equal(value_dict_get(value_dict_get(d,
+	    "last")->u.list.items[0], "category")->u.str.s, "x");
+	value_unref(d);
 }
 
 int
@@ -344,6 +415,9 @@ main(void)
 		cmocka_unit_test(test_missing_and_cache),
 		cmocka_unit_test(test_cmd_line),
 		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_policy_rc_d),
+		cmocka_unit_test(test_builddep_nothing),
+		cmocka_unit_test(test_package_facts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
