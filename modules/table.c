@@ -37,6 +37,7 @@ extern const struct module_entry module_ini_file;
 extern const struct module_entry module_slurp;
 extern const struct module_entry module_tempfile;
 extern const struct module_entry module_acl;
+extern const struct module_entry module_unarchive;
 extern const struct module_entry module_package;
 extern const struct module_entry module_dpkg_selections;
 extern const struct module_entry module_debconf;
@@ -81,6 +82,7 @@ const struct module_entry *const module_table[] = {
 	&module_slurp,
 	&module_tempfile,
 	&module_acl,
+	&module_unarchive,
 	&module_package,
 	&module_dpkg_selections,
 	&module_debconf,
