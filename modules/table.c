@@ -38,6 +38,7 @@ extern const struct module_entry module_slurp;
 extern const struct module_entry module_tempfile;
 extern const struct module_entry module_acl;
 extern const struct module_entry module_unarchive;
+extern const struct module_entry module_archive;
 extern const struct module_entry module_package;
 extern const struct module_entry module_dpkg_selections;
 extern const struct module_entry module_debconf;
@@ -83,6 +84,7 @@ const struct module_entry *const module_table[] = {
 	&module_tempfile,
 	&module_acl,
 	&module_unarchive,
+	&module_archive,
 	&module_package,
 	&module_dpkg_selections,
 	&module_debconf,
