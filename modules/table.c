@@ -39,6 +39,7 @@ extern const struct module_entry module_tempfile;
 extern const struct module_entry module_acl;
 extern const struct module_entry module_unarchive;
 extern const struct module_entry module_archive;
+extern const struct module_entry module_synchronize;
 extern const struct module_entry module_package;
 extern const struct module_entry module_dpkg_selections;
 extern const struct module_entry module_debconf;
@@ -85,6 +86,7 @@ const struct module_entry *const module_table[] = {
 	&module_acl,
 	&module_unarchive,
 	&module_archive,
+	&module_synchronize,
 	&module_package,
 	&module_dpkg_selections,
 	&module_debconf,
