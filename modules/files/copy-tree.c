@@ -324,11 +324,14 @@ copy_tree_apply(struct copy_tree *t, const struct mod_args *args,
 		buf_adds(&s, "\nS=");
 		host_path_word(&s, src);
 	}
-	buf_adds(&s, "\nif [ ! -d \"$R\" ]; then mkdir -p -- \"$R\" || exit 1\n"
-	    "p=$R\n");
+	/* the missing directories up to the root, each with directory_mode
+	 * and the owner, as the copy module makes them */
+	buf_adds(&s, "\nset --; q=$R\nwhile [ ! -e \"$q\" ] && [ ! -L \"$q\" ]; "
+	    "do set -- \"$q\" \"$@\"; q=$(dirname -- \"$q\"); done\n"
+	    "for p in \"$@\"; do mkdir -- \"$p\" || exit 1\n");
 	if (copy_tree_attrs(&s, dmode, 0755, owner, group, cause) != 0)
 		goto out;
-	buf_adds(&s, "fi\n");
+	buf_adds(&s, "done\n");
 	for (pass = 0; pass < 3; pass++)
 	for (i = 0; i < t->n; i++) {
 		n = &t->v[i];

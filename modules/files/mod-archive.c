@@ -252,12 +252,13 @@ archive_targets(struct archive_job *j, const struct mod_args *args)
 /*
  * Builds the archive in a temp file beside dest, compares its listing
  * with the old dest's (is_different_from_original) and moves it over
- * dest only when it differs; removes the sources after (remove).
+ * dest only when it differs; removes the sources after (remove).  dry
+ * (check mode): builds and compares, then only removes the temp file.
  * *changed.  0, or -1 and *cause.
  */
 static int
 archive_build(struct task_ctx *ctx, const struct mod_args *args,
-    struct archive_job *j, int *changed, char **cause)
+    struct archive_job *j, int dry, int *changed, char **cause)
 {
 	struct buf		 s = BUF_INIT, names = BUF_INIT;
 	struct exec_result	 res = EXEC_RESULT_INIT;
@@ -300,10 +301,10 @@ archive_build(struct task_ctx *ctx, const struct mod_args *args,
 			buf_addc(&names, '\0');
 		}
 	}
-	buf_adds(&s, "if [ -e \"$d\" ] && [ \"$o\" = \"$(l \"$t\")\" ]; then "
-	    "echo SAME; else mv -f -- \"$t\" \"$d\" || exit 1; echo DIFF; "
-	    "fi\n");
-	if (args_bool(args, "remove", 0)) {
+	buf_addf(&s, "if [ -e \"$d\" ] && [ \"$o\" = \"$(l \"$t\")\" ]; then "
+	    "echo SAME; else %s echo DIFF; fi\n", dry ? "" :
+	    "mv -f -- \"$t\" \"$d\" || exit 1;");
+	if (!dry && args_bool(args, "remove", 0)) {
 		for (i = 0; i < j->archived->u.list.n; i++) {
 			buf_adds(&s, "rm -rf -- ");
 			shell_quote_buf(&s,
@@ -430,10 +431,19 @@ archive_run(struct task_ctx *ctx, const struct mod_args *args,
 			state = archive_is_archive(j.dest) ? "archive" :
 			    "compress";
 	} else if (check) {
-		changed = j.must_archive || !j.dest_exists;
+		/*
+		 * Ansible says changed for any multi-path archive; building
+		 * it beside dest and comparing says what a run would do.
+		 */
+		if (archive_build(ctx, args, &j, 1, &changed, &cause) != 0) {
+			/* dest's directory is not there yet: Ansible's guess */
+			free(cause);
+			cause = NULL;
+			changed = j.must_archive || !j.dest_exists;
+		}
 		state = "absent";
 	} else {
-		if (archive_build(ctx, args, &j, &changed, &cause) != 0)
+		if (archive_build(ctx, args, &j, 0, &changed, &cause) != 0)
 			goto fail;
 		if (j.must_archive)
 			state = value_len(j.missing) > 0 ? "incomplete" :

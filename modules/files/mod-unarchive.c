@@ -206,8 +206,7 @@ unarchive_probe(struct task_ctx *ctx, struct unarchive_job *j, char **cause)
 	if (j->temp && !check)	/* kept for the apply round trip */
 		buf_adds(&s, "trap - EXIT\n");
 	if (check)	/* Ansible skips tar archives in check mode */
-		buf_adds(&s, "[ \"$h\" = ZipArchive ] || { rm -f \"$s\"; "
-		    "exit 0; }\n");
+		buf_addf(&s, "[ \"$h\" = ZipArchive ] || exit 0\n");
 	buf_adds(&s, "cd \"$d\" || exit 1\nif [ \"$h\" = ZipArchive ]; then\n"
 	    "echo; echo @@L; ");
 	unarchive_zip_cmd(&s, UA_LIST, &j->o);

@@ -142,6 +142,8 @@ unarchive_tar_line(char *line, void *arg)
 			*t++ = name[i];
 	}
 	*t = '\0';
+	if (*name == '\0')
+		return;
 	if (*name == '/')
 		name++;
 	if (unarchive_match_any(name, c->o->exclude))

@@ -92,6 +92,17 @@ assert_host_eq 1 'port=80' 'cat /srv/remote/app/etc/app.conf'
 run_play "$rpb"
 assert_rc 0
 assert_recap h1 changed=0 skipped=1 failed=0
+note "--check with remote_src leaves the host's archive alone"
+run_play --check "$(playbook remote-check.yml <<'EOF'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - unarchive: { src: /var/cache/rel/app.tgz, dest: /srv/remote, remote_src: true }
+EOF
+)"
+assert_rc 0
+assert_recap h1 skipped=1 failed=0
+assert_host 1 '[ -s /var/cache/rel/app.tgz ]' "the archive after --check"
 
 note "bad input"
 for args in '{ dest: /srv/gz }' \
