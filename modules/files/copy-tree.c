@@ -5,7 +5,6 @@
  * in one more: the files' contents travel together on the script's
  * stdin, each cut off by dd, checked by its sha1 and renamed into place.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "copy-plan.h"
+#include "files.h"
 #include "module.h"
 
 struct copy_tree {
@@ -36,12 +36,6 @@ copy_tree_add(struct copy_tree *t, char type, const char *rel)
 	return n;
 }
 
-static int
-copy_tree_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Parents being walked, by device and inode: a followed link loop stops. */
 struct copy_parents {
 	dev_t	dev[64];
@@ -58,8 +52,6 @@ static int
 copy_tree_walk_local(struct copy_tree *t, const char *dir, const char *rel,
     int follow, struct copy_parents *pp, char **cause)
 {
-	DIR		*d;
-	struct dirent	*e;
 	struct stat	 lst, st;
 	struct buf	 data = BUF_INIT;
 	struct copy_node *n;
@@ -68,19 +60,11 @@ copy_tree_walk_local(struct copy_tree *t, const char *dir, const char *rel,
 	ssize_t		 ll;
 	int		 rv = 0, loop;
 
-	if ((d = opendir(dir)) == NULL) {
+	if ((names = files_dir_names(dir, &nn)) == NULL) {
 		*cause = xasprintf("cannot open directory '%s': %s", dir,
 		    strerror(errno));
 		return -1;
 	}
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		names = xreallocarray(names, nn + 1, sizeof *names);
-		names[nn++] = xstrdup(e->d_name);
-	}
-	closedir(d);
-	qsort(names, nn, sizeof *names, copy_tree_cmp);
 	for (i = 0; i < nn && rv == 0; i++) {
 		path = xasprintf("%s/%s", dir, names[i]);
 		r = *rel != '\0' ? xasprintf("%s/%s", rel, names[i]) :
@@ -137,9 +121,7 @@ copy_tree_walk_local(struct copy_tree *t, const char *dir, const char *rel,
 		free(path);
 		free(r);
 	}
-	for (i = 0; i < nn; i++)
-		free(names[i]);
-	free(names);
+	files_names_free(names, nn);
 	return rv;
 }
 
@@ -165,7 +147,7 @@ copy_tree_walk_remote(struct copy_tree *t, const char *src, int follow,
 	struct buf		 s = BUF_INIT;
 	struct exec_result	 res = EXEC_RESULT_INIT;
 	struct copy_node	*n;
-	char			*text, *line, *save = NULL, *f[5];
+	char			*text, *line, *save = NULL, *f[5], *e;
 	int			 r;
 
 	buf_adds(&s, "s=");
@@ -179,9 +161,10 @@ copy_tree_walk_remote(struct copy_tree *t, const char *src, int follow,
 	r = host_run(t->ctx, buf_cstr(&s), &res, cause);
 	buf_release(&s);
 	if (r == 0 && res.rc != 0) {
+		e = files_stderr(&res);
 		*cause = xasprintf("cannot read the source directory '%s': "
-		    "%.*s", src, (int)res.err.len, res.err.s != NULL ?
-		    res.err.s : "");
+		    "%s", src, e);
+		free(e);
 		r = -1;
 	}
 	if (r != 0) {
@@ -214,7 +197,7 @@ copy_tree_probe(struct copy_tree *t, const char *root, mode_t *umask,
 	struct buf		 s = BUF_INIT, in = BUF_INIT;
 	struct exec_result	 res = EXEC_RESULT_INIT;
 	struct copy_node	*n;
-	char			*text, *line, *save = NULL, *f[9];
+	char			*text, *line, *save = NULL, *f[9], *e;
 	size_t			 i, k;
 	int			 r;
 
@@ -235,8 +218,9 @@ copy_tree_probe(struct copy_tree *t, const char *root, mode_t *umask,
 	buf_release(&s);
 	buf_release(&in);
 	if (r == 0 && res.rc != 0) {
-		*cause = xasprintf("cannot inspect '%s': %.*s", root,
-		    (int)res.err.len, res.err.s != NULL ? res.err.s : "");
+		e = files_stderr(&res);
+		*cause = xasprintf("cannot inspect '%s': %s", root, e);
+		free(e);
 		r = -1;
 	}
 	if (r != 0) {
@@ -403,9 +387,9 @@ copy_tree_apply(struct copy_tree *t, const struct mod_args *args,
 	    cause) != 0)
 		goto out;
 	if (res.rc != 0) {
-		*cause = xasprintf("failed to copy: %.*s", (int)res.err.len -
-		    (res.err.len > 0 && res.err.s[res.err.len - 1] == '\n'),
-		    res.err.s != NULL ? res.err.s : "");
+		c = files_stderr(&res);
+		*cause = xasprintf("failed to copy: %s", c);
+		free(c);
 		goto out;
 	}
 	r = 0;

@@ -201,8 +201,10 @@ archive_probe(struct task_ctx *ctx, const struct mod_args *args,
 	r = host_run(ctx, buf_cstr(&s), &res, cause);
 	buf_release(&s);
 	if (r == 0 && res.rc != 0) {
-		*cause = xasprintf("cannot expand the paths: %.*s",
-		    (int)res.err.len, res.err.s != NULL ? res.err.s : "");
+		char	*e = files_stderr(&res);
+
+		*cause = xasprintf("cannot expand the paths: %s", e);
+		free(e);
 		r = -1;
 	}
 	if (r == 0)
@@ -325,9 +327,7 @@ archive_build(struct task_ctx *ctx, const struct mod_args *args,
 	buf_release(&names);
 	if (r == 0 && res.rc != 0) {
 		*cause = res.rc == 2 ? xstrdup("Error deleting some source "
-		    "files: ") : xasprintf("%.*s", (int)res.err.len -
-		    (res.err.len > 0 && res.err.s[res.err.len - 1] == '\n'),
-		    res.err.s != NULL ? res.err.s : "");
+		    "files: ") : files_stderr(&res);
 		r = -1;
 	}
 	if (r == 0)

@@ -85,6 +85,7 @@ sync_list_remote(struct task_ctx *ctx, struct sync_job *j, const char *path,
 {
 	struct buf		 s = BUF_INIT;
 	struct exec_result	 res = EXEC_RESULT_INIT;
+	char			*e;
 	int			 r;
 
 	buf_adds(&s, "R=");
@@ -101,8 +102,9 @@ sync_list_remote(struct task_ctx *ctx, struct sync_job *j, const char *path,
 	r = host_run(ctx, buf_cstr(&s), &res, cause);
 	buf_release(&s);
 	if (r == 0 && res.rc != 0) {
-		*cause = xasprintf("cannot list '%s': %.*s", path,
-		    (int)res.err.len, res.err.s != NULL ? res.err.s : "");
+		e = files_stderr(&res);
+		*cause = xasprintf("cannot list '%s': %s", path, e);
+		free(e);
 		r = -1;
 	}
 	if (r == 0) {
@@ -324,9 +326,7 @@ sync_apply_push(struct task_ctx *ctx, struct sync_job *j, char **cause)
 	if (host_run_stdin(ctx, buf_cstr(&s), in.s, in.len, &res, cause) != 0)
 		goto out;
 	if (res.rc != 0) {
-		*cause = xasprintf("%.*s", (int)res.err.len - (res.err.len > 0 &&
-		    res.err.s[res.err.len - 1] == '\n'), res.err.s != NULL ?
-		    res.err.s : "");
+		*cause = files_stderr(&res);
 		goto out;
 	}
 	r = 0;
@@ -362,8 +362,10 @@ sync_fetch(struct task_ctx *ctx, struct sync_job *j, struct buf **data,
 	r = host_run(ctx, buf_cstr(&s), &res, cause);
 	buf_release(&s);
 	if (r == 0 && res.rc != 0) {
-		*cause = xasprintf("cannot read the source: %.*s",
-		    (int)res.err.len, res.err.s != NULL ? res.err.s : "");
+		char	*e = files_stderr(&res);
+
+		*cause = xasprintf("cannot read the source: %s", e);
+		free(e);
 		r = -1;
 	}
 	p = res.out.s != NULL ? res.out.s : "";

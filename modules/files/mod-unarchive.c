@@ -237,10 +237,9 @@ unarchive_probe(struct task_ctx *ctx, struct unarchive_job *j, char **cause)
 	if (r != 0)
 		return -1;
 	if (j->probe.rc != 0) {
-		*cause = j->probe.err.len > 0 ? xstrndup(j->probe.err.s,
-		    j->probe.err.len - (j->probe.err.s[j->probe.err.len - 1] ==
-		    '\n')) : xasprintf("cannot inspect '%s' (exit status %d)",
-		    j->src, j->probe.rc);
+		*cause = j->probe.err.len > 0 ? files_stderr(&j->probe) :
+		    xasprintf("cannot inspect '%s' (exit status %d)", j->src,
+		    j->probe.rc);
 		return -1;
 	}
 	unarchive_parse_head(j);
@@ -386,10 +385,13 @@ unarchive_apply(struct task_ctx *ctx, struct unarchive_job *j,
 	if (res.rc == 95)
 		*cause = xasprintf("failed to unpack %s to %s", j->rsrc,
 		    j->dest);
-	else if (res.rc != 0)
+	else if (res.rc != 0) {
+		char	*e = files_stderr(&res);
+
 		*cause = xasprintf("Unexpected error when accessing exploded "
-		    "file: %.*s", (int)res.err.len, res.err.s != NULL ?
-		    res.err.s : "");
+		    "file: %s", e);
+		free(e);
+	}
 	else
 		*attr_changed = res.out.s != NULL &&
 		    memmem(res.out.s, res.out.len, "C\n", 2) != NULL;

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "module.h"
 #include "sync-local.h"
 #include "sync-plan.h"
@@ -62,33 +63,17 @@ sync_local_add(struct sync_entry **v, size_t *n, const char *rel,
 	}
 }
 
-static int
-sync_local_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void
 sync_local_rec(struct sync_entry **v, size_t *n, const char *dir,
     const char *rel, const struct sync_local_opts *o, int depth)
 {
-	DIR		*d;
-	struct dirent	*e;
 	struct stat	 st;
-	char		**names = NULL, *path, *r;
+	char		**names, *path, *r;
 	size_t		 nn = 0, i;
 	int		 rc;
 
-	if (depth > 64 || (d = opendir(dir)) == NULL)
+	if (depth > 64 || (names = files_dir_names(dir, &nn)) == NULL)
 		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		names = xreallocarray(names, nn + 1, sizeof *names);
-		names[nn++] = xstrdup(e->d_name);
-	}
-	closedir(d);
-	qsort(names, nn, sizeof *names, sync_local_cmp);
 	for (i = 0; i < nn; i++) {
 		path = xasprintf("%s/%s", dir, names[i]);
 		r = *rel != '\0' ? xasprintf("%s/%s", rel, names[i]) :
@@ -101,9 +86,8 @@ sync_local_rec(struct sync_entry **v, size_t *n, const char *dir,
 		}
 		free(path);
 		free(r);
-		free(names[i]);
 	}
-	free(names);
+	files_names_free(names, nn);
 }
 
 size_t
