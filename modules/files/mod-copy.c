@@ -61,6 +61,7 @@ struct copy_job {
 	char			*final;		/* the path written */
 	int			 mkdirs;
 	struct host_stat	 st;		/* final, followed */
+	struct host_stat	 sst;		/* remote_src: src, followed */
 	char			*mtext;		/* mode as chmod text */
 	char			*backup;
 };
@@ -81,7 +82,6 @@ copy_gather_src(struct task_ctx *ctx, const struct mod_args *args,
     struct copy_job *j, char **cause)
 {
 	struct value		*content = args_get(args, "content");
-	struct host_stat	 sst;
 	struct stat		 lst;
 	char			*t = NULL;
 	int			 rc;
@@ -95,13 +95,11 @@ copy_gather_src(struct task_ctx *ctx, const struct mod_args *args,
 			free(t);
 		}
 	} else if (args_bool(args, "remote_src", 0)) {
-		if (host_stat(ctx, j->src, STAT_FOLLOW, &sst, cause) != 0)
-			return -1;
-		if (sst.type == FT_NONE) {
+		if (j->sst.type == FT_NONE) {	/* copy_src_dir's stat */
 			*cause = xasprintf("Source %s not found", j->src);
 			return -1;
 		}
-		j->src_mode = sst.mode;
+		j->src_mode = j->sst.mode;
 		if (host_read(ctx, j->src, &j->data, cause) != 0)
 			return -1;
 	} else {
@@ -132,13 +130,13 @@ copy_gather_src(struct task_ctx *ctx, const struct mod_args *args,
 
 /*
  * A src that is a directory (on the controller, or on the host with
- * remote_src): *found is where it is, else NULL.  0, or -1 and *cause.
+ * remote_src): *found is where it is, else NULL.  With remote_src, *st
+ * is src's stat, for copy_gather_src.  0, or -1 and *cause.
  */
 static int
 copy_src_dir(struct task_ctx *ctx, const struct mod_args *args,
-    const char *src, char **found, char **cause)
+    const char *src, struct host_stat *st, char **found, char **cause)
 {
-	struct host_stat	 st;
 	struct stat		 lst;
 	char			*local;
 
@@ -146,9 +144,9 @@ copy_src_dir(struct task_ctx *ctx, const struct mod_args *args,
 	if (src == NULL || args_get(args, "content") != NULL)
 		return 0;
 	if (args_bool(args, "remote_src", 0)) {
-		if (host_stat(ctx, src, STAT_FOLLOW, &st, cause) != 0)
+		if (host_stat(ctx, src, STAT_FOLLOW, st, cause) != 0)
 			return -1;
-		if (st.type == FT_DIR)
+		if (st->type == FT_DIR)
 			*found = xstrdup(src);
 		return 0;
 	}
@@ -296,7 +294,7 @@ copy_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 	j.src = args_str(args, "src");
 	j.src_mode = 0644;
 	if (copy_validate(args, &cause) != 0 ||
-	    copy_src_dir(ctx, args, j.src, &dir, &cause) != 0)
+	    copy_src_dir(ctx, args, j.src, &j.sst, &dir, &cause) != 0)
 		goto fail;
 	if (dir != NULL) {
 		status = copy_tree_run(ctx, args, j.src, dir,
