@@ -158,15 +158,10 @@ copy_tree_walk_remote(struct copy_tree *t, const char *src, int follow,
 	    "c=; [ \"$y\" = f ] && c=$(sha1sum <\"$p\" | cut -c1-40)\n"
 	    "printf '%%s\\t%%s\\t%%s\\t%%s\\t%%s\\n' \"$y\" \"$p\" \"$m\" "
 	    "\"$c\" \"$l\"\ndone", follow ? "-L " : "");
-	r = host_run(t->ctx, buf_cstr(&s), &res, cause);
+	e = xasprintf("cannot read the source directory '%s'", src);
+	r = files_run_checked(t->ctx, buf_cstr(&s), NULL, 0, e, &res, cause);
+	free(e);
 	buf_release(&s);
-	if (r == 0 && res.rc != 0) {
-		e = files_stderr(&res);
-		*cause = xasprintf("cannot read the source directory '%s': "
-		    "%s", src, e);
-		free(e);
-		r = -1;
-	}
 	if (r != 0) {
 		exec_result_release(&res);
 		return -1;
@@ -214,15 +209,12 @@ copy_tree_probe(struct copy_tree *t, const char *root, mode_t *umask,
 	    "else printf -- '-\\t%s\\n' \"$f\"; fi\ndone");
 	for (i = 0; i < t->n; i++)
 		buf_addf(&in, "%s\n", t->v[i].rel);
-	r = host_run_stdin(t->ctx, buf_cstr(&s), in.s, in.len, &res, cause);
+	e = xasprintf("cannot inspect '%s'", root);
+	r = files_run_checked(t->ctx, buf_cstr(&s), in.s, in.len, e, &res,
+	    cause);
+	free(e);
 	buf_release(&s);
 	buf_release(&in);
-	if (r == 0 && res.rc != 0) {
-		e = files_stderr(&res);
-		*cause = xasprintf("cannot inspect '%s': %s", root, e);
-		free(e);
-		r = -1;
-	}
 	if (r != 0) {
 		exec_result_release(&res);
 		return -1;
@@ -383,15 +375,9 @@ copy_tree_apply(struct copy_tree *t, const struct mod_args *args,
 			break;
 		}
 	}
-	if (host_run_stdin(t->ctx, buf_cstr(&s), in.s, in.len, &res,
-	    cause) != 0)
+	if (files_run_checked(t->ctx, buf_cstr(&s), in.s, in.len,
+	    "failed to copy", &res, cause) != 0)
 		goto out;
-	if (res.rc != 0) {
-		c = files_stderr(&res);
-		*cause = xasprintf("failed to copy: %s", c);
-		free(c);
-		goto out;
-	}
 	r = 0;
 out:
 	buf_release(&s);

@@ -325,3 +325,19 @@ files_names_free(char **names, size_t n)
 		free(names[i]);
 	free(names);
 }
+
+int
+files_run_checked(struct task_ctx *ctx, const char *script, const void *data,
+    size_t len, const char *what, struct exec_result *res, char **cause)
+{
+	char	*e;
+
+	if (host_run_stdin(ctx, script, data, len, res, cause) != 0)
+		return -1;
+	if (res->rc == 0)
+		return 0;
+	e = files_stderr(res);
+	*cause = what != NULL ? xasprintf("%s: %s", what, e) : xstrdup(e);
+	free(e);
+	return -1;
+}

@@ -198,15 +198,9 @@ archive_probe(struct task_ctx *ctx, const struct mod_args *args,
 		buf_adds(&s, " ] && echo 'D\t1'\n");
 	}
 	buf_adds(&s, ":");
-	r = host_run(ctx, buf_cstr(&s), &res, cause);
+	r = files_run_checked(ctx, buf_cstr(&s), NULL, 0,
+	    "cannot expand the paths", &res, cause);
 	buf_release(&s);
-	if (r == 0 && res.rc != 0) {
-		char	*e = files_stderr(&res);
-
-		*cause = xasprintf("cannot expand the paths: %s", e);
-		free(e);
-		r = -1;
-	}
 	if (r == 0)
 		archive_parse(j, buf_cstr(&res.out));
 	exec_result_release(&res);

@@ -85,7 +85,7 @@ sync_list_remote(struct task_ctx *ctx, struct sync_job *j, const char *path,
 {
 	struct buf		 s = BUF_INIT;
 	struct exec_result	 res = EXEC_RESULT_INIT;
-	char			*e;
+	char			*what;
 	int			 r;
 
 	buf_adds(&s, "R=");
@@ -99,14 +99,10 @@ sync_list_remote(struct task_ctx *ctx, struct sync_job *j, const char *path,
 		    "find . -type f -printf '%P\\0' | xargs -0 -r sha1sum --; "
 		    "else printf '%s  \\n' \"$(sha1sum <\"$R\" | cut -c1-40)\"; "
 		    "fi\n");
-	r = host_run(ctx, buf_cstr(&s), &res, cause);
+	what = xasprintf("cannot list '%s'", path);
+	r = files_run_checked(ctx, buf_cstr(&s), NULL, 0, what, &res, cause);
+	free(what);
 	buf_release(&s);
-	if (r == 0 && res.rc != 0) {
-		e = files_stderr(&res);
-		*cause = xasprintf("cannot list '%s': %s", path, e);
-		free(e);
-		r = -1;
-	}
 	if (r == 0) {
 		*n = sync_parse(buf_cstr(&res.out), v);
 		if (j->o.checksum)
@@ -323,12 +319,9 @@ sync_apply_push(struct task_ctx *ctx, struct sync_job *j, char **cause)
 		sync_path_script(&s, e);
 		sync_attrs_script(&s, e, &j->o);
 	}
-	if (host_run_stdin(ctx, buf_cstr(&s), in.s, in.len, &res, cause) != 0)
+	if (files_run_checked(ctx, buf_cstr(&s), in.s, in.len, NULL, &res,
+	    cause) != 0)
 		goto out;
-	if (res.rc != 0) {
-		*cause = files_stderr(&res);
-		goto out;
-	}
 	r = 0;
 out:
 	buf_release(&s);
@@ -359,15 +352,9 @@ sync_fetch(struct task_ctx *ctx, struct sync_job *j, struct buf **data,
 		sync_path_script(&s, &j->s[i]);
 		buf_adds(&s, "base64 -w0 <\"$p\" || exit 1; echo\n");
 	}
-	r = host_run(ctx, buf_cstr(&s), &res, cause);
+	r = files_run_checked(ctx, buf_cstr(&s), NULL, 0,
+	    "cannot read the source", &res, cause);
 	buf_release(&s);
-	if (r == 0 && res.rc != 0) {
-		char	*e = files_stderr(&res);
-
-		*cause = xasprintf("cannot read the source: %s", e);
-		free(e);
-		r = -1;
-	}
 	p = res.out.s != NULL ? res.out.s : "";
 	for (i = 0; r == 0 && i < j->ns; i++) {
 		if (j->s[i].type != 'f' || j->act[i] == SY_NONE ||
