@@ -37,6 +37,10 @@ extern const struct module_entry module_find_entry;	/* module_find is the lookup
 extern const struct module_entry module_ini_file;
 extern const struct module_entry module_slurp;
 extern const struct module_entry module_tempfile;
+extern const struct module_entry module_acl;
+extern const struct module_entry module_unarchive;
+extern const struct module_entry module_archive;
+extern const struct module_entry module_synchronize;
 extern const struct module_entry module_package;
 extern const struct module_entry module_dpkg_selections;
 extern const struct module_entry module_debconf;
@@ -103,6 +107,10 @@ const struct module_entry *const module_table[] = {
 	&module_ini_file,
 	&module_slurp,
 	&module_tempfile,
+	&module_acl,
+	&module_unarchive,
+	&module_archive,
+	&module_synchronize,
 	&module_package,
 	&module_dpkg_selections,
 	&module_debconf,

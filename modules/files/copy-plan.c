@@ -86,3 +86,116 @@ copy_diff_entry(const char *dest, const char *after_header,
 	}
 	return d;
 }
+
+char *
+copy_tree_root(const char *dest, const char *src)
+{
+	char	*d = xstrdup(dest), *name, *root;
+	size_t	 n;
+
+	for (n = strlen(d); n > 1 && d[n - 1] == '/'; n--)
+		d[n - 1] = '\0';
+	if (str_endswith(src, "/"))
+		return d;
+	name = xstrdup(src);
+	for (n = strlen(name); n > 1 && name[n - 1] == '/'; n--)
+		name[n - 1] = '\0';
+	root = xasprintf("%s%s%s", d, strcmp(d, "/") == 0 ? "" : "/",
+	    copy_basename(name));
+	free(name);
+	free(d);
+	return root;
+}
+
+/* An owner or group argument differs from the name / id there. */
+static int
+copy_id_differs(const char *want, const char *name, long long id)
+{
+	char	*end;
+	long	 n;
+
+	if (want == NULL)
+		return 0;
+	if (name != NULL && strcmp(want, name) == 0)
+		return 0;
+	n = strtol(want, &end, 10);
+	return !(*want != '\0' && *end == '\0' && n == id);
+}
+
+int
+copy_node_decide(struct copy_node *n, const struct copy_node_want *w,
+    char **cause)
+{
+	const struct value	*mv = n->type == 'd' ? w->dir_mode : w->mode;
+	mode_t			 want;
+	int			 attrs = 0;
+
+	n->action = CN_NONE;
+	switch (n->type) {
+	case 'l':
+		if (n->dtype != 'l' || n->dlink == NULL ||
+		    strcmp(n->dlink, n->link) != 0)
+			n->action = CN_LINK;
+		return 0;
+	case 'd':
+		if (n->dtype == '-') {
+			n->action = CN_MKDIR;
+			return 0;
+		}
+		if (n->dtype != 'd') {
+			*cause = xasprintf("%s already exists as a %s", n->rel,
+			    n->dtype == 'f' ? "file" : n->dtype == 'l' ?
+			    "link" : "special file");
+			return -1;
+		}
+		break;
+	default:
+		if (n->dtype == 'd') {
+			*cause = xasprintf("Destination %s is a directory",
+			    n->rel);
+			return -1;
+		}
+		if (n->dtype == '-' || (w->force && (n->dtype != 'f' ||
+		    strcmp(n->dsum, n->sum) != 0))) {
+			n->action = CN_WRITE;
+			return 0;
+		}
+		if (n->dtype != 'f')
+			return 0;
+		if (w->preserve && mv == NULL && (n->dmode & 07777) !=
+		    (n->mode & 07777))
+			attrs = 1;
+		break;
+	}
+	if (mv != NULL) {
+		if (mv->type == V_STR && strcmp(mv->u.str.s, "preserve") == 0)
+			want = n->mode & 07777;
+		else if (mode_target(mv, n->dmode, n->type == 'd', w->umask,
+		    &want, cause) != 0)
+			return -1;
+		if (want != (n->dmode & 07777))
+			attrs = 1;
+	}
+	if (copy_id_differs(w->owner, n->downer, n->duid) ||
+	    copy_id_differs(w->group, n->dgroup, n->dgid))
+		attrs = 1;
+	if (attrs)
+		n->action = CN_ATTRS;
+	return 0;
+}
+
+void
+copy_nodes_free(struct copy_node *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].rel);
+		free(v[i].local);
+		free(v[i].link);
+		free(v[i].downer);
+		free(v[i].dgroup);
+		free(v[i].dlink);
+	}
+	free(v);
+}

@@ -49,4 +49,69 @@ struct value	*copy_diff_entry(const char *dest, const char *after_header,
 		    const struct host_stat *, const char *old, size_t oldlen,
 		    const char *data, size_t len);
 
+/*
+ * Directory copies (src a directory, from the controller or with
+ * remote_src): the tree is mirrored under copy_tree_root, one node per
+ * file, directory and symlink of the source.
+ */
+/*
+ * Where the tree goes, as Ansible's trailing-slash rule says: "dir/"
+ * copies the contents into dest, "dir" the directory itself into
+ * dest/dir.  malloc'd, without a trailing slash ("/" stays).
+ */
+char		*copy_tree_root(const char *dest, const char *src);
+
+enum copy_node_action {
+	CN_NONE,	/* as wanted */
+	CN_WRITE,	/* a file to (re)write */
+	CN_MKDIR,	/* a directory to create */
+	CN_ATTRS,	/* mode, owner or group to set */
+	CN_LINK,	/* a symlink to (re)point */
+};
+struct copy_node {
+	char		 type;		/* the source's: f d l */
+	char		*rel;		/* path under the root */
+	char		*local;		/* a controller file (NULL: remote) */
+	char		*link;		/* a symlink's target */
+	char		 sum[41];	/* sha1 of a file's content */
+	long long	 size;
+	mode_t		 mode;		/* the source's permission bits */
+	/* dest as the probe saw it */
+	char		 dtype;		/* f d l o, '-' when absent */
+	char		 dsum[41];
+	mode_t		 dmode;
+	char		*downer, *dgroup;	/* names, or NULL */
+	long long	 duid, dgid;
+	char		*dlink;
+	enum copy_node_action action;
+};
+/* What the task asks for every node. */
+struct copy_node_want {
+	const struct value	*mode;		/* files' mode, or NULL */
+	const struct value	*dir_mode;	/* directory_mode, or NULL */
+	const char		*owner, *group;
+	int			 force;
+	int			 preserve;	/* files take the source's mode */
+	mode_t			 umask;
+};
+/*
+ * The node's action from the probe: CN_WRITE for a missing or different
+ * file (never with force off once it exists), CN_ATTRS when only mode,
+ * owner or group differ...  0, or -1 and *cause for a directory where a
+ * file is, or a bad mode.
+ */
+int		 copy_node_decide(struct copy_node *,
+		    const struct copy_node_want *, char **cause);
+void		 copy_nodes_free(struct copy_node *, size_t);
+
+/*
+ * copy-tree.c: copies the directory src (as given, for its trailing
+ * slash; found is where it is: the controller path, or the host path
+ * with remote_src) to dest.  Fills r (dest with a trailing slash, src)
+ * and returns the task's status.
+ */
+enum mod_status	 copy_tree_run(struct task_ctx *, const struct mod_args *,
+		    const char *src, const char *found, int remote,
+		    struct result *);
+
 #endif

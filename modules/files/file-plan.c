@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "file-plan.h"
 #include "module.h"
@@ -301,10 +302,96 @@ file_action_script(const struct file_plan *p, enum file_action action,
 		break;
 	case FA_TOUCH:
 		*what = "Error, could not touch target";
-		buf_addf(s, "touch %s-- \"$p\"", a->follow ? "" : "-h ");
+		if (a->touch_keep_times)
+			buf_adds(s, "[ -e \"$p\" ] || [ -L \"$p\" ] || "
+			    ": >\"$p\"");
+		else
+			buf_addf(s, "touch %s-- \"$p\"", a->follow ? "" :
+			    "-h ");
 		break;
 	default:
 		break;
 	}
 	return 0;
+}
+
+int
+file_time_parse(const char *spec, const char *fmt, enum file_state want,
+    struct file_time *out, char **cause)
+{
+	struct tm	 tm;
+	const char	*end;
+	time_t		 t;
+
+	memset(out, 0, sizeof *out);
+	if (spec == NULL)
+		spec = want == FS_TOUCH ? "now" : "preserve";
+	if (strcmp(spec, "preserve") == 0)
+		return 0;
+	if (strcmp(spec, "now") == 0) {
+		out->kind = FTIME_NOW;
+		return 0;
+	}
+	memset(&tm, 0, sizeof tm);
+	tm.tm_mday = 1;
+	tm.tm_year = 0;
+	if (fmt == NULL)
+		fmt = "%Y%m%d%H%M.%S";
+	if ((end = strptime(spec, fmt, &tm)) == NULL || *end != '\0') {
+		*cause = xasprintf("Error while obtaining timestamp for time "
+		    "%s using format %s: time data '%s' does not match "
+		    "format '%s'", spec, fmt, spec, fmt);
+		return -1;
+	}
+	tm.tm_isdst = -1;
+	if ((t = mktime(&tm)) == (time_t)-1) {
+		*cause = xasprintf("Error while obtaining timestamp for time "
+		    "%s using format %s: mktime argument out of range", spec,
+		    fmt);
+		return -1;
+	}
+	out->kind = FTIME_AT;
+	out->at = (double)t;
+	return 0;
+}
+
+int
+file_time_update(const struct file_time *m, const struct file_time *a,
+    double prev_m, double prev_a, double now, double *new_m, double *new_a)
+{
+	if (m->kind == FTIME_NOW && a->kind == FTIME_NOW) {
+		*new_m = *new_a = now;
+		return 1;
+	}
+	if (m->kind == FTIME_PRESERVE && a->kind == FTIME_PRESERVE)
+		return 0;
+	*new_m = m->kind == FTIME_PRESERVE ? prev_m :
+	    m->kind == FTIME_NOW ? now : m->at;
+	*new_a = a->kind == FTIME_PRESERVE ? prev_a :
+	    a->kind == FTIME_NOW ? now : a->at;
+	return *new_m != prev_m || *new_a != prev_a;
+}
+
+/* touch -d takes "@seconds.fraction"; keeps the stat's nanoseconds. */
+static void
+file_time_touch(struct buf *s, const char *which, const struct file_time *t,
+    double v, int follow)
+{
+	buf_addf(s, "touch %s%s", follow ? "" : "-h ", which);
+	if (t->kind != FTIME_NOW)
+		buf_addf(s, " -d @%.9f", v);
+	buf_adds(s, " -- \"$p\" || exit 1\n");
+}
+
+void
+file_time_script(struct buf *s, const struct file_time *m,
+    const struct file_time *a, double new_m, double new_a, int follow)
+{
+	if (m->kind == FTIME_NOW && a->kind == FTIME_NOW) {
+		buf_addf(s, "touch %s-- \"$p\" || exit 1\n", follow ? "" :
+		    "-h ");
+		return;
+	}
+	file_time_touch(s, "-m", m, new_m, follow);
+	file_time_touch(s, "-a", a, new_a, follow);
 }

@@ -60,6 +60,11 @@ struct file_attrs {
 	const char		*owner;
 	const char		*group;
 	int			 follow;
+	/*
+	 * touch leaves the times to file_time_script (a time argument other
+	 * than "now" was given): it only creates a missing file.
+	 */
+	int			 touch_keep_times;
 };
 /*
  * The shell text that performs action on p->path (p->src for links) into
@@ -69,5 +74,36 @@ struct file_attrs {
 int		 file_action_script(const struct file_plan *,
 		    enum file_action, const struct file_attrs *, struct buf *s,
 		    const char **what, char **cause);
+
+/*
+ * access_time and modification_time: "preserve", "now", or a time in
+ * fmt (strptime, local time as Python's time.mktime).  Without the
+ * argument Ansible's default for the state: "now" for touch, "preserve"
+ * otherwise.
+ */
+enum file_time_kind { FTIME_PRESERVE, FTIME_NOW, FTIME_AT };
+struct file_time {
+	enum file_time_kind	 kind;
+	double			 at;		/* FTIME_AT: seconds */
+};
+/* 0 and *out, or -1 and *cause with Ansible's message. */
+int		 file_time_parse(const char *spec, const char *fmt,
+		    enum file_state want, struct file_time *out,
+		    char **cause);
+/*
+ * update_timestamp_for_file's decision from the path's times now: 1 and
+ * the times to set (new_m, new_a) when they differ (always with
+ * "now" for both), 0 when nothing is to do.
+ */
+int		 file_time_update(const struct file_time *m,
+		    const struct file_time *a, double prev_m, double prev_a,
+		    double now, double *new_m, double *new_a);
+/*
+ * The shell text that sets them on "$p" (set by the caller): touch -d
+ * with the exact times, or plain touch for "now" on both.
+ */
+void		 file_time_script(struct buf *s, const struct file_time *m,
+		    const struct file_time *a, double new_m, double new_a,
+		    int follow);
 
 #endif

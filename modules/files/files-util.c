@@ -1,4 +1,5 @@
-/* Encodings, digests and controller paths for slurp, fetch and assemble. */
+/* Encodings, digests and controller paths for the file modules. */
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -272,4 +273,71 @@ files_arg_strings(const struct mod_args *args, const char *key, size_t *n)
 		if (v->u.list.items[i]->type == V_STR)
 			out[(*n)++] = v->u.list.items[i]->u.str.s;
 	return out;
+}
+
+char *
+files_stderr(const struct exec_result *res)
+{
+	size_t	n = res->err.len;
+
+	while (n > 0 && (res->err.s[n - 1] == '\n' || res->err.s[n - 1] == '\r'))
+		n--;
+	return xstrndup(res->err.s != NULL ? res->err.s : "", n);
+}
+
+static int
+files_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **
+files_dir_names(const char *dir, size_t *n)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		**names = NULL;
+
+	*n = 0;
+	if ((d = opendir(dir)) == NULL)
+		return NULL;
+	names = xcalloc(1, sizeof *names);
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		names = xreallocarray(names, *n + 2, sizeof *names);
+		names[(*n)++] = xstrdup(e->d_name);
+		names[*n] = NULL;
+	}
+	closedir(d);
+	qsort(names, *n, sizeof *names, files_name_cmp);
+	return names;
+}
+
+void
+files_names_free(char **names, size_t n)
+{
+	size_t	i;
+
+	if (names == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int
+files_run_checked(struct task_ctx *ctx, const char *script, const void *data,
+    size_t len, const char *what, struct exec_result *res, char **cause)
+{
+	char	*e;
+
+	if (host_run_stdin(ctx, script, data, len, res, cause) != 0)
+		return -1;
+	if (res->rc == 0)
+		return 0;
+	e = files_stderr(res);
+	*cause = what != NULL ? xasprintf("%s: %s", what, e) : xstrdup(e);
+	free(e);
+	return -1;
 }

@@ -36,6 +36,24 @@ void	files_md5_hex(const void *data, size_t len, char out[33]);
 char	*files_normpath(const char *path);
 /* Python's os.path.basename: what follows the last slash (maybe ""). */
 const char *files_basename(const char *path);
+/* A command's stderr without its trailing newlines; malloc'd, maybe "". */
+char	*files_stderr(const struct exec_result *);
+/*
+ * Runs a script that must succeed, with data on its stdin (or none):
+ * 0, or -1 and *cause: the transport's, or for a non-zero status
+ * "what: STDERR" (STDERR alone when what is NULL).  *res is the
+ * caller's to release either way.
+ */
+int	 files_run_checked(struct task_ctx *, const char *script,
+	    const void *data, size_t len, const char *what,
+	    struct exec_result *res, char **cause);
+/*
+ * The names in a controller directory but "." and "..", sorted by
+ * strcmp: a malloc'd array of malloc'd names (files_names_free), *n of
+ * them; NULL when the directory cannot be opened.
+ */
+char	**files_dir_names(const char *dir, size_t *n);
+void	 files_names_free(char **, size_t);
 
 /*
  * fetch's destination on the controller, as Ansible's fetch action builds

@@ -61,6 +61,7 @@ struct copy_job {
 	char			*final;		/* the path written */
 	int			 mkdirs;
 	struct host_stat	 st;		/* final, followed */
+	struct host_stat	 sst;		/* remote_src: src, followed */
 	char			*mtext;		/* mode as chmod text */
 	char			*backup;
 };
@@ -81,7 +82,6 @@ copy_gather_src(struct task_ctx *ctx, const struct mod_args *args,
     struct copy_job *j, char **cause)
 {
 	struct value		*content = args_get(args, "content");
-	struct host_stat	 sst;
 	struct stat		 lst;
 	char			*t = NULL;
 	int			 rc;
@@ -95,18 +95,11 @@ copy_gather_src(struct task_ctx *ctx, const struct mod_args *args,
 			free(t);
 		}
 	} else if (args_bool(args, "remote_src", 0)) {
-		if (host_stat(ctx, j->src, STAT_FOLLOW, &sst, cause) != 0)
-			return -1;
-		if (sst.type == FT_NONE) {
+		if (j->sst.type == FT_NONE) {	/* copy_src_dir's stat */
 			*cause = xasprintf("Source %s not found", j->src);
 			return -1;
 		}
-		if (sst.type == FT_DIR) {
-			*cause = xasprintf("copying a directory (%s) is not "
-			    "supported yet", j->src);
-			return -1;
-		}
-		j->src_mode = sst.mode;
+		j->src_mode = j->sst.mode;
 		if (host_read(ctx, j->src, &j->data, cause) != 0)
 			return -1;
 	} else {
@@ -115,11 +108,6 @@ copy_gather_src(struct task_ctx *ctx, const struct mod_args *args,
 			    "the Ansible Controller.\nIf you are using a "
 			    "module and expect the file to exist on the "
 			    "remote, see the remote_src option", j->src);
-			return -1;
-		}
-		if (stat(j->local, &lst) == 0 && S_ISDIR(lst.st_mode)) {
-			*cause = xasprintf("copying a directory (%s) is not "
-			    "supported yet", j->src);
 			return -1;
 		}
 		if (stat(j->local, &lst) == 0)
@@ -137,6 +125,37 @@ copy_gather_src(struct task_ctx *ctx, const struct mod_args *args,
 			return -1;
 		}
 	}
+	return 0;
+}
+
+/*
+ * A src that is a directory (on the controller, or on the host with
+ * remote_src): *found is where it is, else NULL.  With remote_src, *st
+ * is src's stat, for copy_gather_src.  0, or -1 and *cause.
+ */
+static int
+copy_src_dir(struct task_ctx *ctx, const struct mod_args *args,
+    const char *src, struct host_stat *st, char **found, char **cause)
+{
+	struct stat		 lst;
+	char			*local;
+
+	*found = NULL;
+	if (src == NULL || args_get(args, "content") != NULL)
+		return 0;
+	if (args_bool(args, "remote_src", 0)) {
+		if (host_stat(ctx, src, STAT_FOLLOW, st, cause) != 0)
+			return -1;
+		if (st->type == FT_DIR)
+			*found = xstrdup(src);
+		return 0;
+	}
+	if ((local = ctx_find_file(ctx, "files", src)) == NULL)
+		return 0;	/* copy_gather_src says so */
+	if (stat(local, &lst) == 0 && S_ISDIR(lst.st_mode))
+		*found = local;
+	else
+		free(local);
 	return 0;
 }
 
@@ -266,7 +285,7 @@ copy_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 	const char		*want_sum = args_str(args, "checksum");
 	struct value		*mode = args_get(args, "mode");
 	struct copy_job		 j;
-	char			*cause = NULL;
+	char			*cause = NULL, *dir = NULL;
 	int			 changed = 0;
 	enum copy_action	 action;
 	enum mod_status		 status = MOD_FAILED;
@@ -275,7 +294,15 @@ copy_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 	j.src = args_str(args, "src");
 	j.src_mode = 0644;
 	if (copy_validate(args, &cause) != 0 ||
-	    copy_gather_src(ctx, args, &j, &cause) != 0)
+	    copy_src_dir(ctx, args, j.src, &j.sst, &dir, &cause) != 0)
+		goto fail;
+	if (dir != NULL) {
+		status = copy_tree_run(ctx, args, j.src, dir,
+		    args_bool(args, "remote_src", 0), r);
+		free(dir);
+		goto out;
+	}
+	if (copy_gather_src(ctx, args, &j, &cause) != 0)
 		goto fail;
 	sha1_hex(buf_cstr(&j.data), j.data.len, j.sum);
 	if (want_sum != NULL && strcmp(want_sum, j.sum) != 0) {

@@ -1,6 +1,7 @@
 /* file: makes a path a file, directory, link, hard link, touched or absent, with attributes. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include "file-plan.h"
 #include "module.h"
@@ -20,6 +21,10 @@ static const struct mod_param file_params[] = {
 	{ "recurse", P_BOOL, 0, "no", NULL, NULL },
 	{ "force", P_BOOL, 0, "no", NULL, NULL },
 	{ "follow", P_BOOL, 0, "yes", NULL, NULL },
+	{ "modification_time", P_STR, 0, NULL, NULL, NULL },
+	{ "modification_time_format", P_STR, 0, "%Y%m%d%H%M.%S", NULL, NULL },
+	{ "access_time", P_STR, 0, NULL, NULL, NULL },
+	{ "access_time_format", P_STR, 0, "%Y%m%d%H%M.%S", NULL, NULL },
 	{ NULL }
 };
 
@@ -38,6 +43,7 @@ struct file_job {
 	enum file_action	 action;
 	struct value		*before, *after;	/* the diff dicts */
 	int			 changed;
+	struct file_time	 mtime, atime;
 };
 
 static void
@@ -211,6 +217,9 @@ file_apply(struct task_ctx *ctx, struct file_job *j, char **cause)
 
 	if (j->action == FA_NONE || j->action == FA_ATTRS)
 		return 0;
+	if (j->action == FA_TOUCH && j->attrs.touch_keep_times &&
+	    j->st.type != FT_NONE)
+		return 0;
 	j->changed = 1;
 	if (j->check)
 		return 0;
@@ -264,6 +273,55 @@ file_apply_attrs(struct task_ctx *ctx, struct file_job *j, char **cause)
 	return 0;
 }
 
+/*
+ * access_time and modification_time, on what the path is now, as
+ * update_timestamp_for_file does (after the attributes).  0, or -1 and
+ * *cause.
+ */
+static int
+file_apply_times(struct task_ctx *ctx, struct file_job *j, char **cause)
+{
+	struct host_stat	 now;
+	struct timeval		 tv;
+	struct buf		 s = BUF_INIT;
+	double			 nm, na;
+	int			 follow = j->attrs.follow;
+
+	if (j->want == FS_ABSENT || (j->mtime.kind == FTIME_PRESERVE &&
+	    j->atime.kind == FTIME_PRESERVE))
+		return 0;
+	if (!j->attrs.touch_keep_times && j->want == FS_TOUCH)
+		return 0;	/* the touch itself set them to now */
+	if (j->check && j->changed && j->st.type == FT_NONE)
+		return 0;	/* created in check mode: nothing to compare */
+	if (host_stat(ctx, j->path, follow ? STAT_FOLLOW : 0, &now,
+	    cause) != 0)
+		return -1;
+	if (now.type == FT_NONE)
+		return 0;
+	gettimeofday(&tv, NULL);
+	if (!file_time_update(&j->mtime, &j->atime, now.mtime_f, now.atime_f,
+	    tv.tv_sec + tv.tv_usec / 1e6, &nm, &na))
+		return 0;
+	j->changed = 1;
+	if (nm != now.mtime_f) {
+		value_dict_set(j->before, "mtime", value_float(now.mtime_f));
+		value_dict_set(j->after, "mtime", value_float(nm));
+	}
+	if (na != now.atime_f) {
+		value_dict_set(j->before, "atime", value_float(now.atime_f));
+		value_dict_set(j->after, "atime", value_float(na));
+	}
+	if (j->check)
+		return 0;
+	buf_adds(&s, "p=");
+	host_path_word(&s, j->path);
+	buf_adds(&s, "\n");
+	file_time_script(&s, &j->mtime, &j->atime, nm, na, follow);
+	return file_script(ctx, &s, "Error while updating modification or "
+	    "access time", NULL, cause);
+}
+
 /* The diff and Ansible's return values: dest or path, src, path_info. */
 static enum mod_status
 file_report(struct task_ctx *ctx, struct file_job *j, const char *src,
@@ -309,6 +367,14 @@ file_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 
 	if (file_gather(ctx, args, &j, r, &cause) != 0)
 		goto fail;
+	if (file_time_parse(args_str(args, "modification_time"),
+	    args_str(args, "modification_time_format"), j.want, &j.mtime,
+	    &cause) != 0 || file_time_parse(args_str(args, "access_time"),
+	    args_str(args, "access_time_format"), j.want, &j.atime,
+	    &cause) != 0)
+		goto fail;
+	j.attrs.touch_keep_times = j.want == FS_TOUCH &&
+	    (j.mtime.kind != FTIME_NOW || j.atime.kind != FTIME_NOW);
 	if (file_decide(&j.plan, &j.action, &cause) != 0) {
 		result_setstr(r, j.want == FS_LINK || j.want == FS_HARD ?
 		    "dest" : "path", j.path);
@@ -320,7 +386,8 @@ file_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 	if (j.want == FS_ABSENT && j.st.type == FT_DIR && ctx_diff_mode(ctx))
 		value_dict_set(j.before, "path_content", file_walk(ctx, j.path));
 	if (file_apply(ctx, &j, &cause) != 0 ||
-	    file_apply_attrs(ctx, &j, &cause) != 0)
+	    file_apply_attrs(ctx, &j, &cause) != 0 ||
+	    file_apply_times(ctx, &j, &cause) != 0)
 		goto fail;
 	status = file_report(ctx, &j, args_str(args, "src"), r);
 	goto out;

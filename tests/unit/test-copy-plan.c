@@ -116,6 +116,88 @@ test_copy_diff_entry(void **state)
 	value_unref(d);
 }
 
+static void
+test_copy_tree_root(void **state)
+{
+	char	*p;
+
+	(void)state;
+	/* rsync's rule: "dir" is the directory, "dir/" its contents */
+	assert_string_equal((p = copy_tree_root("/srv/www", "site")),
+	    "/srv/www/site");
+	free(p);
+	assert_string_equal((p = copy_tree_root("/srv/www/", "files/site/")),
+	    "/srv/www");
+	free(p);
+	assert_string_equal((p = copy_tree_root("/", "/srv/src")), "/src");
+	free(p);
+}
+
+static void
+test_copy_node_decide(void **state)
+{
+	struct copy_node	 n;
+	struct copy_node_want	 w;
+	struct value		*m = value_str("0640");
+	char			*cause = NULL;
+
+	(void)state;
+	memset(&n, 0, sizeof n);
+	memset(&w, 0, sizeof w);
+	w.force = 1;
+	w.umask = 022;
+	n.type = 'f';
+	n.rel = "a";
+	strcpy(n.sum, "1111111111111111111111111111111111111111");
+	n.dtype = '-';
+	assert_int_equal(copy_node_decide(&n, &w, &cause), 0);
+	assert_int_equal(n.action, CN_WRITE);
+	n.dtype = 'f';
+	strcpy(n.dsum, n.sum);
+	n.dmode = 0644;
+	assert_int_equal(copy_node_decide(&n, &w, &cause), 0);
+	assert_int_equal(n.action, CN_NONE);
+	w.mode = m;
+	assert_int_equal(copy_node_decide(&n, &w, &cause), 0);
+	assert_int_equal(n.action, CN_ATTRS);
+	/* force off: an existing file is left as it is, content and all */
+	w.mode = NULL;
+	w.force = 0;
+	strcpy(n.dsum, "2222222222222222222222222222222222222222");
+	assert_int_equal(copy_node_decide(&n, &w, &cause), 0);
+	assert_int_equal(n.action, CN_NONE);
+
+	/* directories: created, or directory_mode applied */
+	memset(&n, 0, sizeof n);
+	n.type = 'd';
+	n.rel = "css";
+	n.dtype = '-';
+	assert_int_equal(copy_node_decide(&n, &w, &cause), 0);
+	assert_int_equal(n.action, CN_MKDIR);
+	n.dtype = 'd';
+	n.dmode = 0755;
+	w.dir_mode = m;
+	assert_int_equal(copy_node_decide(&n, &w, &cause), 0);
+	assert_int_equal(n.action, CN_ATTRS);
+	n.dtype = 'f';
+	assert_int_equal(copy_node_decide(&n, &w, &cause), -1);
+	assert_string_equal(cause, "css already exists as a file");
+	free(cause);
+
+	/* symlinks: repointed when the target differs */
+	memset(&n, 0, sizeof n);
+	n.type = 'l';
+	n.link = "index.html";
+	n.dtype = 'l';
+	n.dlink = "other.html";
+	assert_int_equal(copy_node_decide(&n, &w, &cause), 0);
+	assert_int_equal(n.action, CN_LINK);
+	n.dlink = "index.html";
+	assert_int_equal(copy_node_decide(&n, &w, &cause), 0);
+	assert_int_equal(n.action, CN_NONE);
+	value_unref(m);
+}
+
 int
 main(void)
 {
@@ -124,6 +206,8 @@ main(void)
 		cmocka_unit_test(test_copy_decide),
 		cmocka_unit_test(test_copy_mode_text),
 		cmocka_unit_test(test_copy_diff_entry),
+		cmocka_unit_test(test_copy_tree_root),
+		cmocka_unit_test(test_copy_node_decide),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

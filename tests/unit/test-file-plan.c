@@ -171,6 +171,54 @@ test_file_action_script(void **state)
 	buf_release(&s);
 }
 
+static void
+test_file_time(void **state)
+{
+	struct file_time	 m, a;
+	struct buf		 s = BUF_INIT;
+	char			*cause = NULL;
+	double			 nm, na;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	/* Ansible's defaults: now for touch, preserve for the others. */
+	assert_int_equal(file_time_parse(NULL, NULL, FS_TOUCH, &m, &cause), 0);
+	assert_int_equal(m.kind, FTIME_NOW);
+	assert_int_equal(file_time_parse(NULL, NULL, FS_FILE, &m, &cause), 0);
+	assert_int_equal(m.kind, FTIME_PRESERVE);
+	assert_int_equal(file_time_parse("202001021030.15", "%Y%m%d%H%M.%S",
+	    FS_FILE, &m, &cause), 0);
+	assert_int_equal(m.kind, FTIME_AT);
+	assert_true(m.at == 1577961015.0);
+	assert_int_equal(file_time_parse("yesterday", "%Y%m%d%H%M.%S",
+	    FS_FILE, &a, &cause), -1);
+	assert_non_null(strstr(cause, "Error while obtaining timestamp for "
+	    "time yesterday using format %Y%m%d%H%M.%S"));
+	free(cause);
+
+	/* A fixed mtime, atime kept: changes once, then equal. */
+	assert_int_equal(file_time_parse("preserve", NULL, FS_FILE, &a,
+	    &cause), 0);
+	assert_int_equal(file_time_update(&m, &a, 5.5, 7.25, 100, &nm, &na),
+	    1);
+	assert_true(nm == 1577961015.0 && na == 7.25);
+	assert_int_equal(file_time_update(&m, &a, 1577961015.0, 7.25, 100,
+	    &nm, &na), 0);
+	file_time_script(&s, &m, &a, nm, na, 1);
+	assert_string_equal(buf_cstr(&s),
+	    "touch -m -d @1577961015.000000000 -- \"$p\" || exit 1\n"
+	    "touch -a -d @7.250000000 -- \"$p\" || exit 1\n");
+	buf_release(&s);
+
+	/* now on both: always a change, a plain touch. */
+	m.kind = a.kind = FTIME_NOW;
+	assert_int_equal(file_time_update(&m, &a, 1, 1, 100, &nm, &na), 1);
+	assert_true(nm == 100 && na == 100);
+	file_time_script(&s, &m, &a, nm, na, 0);
+	assert_string_equal(buf_cstr(&s), "touch -h -- \"$p\" || exit 1\n");
+	buf_release(&s);
+}
+
 int
 main(void)
 {
@@ -180,6 +228,7 @@ main(void)
 		cmocka_unit_test(test_file_link_source),
 		cmocka_unit_test(test_file_diff_init),
 		cmocka_unit_test(test_file_action_script),
+		cmocka_unit_test(test_file_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

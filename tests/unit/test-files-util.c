@@ -12,6 +12,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "files/files.h"
 #include "regex.h"
@@ -291,6 +293,42 @@ test_find_parse_order(void **state)
 	find_entries_free(v, n);
 }
 
+static void
+test_files_stderr_and_names(void **state)
+{
+	struct exec_result	 res = EXEC_RESULT_INIT;
+	char			 dir[] = "/tmp/cairn-test-names.XXXXXX", *p, *e;
+	char			**names;
+	size_t			 n;
+
+	(void)state;
+	buf_adds(&res.err, "tar: broken\n\n");
+	e = files_stderr(&res);
+	assert_string_equal(e, "tar: broken");
+	free(e);
+	exec_result_release(&res);
+
+	assert_non_null(mkdtemp(dir));
+	p = xasprintf("%s/b", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	free(p);
+	p = xasprintf("%s/a", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	names = files_dir_names(dir, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(names[0], "a");
+	assert_string_equal(names[1], "b");
+	assert_null(names[2]);
+	files_names_free(names, n);
+	rmdir(p);
+	free(p);
+	p = xasprintf("%s/b", dir);
+	rmdir(p);
+	free(p);
+	rmdir(dir);
+	assert_null(files_dir_names("/nonexistent/cairn", &n));
+}
+
 int
 main(void)
 {
@@ -304,6 +342,7 @@ main(void)
 		cmocka_unit_test(test_find_pfilter),
 		cmocka_unit_test(test_find_content),
 		cmocka_unit_test(test_find_parse_order),
+		cmocka_unit_test(test_files_stderr_and_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
