@@ -34,7 +34,8 @@ static const char *const task_keywords[] = {
 	"listen", "no_log", "check_mode", "diff", "environment", "until",
 	"retries", "delay", "block", "rescue", "always", "run_once",
 	"remote_user", "timeout", "delegate_to", "collections", "throttle",
-	"any_errors_fatal", "debugger", "connection", NULL
+	"any_errors_fatal", "debugger", "connection", "async", "poll",
+	"delegate_facts", NULL
 };
 
 /* Keys that Ansible pulls out of a free-form command line. */
@@ -189,6 +190,19 @@ want_bool(struct loader *ld, struct value *v, const char *what,
 	}
 	return playbook_fail_at(ld, v, "'%s' must be a boolean, not '%s'", what,
 	    v->type == V_STR ? v->u.str.s : value_type_name(v->type));
+}
+
+/* A literal boolean keyword as 0 or 1 (delegate_facts, extended). */
+static int
+want_flag(struct loader *ld, struct value *v, const char *what, int *out)
+{
+	if (v == NULL)
+		return 0;
+	if (value_as_bool(v) != -1) {
+		*out = value_as_bool(v);
+		return 0;
+	}
+	return playbook_fail_at(ld, v, "'%s' must be a boolean", what);
 }
 
 static int
@@ -731,6 +745,12 @@ parse_loop(struct loader *ld, struct value *node, struct task *t)
 		    "index_var", &t->index_var) != 0)
 			return -1;
 		t->loop_label = value_ref(get(lc, "label"));
+		if (want_int(ld, get(lc, "pause"), "pause", &t->loop_pause) !=
+		    0 || want_flag(ld, get(lc, "extended"), "extended",
+		    &t->loop_extended) != 0 || want_flag(ld,
+		    get(lc, "extended_allitems"), "extended_allitems",
+		    &t->loop_extended_allitems) != 0)
+			return -1;
 	}
 	if (t->loop_var == NULL)
 		t->loop_var = xstrdup("item");
@@ -992,6 +1012,8 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 	t->role = ld->role;
 	t->retries = 3;
 	t->delay = 5;
+	t->poll = 15;
+	t->loop_extended_allitems = 1;
 	if (want_string(ld, get(node, "name"), "name", &t->name) != 0 ||
 	    playbook_want_tags(ld, get(node, "tags"), tags, &t->tags) != 0)
 		goto out;
@@ -1060,6 +1082,11 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 	    want_int(ld, get(node, "retries"), "retries", &t->retries) != 0 ||
 	    want_int(ld, get(node, "delay"), "delay", &t->delay) != 0 ||
 	    want_int(ld, get(node, "timeout"), "timeout", &t->timeout) != 0 ||
+	    want_int(ld, get(node, "async"), "async", &t->async_) != 0 ||
+	    want_int(ld, get(node, "poll"), "poll", &t->poll) != 0 ||
+	    want_int(ld, get(node, "throttle"), "throttle", &t->throttle) != 0 ||
+	    want_flag(ld, get(node, "delegate_facts"), "delegate_facts",
+	        &t->delegate_facts) != 0 ||
 	    want_string_list(ld, get(node, "notify"), "notify", &t->notify) !=
 	        0 ||
 	    want_string_list(ld, get(node, "listen"), "listen", &t->listen) !=

@@ -86,7 +86,15 @@ struct task {
 	struct value		*listen;	/* handlers: list of topics */
 	struct value		*environment;	/* dict or NULL */
 	int			 timeout;
+	int			 async_;	/* async: seconds, 0: not async */
+	int			 poll;		/* poll: seconds, 15 when absent */
+	int			 throttle;	/* hosts at once, 0: no limit */
+	/* loop_control.pause (seconds), .extended, .extended_allitems */
+	int			 loop_pause;
+	int			 loop_extended;
+	int			 loop_extended_allitems;
 	struct value		*delegate_to;
+	int			 delegate_facts;	/* facts go to the delegate */
 	struct value		*connection;	/* ssh, local, or NULL */
 	int			 any_errors_fatal;
 };
