@@ -142,6 +142,8 @@ exec_module(struct task_scope *ts, const struct task *t,
 	struct mod_args		 margs = { NULL };
 	struct result		 res = { NULL };
 	struct task_ctx		 ctx;
+	struct run_ctl		 ctl;
+	struct host_state	*hsp[1];
 	struct conn_settings	 cs;
 	struct become_settings	 bs;
 	enum mod_status		 st;
@@ -242,7 +244,18 @@ exec_module(struct task_scope *ts, const struct task *t,
 		ctx.become = bs.on ? &bs.b : NULL;
 	}
 	res.v = value_dict();
-	st = m->run(&ctx, &margs, &res);
+	hsp[0] = hs;
+	ctx.ctl = &ctl;
+	ctl = (struct run_ctl){ r, t, fr, hsp, 1, 0, 0, &ctx };
+	if (t->async_ > 0 && (m->flags & MOD_NO_ASYNC))
+		st = result_fail(&res, "async is not supported for this task.");
+	else if (t->async_ > 0 && check)
+		st = result_fail(&res, "check mode and async cannot be used "
+		    "on same task.");
+	else if (t->async_ > 0)
+		st = async_run(&ctx, m, &margs, t->async_, t->poll, &res);
+	else
+		st = m->run(&ctx, &margs, &res);
 	free(env_prefix);
 	if (delegate != NULL)
 		value_dict_set(res.v, "_ansible_delegated_to",
@@ -506,13 +519,22 @@ register_shape(struct value *v, int loop)
 		value_dict_setbool(v, "failed", 0);
 }
 
+static const char *delegated_to(struct value *);
+
 static void
 record_result(struct task_scope *ts, const struct task *t,
     struct value *res)
 {
 	struct run		*r = ts->run;
-	struct host_state	*hs = ts->hs;
+	struct host_state	*hs = ts->hs, *fhs = ts->hs;
 	struct value		*items;
+	struct inv_host		*ih;
+	const char		*dt;
+
+	/* delegate_facts: the facts are the delegate's, if it is a host */
+	if (t->delegate_facts && (dt = delegated_to(res)) != NULL &&
+	    (ih = inventory_find_host(r->inv, dt)) != NULL)
+		fhs = executor_state_of(r, ih);
 
 	if (t->register_name != NULL) {
 		struct value *safe = value_copy(res);
@@ -524,12 +546,12 @@ record_result(struct task_scope *ts, const struct task *t,
 		pthread_mutex_unlock(&r->lock);
 	}
 	pthread_mutex_lock(&r->lock);
-	merge_result_facts(t, hs, res);
+	merge_result_facts(t, fhs, res);
 	/* A loop's facts are its items', in order (set_fact in a loop). */
 	items = value_dict_get(res, "results");
 	for (size_t i = 0; t->loop != NULL && items != NULL &&
 	    items->type == V_LIST && i < items->u.list.n; i++)
-		merge_result_facts(t, hs, items->u.list.items[i]);
+		merge_result_facts(t, fhs, items->u.list.items[i]);
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -560,7 +582,7 @@ condition_error(const struct task *t, const char *cause)
 /* Runs a module task on one host, loops and all, and reports it. */
 void
 task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
-    const struct frame *fr, struct value *shared_result)
+    const struct frame *fr, struct value **out)
 {
 	struct task_scope	 ts;
 	struct value		*res = NULL, *items = NULL, *results, *ir;
@@ -573,10 +595,6 @@ task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
 	task_scope_init(&ts, r, hs, fr, t);
 	no_log = task_no_log(&ts, t, fr);
 	ignore = task_ignore_errors(&ts, t, fr);
-	if (shared_result != NULL) {
-		res = value_ref(shared_result);
-		goto report;
-	}
 	if (eval_inherited_conditions(&ts, t, fr, &ok, &cause) != 0) {
 		res =
 		    task_fail_result("The conditional check failed: %s", cause);
@@ -687,7 +705,7 @@ report:
 	}
 	st = status_of(res);
 	if (st != OUT_UNREACHABLE && (t->loop == NULL || loop_aborted ||
-	    st == OUT_SKIPPED || shared_result != NULL))
+	    st == OUT_SKIPPED))
 		output_result(hs->name, delegated_to(res), st, res, NULL,
 		    st == OUT_FAILED && ignore, no_log,
 		    (t->module->flags & MOD_SHOWS_RESULT) != 0);
@@ -719,8 +737,23 @@ report:
 		record_result(&ts, t, res);
 	if (st == OUT_CHANGED)
 		notify_handlers(r, hs, t);
+	if (out != NULL)
+		*out = value_ref(res);
 	value_unref(items);
 	value_unref(res);
+	task_scope_release(&ts);
+}
+
+void
+task_share_result(struct run *r, struct host_state *hs, const struct task *t,
+    const struct frame *fr, struct value *res)
+{
+	struct task_scope	ts;
+
+	if (res == NULL || result_flag(res, "unreachable"))
+		return;
+	task_scope_init(&ts, r, hs, fr, t);
+	record_result(&ts, t, res);
 	task_scope_release(&ts);
 }
 

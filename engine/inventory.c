@@ -691,6 +691,55 @@ inventory_reconcile(struct inventory *inv)
 	}
 }
 
+/*
+ * add_host and group_by: the inventory grows while a run goes on, then
+ * is reconciled as Ansible's strategy does after each of them.
+ */
+struct inv_host *
+inventory_runtime_host(struct inventory *inv, const char *name, int *created)
+{
+	struct inv_host	*h;
+
+	*created = 0;
+	if ((h = inventory_find_host(inv, name)) != NULL)
+		return h;
+	h = inventory_add_host(inv, name, NULL, NULL);
+	inventory_reconcile(inv);
+	*created = 1;
+	return h;
+}
+
+int
+inventory_runtime_join(struct inventory *inv, struct inv_host *h,
+    const char *group, const struct value *parents, int *changed,
+    char **cause)
+{
+	struct inv_group	*g, *pg, *all = inventory_find_group(inv, "all");
+	int			 is_new;
+
+	*changed = 0;
+	is_new = (g = inventory_find_group(inv, group)) == NULL;
+	g = inventory_add_group(inv, group);
+	for (size_t i = 0; is_new && parents != NULL &&
+	    parents->type == V_LIST && i < parents->u.list.n; i++) {
+		const struct value *pv = parents->u.list.items[i];
+
+		if (pv->type != V_STR)
+			continue;
+		pg = inventory_add_group(inv, pv->u.str.s);
+		if (pg != all && pg->nparents == 0)
+			(void)inventory_add_child(inv, all, pg, NULL);
+		if (inventory_add_child(inv, pg, g, cause) != 0)
+			return -1;
+	}
+	if (!inventory_has_group(h, g)) {
+		inventory_group_add_host(g, h);
+		*changed = 1;
+	}
+	inventory_reconcile(inv);
+	return 0;
+}
+
 static int
 inventory_is_dir(const char *path)
 {

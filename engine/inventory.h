@@ -71,6 +71,20 @@ int	 inventory_load_playbook_vars(struct inventory *, const char *dir,
 	    char **cause);
 
 struct inv_host	 *inventory_find_host(struct inventory *, const char *);
+/*
+ * add_host at run time: the host, made (in "ungrouped", *created set) if
+ * the inventory does not have it.
+ */
+struct inv_host	 *inventory_runtime_host(struct inventory *, const char *,
+		    int *created);
+/*
+ * add_host's groups, group_by's key: h joins group, made (under each of
+ * parents, a list of names, or under "all") if it is new; *changed when h
+ * was not in it.  0, or -1 and *cause (a bad name, a loop of groups).
+ */
+int		  inventory_runtime_join(struct inventory *, struct inv_host *,
+		    const char *group, const struct value *parents,
+		    int *changed, char **cause);
 struct inv_group *inventory_find_group(struct inventory *, const char *);
 
 /*

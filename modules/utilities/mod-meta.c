@@ -36,9 +36,10 @@ meta_run(struct run_ctl *ctl, const struct mod_args *args)
 	}
 	if (!ctl_when(ctl))
 		return;
-	if (strcmp(action, "end_play") == 0 ||
-	    strcmp(action, "end_batch") == 0)
+	if (strcmp(action, "end_play") == 0)
 		ctl_end_play(ctl);
+	else if (strcmp(action, "end_batch") == 0)
+		ctl_end_batch(ctl);
 	else if (strcmp(action, "end_host") == 0)
 		ctl_end_host(ctl);
 	else if (strcmp(action, "clear_facts") == 0)
