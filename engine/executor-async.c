@@ -71,8 +71,8 @@ static const char async_wrapper[] =
 	    "\"stdout\": \"' \"$4\" \"$m\" \"$rc\" \"$s\" \"$e\" "
 	    "$((d / 3600000000)) $((d / 60000000 % 60)) "
 	    "$((d / 1000000 % 60)) $((d % 1000000))\n"
-	"\tcairn_esc \"$j.out\"; printf '\", \"stderr\": \"'\n"
-	"\tcairn_esc \"$j.err\"; printf '\"}\\n'\n"
+	"\tprintf '%s\", \"stderr\": \"%s\"}\\n' \"$(cairn_esc \"$j.out\")\" "
+	    "\"$(cairn_esc \"$j.err\")\"\n"
 	"fi >\"$j.tmp\" && mv -f \"$j.tmp\" \"$j\"\n"
 	"rm -f \"$j.out\" \"$j.err\" \"$j.pid\" \"$j.in\" \"$j.kill\"\n";
 

@@ -579,6 +579,58 @@ condition_error(const struct task *t, const char *cause)
 	    text, text, cause);
 }
 
+/*
+ * The variables of loop item i: the loop variable, index_var, and with
+ * loop_control.extended Ansible's ansible_loop (a new reference in *ext,
+ * for the item's result, or NULL).
+ */
+static void
+loop_item_vars(struct task_scope *ts, const struct task *t,
+    struct value *items, size_t i, struct value **ext)
+{
+	struct value	*l;
+	size_t		 n = items->u.list.n;
+
+	value_dict_set(ts->loop_layer, t->loop_var,
+	    value_ref(items->u.list.items[i]));
+	value_dict_setstr(ts->loop_layer, "ansible_loop_var", t->loop_var);
+	if (t->index_var != NULL) {
+		value_dict_setint(ts->loop_layer, t->index_var, (long long)i);
+		value_dict_setstr(ts->loop_layer, "ansible_index_var",
+		    t->index_var);
+	}
+	*ext = NULL;
+	if (!t->loop_extended)
+		return;
+	l = value_dict();
+	value_dict_setint(l, "index", (long long)i + 1);
+	value_dict_setint(l, "index0", (long long)i);
+	value_dict_setbool(l, "first", i == 0);
+	value_dict_setbool(l, "last", i + 1 == n);
+	value_dict_setint(l, "length", (long long)n);
+	value_dict_setint(l, "revindex", (long long)(n - i));
+	value_dict_setint(l, "revindex0", (long long)(n - i - 1));
+	if (t->loop_extended_allitems)
+		value_dict_set(l, "allitems", value_ref(items));
+	if (i + 1 < n)
+		value_dict_set(l, "nextitem",
+		    value_ref(items->u.list.items[i + 1]));
+	if (i > 0)
+		value_dict_set(l, "previtem",
+		    value_ref(items->u.list.items[i - 1]));
+	value_dict_set(ts->loop_layer, "ansible_loop", value_ref(l));
+	*ext = l;
+}
+
+/* loop_control.pause: between items, not before the first. */
+static void
+loop_pause(const struct task *t, size_t i)
+{
+	for (int s = 0; i > 0 && s < t->loop_pause && !conn_interrupted();
+	    s++)
+		sleep(1);
+}
+
 /* Runs a module task on one host, loops and all, and reports it. */
 void
 task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
@@ -634,20 +686,17 @@ task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
 	any_changed = any_failed = 0;
 	all_skipped = items->u.list.n > 0;
 	for (size_t i = 0; i < items->u.list.n && !unreachable; i++) {
-		struct value *item = items->u.list.items[i];
+		struct value *item = items->u.list.items[i], *ext;
 
-		value_dict_set(ts.loop_layer, t->loop_var, value_ref(item));
-		value_dict_setstr(ts.loop_layer, "ansible_loop_var",
-		    t->loop_var);
-		if (t->index_var != NULL)
-			value_dict_setint(ts.loop_layer, t->index_var,
-			    (long long)i);
+		loop_item_vars(&ts, t, items, i, &ext);
+		loop_pause(t, i);
 		if (task_eval_conditions(&ts, t->when, &ok, &cause) != 0) {
 			/*
 			 * As Ansible: the task fails as a whole at the first
 			 * item whose condition cannot be evaluated.
 			 */
 			value_unref(results);
+			value_unref(ext);
 			res = condition_error(t, cause);
 			free(cause);
 			loop_aborted = 1;
@@ -667,6 +716,8 @@ task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
 			value_dict_setstr(ir, "ansible_index_var",
 			    t->index_var);
 		}
+		if (ext != NULL)
+			value_dict_set(ir, "ansible_loop", ext);
 		st = status_of(ir);
 		any_changed |= st == OUT_CHANGED;
 		any_failed |= st == OUT_FAILED;
@@ -831,13 +882,11 @@ task_include_targets(struct run *r, struct host_state *hs,
 
 		label = NULL;
 		if (item != NULL) {
-			value_dict_set(ts.loop_layer, t->loop_var,
-			    value_ref(item));
-			value_dict_setstr(ts.loop_layer, "ansible_loop_var",
-			    t->loop_var);
-			if (t->index_var != NULL)
-				value_dict_setint(ts.loop_layer, t->index_var,
-				    (long long)i);
+			struct value *ext;
+
+			loop_item_vars(&ts, t, items, i, &ext);
+			value_unref(ext);
+			loop_pause(t, i);
 			label = item_label(&ts, t, item);
 		}
 		if (task_eval_conditions(&ts, t->when, &ok, &cause) != 0) {
