@@ -348,7 +348,7 @@ async_kill(struct task_ctx *ctx, const char *jid)
 
 	async_job_word(&s, jid);
 	buf_adds(&s, "[ -e \"$j.pid\" ] || exit 0\n: >\"$j.kill\"\n"
-	    "kill -TERM -- \"-$(cat \"$j.pid\")\" 2>/dev/null; exit 0");
+	    "kill -TERM \"-$(cat \"$j.pid\")\" 2>/dev/null; exit 0");
 	(void)host_run(ctx, buf_cstr(&s), &res, &cause);
 	free(cause);
 	buf_release(&s);
