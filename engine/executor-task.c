@@ -531,10 +531,20 @@ record_result(struct task_scope *ts, const struct task *t,
 	struct inv_host		*ih;
 	const char		*dt;
 
-	/* delegate_facts: the facts are the delegate's, if it is a host */
-	if (t->delegate_facts && (dt = delegated_to(res)) != NULL &&
-	    (ih = inventory_find_host(r->inv, dt)) != NULL)
-		fhs = executor_state_of(r, ih);
+	/*
+	 * delegate_facts: the facts are the delegate's, if it is a host (a
+	 * module run here, set_fact, says nothing of the delegate)
+	 */
+	if (t->delegate_facts) {
+		char *name = NULL;
+
+		if ((dt = delegated_to(res)) == NULL && t->delegate_to != NULL)
+			dt = name = task_eval_string(ts, t->delegate_to);
+		if (dt != NULL && (ih = inventory_find_host(r->inv, dt)) !=
+		    NULL)
+			fhs = executor_state_of(r, ih);
+		free(name);
+	}
 
 	if (t->register_name != NULL) {
 		struct value *safe = value_copy(res);
