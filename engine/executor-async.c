@@ -443,14 +443,16 @@ async_run(struct task_ctx *ctx, const struct module_entry *m,
 	char			*jid, *first, *path, *cause = NULL;
 
 	jid = async_new_jid();
-	if (m->job == NULL) {
-		/*
-		 * A module whose work is several round trips from here
-		 * cannot outlive the connection: it runs now, its result
-		 * is what async_status finds, and with poll its result
-		 * comes back as a finished job's.
-		 */
-		st = m->run(ctx, args, r);
+	/*
+	 * A module whose work is several round trips from here cannot
+	 * outlive the connection: it runs now, its result is what
+	 * async_status finds, and with poll its result comes back as a
+	 * finished job's.  So does a job module done without a job (its
+	 * creates says so): Ansible's job would have found that too.
+	 */
+	if (m->job == NULL || m->job(ctx, args, r, &script, &in, &st) != 0) {
+		if (m->job == NULL)
+			st = m->run(ctx, args, r);
 		if (ctx->unreachable)
 			goto out;
 		path = async_path(ctx, jid);
@@ -466,8 +468,6 @@ async_run(struct task_ctx *ctx, const struct module_entry *m,
 		r->v = value_dict();
 		goto started;
 	}
-	if (m->job(ctx, args, r, &script, &in, &st) != 0)
-		goto out;
 	first = async_first_fields(r->v);
 	async_launch_script(&s, jid, limit, buf_cstr(&script), first,
 	    in.len > 0);
