@@ -3,9 +3,7 @@
  * whole run or per host, aggregated or replaced, as Ansible keeps them
  * for its json callback's custom_stats.
  */
-#include <ctype.h>
-
-#include "module.h"
+#include "utilities.h"
 
 static const char *const set_stats_aliases[] = {
 	"ansible.builtin.set_stats", "ansible.legacy.set_stats", NULL
@@ -17,18 +15,6 @@ static const struct mod_param set_stats_params[] = {
 	{ "aggregate", P_BOOL, 0, "yes", NULL, NULL },
 	{ NULL }
 };
-
-/* Python's str.isidentifier for the ASCII names a playbook uses. */
-static int
-set_stats_name_ok(const char *s)
-{
-	if (!isalpha((unsigned char)*s) && *s != '_')
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_')
-			return 0;
-	return 1;
-}
 
 static enum mod_status
 set_stats_run(struct task_ctx *ctx, const struct mod_args *args,
@@ -42,7 +28,7 @@ set_stats_run(struct task_ctx *ctx, const struct mod_args *args,
 		return result_fail(r, "The 'data' option needs to be a "
 		    "dictionary/hash");
 	for (size_t i = 0; i < data->u.dict.n; i++)
-		if (!set_stats_name_ok(data->u.dict.keys[i]))
+		if (!utilities_var_name_ok(data->u.dict.keys[i]))
 			return result_fail(r, "The variable name '%s' is not "
 			    "valid. Variables must start with a letter or "
 			    "underscore character, and contain only letters, "
