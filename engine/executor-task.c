@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "executor-internal.h"
@@ -144,6 +145,7 @@ exec_module(struct task_scope *ts, const struct task *t,
 	struct task_ctx		 ctx;
 	struct run_ctl		 ctl;
 	struct host_state	*hsp[1];
+	struct timespec		 t0, t1;
 	struct conn_settings	 cs;
 	struct become_settings	 bs;
 	enum mod_status		 st;
@@ -247,6 +249,7 @@ exec_module(struct task_scope *ts, const struct task *t,
 	hsp[0] = hs;
 	ctx.ctl = &ctl;
 	ctl = (struct run_ctl){ r, t, fr, hsp, 1, 0, 0, &ctx };
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (t->async_ > 0 && (m->flags & MOD_NO_ASYNC))
 		st = result_fail(&res, "async is not supported for this task.");
 	else if (t->async_ > 0 && check)
@@ -279,6 +282,23 @@ exec_module(struct task_scope *ts, const struct task *t,
 		return res.v;
 	}
 	free(ctx.unreachable_msg);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (st == MOD_FAILED && t->timeout > 0 &&
+	    t1.tv_sec - t0.tv_sec >= t->timeout) {
+		/*
+		 * The task's timeout stopped its command: Ansible's result
+		 * is its message alone.
+		 */
+		struct value *d = value_dict_get(res.v, "_ansible_delegated_to");
+
+		v = task_fail_result("The %s action failed to execute in the "
+		    "expected time frame (%d) and was terminated", t->action,
+		    t->timeout);
+		if (d != NULL)
+			value_dict_set(v, "_ansible_delegated_to", value_ref(d));
+		value_unref(res.v);
+		return v;
+	}
 	/* a failed module may say it changed something (command ran) */
 	if (st != MOD_FAILED || value_dict_get(res.v, "changed") == NULL)
 		value_dict_setbool(res.v, "changed", st == MOD_CHANGED);
