@@ -82,6 +82,7 @@ struct run_ctl {
 	size_t			 i;
 	int			 flush;		/* ctl_flush_handlers asked */
 	struct task_ctx		*ctx;		/* a module's run, or NULL */
+	int			 refresh;	/* ctl_refresh_inventory asked */
 };
 
 /* The block chain a task runs in: vars, become and other inherited keys. */

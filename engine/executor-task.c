@@ -248,7 +248,7 @@ exec_module(struct task_scope *ts, const struct task *t,
 	res.v = value_dict();
 	hsp[0] = hs;
 	ctx.ctl = &ctl;
-	ctl = (struct run_ctl){ r, t, fr, hsp, 1, 0, 0, &ctx };
+	ctl = (struct run_ctl){ r, t, fr, hsp, 1, 0, 0, &ctx, 0 };
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (t->async_ > 0 && (m->flags & MOD_NO_ASYNC))
 		st = result_fail(&res, "async is not supported for this task.");

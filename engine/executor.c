@@ -431,13 +431,61 @@ refresh_inv_vars(struct run *r, struct host_state *hs)
 	r->groups_var = inventory_groups_var(r->inv);
 }
 
+/* The state of an inventory host, made for one the run added.  Locked. */
+static struct host_state *
+state_for_added(struct run *r, struct inv_host *ih)
+{
+	struct host_state	*hs;
+
+	for (size_t i = 0; i < r->nhosts; i++)
+		if (r->hosts[i].ih == ih)
+			return &r->hosts[i];
+	for (size_t i = 0; i < r->nadded; i++)
+		if (r->added[i]->ih == ih)
+			return r->added[i];
+	hs = xcalloc(1, sizeof *hs);
+	hs->ih = ih;
+	hs->name = ih->name;
+	hs->inv_vars = value_dict();
+	hs->facts = value_dict();
+	hs->hvars = value_dict();
+	hs->notified = value_list();
+	r->added = xreallocarray(r->added, r->nadded + 1, sizeof *r->added);
+	r->added[r->nadded++] = hs;
+	return hs;
+}
+
+void
+ctl_refresh_inventory(struct run_ctl *c)
+{
+	c->refresh = 1;
+}
+
+/* meta refresh_inventory, once for the task: called without workers. */
+static void
+refresh_inventory(struct run *r)
+{
+	char	*cause = NULL;
+
+	pthread_mutex_lock(&r->lock);
+	if (inventory_refresh(r->inv, &cause) != 0) {
+		pthread_mutex_unlock(&r->lock);
+		output_error("%s", cause);
+		free(cause);
+		return;
+	}
+	for (size_t i = 0; i < r->inv->nhosts; i++)
+		refresh_inv_vars(r, state_for_added(r, r->inv->hosts[i]));
+	pthread_mutex_unlock(&r->lock);
+}
+
 int
 ctl_add_host(struct run_ctl *c, const char *name, const struct value *groups,
     const struct value *vars, char **cause)
 {
 	struct run		*r = c->run;
 	struct inv_host		*ih;
-	struct host_state	*hs = NULL;
+	struct host_state	*hs;
 	int			 created, changed, any = 0, rc = 0;
 
 	pthread_mutex_lock(&r->lock);
@@ -455,24 +503,7 @@ ctl_add_host(struct run_ctl *c, const char *name, const struct value *groups,
 	}
 	if (vars != NULL && vars->type == V_DICT)
 		value_dict_merge(ih->vars, vars, 0);
-	for (size_t i = 0; i < r->nhosts && hs == NULL; i++)
-		if (r->hosts[i].ih == ih)
-			hs = &r->hosts[i];
-	for (size_t i = 0; i < r->nadded && hs == NULL; i++)
-		if (r->added[i]->ih == ih)
-			hs = r->added[i];
-	if (hs == NULL) {
-		hs = xcalloc(1, sizeof *hs);
-		hs->ih = ih;
-		hs->name = ih->name;
-		hs->inv_vars = value_dict();
-		hs->facts = value_dict();
-		hs->hvars = value_dict();
-		hs->notified = value_list();
-		r->added = xreallocarray(r->added, r->nadded + 1,
-		    sizeof *r->added);
-		r->added[r->nadded++] = hs;
-	}
+	hs = state_for_added(r, ih);
 	refresh_inv_vars(r, hs);
 	pthread_mutex_unlock(&r->lock);
 	return rc != 0 ? -1 : any;
@@ -624,7 +655,7 @@ static void
 run_control(struct run *r, const struct task *t, const struct frame *fr,
     struct host_state **hosts, size_t n)
 {
-	struct run_ctl	 c = { r, t, fr, hosts, n, 0, 0, NULL };
+	struct run_ctl	 c = { r, t, fr, hosts, n, 0, 0, NULL, 0 };
 	struct mod_args	 args = { NULL };
 	char		*cause = NULL;
 
@@ -637,6 +668,8 @@ run_control(struct run *r, const struct task *t, const struct frame *fr,
 		if (!hosts[c.i]->ended)
 			t->module->control(&c, &args);
 	mod_args_release(&args);
+	if (c.refresh)
+		refresh_inventory(r);
 	if (c.flush)
 		flush_handlers(r, hosts, n);
 }

@@ -153,6 +153,7 @@ inventory_free(struct inventory *inv)
 	value_unref(inv->gv_play);
 	value_unref(inv->hv_play);
 	value_unref(inv->warnings);
+	value_unref(inv->sources);
 	free(inv->idx->hosts.keys);
 	free(inv->idx->hosts.vals);
 	free(inv->idx->groups.keys);
@@ -691,6 +692,47 @@ inventory_reconcile(struct inventory *inv)
 	}
 }
 
+int
+inventory_refresh(struct inventory *inv, char **cause)
+{
+	struct inventory	*fresh = inventory_new();
+	struct inv_host		*h;
+	struct inv_group	*g, *fg;
+	int			 created, changed;
+
+	for (size_t i = 0; inv->sources != NULL &&
+	    i < inv->sources->u.list.n; i++)
+		if (inventory_load(fresh, inv->sources->u.list.items[i]->
+		    u.str.s, cause) != 0) {
+			inventory_free(fresh);
+			return -1;
+		}
+	/* groups first, with their parents, so hosts join them in place */
+	for (size_t i = 0; i < fresh->ngroups; i++) {
+		fg = fresh->groups[i];
+		g = inventory_add_group(inv, fg->name);
+		value_dict_merge(g->vars, fg->vars, 0);
+		for (size_t j = 0; j < fg->nchildren; j++)
+			(void)inventory_add_child(inv, g,
+			    inventory_add_group(inv, fg->children[j]->name),
+			    NULL);
+	}
+	for (size_t i = 0; i < fresh->nhosts; i++) {
+		h = inventory_runtime_host(inv, fresh->hosts[i]->name,
+		    &created);
+		value_dict_merge(h->vars, fresh->hosts[i]->vars, 0);
+		for (size_t j = 0; j < fresh->hosts[i]->ngroups; j++)
+			(void)inventory_runtime_join(inv, h,
+			    fresh->hosts[i]->groups[j]->name, NULL, &changed,
+			    cause);
+	}
+	value_dict_merge(inv->gv_inv, fresh->gv_inv, 0);
+	value_dict_merge(inv->hv_inv, fresh->hv_inv, 0);
+	inventory_reconcile(inv);
+	inventory_free(fresh);
+	return 0;
+}
+
 /*
  * add_host and group_by: the inventory grows while a run goes on, then
  * is reconciled as Ansible's strategy does after each of them.
@@ -1097,6 +1139,9 @@ inventory_load(struct inventory *inv, const char *source, char **cause)
 	char	*dir, *slash;
 	int	 r;
 
+	if (inv->sources == NULL)
+		inv->sources = value_list();
+	value_list_append(inv->sources, value_str(source));
 	if (!inventory_exists(source)) {
 		if (strchr(source, ',') != NULL) {
 			inventory_load_list(inv, source);

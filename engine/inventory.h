@@ -52,6 +52,7 @@ struct inventory {
 	 */
 	struct value	 *warnings;
 	struct inv_index *idx;		/* private: name lookups */
+	struct value	 *sources;	/* what inventory_load read, in order */
 };
 
 struct inventory *inventory_new(void);
@@ -71,6 +72,14 @@ int	 inventory_load_playbook_vars(struct inventory *, const char *dir,
 	    char **cause);
 
 struct inv_host	 *inventory_find_host(struct inventory *, const char *);
+/*
+ * meta refresh_inventory: the sources are read again and what they hold
+ * now is added (hosts, groups, memberships, variables: the new values
+ * win); nothing is taken away, so add_host and group_by stay, as they
+ * would for hosts the sources still list.  0, or -1 and *cause (a
+ * source that no longer parses: the inventory is as it was).
+ */
+int		  inventory_refresh(struct inventory *, char **cause);
 /*
  * add_host at run time: the host, made (in "ungrouped", *created set) if
  * the inventory does not have it.

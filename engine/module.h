@@ -220,6 +220,12 @@ int		 ctl_reconnect(struct run_ctl *, int connect_timeout,
 		    char **cause);
 /* 1 once the run has been interrupted (^C): a module that waits stops. */
 int		 ctx_interrupted(struct task_ctx *);
+/*
+ * meta refresh_inventory: the inventory sources are read again once the
+ * hook has been called for every host (inventory_refresh: what they add
+ * is added, nothing goes).
+ */
+void		 ctl_refresh_inventory(struct run_ctl *);
 /* meta end_batch: the batch's hosts leave it; the next batch runs. */
 void		 ctl_end_batch(struct run_ctl *);
 

@@ -961,6 +961,40 @@ test_runtime(void **state)
 	inventory_free(inv);
 }
 
+/* meta refresh_inventory: what the sources gained is added. */
+static void
+test_refresh(void **state)
+{
+	struct inventory	*inv;
+	struct inv_host		*h;
+	struct value		*names;
+	char			*cause = NULL;
+	int			 changed;
+
+	(void)state;
+	inv = load_text("rf.ini", "[web]\nweb1\n");
+	h = inventory_find_host(inv, "web1");
+	assert_int_equal(0, inventory_runtime_join(inv, h, "made", NULL,
+	    &changed, &cause));
+	touch("rf.ini", "[web]\nweb1 colour=red\n[db]\ndb1\n"
+	    "[all:children]\ndb\n");
+	assert_int_equal(0, inventory_refresh(inv, &cause));
+	assert_non_null(inventory_find_host(inv, "db1"));
+	assert_string_equal("red",
+	    value_dict_get(h->vars, "colour")->u.str.s);
+	names = inventory_group_names(inv, h);
+	assert_int_equal(2, names->u.list.n);
+	assert_string_equal("made", names->u.list.items[0]->u.str.s);
+	value_unref(names);
+	/* a source that no longer parses leaves the inventory alone */
+	touch("rf.ini", "[web\n");
+	assert_int_equal(-1, inventory_refresh(inv, &cause));
+	assert_non_null(cause);
+	free(cause);
+	assert_non_null(inventory_find_host(inv, "db1"));
+	inventory_free(inv);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_dir, teardown_dir)
 
 int
@@ -985,6 +1019,7 @@ main(void)
 		T(test_inventory_file_var),
 		T(test_multi_source),
 		T(test_runtime),
+		T(test_refresh),
 		cmocka_unit_test(test_examples),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
