@@ -830,9 +830,15 @@ run_tasks(struct run *r, struct task **tasks, size_t ntasks,
 			 * one shown and counted; what it registered and the
 			 * facts it set are every host's.
 			 */
+			int was_failed = alive[0]->failed;
+
 			task_run_on_host(r, alive[0], t, fr, &shared);
-			for (size_t h = 1; h < k && shared != NULL; h++)
+			for (size_t h = 1; h < k && shared != NULL; h++) {
 				task_share_result(r, alive[h], t, fr, shared);
+				/* its failure is every host's, not counted */
+				if (alive[0]->failed && !was_failed)
+					alive[h]->failed = 1;
+			}
 			value_unref(shared);
 			shared = NULL;
 			stop_on_failures(r, t, alive, k);

@@ -120,3 +120,19 @@ assert_contains "$OUT" "The variable name 'not valid' is not valid"
 assert_contains "$OUT" "mutually exclusive: minutes|seconds"
 assert_contains "$OUT" "data"
 assert_recap h1 failed=1 ignored=2
+
+note "a run_once failure is every host's, as in Ansible"
+pb4=$(playbook once-fails.yml <<'EOF2'
+- hosts: testhosts
+  gather_facts: false
+  tasks:
+    - command: "false"
+      run_once: true
+    - copy: { dest: /srv/after-once, content: "x\n" }
+EOF2
+)
+run_play "$pb4"
+assert_rc 2
+assert_recap h1 failed=1
+assert_eq "" "$(recap_line h2)" "h2's recap line"
+assert_host 2 '[ ! -e /srv/after-once ]'
