@@ -60,6 +60,8 @@ usage_play(FILE *f)
 "      --list-tasks         list the tasks each play would run\n"
 "      --syntax-check       check the playbooks, run nothing\n"
 "      --json               print the results as one JSON document\n"
+"      --report-md FILE     write a Markdown report of what changed (or would,\n"
+"                           with --check) and the diffs, for a merge request\n"
 "      --force-handlers     run notified handlers even on failed hosts\n"
 "      --host-key-checking MODE  strict (default), accept-new or off\n"
 "      --ssh-common-args ARGS    OpenSSH options (-o Key=Value...) for every host\n"
@@ -82,6 +84,7 @@ usage_main(FILE *f)
 "       cairn inventory [-i SRC] --list | --graph [GROUP] | --host HOST\n"
 "       cairn vault create|decrypt|edit|view|encrypt|encrypt_string|rekey ...\n"
 "       cairn doc [-l] [-s] [-j] [MODULE...]\n"
+"       cairn adhoc PATTERN [-m MODULE] [-a ARGS] [-o] [options]\n"
 "       cairn --version\n"
 "\n"
 "Run `cairn play --help` for the options of a run.\n", f);
@@ -285,6 +288,7 @@ enum {
 	OPT_HOST,
 	OPT_FLUSH_CACHE,
 	OPT_JSON,
+	OPT_REPORT_MD,
 	OPT_FORCE_HANDLERS,
 	OPT_VAULT_ID,
 	OPT_VAULT_FILE,
@@ -341,6 +345,7 @@ vault_start(struct vault_opts *vo, const struct settings *st,
 	return EXIT_OK;
 }
 
+static const char play_shortopts[] = "i:l:e:f:u:c:T:bKJCDt:vM:h";
 static const struct option play_longopts[] = {
 	{ "inventory", required_argument, NULL, 'i' },
 	{ "inventory-file", required_argument, NULL, 'i' },
@@ -371,6 +376,7 @@ static const struct option play_longopts[] = {
 	{ "sftp-extra-args", required_argument, NULL, OPT_SCP_EXTRA_ARGS },
 	{ "flush-cache", no_argument, NULL, OPT_FLUSH_CACHE },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "report-md", required_argument, NULL, OPT_REPORT_MD },
 	{ "force-handlers", no_argument, NULL, OPT_FORCE_HANDLERS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "module-path", required_argument, NULL, 'M' },
@@ -394,6 +400,7 @@ struct play_args {
 	char			**extra;	/* -e, read once secrets are known */
 	size_t			 nextra;
 	char			*limit_patterns;	/* from --limit @FILE */
+	const char		*report_md;	/* --report-md FILE */
 };
 
 static void
@@ -531,6 +538,9 @@ play_option_run(struct play_args *pa, int c, char *arg)
 	case OPT_JSON:
 		o->json = 1;
 		break;
+	case OPT_REPORT_MD:
+		pa->report_md = arg;
+		break;
 	case OPT_FORCE_HANDLERS:
 		o->force_handlers = 1;
 		break;
@@ -616,7 +626,7 @@ play_parse(int argc, char **argv, struct play_args *pa)
 	pa->ask_pass = pa->st.become_ask_pass;
 	o->gather_facts = pa->st.gather_facts;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:l:e:f:u:c:T:bKJCDt:vM:h",
+	while ((c = getopt_long(argc, argv, play_shortopts,
 	    play_longopts, NULL)) != -1) {
 		if (vault_option(&pa->vault, c, optarg) == 0)
 			continue;
@@ -643,7 +653,7 @@ play_parse(int argc, char **argv, struct play_args *pa)
 		    "playbook.yml");
 		return EXIT_USAGE;
 	}
-	if ((cb = getenv("ANSIBLE_STDOUT_CALLBACK")) != NULL &&
+	if ((cb = pa->st.stdout_callback) != NULL &&
 	    (strcmp(cb, "json") == 0 || strcmp(cb, "ansible.posix.json") == 0))
 		o->json = 1;
 	return EXIT_OK;
@@ -723,6 +733,45 @@ catch_stop_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* What reading the config file found worth a word, once each. */
+static void
+print_settings_warnings(const struct settings *st)
+{
+	for (size_t i = 0; st->warnings != NULL &&
+	    i < st->warnings->u.list.n; i++)
+		output_warning("%s", st->warnings->u.list.items[i]->u.str.s);
+}
+
+/*
+ * Where the junit callback writes, when callbacks_enabled names it
+ * (JUNIT_OUTPUT_DIR, else ~/.ansible.log, as Ansible's); NULL if not
+ * enabled.  malloc'd.
+ */
+static char *
+junit_dir(const char *enabled)
+{
+	const char	*d = getenv("JUNIT_OUTPUT_DIR"), *home;
+	char		*list, *w, *save = NULL;
+	int		 on = 0;
+
+	if (enabled == NULL)
+		return NULL;
+	list = xstrdup(enabled);
+	for (w = strtok_r(list, ", \t", &save); w != NULL;
+	    w = strtok_r(NULL, ", \t", &save))
+		if (strcmp(w, "junit") == 0 ||
+		    strcmp(w, "ansible.builtin.junit") == 0 ||
+		    strcmp(w, "community.general.junit") == 0)
+			on = 1;
+	free(list);
+	if (!on)
+		return NULL;
+	if (d != NULL && *d != '\0')
+		return xstrdup(d);
+	home = getenv("HOME");
+	return xasprintf("%s/.ansible.log", home != NULL ? home : "");
+}
+
 static int
 cmd_play(int argc, char **argv)
 {
@@ -730,13 +779,33 @@ cmd_play(int argc, char **argv)
 	struct inventory	*inv = NULL;
 	struct playbook		**pbs = NULL;
 	size_t			 npbs = 0;
+	char			*junit;
 	int			 rc;
 
 	memset(&pa, 0, sizeof pa);
 	if ((rc = play_parse(argc, argv, &pa)) != EXIT_OK || pa.done)
 		goto out;
+	junit = junit_dir(pa.st.callbacks_enabled);
 	output_init(pa.o.verbosity, pa.o.diff, pa.o.json &&
-	    !pa.o.list_hosts && !pa.o.list_tasks && !pa.syntax);
+	    !pa.o.list_hosts && !pa.o.list_tasks && !pa.syntax,
+	    pa.o.list_hosts || pa.o.list_tasks || pa.syntax ? NULL : junit,
+	    pa.st.stdout_callback);
+	free(junit);
+	output_display(pa.st.display_skipped_hosts, pa.st.display_ok_hosts,
+	    pa.st.nocolor, pa.st.force_color);
+	print_settings_warnings(&pa.st);
+	if (pa.report_md != NULL && !pa.o.list_hosts && !pa.o.list_tasks &&
+	    !pa.syntax)
+		output_report_md(pa.report_md, pa.o.check, pa.o.diff);
+	/* -vv: the version block; -v: the configuration, in Ansible's words */
+	if (pa.o.verbosity > 1 && !pa.o.json)
+		print_version(&pa.st, buf_cstr(&pa.modpath));
+	if (pa.o.verbosity > 0 && !pa.o.json) {
+		if (pa.st.path != NULL)
+			output_msg("Using %s as config file", pa.st.path);
+		else
+			output_msg("No config file found; using defaults");
+	}
 	vault_set_lenient(pa.syntax);
 	if ((rc = play_load(&pa, argc - optind, argv + optind, &pbs, &npbs,
 	    &inv)) != EXIT_OK)
@@ -825,7 +894,8 @@ cmd_inventory(int argc, char **argv)
 		rc = EXIT_OPTIONS;
 		goto out;
 	}
-	output_init(0, 0, 0);
+	output_init(0, 0, 0, NULL, NULL);
+	print_settings_warnings(&st);
 	if ((rc = vault_start(&vo, &st, &secrets)) != EXIT_OK ||
 	    (rc = load_inventory(&ia, &st, &inv)) != 0)
 		goto out;
@@ -863,6 +933,24 @@ out:
 }
 
 int
+cli_play(int argc, char **argv)
+{
+	return cmd_play(argc, argv);
+}
+
+const struct option *
+cli_play_longopts(void)
+{
+	return play_longopts;
+}
+
+const char *
+cli_play_shortopts(void)
+{
+	return play_shortopts;
+}
+
+int
 cli_main(int argc, char **argv)
 {
 	const char	*prog = strrchr(argv[0], '/');
@@ -878,6 +966,8 @@ cli_main(int argc, char **argv)
 		return cli_vault(argc, argv);
 	if (strcmp(prog, "cairn-doc") == 0)
 		return cli_doc(argc, argv);
+	if (strcmp(prog, "cairn-adhoc") == 0)
+		return cli_adhoc(argc, argv);
 	if (argc < 2) {
 		usage_main(stderr);
 		return EXIT_USAGE;
@@ -890,6 +980,8 @@ cli_main(int argc, char **argv)
 		return cli_vault(argc - 1, argv + 1);
 	if (strcmp(argv[1], "doc") == 0)
 		return cli_doc(argc - 1, argv + 1);
+	if (strcmp(argv[1], "adhoc") == 0)
+		return cli_adhoc(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0) {
 		struct settings	 st;
 		char		*cause = NULL;

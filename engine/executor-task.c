@@ -194,6 +194,7 @@ exec_module(struct task_scope *ts, const struct task *t,
 	}
 	memset(&ctx, 0, sizeof ctx);
 	memset(&bs, 0, sizeof bs);
+	memset(&cs, 0, sizeof cs);
 	ctx.host_name = hs->name;
 	ctx.check_mode = check;
 	ctx.diff_mode = diff;
@@ -226,10 +227,13 @@ exec_module(struct task_scope *ts, const struct task *t,
 		else {
 			executor_conn_settings(ts, t, fr, &cs);
 			rc = executor_host_connect(hs, &cs, &cause);
-			executor_conn_settings_release(&cs);
 			ctx.conn = hs->conn;
+			/* kept for ctx_reconnect until the module returns */
+			ctx.conn_slot = &hs->conn;
+			ctx.conn_opts = &cs.co;
 		}
 		if (rc != 0) {
+			executor_conn_settings_release(&cs);
 			mod_args_release(&margs);
 			v = task_fail_result("%s", cause);
 			if (rc != ERR_INVALID) {
@@ -259,6 +263,7 @@ exec_module(struct task_scope *ts, const struct task *t,
 		st = async_run(&ctx, m, &margs, t->async_, t->poll, &res);
 	else
 		st = m->run(&ctx, &margs, &res);
+	executor_conn_settings_release(&cs);
 	free(env_prefix);
 	if (delegate != NULL)
 		value_dict_set(res.v, "_ansible_delegated_to",
@@ -791,7 +796,8 @@ report:
 		    st == OUT_FAILED && ignore, no_log,
 		    (t->module->flags & MOD_SHOWS_RESULT) != 0);
 	else {
-		output_loop_result(hs->name, res, no_log);
+		output_loop_result(hs->name, st, res, st == OUT_FAILED &&
+		    ignore, no_log, (t->module->flags & MOD_SHOWS_RESULT) != 0);
 		if (st == OUT_FAILED && ignore)
 			output_msg("...ignoring");
 	}

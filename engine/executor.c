@@ -283,6 +283,31 @@ run_block(struct run *r, const struct task *t, const struct frame *parent,
 	free(failed);
 }
 
+/* "/abs/path/site.yml:12", as Ansible's reports name a play or task. */
+static char *
+report_path(const struct loc *loc)
+{
+	char	*real, *s;
+
+	if (loc->file == NULL)
+		return NULL;
+	real = realpath(loc->file, NULL);
+	s = xasprintf("%s:%d", real != NULL ? real : loc->file, loc->line);
+	free(real);
+	return s;
+}
+
+static void
+play_header(const struct play *p)
+{
+	char	*path;
+
+	output_play(p->name ? p->name : p->hosts);
+	path = report_path(&p->loc);
+	output_play_detail(path);
+	free(path);
+}
+
 static void
 print_task_header(const struct task *t, const struct frame *fr)
 {
@@ -298,6 +323,12 @@ print_task_header(const struct task *t, const struct frame *fr)
 		free(name);
 	} else
 		output_task(kind, task_display_name(t));
+	name = report_path(&t->loc);
+	/* a no_log given as a template counts as set: never show args */
+	output_task_detail(name, t->action, t->args, t->no_log.set &&
+	    (t->no_log.v == NULL || t->no_log.v->type != V_BOOL ||
+	    value_truthy(t->no_log.v)));
+	free(name);
 }
 
 static void flush_handlers(struct run *, struct host_state **, size_t);
@@ -1180,7 +1211,7 @@ run_play(struct run *r, struct play *p)
 	struct inv_host		**ih = NULL, **lim = NULL;
 	struct host_state	**hosts;
 	size_t			 nih = 0, nlim = 0, n = 0, done, bn;
-	char			*cause = NULL, *pattern;
+	char			*cause = NULL, *pattern, *path;
 	struct task_scope	 ts;
 	int			 gather, rc;
 
@@ -1221,9 +1252,9 @@ run_play(struct run *r, struct play *p)
 		free(hosts);
 		return 0;
 	}
-	output_play(p->name ? p->name : p->hosts);
+	play_header(p);
 	if (n == 0) {
-		output_msg("skipping: no hosts matched");
+		output_no_hosts();
 		free(hosts);
 		return 0;
 	}
@@ -1248,7 +1279,7 @@ run_play(struct run *r, struct play *p)
 		task_scope_release(&ts);
 		if (bsz < n - done || done > 0)
 			if (bn > 0)
-				output_play(p->name ? p->name : p->hosts);
+				play_header(p);
 		r->active = hosts + done;
 		r->nactive = bsz;
 		struct host_state **batch = xcalloc(bsz + 1, sizeof *batch);
@@ -1256,6 +1287,9 @@ run_play(struct run *r, struct play *p)
 		if (gather && k > 0 && (r->opts->tags == NULL ||
 		    tags_match(r, &(struct task){ .tags = NULL }) || 1)) {
 			output_task("TASK", "Gathering Facts");
+			path = report_path(&p->loc);
+			output_task_detail(path, "gather_facts", NULL, 0);
+			free(path);
 			pool_run(r, k, gather_facts_fn, batch);
 		}
 		k = alive_hosts(hosts + done, bsz, batch);
@@ -1442,6 +1476,7 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 			output_msg("\nplaybook: %s", pbs[i]->path);
 	for (size_t i = 0; i < npbs && rc == EXIT_OK; i++) {
 		r.pb = pbs[i];
+		output_playbook(pbs[i]->path, pbs[i]->nplays);
 		for (size_t j = 0; j < pbs[i]->nplays; j++) {
 			if ((prc = run_play(&r, pbs[i]->plays[j])) != 0) {
 				rc = prc;

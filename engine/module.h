@@ -183,6 +183,18 @@ void		 ctl_clear_host_errors(struct run_ctl *);
 /* The host's connection is closed; the next task opens a new one. */
 void		 ctl_reset_connection(struct run_ctl *);
 /*
+ * Within a run: closes the task's connection to its host and opens a new
+ * one with the same settings (reboot: the host went down and came back),
+ * which serves the rest of the task and the next tasks.  timeout is the
+ * connect timeout in seconds (0: the connection's own).  A connection
+ * lost before the call (the host went away) no longer makes the host
+ * unreachable once a new one is open.  0, or ERR_UNREACHABLE (no answer
+ * yet: the task has no connection until a later call succeeds) or
+ * ERR_INVALID (a delegated or local task: nothing to reopen), with
+ * *cause.
+ */
+int		 ctx_reconnect(struct task_ctx *, int timeout, char **cause);
+/*
  * A module run (not a control hook) reaches the run through its task's
  * run_ctl: the same ctl_* functions, about the task's host.
  */

@@ -9,6 +9,7 @@
 #define CAIRN_SETTINGS_H
 
 #include "conn.h"
+#include "value.h"
 
 struct settings {
 	char			*path;		/* the file read, or NULL */
@@ -28,6 +29,12 @@ struct settings {
 	int			 retry_files_enabled;
 	char			*retry_files_save_path;
 	char			*vault_identity_list;	/* "id@src,id2@src2" */
+	char			*callbacks_enabled;	/* "junit,timer" */
+	char			*stdout_callback;	/* "json", "minimal" */
+	int			 display_skipped_hosts;
+	int			 display_ok_hosts;
+	int			 nocolor, force_color;
+	struct value		*warnings;	/* strings to show once */
 };
 
 /* Fills defaults, then the file, then the environment; -1 and *cause. */

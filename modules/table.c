@@ -48,6 +48,11 @@ extern const struct module_entry module_dpkg_selections;
 extern const struct module_entry module_debconf;
 extern const struct module_entry module_getent;
 extern const struct module_entry module_pam_limits;
+extern const struct module_entry module_mount;
+extern const struct module_entry module_systemd;
+extern const struct module_entry module_service_facts;
+extern const struct module_entry module_reboot;
+extern const struct module_entry module_pamd;
 extern const struct module_entry module_wait_for;
 extern const struct module_entry module_get_url;
 extern const struct module_entry module_uri;
@@ -98,6 +103,11 @@ const struct module_entry *const module_table[] = {
 	&module_debconf,
 	&module_getent,
 	&module_pam_limits,
+	&module_mount,
+	&module_systemd,
+	&module_service_facts,
+	&module_reboot,
+	&module_pamd,
 	&module_wait_for,
 	&module_get_url,
 	&module_uri,
