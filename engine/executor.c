@@ -624,7 +624,11 @@ ctl_set_stats(struct run_ctl *c, const struct value *data, int per_host,
 	for (size_t i = 0; i < data->u.dict.n; i++)
 		stats_update(into, data->u.dict.keys[i], data->u.dict.vals[i],
 		    aggregate);
+	into = value_copy(into);
 	pthread_mutex_unlock(&r->lock);
+	/* the json callback's custom_stats / global_custom_stats */
+	output_custom_stats(per_host ? who : NULL, into);
+	value_unref(into);
 }
 
 int
