@@ -57,6 +57,11 @@ struct run {
 	int			 start_at_done;	/* --start-at-task matched */
 	int			 step_off;	/* --step answered "continue" */
 	int			 step_eof;	/* --step met the input's end */
+	int			 play_ended;	/* meta end_play: no more batches */
+	/* add_host: hosts the run made, after the inventory's */
+	struct host_state	**added;
+	size_t			 nadded;
+	struct value		*stats;		/* set_stats: "data", "per_host" */
 	/* worker pool */
 	pthread_t		*threads;
 	size_t			 nthreads;
@@ -65,6 +70,22 @@ struct run {
 	void			*job_arg;
 	size_t			 job_next, job_count, job_done;
 	int			 stopping;
+};
+
+/*
+ * The run as a control hook (meta) or a module's run (ctx_ctl) sees it:
+ * the task, its hosts and the one the call is for.
+ */
+struct run_ctl {
+	struct run		*run;
+	const struct task	*task;
+	const struct frame	*frame;
+	struct host_state	**hosts;
+	size_t			 n;
+	size_t			 i;
+	int			 flush;		/* ctl_flush_handlers asked */
+	struct task_ctx		*ctx;		/* a module's run, or NULL */
+	int			 refresh;	/* ctl_refresh_inventory asked */
 };
 
 /* The block chain a task runs in: vars, become and other inherited keys. */
@@ -178,12 +199,20 @@ struct value	*task_exec_with_retries(struct task_scope *, const struct task *,
 /*
  * Runs module task t on hs (conditions, loop and all), reports and counts
  * the result, registers it, notifies handlers, and marks hs failed or
- * unreachable.  shared_result (NULL: none) is a run_once result to report
- * instead of running the module.
+ * unreachable.  out (may be NULL) gets a new reference to the result, or
+ * stays NULL when the run was interrupted.
  */
 void		 task_run_on_host(struct run *, struct host_state *,
 		    const struct task *, const struct frame *,
-		    struct value *shared_result);
+		    struct value **out);
+/*
+ * run_once: what the task registered and the facts it set on the host
+ * it ran on are hs's as well, as Ansible gives them to every host of the
+ * play; nothing is shown or counted.
+ */
+void		 task_share_result(struct run *, struct host_state *,
+		    const struct task *, const struct frame *,
+		    struct value *res);
 
 /*
  * What include task t (TASK_INCLUDE) loads on hs, after its conditions
@@ -195,6 +224,38 @@ void		 task_run_on_host(struct run *, struct host_state *,
  */
 struct value	*task_include_targets(struct run *, struct host_state *,
 		    const struct task *, const struct frame *);
+
+/* executor-async.c: the host API only. */
+
+/*
+ * Runs module m's work as job of a task with "async: limit" and "poll",
+ * through ctx (connected): its job hook's script as a background job on
+ * the target, polled every poll seconds (0: not polled, the result says
+ * the job started); a module without a job hook runs at once (see
+ * module.h).  Fills r as Ansible's result of an async task.
+ */
+enum mod_status	 async_run(struct task_ctx *, const struct module_entry *m,
+		    const struct mod_args *, int limit, int poll,
+		    struct result *r);
+/* A new job id, Ansible's shape: "j" up to 12 digits, ".", our pid. */
+char		*async_new_jid(void);
+/* When a job is killed: as async_wrapper's 5-second steps would. */
+int		 async_kill_after(int limit);
+/*
+ * The script that starts job jid: writes its "started" file, the stdin
+ * from the round trip's data when has_in, and runs script detached
+ * (setsid) under a time limit; the job's result starts with the JSON
+ * members in first ("" or "k": v, ... , ending with ", ").  Prints the
+ * job file's path.
+ */
+void		 async_launch_script(struct buf *, const char *jid, int limit,
+		    const char *script, const char *first, int has_in);
+/*
+ * Fills r (a dict) as async_status does from a job file's text at path
+ * (len 0: not written yet) and returns the result's status.
+ */
+enum mod_status	 async_status_of(struct value *r, const char *jid,
+		    const char *path, const char *text, size_t len);
 
 /* executor-conn.c: calls executor-scope.c only. */
 

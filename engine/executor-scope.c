@@ -27,6 +27,12 @@ executor_state_of(struct run *r, struct inv_host *ih)
 			return &r->hosts[i];
 	/* the implicit localhost, made once (delegate_to may race for it) */
 	pthread_mutex_lock(&r->lock);
+	for (size_t i = 0; i < r->nadded; i++)
+		if (r->added[i]->ih == ih) {
+			hs = r->added[i];
+			pthread_mutex_unlock(&r->lock);
+			return hs;
+		}
 	if (r->localhost == NULL) {
 		hs = xcalloc(1, sizeof *hs);
 		hs->ih = ih;
@@ -81,9 +87,11 @@ executor_count_result(struct run *r, struct host_state *hs, enum out_status st,
 static struct value *
 hostvars_of(struct run *r, struct host_state *hs)
 {
-	struct value	*d = value_copy(hs->inv_vars);
+	struct value	*d;
 
+	/* add_host and group_by change inv_vars under the lock */
 	pthread_mutex_lock(&r->lock);
+	d = value_copy(hs->inv_vars);
 	for (size_t i = 0; i < hs->facts->u.dict.n; i++) {
 		char *k = xasprintf("ansible_%s", hs->facts->u.dict.keys[i]);
 
@@ -93,10 +101,10 @@ hostvars_of(struct run *r, struct host_state *hs)
 	if (hs->facts->u.dict.n)
 		value_dict_set(d, "ansible_facts", value_copy(hs->facts));
 	value_dict_merge(d, hs->hvars, 0);
-	pthread_mutex_unlock(&r->lock);
-	value_dict_setstr(d, "inventory_hostname", hs->name);
 	value_dict_set(d, "group_names",
 	    inventory_group_names(r->inv, hs->ih));
+	pthread_mutex_unlock(&r->lock);
+	value_dict_setstr(d, "inventory_hostname", hs->name);
 	return d;
 }
 
@@ -122,17 +130,39 @@ magic_var(void *ud, const char *name)
 		return value_str(ts->hs->name);
 	if (strcmp(name, "inventory_hostname_short") == 0)
 		return value_strn(ts->hs->name, strcspn(ts->hs->name, "."));
-	if (strcmp(name, "group_names") == 0)
+	if (strcmp(name, "group_names") == 0) {
 		/* a delegate outside the inventory is in no group */
-		return ts->hs->ih != NULL ?
-		    inventory_group_names(r->inv, ts->hs->ih) : value_list();
-	if (strcmp(name, "groups") == 0)
-		return value_ref(r->groups_var);
+		if (ts->hs->ih == NULL)
+			return value_list();
+		pthread_mutex_lock(&r->lock);
+		d = inventory_group_names(r->inv, ts->hs->ih);
+		pthread_mutex_unlock(&r->lock);
+		return d;
+	}
+	if (strcmp(name, "groups") == 0) {
+		pthread_mutex_lock(&r->lock);
+		d = value_ref(r->groups_var);
+		pthread_mutex_unlock(&r->lock);
+		return d;
+	}
 	if (strcmp(name, "hostvars") == 0) {
+		struct host_state **added;
+		size_t nadded;
+
 		d = value_dict();
 		for (size_t i = 0; i < r->nhosts; i++)
 			value_dict_set(d, r->hosts[i].name,
 			    hostvars_of(r, &r->hosts[i]));
+		pthread_mutex_lock(&r->lock);
+		nadded = r->nadded;
+		added = xcalloc(nadded + 1, sizeof *added);
+		if (nadded > 0)
+			memcpy(added, r->added, nadded * sizeof *added);
+		pthread_mutex_unlock(&r->lock);
+		for (size_t i = 0; i < nadded; i++)
+			value_dict_set(d, added[i]->name,
+			    hostvars_of(r, added[i]));
+		free(added);
 		if (r->localhost != NULL && !value_dict_get(d, "localhost"))
 			value_dict_set(d, "localhost",
 			    hostvars_of(r, r->localhost));

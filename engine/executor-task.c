@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "executor-internal.h"
@@ -183,6 +184,9 @@ exec_module(struct task_scope *ts, const struct task *t,
 	struct mod_args		 margs = { NULL };
 	struct result		 res = { NULL };
 	struct task_ctx		 ctx;
+	struct run_ctl		 ctl;
+	struct host_state	*hsp[1];
+	struct timespec		 t0, t1;
 	struct conn_settings	 cs;
 	struct become_settings	 bs;
 	enum mod_status		 st;
@@ -293,7 +297,19 @@ exec_module(struct task_scope *ts, const struct task *t,
 		ctx.become = bs.on ? &bs.b : NULL;
 	}
 	res.v = value_dict();
-	st = m->run(&ctx, &margs, &res);
+	hsp[0] = hs;
+	ctx.ctl = &ctl;
+	ctl = (struct run_ctl){ r, t, fr, hsp, 1, 0, 0, &ctx, 0 };
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (t->async_ > 0 && (m->flags & MOD_NO_ASYNC))
+		st = result_fail(&res, "async is not supported for this task.");
+	else if (t->async_ > 0 && check)
+		st = result_fail(&res, "check mode and async cannot be used "
+		    "on same task.");
+	else if (t->async_ > 0)
+		st = async_run(&ctx, m, &margs, t->async_, t->poll, &res);
+	else
+		st = m->run(&ctx, &margs, &res);
 	executor_conn_settings_release(&cs);
 	free(env_prefix);
 	if (delegate != NULL)
@@ -318,6 +334,23 @@ exec_module(struct task_scope *ts, const struct task *t,
 		return res.v;
 	}
 	free(ctx.unreachable_msg);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (st == MOD_FAILED && t->timeout > 0 &&
+	    t1.tv_sec - t0.tv_sec >= t->timeout) {
+		/*
+		 * The task's timeout stopped its command: Ansible's result
+		 * is its message alone.
+		 */
+		struct value *d = value_dict_get(res.v, "_ansible_delegated_to");
+
+		v = task_fail_result("The %s action failed to execute in the "
+		    "expected time frame (%d) and was terminated", t->action,
+		    t->timeout);
+		if (d != NULL)
+			value_dict_set(v, "_ansible_delegated_to", value_ref(d));
+		value_unref(res.v);
+		return v;
+	}
 	/* a failed module may say it changed something (command ran) */
 	if (st != MOD_FAILED || value_dict_get(res.v, "changed") == NULL)
 		value_dict_setbool(res.v, "changed", st == MOD_CHANGED);
@@ -558,13 +591,32 @@ register_shape(struct value *v, int loop)
 		value_dict_setbool(v, "failed", 0);
 }
 
+static const char *delegated_to(struct value *);
+
 static void
 record_result(struct task_scope *ts, const struct task *t,
     struct value *res)
 {
 	struct run		*r = ts->run;
-	struct host_state	*hs = ts->hs;
+	struct host_state	*hs = ts->hs, *fhs = ts->hs;
 	struct value		*items;
+	struct inv_host		*ih;
+	const char		*dt;
+
+	/*
+	 * delegate_facts: the facts are the delegate's, if it is a host (a
+	 * module run here, set_fact, says nothing of the delegate)
+	 */
+	if (t->delegate_facts) {
+		char *name = NULL;
+
+		if ((dt = delegated_to(res)) == NULL && t->delegate_to != NULL)
+			dt = name = task_eval_string(ts, t->delegate_to);
+		if (dt != NULL && (ih = inventory_find_host(r->inv, dt)) !=
+		    NULL)
+			fhs = executor_state_of(r, ih);
+		free(name);
+	}
 
 	if (t->register_name != NULL) {
 		struct value *safe = value_copy(res);
@@ -576,12 +628,12 @@ record_result(struct task_scope *ts, const struct task *t,
 		pthread_mutex_unlock(&r->lock);
 	}
 	pthread_mutex_lock(&r->lock);
-	merge_result_facts(t, hs, res);
+	merge_result_facts(t, fhs, res);
 	/* A loop's facts are its items', in order (set_fact in a loop). */
 	items = value_dict_get(res, "results");
 	for (size_t i = 0; t->loop != NULL && items != NULL &&
 	    items->type == V_LIST && i < items->u.list.n; i++)
-		merge_result_facts(t, hs, items->u.list.items[i]);
+		merge_result_facts(t, fhs, items->u.list.items[i]);
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -609,10 +661,62 @@ condition_error(const struct task *t, const char *cause)
 	    text, text, cause);
 }
 
+/*
+ * The variables of loop item i: the loop variable, index_var, and with
+ * loop_control.extended Ansible's ansible_loop (a new reference in *ext,
+ * for the item's result, or NULL).
+ */
+static void
+loop_item_vars(struct task_scope *ts, const struct task *t,
+    struct value *items, size_t i, struct value **ext)
+{
+	struct value	*l;
+	size_t		 n = items->u.list.n;
+
+	value_dict_set(ts->loop_layer, t->loop_var,
+	    value_ref(items->u.list.items[i]));
+	value_dict_setstr(ts->loop_layer, "ansible_loop_var", t->loop_var);
+	if (t->index_var != NULL) {
+		value_dict_setint(ts->loop_layer, t->index_var, (long long)i);
+		value_dict_setstr(ts->loop_layer, "ansible_index_var",
+		    t->index_var);
+	}
+	*ext = NULL;
+	if (!t->loop_extended)
+		return;
+	l = value_dict();
+	value_dict_setint(l, "index", (long long)i + 1);
+	value_dict_setint(l, "index0", (long long)i);
+	value_dict_setbool(l, "first", i == 0);
+	value_dict_setbool(l, "last", i + 1 == n);
+	value_dict_setint(l, "length", (long long)n);
+	value_dict_setint(l, "revindex", (long long)(n - i));
+	value_dict_setint(l, "revindex0", (long long)(n - i - 1));
+	if (t->loop_extended_allitems)
+		value_dict_set(l, "allitems", value_ref(items));
+	if (i + 1 < n)
+		value_dict_set(l, "nextitem",
+		    value_ref(items->u.list.items[i + 1]));
+	if (i > 0)
+		value_dict_set(l, "previtem",
+		    value_ref(items->u.list.items[i - 1]));
+	value_dict_set(ts->loop_layer, "ansible_loop", value_ref(l));
+	*ext = l;
+}
+
+/* loop_control.pause: between items, not before the first. */
+static void
+loop_pause(const struct task *t, size_t i)
+{
+	for (int s = 0; i > 0 && s < t->loop_pause && !conn_interrupted();
+	    s++)
+		sleep(1);
+}
+
 /* Runs a module task on one host, loops and all, and reports it. */
 void
 task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
-    const struct frame *fr, struct value *shared_result)
+    const struct frame *fr, struct value **out)
 {
 	struct task_scope	 ts;
 	struct value		*res = NULL, *items = NULL, *results, *ir;
@@ -625,10 +729,6 @@ task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
 	task_scope_init(&ts, r, hs, fr, t);
 	no_log = task_no_log(&ts, t, fr);
 	ignore = task_ignore_errors(&ts, t, fr);
-	if (shared_result != NULL) {
-		res = value_ref(shared_result);
-		goto report;
-	}
 	if (eval_inherited_conditions(&ts, t, fr, &ok, &cause) != 0) {
 		res =
 		    task_fail_result("The conditional check failed: %s", cause);
@@ -668,20 +768,17 @@ task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
 	any_changed = any_failed = 0;
 	all_skipped = items->u.list.n > 0;
 	for (size_t i = 0; i < items->u.list.n && !unreachable; i++) {
-		struct value *item = items->u.list.items[i];
+		struct value *item = items->u.list.items[i], *ext;
 
-		value_dict_set(ts.loop_layer, t->loop_var, value_ref(item));
-		value_dict_setstr(ts.loop_layer, "ansible_loop_var",
-		    t->loop_var);
-		if (t->index_var != NULL)
-			value_dict_setint(ts.loop_layer, t->index_var,
-			    (long long)i);
+		loop_item_vars(&ts, t, items, i, &ext);
+		loop_pause(t, i);
 		if (task_eval_conditions(&ts, t->when, &ok, &cause) != 0) {
 			/*
 			 * As Ansible: the task fails as a whole at the first
 			 * item whose condition cannot be evaluated.
 			 */
 			value_unref(results);
+			value_unref(ext);
 			res = condition_error(t, cause);
 			free(cause);
 			loop_aborted = 1;
@@ -701,6 +798,8 @@ task_run_on_host(struct run *r, struct host_state *hs, const struct task *t,
 			value_dict_setstr(ir, "ansible_index_var",
 			    t->index_var);
 		}
+		if (ext != NULL)
+			value_dict_set(ir, "ansible_loop", ext);
 		st = status_of(ir);
 		any_changed |= st == OUT_CHANGED;
 		any_failed |= st == OUT_FAILED;
@@ -739,7 +838,7 @@ report:
 	}
 	st = status_of(res);
 	if (st != OUT_UNREACHABLE && (t->loop == NULL || loop_aborted ||
-	    st == OUT_SKIPPED || shared_result != NULL))
+	    st == OUT_SKIPPED))
 		output_result(hs->name, delegated_to(res), st, res, NULL,
 		    st == OUT_FAILED && ignore, no_log,
 		    (t->module->flags & MOD_SHOWS_RESULT) != 0);
@@ -772,8 +871,23 @@ report:
 		record_result(&ts, t, res);
 	if (st == OUT_CHANGED)
 		notify_handlers(r, hs, t);
+	if (out != NULL)
+		*out = value_ref(res);
 	value_unref(items);
 	value_unref(res);
+	task_scope_release(&ts);
+}
+
+void
+task_share_result(struct run *r, struct host_state *hs, const struct task *t,
+    const struct frame *fr, struct value *res)
+{
+	struct task_scope	ts;
+
+	if (res == NULL || result_flag(res, "unreachable"))
+		return;
+	task_scope_init(&ts, r, hs, fr, t);
+	record_result(&ts, t, res);
 	task_scope_release(&ts);
 }
 
@@ -851,13 +965,11 @@ task_include_targets(struct run *r, struct host_state *hs,
 
 		label = NULL;
 		if (item != NULL) {
-			value_dict_set(ts.loop_layer, t->loop_var,
-			    value_ref(item));
-			value_dict_setstr(ts.loop_layer, "ansible_loop_var",
-			    t->loop_var);
-			if (t->index_var != NULL)
-				value_dict_setint(ts.loop_layer, t->index_var,
-				    (long long)i);
+			struct value *ext;
+
+			loop_item_vars(&ts, t, items, i, &ext);
+			value_unref(ext);
+			loop_pause(t, i);
 			label = item_label(&ts, t, item);
 		}
 		if (task_eval_conditions(&ts, t->when, &ok, &cause) != 0) {

@@ -106,8 +106,10 @@ struct task_job {
 	const struct task	*task;
 	const struct frame	*frame;
 	struct host_state	**hosts;
-	struct value **results; /* per host, for run_once */
-	int			 run_once;
+	/* throttle: at most this many hosts at once (0: forks only) */
+	int			 throttle;
+	int			 running;
+	pthread_cond_t		 slot;
 };
 
 static void
@@ -115,8 +117,20 @@ task_job_fn(struct run *r, size_t i, void *arg)
 {
 	struct task_job	*j = arg;
 
-	task_run_on_host(r, j->hosts[i], j->task, j->frame,
-	    j->results != NULL ? j->results[0] : NULL);
+	if (j->throttle > 0) {
+		pthread_mutex_lock(&r->lock);
+		while (j->running >= j->throttle)
+			pthread_cond_wait(&j->slot, &r->lock);
+		j->running++;
+		pthread_mutex_unlock(&r->lock);
+	}
+	task_run_on_host(r, j->hosts[i], j->task, j->frame, NULL);
+	if (j->throttle > 0) {
+		pthread_mutex_lock(&r->lock);
+		j->running--;
+		pthread_cond_signal(&j->slot);
+		pthread_mutex_unlock(&r->lock);
+	}
 }
 
 static int
@@ -345,20 +359,6 @@ stop_on_failures(struct run *r, const struct task *t,
 	r->any_failed = 1;
 }
 
-/*
- * The run as a control hook (meta) sees it: the task, its hosts and the
- * one the hook is called for.
- */
-struct run_ctl {
-	struct run		*run;
-	const struct task	*task;
-	const struct frame	*frame;
-	struct host_state	**hosts;
-	size_t			 n;
-	size_t			 i;
-	int			 flush;		/* ctl_flush_handlers asked */
-};
-
 int
 ctl_when(struct run_ctl *c)
 {
@@ -377,6 +377,15 @@ ctl_when(struct run_ctl *c)
 
 void
 ctl_end_play(struct run_ctl *c)
+{
+	for (size_t j = 0; j < c->n; j++)
+		c->hosts[j]->ended = 1;
+	/* the batches still to come do not run either */
+	c->run->play_ended = 1;
+}
+
+void
+ctl_end_batch(struct run_ctl *c)
 {
 	for (size_t j = 0; j < c->n; j++)
 		c->hosts[j]->ended = 1;
@@ -424,6 +433,253 @@ ctl_reset_connection(struct run_ctl *c)
 	hs->conn_key = NULL;
 }
 
+struct run_ctl *
+ctx_ctl(struct task_ctx *ctx)
+{
+	return ctx->ctl;
+}
+
+int
+ctx_interrupted(struct task_ctx *ctx)
+{
+	(void)ctx;
+	return conn_interrupted() != 0;
+}
+
+/*
+ * A host's inventory variables again, after its groups changed: merged
+ * into the dict its task scopes hold, so that nothing they borrow goes.
+ * Called with the run's lock.
+ */
+static void
+refresh_inv_vars(struct run *r, struct host_state *hs)
+{
+	struct value	*nv = inventory_host_vars(r->inv, hs->ih);
+
+	value_dict_merge(hs->inv_vars, nv, 0);
+	value_unref(nv);
+	value_unref(r->groups_var);
+	r->groups_var = inventory_groups_var(r->inv);
+}
+
+/* The state of an inventory host, made for one the run added.  Locked. */
+static struct host_state *
+state_for_added(struct run *r, struct inv_host *ih)
+{
+	struct host_state	*hs;
+
+	for (size_t i = 0; i < r->nhosts; i++)
+		if (r->hosts[i].ih == ih)
+			return &r->hosts[i];
+	for (size_t i = 0; i < r->nadded; i++)
+		if (r->added[i]->ih == ih)
+			return r->added[i];
+	hs = xcalloc(1, sizeof *hs);
+	hs->ih = ih;
+	hs->name = ih->name;
+	hs->inv_vars = value_dict();
+	hs->facts = value_dict();
+	hs->hvars = value_dict();
+	hs->notified = value_list();
+	r->added = xreallocarray(r->added, r->nadded + 1, sizeof *r->added);
+	r->added[r->nadded++] = hs;
+	return hs;
+}
+
+void
+ctl_refresh_inventory(struct run_ctl *c)
+{
+	c->refresh = 1;
+}
+
+/* meta refresh_inventory, once for the task: called without workers. */
+static void
+refresh_inventory(struct run *r)
+{
+	char	*cause = NULL;
+
+	pthread_mutex_lock(&r->lock);
+	if (inventory_refresh(r->inv, &cause) != 0) {
+		pthread_mutex_unlock(&r->lock);
+		output_error("%s", cause);
+		free(cause);
+		return;
+	}
+	for (size_t i = 0; i < r->inv->nhosts; i++)
+		refresh_inv_vars(r, state_for_added(r, r->inv->hosts[i]));
+	pthread_mutex_unlock(&r->lock);
+}
+
+int
+ctl_add_host(struct run_ctl *c, const char *name, const struct value *groups,
+    const struct value *vars, char **cause)
+{
+	struct run		*r = c->run;
+	struct inv_host		*ih;
+	struct host_state	*hs;
+	int			 created, changed, any = 0, rc = 0;
+
+	pthread_mutex_lock(&r->lock);
+	ih = inventory_runtime_host(r->inv, name, &created);
+	any = created;
+	for (size_t i = 0; groups != NULL && groups->type == V_LIST &&
+	    i < groups->u.list.n && rc == 0; i++) {
+		const struct value *g = groups->u.list.items[i];
+
+		if (g->type != V_STR || *g->u.str.s == '\0')
+			continue;
+		rc = inventory_runtime_join(r->inv, ih, g->u.str.s, NULL,
+		    &changed, cause);
+		any |= changed;
+	}
+	if (vars != NULL && vars->type == V_DICT)
+		value_dict_merge(ih->vars, vars, 0);
+	hs = state_for_added(r, ih);
+	refresh_inv_vars(r, hs);
+	pthread_mutex_unlock(&r->lock);
+	return rc != 0 ? -1 : any;
+}
+
+int
+ctl_add_group(struct run_ctl *c, const char *group,
+    const struct value *parents, char **cause)
+{
+	struct run		*r = c->run;
+	struct host_state	*hs = c->hosts[c->i];
+	int			 changed = 0, rc;
+
+	if (hs->ih == NULL || hs->ih->implicit) {
+		*cause = xstrdup("the implicit localhost cannot join a group");
+		return -1;
+	}
+	pthread_mutex_lock(&r->lock);
+	rc = inventory_runtime_join(r->inv, hs->ih, group, parents, &changed,
+	    cause);
+	if (rc == 0 && changed)
+		refresh_inv_vars(r, hs);
+	pthread_mutex_unlock(&r->lock);
+	return rc != 0 ? -1 : changed;
+}
+
+/* set_stats' aggregation: Ansible's update_custom_stats. */
+static void
+stats_update(struct value *into, const char *k, struct value *v, int agg)
+{
+	struct value	*old = value_dict_get(into, k), *n;
+
+	if (!agg || old == NULL) {
+		value_dict_set(into, k, value_ref(v));
+		return;
+	}
+	if (old->type != v->type && !(old->type == V_INT &&
+	    v->type == V_FLOAT) && !(old->type == V_FLOAT && v->type == V_INT))
+		return;
+	switch (v->type) {
+	case V_DICT:
+		n = value_copy(old);
+		value_dict_merge(n, v, 1);
+		value_dict_set(into, k, n);
+		break;
+	case V_LIST:
+		n = value_copy(old);
+		for (size_t i = 0; i < v->u.list.n; i++)
+			value_list_append(n, value_ref(v->u.list.items[i]));
+		value_dict_set(into, k, n);
+		break;
+	case V_STR:
+		value_dict_set(into, k, value_strf("%s%s", old->u.str.s,
+		    v->u.str.s));
+		break;
+	case V_INT:
+	case V_FLOAT:
+		if (old->type == V_INT && v->type == V_INT)
+			value_dict_setint(into, k, old->u.i + v->u.i);
+		else
+			value_dict_set(into, k, value_float(
+			    (old->type == V_INT ? (double)old->u.i : old->u.f) +
+			    (v->type == V_INT ? (double)v->u.i : v->u.f)));
+		break;
+	default:
+		value_dict_set(into, k, value_ref(v));
+	}
+}
+
+void
+ctl_set_stats(struct run_ctl *c, const struct value *data, int per_host,
+    int aggregate)
+{
+	struct run	*r = c->run;
+	struct value	*into;
+	const char	*who = per_host ? c->hosts[c->i]->name : "_run";
+
+	if (data == NULL || data->type != V_DICT)
+		return;
+	pthread_mutex_lock(&r->lock);
+	if (r->stats == NULL)
+		r->stats = value_dict();
+	if ((into = value_dict_get(r->stats, who)) == NULL) {
+		into = value_dict();
+		value_dict_set(r->stats, who, into);
+	}
+	for (size_t i = 0; i < data->u.dict.n; i++)
+		stats_update(into, data->u.dict.keys[i], data->u.dict.vals[i],
+		    aggregate);
+	into = value_copy(into);
+	pthread_mutex_unlock(&r->lock);
+	/* the json callback's custom_stats / global_custom_stats */
+	output_custom_stats(per_host ? who : NULL, into);
+	value_unref(into);
+}
+
+int
+ctl_reconnect(struct run_ctl *c, int connect_timeout, char **cause)
+{
+	struct host_state	*hs = c->hosts[c->i];
+	struct task_scope	 ts;
+	struct conn_settings	 cs;
+	int			 rc;
+
+	conn_close(hs->conn);
+	hs->conn = NULL;
+	free(hs->conn_key);
+	hs->conn_key = NULL;
+	free(hs->conn_error);
+	hs->conn_error = NULL;
+	task_scope_init(&ts, c->run, hs, c->frame, c->task);
+	executor_conn_settings(&ts, c->task, c->frame, &cs);
+	if (connect_timeout > 0)
+		cs.co.timeout = connect_timeout;
+	rc = executor_host_connect(hs, &cs, cause);
+	executor_conn_settings_release(&cs);
+	task_scope_release(&ts);
+	if (rc == 0) {
+		/* as Ansible's ping: the new connection runs a command */
+		struct exec_result er = EXEC_RESULT_INIT;
+
+		rc = conn_exec(hs->conn, NULL, "true", NULL, 0,
+		    connect_timeout, &er, cause);
+		exec_result_release(&er);
+		if (rc != 0) {
+			conn_close(hs->conn);
+			hs->conn = NULL;
+			free(hs->conn_key);
+			hs->conn_key = NULL;
+		}
+	}
+	if (c->ctx != NULL) {
+		/* the module's next commands go over the new connection */
+		c->ctx->conn = hs->conn;
+		c->ctx->unreachable = 0;
+	}
+	if (rc != 0) {
+		/* the next try connects again, not the remembered failure */
+		free(hs->conn_error);
+		hs->conn_error = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * A module that acts on the run (meta) is not run on a host: its control
  * hook is called for each host still in the play, without a task header
@@ -434,7 +690,7 @@ static void
 run_control(struct run *r, const struct task *t, const struct frame *fr,
     struct host_state **hosts, size_t n)
 {
-	struct run_ctl	 c = { r, t, fr, hosts, n, 0, 0 };
+	struct run_ctl	 c = { r, t, fr, hosts, n, 0, 0, NULL, 0 };
 	struct mod_args	 args = { NULL };
 	char		*cause = NULL;
 
@@ -447,6 +703,8 @@ run_control(struct run *r, const struct task *t, const struct frame *fr,
 		if (!hosts[c.i]->ended)
 			t->module->control(&c, &args);
 	mod_args_release(&args);
+	if (c.refresh)
+		refresh_inventory(r);
 	if (c.flush)
 		flush_handlers(r, hosts, n);
 }
@@ -641,24 +899,35 @@ run_tasks(struct run *r, struct task **tasks, size_t ntasks,
 			continue;
 		}
 		print_task_header(t, fr);
+		if ((t->run_once.set && value_truthy(t->run_once.v)) ||
+		    (t->module->flags & MOD_ONCE)) {
+			/*
+			 * As Ansible: the first host runs it and is the only
+			 * one shown and counted; what it registered and the
+			 * facts it set are every host's.
+			 */
+			int was_failed = alive[0]->failed;
+
+			task_run_on_host(r, alive[0], t, fr, &shared);
+			for (size_t h = 1; h < k && shared != NULL; h++) {
+				task_share_result(r, alive[h], t, fr, shared);
+				/* its failure is every host's, not counted */
+				if (alive[0]->failed && !was_failed)
+					alive[h]->failed = 1;
+			}
+			value_unref(shared);
+			shared = NULL;
+			stop_on_failures(r, t, alive, k);
+			continue;
+		}
 		memset(&job, 0, sizeof job);
 		job.task = t;
 		job.frame = fr;
 		job.hosts = alive;
-		if (t->run_once.set && value_truthy(t->run_once.v) && k > 1) {
-			/* run on the first host, share the result with all */
-			struct task_scope ts;
-			int unreachable = 0;
-
-			task_scope_init(&ts, r, alive[0], fr, t);
-			shared =
-			    task_exec_with_retries(&ts, t, fr, &unreachable);
-			task_scope_release(&ts);
-			job.results = &shared;
-		}
+		job.throttle = t->throttle;
+		pthread_cond_init(&job.slot, NULL);
 		pool_run(r, k, task_job_fn, &job);
-		value_unref(shared);
-		shared = NULL;
+		pthread_cond_destroy(&job.slot);
 		stop_on_failures(r, t, alive, k);
 	}
 	free(alive);
@@ -1032,7 +1301,8 @@ run_play(struct run *r, struct play *p)
 		free(hosts);
 		return EXIT_ERROR;
 	}
-	for (done = 0, bn = 0; done < n; bn++) {
+	r->play_ended = 0;
+	for (done = 0, bn = 0; done < n && !r->play_ended; bn++) {
 		size_t bsz;
 
 		task_scope_init(&ts, r, hosts[done], NULL, NULL);
@@ -1186,6 +1456,22 @@ sort_recap(const char **names, struct host_stats *stats, size_t n)
 	}
 }
 
+static void
+host_state_release(struct host_state *hs)
+{
+	conn_close(hs->conn);
+	free(hs->conn_key);
+	free(hs->conn_error);
+	conn_close(hs->dconn);
+	free(hs->dconn_key);
+	free(hs->dconn_error);
+	value_unref(hs->inv_vars);
+	value_unref(hs->facts);
+	value_unref(hs->fact_vars);
+	value_unref(hs->hvars);
+	value_unref(hs->notified);
+}
+
 int
 executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
     const struct run_opts *opts)
@@ -1245,8 +1531,8 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 		for (size_t i = 0; i < npbs; i++)
 			write_retry_file(&r, pbs[i]->path);
 	if (!opts->list_hosts && !opts->list_tasks && !opts->list_tags) {
-		names = xcalloc(r.nhosts + 2, sizeof *names);
-		stats = xcalloc(r.nhosts + 2, sizeof *stats);
+		names = xcalloc(r.nhosts + r.nadded + 2, sizeof *names);
+		stats = xcalloc(r.nhosts + r.nadded + 2, sizeof *stats);
 		for (size_t i = 0; i < r.nhosts; i++) {
 			struct host_stats *s = &r.hosts[i].st;
 
@@ -1254,6 +1540,15 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 			    s->skipped + s->rescued + s->ignored == 0)
 				continue;
 			names[nstats] = r.hosts[i].name;
+			stats[nstats++] = *s;
+		}
+		for (size_t i = 0; i < r.nadded; i++) {
+			struct host_stats *s = &r.added[i]->st;
+
+			if (s->ok + s->changed + s->unreachable + s->failed +
+			    s->skipped + s->rescued + s->ignored == 0)
+				continue;
+			names[nstats] = r.added[i]->name;
 			stats[nstats++] = *s;
 		}
 		if (r.localhost != NULL) {
@@ -1283,36 +1578,19 @@ out:
 		rc = EXIT_UNREACHABLE;
 	else if (rc == EXIT_OK && r.any_failed)
 		rc = EXIT_HOST_FAILED;
-	for (size_t i = 0; i < r.nhosts; i++) {
-		struct host_state *hs = &r.hosts[i];
-
-		conn_close(hs->conn);
-		free(hs->conn_key);
-		free(hs->conn_error);
-		conn_close(hs->dconn);
-		free(hs->dconn_key);
-		free(hs->dconn_error);
-		value_unref(hs->inv_vars);
-		value_unref(hs->facts);
-		value_unref(hs->fact_vars);
-		value_unref(hs->hvars);
-		value_unref(hs->notified);
+	for (size_t i = 0; i < r.nhosts; i++)
+		host_state_release(&r.hosts[i]);
+	for (size_t i = 0; i < r.nadded; i++) {
+		host_state_release(r.added[i]);
+		free(r.added[i]);
 	}
+	free(r.added);
 	if (r.localhost != NULL) {
-		conn_close(r.localhost->conn);
-		free(r.localhost->conn_key);
-		free(r.localhost->conn_error);
-		conn_close(r.localhost->dconn);
-		free(r.localhost->dconn_key);
-		free(r.localhost->dconn_error);
-		value_unref(r.localhost->inv_vars);
-		value_unref(r.localhost->facts);
-		value_unref(r.localhost->fact_vars);
-		value_unref(r.localhost->hvars);
-		value_unref(r.localhost->notified);
+		host_state_release(r.localhost);
 		free(r.localhost);
 	}
 	free(r.hosts);
+	value_unref(r.stats);
 	for (size_t i = 0; i < r.nincluded; i++)
 		playbook_task_free(r.included[i]);
 	free(r.included);

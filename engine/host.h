@@ -27,6 +27,8 @@ struct task_ctx {
 	const char		*env_prefix;
 	/* host.c: lock operations for the next round trip, or NULL */
 	struct conn_lockop	*lockop;
+	/* the run as the module may change it (ctx_ctl), or NULL */
+	struct run_ctl		*ctl;
 	/* set by host.c when the connection fails: the host is unreachable */
 	int			 unreachable;
 	char			*unreachable_msg;

@@ -155,6 +155,7 @@ inventory_free(struct inventory *inv)
 	value_unref(inv->gv_play);
 	value_unref(inv->hv_play);
 	value_unref(inv->warnings);
+	value_unref(inv->sources);
 	free(inv->idx->hosts.keys);
 	free(inv->idx->hosts.vals);
 	free(inv->idx->groups.keys);
@@ -702,6 +703,96 @@ inventory_reconcile(struct inventory *inv)
 	}
 }
 
+int
+inventory_refresh(struct inventory *inv, char **cause)
+{
+	struct inventory	*fresh = inventory_new();
+	struct inv_host		*h;
+	struct inv_group	*g, *fg;
+	int			 created, changed;
+
+	for (size_t i = 0; inv->sources != NULL &&
+	    i < inv->sources->u.list.n; i++)
+		if (inventory_load(fresh, inv->sources->u.list.items[i]->
+		    u.str.s, cause) != 0) {
+			inventory_free(fresh);
+			return -1;
+		}
+	/* groups first, with their parents, so hosts join them in place */
+	for (size_t i = 0; i < fresh->ngroups; i++) {
+		fg = fresh->groups[i];
+		g = inventory_add_group(inv, fg->name);
+		value_dict_merge(g->vars, fg->vars, 0);
+		for (size_t j = 0; j < fg->nchildren; j++)
+			(void)inventory_add_child(inv, g,
+			    inventory_add_group(inv, fg->children[j]->name),
+			    NULL);
+	}
+	for (size_t i = 0; i < fresh->nhosts; i++) {
+		h = inventory_runtime_host(inv, fresh->hosts[i]->name,
+		    &created);
+		value_dict_merge(h->vars, fresh->hosts[i]->vars, 0);
+		for (size_t j = 0; j < fresh->hosts[i]->ngroups; j++)
+			(void)inventory_runtime_join(inv, h,
+			    fresh->hosts[i]->groups[j]->name, NULL, &changed,
+			    cause);
+	}
+	value_dict_merge(inv->gv_inv, fresh->gv_inv, 0);
+	value_dict_merge(inv->hv_inv, fresh->hv_inv, 0);
+	inventory_reconcile(inv);
+	inventory_free(fresh);
+	return 0;
+}
+
+/*
+ * add_host and group_by: the inventory grows while a run goes on, then
+ * is reconciled as Ansible's strategy does after each of them.
+ */
+struct inv_host *
+inventory_runtime_host(struct inventory *inv, const char *name, int *created)
+{
+	struct inv_host	*h;
+
+	*created = 0;
+	if ((h = inventory_find_host(inv, name)) != NULL)
+		return h;
+	h = inventory_add_host(inv, name, NULL, NULL);
+	inventory_reconcile(inv);
+	*created = 1;
+	return h;
+}
+
+int
+inventory_runtime_join(struct inventory *inv, struct inv_host *h,
+    const char *group, const struct value *parents, int *changed,
+    char **cause)
+{
+	struct inv_group	*g, *pg, *all = inventory_find_group(inv, "all");
+	int			 is_new;
+
+	*changed = 0;
+	is_new = (g = inventory_find_group(inv, group)) == NULL;
+	g = inventory_add_group(inv, group);
+	for (size_t i = 0; is_new && parents != NULL &&
+	    parents->type == V_LIST && i < parents->u.list.n; i++) {
+		const struct value *pv = parents->u.list.items[i];
+
+		if (pv->type != V_STR)
+			continue;
+		pg = inventory_add_group(inv, pv->u.str.s);
+		if (pg != all && pg->nparents == 0)
+			(void)inventory_add_child(inv, all, pg, NULL);
+		if (inventory_add_child(inv, pg, g, cause) != 0)
+			return -1;
+	}
+	if (!inventory_has_group(h, g)) {
+		inventory_group_add_host(g, h);
+		*changed = 1;
+	}
+	inventory_reconcile(inv);
+	return 0;
+}
+
 static int
 inventory_is_dir(const char *path)
 {
@@ -1059,6 +1150,9 @@ inventory_load(struct inventory *inv, const char *source, char **cause)
 	char	*dir, *slash;
 	int	 r;
 
+	if (inv->sources == NULL)
+		inv->sources = value_list();
+	value_list_append(inv->sources, value_str(source));
 	if (!inventory_exists(source)) {
 		if (strchr(source, ',') != NULL) {
 			inventory_load_list(inv, source);

@@ -52,6 +52,7 @@ struct inventory {
 	 */
 	struct value	 *warnings;
 	struct inv_index *idx;		/* private: name lookups */
+	struct value	 *sources;	/* what inventory_load read, in order */
 };
 
 struct inventory *inventory_new(void);
@@ -71,6 +72,28 @@ int	 inventory_load_playbook_vars(struct inventory *, const char *dir,
 	    char **cause);
 
 struct inv_host	 *inventory_find_host(struct inventory *, const char *);
+/*
+ * meta refresh_inventory: the sources are read again and what they hold
+ * now is added (hosts, groups, memberships, variables: the new values
+ * win); nothing is taken away, so add_host and group_by stay, as they
+ * would for hosts the sources still list.  0, or -1 and *cause (a
+ * source that no longer parses: the inventory is as it was).
+ */
+int		  inventory_refresh(struct inventory *, char **cause);
+/*
+ * add_host at run time: the host, made (in "ungrouped", *created set) if
+ * the inventory does not have it.
+ */
+struct inv_host	 *inventory_runtime_host(struct inventory *, const char *,
+		    int *created);
+/*
+ * add_host's groups, group_by's key: h joins group, made (under each of
+ * parents, a list of names, or under "all") if it is new; *changed when h
+ * was not in it.  0, or -1 and *cause (a bad name, a loop of groups).
+ */
+int		  inventory_runtime_join(struct inventory *, struct inv_host *,
+		    const char *group, const struct value *parents,
+		    int *changed, char **cause);
 struct inv_group *inventory_find_group(struct inventory *, const char *);
 
 /*

@@ -81,6 +81,13 @@ extern const char *const mod_attributes_aliases[];
 /* The default output prints the result's msg or var (debug). */
 #define MOD_SHOWS_RESULT	0x40
 /*
+ * The module runs once for the play's hosts, on the first, as run_once
+ * does (Ansible's BYPASS_HOST_LOOP: add_host).
+ */
+#define MOD_ONCE		0x80
+/* "async" fails: "async is not supported for this task." (script) */
+#define MOD_NO_ASYNC		0x100
+/*
  * Without MOD_SUPPORTS_CHECK the engine does not call run in check mode:
  * the task is skipped ("remote module (X) does not support check mode").
  * With it, run is called and honours ctx_check_mode() itself (modules that
@@ -132,6 +139,23 @@ struct module_entry {
 	 */
 	void			(*control)(struct run_ctl *,
 				    const struct mod_args *);
+	/*
+	 * Optional, for "async": the module's work as one shell script
+	 * that can run on the target without the connection (command,
+	 * shell, script).  Called in place of run when the task is async:
+	 * returns 0 with the script in *script (and stdin data for it in
+	 * *in, possibly empty), and the fields the job's result starts with
+	 * (cmd...) in the result; or 1 when the module is done without a
+	 * job (skipped by creates, bad input), *st its status.  The job's
+	 * result is a command's: rc, stdout, stderr, start, end, delta,
+	 * changed, and failed with "non-zero return code".  A module
+	 * without this hook runs as usual under async (see
+	 * docs/playbooks.md: async).
+	 */
+	int			(*job)(struct task_ctx *,
+				    const struct mod_args *, struct result *,
+				    struct buf *script, struct buf *in,
+				    enum mod_status *st);
 };
 
 /*
@@ -170,6 +194,65 @@ void		 ctl_reset_connection(struct run_ctl *);
  * *cause.
  */
 int		 ctx_reconnect(struct task_ctx *, int timeout, char **cause);
+/*
+ * A module run (not a control hook) reaches the run through its task's
+ * run_ctl: the same ctl_* functions, about the task's host.
+ */
+struct run_ctl	*ctx_ctl(struct task_ctx *);
+/*
+ * add_host: the host (made if it is new) joins groups (a list of names,
+ * or NULL) and gets vars (a dict, or NULL; borrowed); a later play can
+ * target it.  group_by: the task's host joins group, made with parents
+ * (a list, or NULL) if it is new.  Both take effect at once, as
+ * Ansible's strategy applies them, and return 1 when the inventory
+ * changed, 0 when it did not, or -1 and *cause for groups that would
+ * loop.
+ */
+int		 ctl_add_host(struct run_ctl *, const char *name,
+		    const struct value *groups, const struct value *vars,
+		    char **cause);
+int		 ctl_add_group(struct run_ctl *, const char *group,
+		    const struct value *parents, char **cause);
+/*
+ * set_stats: merges data (a dict, borrowed) into the run's custom stats,
+ * for the task's host when per_host (else for the whole run); with
+ * aggregate, numbers are added and lists and dicts merged, else a key is
+ * replaced.
+ */
+void		 ctl_set_stats(struct run_ctl *, const struct value *data,
+		    int per_host, int aggregate);
+/*
+ * wait_for_connection: drops the host's connection (and a failed
+ * connect remembered for it), opens a new one and runs a command over
+ * it, giving up after connect_timeout seconds (0: the transport's own);
+ * then the task's commands go over it.  0, or -1 and *cause (the host is
+ * not made unreachable: the caller tries again or fails).
+ */
+int		 ctl_reconnect(struct run_ctl *, int connect_timeout,
+		    char **cause);
+/* 1 once the run has been interrupted (^C): a module that waits stops. */
+int		 ctx_interrupted(struct task_ctx *);
+/*
+ * meta refresh_inventory: the inventory sources are read again once the
+ * hook has been called for every host (inventory_refresh: what they add
+ * is added, nothing goes).
+ */
+void		 ctl_refresh_inventory(struct run_ctl *);
+/* meta end_batch: the batch's hosts leave it; the next batch runs. */
+void		 ctl_end_batch(struct run_ctl *);
+
+/*
+ * Async jobs (executor-async.c).  A job of task ctx's host is the file
+ * "~/.ansible_async/JID" of the task's user, as Ansible keeps it: JSON,
+ * {"started": 1, "finished": 0, ...} while the job runs, its result
+ * after.  async_job_status fills r as Ansible's async_status returns a
+ * job (ansible_job_id, started, finished, results_file, stdout_lines...)
+ * and returns the job result's status (MOD_OK while it runs); with
+ * cleanup the job's files are removed and r gets "erased".  A job that
+ * does not exist fails with "could not find job".
+ */
+enum mod_status	 async_job_status(struct task_ctx *, const char *jid,
+		    int cleanup, struct result *);
 
 /*
  * Checks and converts raw arguments against a module's table into *out

@@ -586,6 +586,14 @@ output_result(const char *host, const char *delegated, enum out_status st,
 			value_dict_del(shown, "failed");
 			value_dict_del(shown, "skipped");
 			if (item != NULL) {
+				struct value *iv = value_dict_get(shown,
+				    "ansible_index_var");
+
+				/* loop_control's too: debug shows msg only */
+				if (iv != NULL && iv->type == V_STR)
+					value_dict_del(shown, iv->u.str.s);
+				value_dict_del(shown, "ansible_index_var");
+				value_dict_del(shown, "ansible_loop");
 				value_dict_del(shown, "ansible_loop_var");
 				value_dict_del(shown, "item");
 			}

@@ -887,6 +887,11 @@ parse_loop(struct loader *ld, struct value *node, struct task *t)
 		    "index_var", &t->index_var) != 0)
 			return -1;
 		t->loop_label = value_ref(get(lc, "label"));
+		if (want_int(ld, get(lc, "pause"), "pause", &t->loop_pause) !=
+		    0 || want_flag(ld, lc, "extended", &t->loop_extended) !=
+		    0 || want_flag(ld, lc, "extended_allitems",
+		    &t->loop_extended_allitems) != 0)
+			return -1;
 	}
 	if (t->loop_var == NULL)
 		t->loop_var = xstrdup("item");
@@ -1151,6 +1156,7 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 	t->retries = 3;
 	t->delay = 5;
 	t->poll = 15;	/* Ansible's DEFAULT_POLL_INTERVAL */
+	t->loop_extended_allitems = 1;
 	if (want_string(ld, get(node, "name"), "name", &t->name) != 0 ||
 	    playbook_want_tags(ld, get(node, "tags"), tags, &t->tags) != 0)
 		goto out;

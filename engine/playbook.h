@@ -88,20 +88,17 @@ struct task {
 	struct value		*listen;	/* handlers: list of topics */
 	struct value		*environment;	/* dict or NULL */
 	int			 timeout;
+	int			 async_;	/* async: seconds, 0: not async */
+	int			 poll;		/* poll: seconds, 15 when absent */
+	int			 throttle;	/* hosts at once, 0: no limit */
+	/* loop_control.pause (seconds), .extended, .extended_allitems */
+	int			 loop_pause;
+	int			 loop_extended;
+	int			 loop_extended_allitems;
 	struct value		*delegate_to;
+	int			 delegate_facts;	/* facts go to the delegate */
 	struct value		*connection;	/* ssh, local, or NULL */
 	int			 any_errors_fatal;
-	/*
-	 * Parsed at load, acted on by the executor (async/poll/
-	 * delegate_facts/throttle are the run side's): async_ is seconds,
-	 * 0 when the task is not async; poll is Ansible's
-	 * DEFAULT_POLL_INTERVAL (15) unless given, 0 fires and forgets;
-	 * throttle 0 means no limit.
-	 */
-	int			 async_;
-	int			 poll;
-	int			 delegate_facts;
-	int			 throttle;
 	/*
 	 * module_defaults of the task and what encloses it (block, role,
 	 * play), a list of dicts, innermost last, or NULL; merged under

@@ -17,6 +17,13 @@ extern const struct module_entry module_file;
 extern const struct module_entry module_git;
 extern const struct module_entry module_lineinfile;
 extern const struct module_entry module_meta;
+extern const struct module_entry module_add_host;
+extern const struct module_entry module_async_status;
+extern const struct module_entry module_group_by;
+extern const struct module_entry module_pause;
+extern const struct module_entry module_script;
+extern const struct module_entry module_set_stats;
+extern const struct module_entry module_wait_for_connection;
 extern const struct module_entry module_ping;
 extern const struct module_entry module_raw;
 extern const struct module_entry module_replace;
@@ -87,6 +94,13 @@ const struct module_entry *const module_table[] = {
 	&module_git,
 	&module_lineinfile,
 	&module_meta,
+	&module_add_host,
+	&module_async_status,
+	&module_group_by,
+	&module_pause,
+	&module_script,
+	&module_set_stats,
+	&module_wait_for_connection,
 	&module_ping,
 	&module_raw,
 	&module_replace,

@@ -158,60 +158,103 @@ command_exec(struct task_ctx *ctx, const struct mod_args *args,
 	return 0;
 }
 
-enum mod_status
-command_common_run(struct task_ctx *ctx, const struct mod_args *args,
-    struct result *r, int shell)
+/*
+ * What comes before the command, run or job: the cmd, the chdir and
+ * creates/removes check, check mode.  1 when the module is done (*st its
+ * status), 0 when the command is to run.
+ */
+static int
+command_begin(struct task_ctx *ctx, const struct mod_args *args,
+    struct result *r, int shell, enum mod_status *st)
 {
 	const char	*chdir = args_str(args, "chdir");
 	const char	*creates = args_str(args, "creates");
 	const char	*removes = args_str(args, "removes");
 	struct value	*cmd;
 	char		*cause = NULL, *msg;
-	int		 cd_errno = 0, cfound = 0, rfound = 0, rc;
-	enum mod_status	 st;
+	int		 cd_errno = 0, cfound = 0, rfound = 0;
 
 	command_result_init(r);
 	if ((cmd = command_cmd(args_str(args, "_raw_params"),
 	    args_get(args, "argv"), shell, &cause)) == NULL) {
 		result_setint(r, "rc", 256);
-		st = result_fail(r, "%s", cause);
+		*st = result_fail(r, "%s", cause);
 		free(cause);
-		return st;
+		return 1;
 	}
 	result_set(r, "cmd", cmd);
 
 	if (chdir != NULL || creates != NULL || removes != NULL) {
 		if (command_precheck(ctx, chdir, creates, removes, &cd_errno,
-		    &cfound, &rfound, &cause) != 0)
-			goto transport;
+		    &cfound, &rfound, &cause) != 0) {
+			*st = result_fail(r, "%s", cause != NULL ? cause :
+			    "command failed");
+			free(cause);
+			return 1;
+		}
 		if (cd_errno != 0) {
-			return result_fail(r, "Unable to change directory "
+			*st = result_fail(r, "Unable to change directory "
 			    "before execution: [Errno %d] %s: '%s'", cd_errno,
 			    command_errno_text(cd_errno), chdir);
+			return 1;
 		}
 	}
 	if ((msg = command_skip_msg(creates, cfound, removes, rfound,
-	    ctx_check_mode(ctx))) != NULL)
-		return command_skipped(r, msg, creates, cfound, removes);
+	    ctx_check_mode(ctx))) != NULL) {
+		*st = command_skipped(r, msg, creates, cfound, removes);
+		return 1;
+	}
 	if (ctx_check_mode(ctx)) {
 		result_setint(r, "rc", 0);
 		result_setstr(r, "msg", "Command would have run if not in "
 		    "check mode");
-		if (creates == NULL && removes == NULL)
-			return MOD_SKIPPED;
-		return MOD_CHANGED;
+		*st = creates == NULL && removes == NULL ? MOD_SKIPPED :
+		    MOD_CHANGED;
+		return 1;
 	}
-	if (command_exec(ctx, args, r, shell, &rc, &cause) != 0)
-		goto transport;
+	return 0;
+}
+
+enum mod_status
+command_common_run(struct task_ctx *ctx, const struct mod_args *args,
+    struct result *r, int shell)
+{
+	char		*cause = NULL;
+	int		 rc;
+	enum mod_status	 st;
+
+	if (command_begin(ctx, args, r, shell, &st))
+		return st;
+	if (command_exec(ctx, args, r, shell, &rc, &cause) != 0) {
+		st = result_fail(r, "%s", cause != NULL ? cause :
+		    "command failed");
+		free(cause);
+		return st;
+	}
 	if (rc != 0) {
 		/* it ran, so Ansible reports it changed even when it failed */
 		result_setbool(r, "changed", 1);
 		return result_fail(r, "non-zero return code");
 	}
 	return MOD_CHANGED;
+}
 
-transport:
-	st = result_fail(r, "%s", cause != NULL ? cause : "command failed");
-	free(cause);
-	return st;
+int
+command_common_job(struct task_ctx *ctx, const struct mod_args *args,
+    struct result *r, int shell, struct buf *script, struct buf *in,
+    enum mod_status *st)
+{
+	const char	*stdin_s = args_str(args, "stdin");
+
+	if (command_begin(ctx, args, r, shell, st))
+		return 1;
+	command_script(script, value_dict_get(r->v, "cmd"), shell,
+	    args_str(args, "chdir"), args_str(args, "executable"),
+	    args_bool(args, "expand_argument_vars", 1));
+	if (stdin_s != NULL) {
+		buf_adds(in, stdin_s);
+		if (args_bool(args, "stdin_add_newline", 1))
+			buf_addc(in, '\n');
+	}
+	return 0;
 }

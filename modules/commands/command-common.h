@@ -12,6 +12,11 @@
 enum mod_status	command_common_run(struct task_ctx *, const struct mod_args *,
 		    struct result *, int shell);
 
+/* The job hook of command and shell, for async (module.h). */
+int		command_common_job(struct task_ctx *, const struct mod_args *,
+		    struct result *, int shell, struct buf *script,
+		    struct buf *in, enum mod_status *st);
+
 /* command-plan.c: the pure decisions. */
 
 /* The skip message for creates/removes, or NULL. */
@@ -46,5 +51,25 @@ void		 command_script(struct buf *, const struct value *cmd,
  */
 void		 command_precheck_script(struct buf *, const char *chdir,
 		    const char *creates, const char *removes);
+
+/*
+ * script: the interpreter of a controller script, as quoted words: exe
+ * when given (split like shlex), else the #! line's interpreter and its
+ * one argument, else /bin/sh; *binary for an ELF or a file with NUL
+ * bytes (no interpreter: it runs from a temp file).  0, or -1 for an
+ * empty #! line or an exe that cannot be split.
+ */
+int		 script_interpreter(const char *exe, const char *code,
+		    size_t len, struct buf *interp, int *binary);
+/*
+ * The command that runs the script given on stdin (len bytes): through
+ * interp on fd 3, or, binary, from a temp file checked by size and
+ * removed after; after cd to chdir (may be NULL).  args is the text
+ * after the script's name as the task wrote it: the target's shell reads
+ * it, as Ansible's does.
+ */
+void		 script_command(struct buf *, const char *chdir,
+		    const char *interp, int binary, size_t len,
+		    const char *args);
 
 #endif

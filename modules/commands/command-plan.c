@@ -242,3 +242,91 @@ command_script(struct buf *s, const struct value *cmd, int shell,
 	for (i = 0; i < cmd->u.list.n; i++)
 		buf_addf(s, " \"$cairn_a%zu\"", i);
 }
+
+/* Appends each word of text (split like shlex) quoted; -1 if it fails. */
+static int
+script_words(struct buf *out, const char *text)
+{
+	char	**w = NULL, *cause = NULL;
+
+	if (shell_split(text, &w, &cause) != 0) {
+		free(cause);
+		return -1;
+	}
+	for (size_t i = 0; w[i] != NULL; i++) {
+		if (out->len > 0)
+			buf_addc(out, ' ');
+		shell_quote_buf(out, w[i]);
+	}
+	shell_argv_free(w);
+	return 0;
+}
+
+int
+script_interpreter(const char *exe, const char *code, size_t len,
+    struct buf *interp, int *binary)
+{
+	size_t	n, i;
+	char	*line, *p, *arg;
+	int	r;
+
+	*binary = 0;
+	if (exe != NULL && *exe != '\0')
+		return script_words(interp, exe);
+	if (len >= 2 && code[0] == '#' && code[1] == '!') {
+		for (n = 2; n < len && code[n] != '\n'; n++)
+			;
+		line = xstrndup(code + 2, n - 2);
+		p = str_trim(line);
+		if (*p == '\0') {
+			free(line);
+			return -1;
+		}
+		/* as the kernel: the interpreter, then one argument at most */
+		n = strcspn(p, " \t");
+		arg = p[n] != '\0' ? str_trim(p + n + 1) : p + n;
+		p[n] = '\0';
+		shell_quote_buf(interp, p);
+		if (*arg != '\0') {
+			buf_addc(interp, ' ');
+			shell_quote_buf(interp, arg);
+		}
+		free(line);
+		return 0;
+	}
+	for (i = 0; i < len && i < 4096; i++)
+		if (code[i] == '\0')
+			*binary = 1;
+	if (len >= 4 && memcmp(code, "\177ELF", 4) == 0)
+		*binary = 1;
+	r = 0;
+	if (!*binary)
+		buf_adds(interp, "/bin/sh");
+	return r;
+}
+
+void
+script_command(struct buf *s, const char *chdir, const char *interp,
+    int binary, size_t len, const char *args)
+{
+	if (chdir != NULL) {
+		buf_adds(s, "cd -- ");
+		host_path_word(s, chdir);
+		buf_adds(s, " || exit 1\n");
+	}
+	if (!binary) {
+		/*
+		 * The code comes on fd 3, the round trip's stdin; the
+		 * script's own stdin is /dev/null, so nothing it runs can
+		 * read its code.
+		 */
+		buf_addf(s, "%s /dev/fd/3 %s 3<&0 </dev/null", interp, args);
+		return;
+	}
+	buf_addf(s, "t=$(mktemp) || exit 1\n"
+	    "if ! cat >\"$t\" || [ \"$(wc -c <\"$t\")\" -ne %zu ] || "
+	    "! chmod 700 \"$t\"; then\n"
+	    "\trm -f \"$t\"; echo 'cannot write the script' >&2; exit 1\n"
+	    "fi\n"
+	    "\"$t\" %s </dev/null; rc=$?; rm -f \"$t\"; exit $rc", len, args);
+}

@@ -26,10 +26,18 @@ command_run(struct task_ctx *ctx, const struct mod_args *args,
 	return command_common_run(ctx, args, r, 0);
 }
 
+static int
+command_job(struct task_ctx *ctx, const struct mod_args *args, struct result *r,
+    struct buf *script, struct buf *in, enum mod_status *st)
+{
+	return command_common_job(ctx, args, r, 0, script, in, st);
+}
+
 const struct module_entry module_command = {
 	.name = "command",
 	.aliases = command_aliases,
 	.params = command_params,
 	.flags = MOD_SUPPORTS_CHECK | MOD_FREE_FORM,
 	.run = command_run,
+	.job = command_job,
 };

@@ -25,10 +25,18 @@ shell_run(struct task_ctx *ctx, const struct mod_args *args,
 	return command_common_run(ctx, args, r, 1);
 }
 
+static int
+shell_job(struct task_ctx *ctx, const struct mod_args *args, struct result *r,
+    struct buf *script, struct buf *in, enum mod_status *st)
+{
+	return command_common_job(ctx, args, r, 1, script, in, st);
+}
+
 const struct module_entry module_shell = {
 	.name = "shell",
 	.aliases = shell_aliases,
 	.params = shell_params,
 	.flags = MOD_SUPPORTS_CHECK | MOD_FREE_FORM,
 	.run = shell_run,
+	.job = shell_job,
 };

@@ -34,11 +34,17 @@ meta_run(struct run_ctl *ctl, const struct mod_args *args)
 		ctl_flush_handlers(ctl);
 		return;
 	}
+	/* Ansible warns that it has no "when", and refreshes */
+	if (strcmp(action, "refresh_inventory") == 0) {
+		ctl_refresh_inventory(ctl);
+		return;
+	}
 	if (!ctl_when(ctl))
 		return;
-	if (strcmp(action, "end_play") == 0 ||
-	    strcmp(action, "end_batch") == 0)
+	if (strcmp(action, "end_play") == 0)
 		ctl_end_play(ctl);
+	else if (strcmp(action, "end_batch") == 0)
+		ctl_end_batch(ctl);
 	else if (strcmp(action, "end_host") == 0)
 		ctl_end_host(ctl);
 	else if (strcmp(action, "clear_facts") == 0)
@@ -47,7 +53,7 @@ meta_run(struct run_ctl *ctl, const struct mod_args *args)
 		ctl_clear_host_errors(ctl);
 	else if (strcmp(action, "reset_connection") == 0)
 		ctl_reset_connection(ctl);
-	/* noop does nothing; refresh_inventory neither: it is read once */
+	/* noop does nothing */
 }
 
 const struct module_entry module_meta = {

@@ -5,7 +5,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "module.h"
+#include "utilities.h"
 
 static const char *const set_fact_aliases[] = {
 	"ansible.builtin.set_fact", "ansible.legacy.set_fact", NULL
@@ -16,8 +16,8 @@ static const struct mod_param set_fact_params[] = {
 	{ NULL }
 };
 
-static int
-set_fact_name_ok(const char *s)
+int
+utilities_var_name_ok(const char *s)
 {
 	if (!isalpha((unsigned char)*s) && *s != '_')
 		return 0;
@@ -40,7 +40,7 @@ set_fact_validate(const struct mod_args *args, char **cause)
 		/* A templated name is checked once rendered. */
 		if (strstr(v->u.dict.keys[i], "{{") != NULL)
 			continue;
-		if (!set_fact_name_ok(v->u.dict.keys[i])) {
+		if (!utilities_var_name_ok(v->u.dict.keys[i])) {
 			*cause = xasprintf("The variable name '%s' is not "
 			    "valid. Variables must start with a letter or "
 			    "underscore character, and contain only letters, "

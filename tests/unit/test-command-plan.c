@@ -107,6 +107,62 @@ test_command_precheck_script(void **state)
 	buf_release(&s);
 }
 
+static void
+test_script_interpreter(void **state)
+{
+	struct buf	 b = BUF_INIT;
+	int		 bin;
+
+	(void)state;
+	/* executable wins, split and quoted word by word */
+	assert_int_equal(0, script_interpreter("/usr/bin/env bash", "#!/bin/sh\n",
+	    10, &b, &bin));
+	assert_string_equal("'/usr/bin/env' 'bash'", buf_cstr(&b));
+	assert_int_equal(0, bin);
+	buf_reset(&b);
+	/* the #! line: the interpreter and one argument, as the kernel */
+	assert_int_equal(0, script_interpreter(NULL, "#! /bin/bash -e -x\necho",
+	    23, &b, &bin));
+	assert_string_equal("'/bin/bash' '-e -x'", buf_cstr(&b));
+	buf_reset(&b);
+	assert_int_equal(0, script_interpreter(NULL, "#!/bin/sh", 9, &b,
+	    &bin));
+	assert_string_equal("'/bin/sh'", buf_cstr(&b));
+	buf_reset(&b);
+	/* no #!: /bin/sh, as the shell does for ENOEXEC */
+	assert_int_equal(0, script_interpreter(NULL, "echo hi\n", 8, &b, &bin));
+	assert_string_equal("/bin/sh", buf_cstr(&b));
+	buf_reset(&b);
+	/* a binary has no interpreter */
+	assert_int_equal(0, script_interpreter(NULL, "\177ELF\2\1", 6, &b,
+	    &bin));
+	assert_int_equal(1, bin);
+	assert_string_equal("", buf_cstr(&b));
+	buf_reset(&b);
+	assert_int_equal(0, script_interpreter(NULL, "a\0b", 3, &b, &bin));
+	assert_int_equal(1, bin);
+	buf_reset(&b);
+	assert_int_equal(-1, script_interpreter(NULL, "#!  \nx", 6, &b, &bin));
+	buf_release(&b);
+}
+
+static void
+test_script_command(void **state)
+{
+	struct buf	s = BUF_INIT;
+
+	(void)state;
+	script_command(&s, "/srv/my dir", "'/bin/sh'", 0, 10, " a 'b c'");
+	assert_string_equal("cd -- '/srv/my dir' || exit 1\n"
+	    "'/bin/sh' /dev/fd/3  a 'b c' 3<&0 </dev/null", buf_cstr(&s));
+	buf_reset(&s);
+	script_command(&s, NULL, "", 1, 42, "");
+	assert_non_null(strstr(buf_cstr(&s), "t=$(mktemp) || exit 1\n"));
+	assert_non_null(strstr(buf_cstr(&s), "-ne 42 ]"));
+	assert_non_null(strstr(buf_cstr(&s), "rm -f \"$t\"; exit $rc"));
+	buf_release(&s);
+}
+
 int
 main(void)
 {
@@ -114,6 +170,8 @@ main(void)
 		cmocka_unit_test(test_command_cmd),
 		cmocka_unit_test(test_command_script),
 		cmocka_unit_test(test_command_precheck_script),
+		cmocka_unit_test(test_script_interpreter),
+		cmocka_unit_test(test_script_command),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

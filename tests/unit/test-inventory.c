@@ -924,6 +924,100 @@ test_examples(void **state)
 	buf_release(&b);
 }
 
+/* add_host and group_by: the inventory grows and stays reconciled. */
+static void
+test_runtime(void **state)
+{
+	struct inventory	*inv;
+	struct inv_host		*h, *w;
+	struct value		*names, *parents = value_list(), *gv;
+	char			*cause = NULL;
+	int			 created, changed;
+
+	(void)state;
+	inv = load_text("rt.ini", "web1\n[db]\ndb1\n");
+	w = inventory_find_host(inv, "web1");
+	/* a new host is in ungrouped until it joins a group */
+	h = inventory_runtime_host(inv, "new1", &created);
+	assert_int_equal(1, created);
+	assert_ptr_equal(h, inventory_runtime_host(inv, "new1", &created));
+	assert_int_equal(0, created);
+	names = inventory_group_names(inv, h);
+	assert_int_equal(1, names->u.list.n);
+	assert_string_equal("ungrouped", names->u.list.items[0]->u.str.s);
+	value_unref(names);
+	assert_int_equal(0, inventory_runtime_join(inv, h, "late", NULL,
+	    &changed, &cause));
+	assert_int_equal(1, changed);
+	assert_int_equal(0, inventory_runtime_join(inv, h, "late", NULL,
+	    &changed, &cause));
+	assert_int_equal(0, changed);
+	names = inventory_group_names(inv, h);
+	assert_int_equal(1, names->u.list.n);
+	assert_string_equal("late", names->u.list.items[0]->u.str.s);
+	value_unref(names);
+	/* group_by's parents: a new group under them, them under all */
+	value_list_append(parents, value_str("servers"));
+	assert_int_equal(0, inventory_runtime_join(inv, w, "role_web",
+	    parents, &changed, &cause));
+	names = inventory_group_names(inv, w);
+	assert_int_equal(2, names->u.list.n);
+	assert_string_equal("role_web", names->u.list.items[0]->u.str.s);
+	assert_string_equal("servers", names->u.list.items[1]->u.str.s);
+	value_unref(names);
+	gv = inventory_groups_var(inv);
+	assert_int_equal(1, value_dict_get(gv, "servers")->u.list.n);
+	assert_int_equal(0, value_dict_get(gv, "ungrouped")->u.list.n);
+	value_unref(gv);
+	/*
+	 * An existing group keeps its parents; a host in it only through a
+	 * child joins it itself, as Ansible's group.add_host.
+	 */
+	value_unref(parents);
+	parents = value_list();
+	value_list_append(parents, value_str("role_web"));
+	assert_int_equal(0, inventory_runtime_join(inv, w, "servers",
+	    parents, &changed, &cause));
+	assert_int_equal(1, changed);
+	assert_int_equal(0, inventory_find_group(inv, "role_web")->nchildren);
+	value_unref(parents);
+	inventory_free(inv);
+}
+
+/* meta refresh_inventory: what the sources gained is added. */
+static void
+test_refresh(void **state)
+{
+	struct inventory	*inv;
+	struct inv_host		*h;
+	struct value		*names;
+	char			*cause = NULL;
+	int			 changed;
+
+	(void)state;
+	inv = load_text("rf.ini", "[web]\nweb1\n");
+	h = inventory_find_host(inv, "web1");
+	assert_int_equal(0, inventory_runtime_join(inv, h, "made", NULL,
+	    &changed, &cause));
+	touch("rf.ini", "[web]\nweb1 colour=red\n[db]\ndb1\n"
+	    "[all:children]\ndb\n");
+	assert_int_equal(0, inventory_refresh(inv, &cause));
+	assert_non_null(inventory_find_host(inv, "db1"));
+	assert_string_equal("red",
+	    value_dict_get(h->vars, "colour")->u.str.s);
+	names = inventory_group_names(inv, h);
+	assert_int_equal(2, names->u.list.n);
+	assert_string_equal("made", names->u.list.items[0]->u.str.s);
+	value_unref(names);
+	/* a source that no longer parses leaves the inventory alone */
+	touch("rf.ini", "[web\n");
+	assert_int_equal(-1, inventory_refresh(inv, &cause));
+	assert_non_null(cause);
+	free(cause);
+	assert_non_null(inventory_find_host(inv, "db1"));
+	inventory_free(inv);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_dir, teardown_dir)
 
 int
@@ -948,6 +1042,8 @@ main(void)
 		T(test_dump_graph_host),
 		T(test_inventory_file_var),
 		T(test_multi_source),
+		T(test_runtime),
+		T(test_refresh),
 		cmocka_unit_test(test_examples),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
