@@ -91,6 +91,8 @@ struct parser {
 #define EXPR_MAX_NEST	200
 #define EXPR_MAX_TREE	1000
 
+struct tctx;
+
 /* Evaluation state: the scope, template locals and the lazy-render guard. */
 #define EXPR_MAX_DEPTH	32
 /* The largest string (bytes) or list (items) s * n may make. */
@@ -104,7 +106,17 @@ struct eval {
 	size_t			  nresolving;
 	int			  depth;
 	char			 *undef;	/* why the last undefined is undefined */
+	struct tctx		 *tmpl;		/* template.c's render state, or NULL */
 };
+
+/*
+ * A value standing for something callable in a template (a macro,
+ * caller, super, self.block, loop.cycle): a V_INT indexing the render
+ * state's table, marked so.  Outside value.h's flag bits.
+ */
+#define EXPR_VALUE_CALL	0x4000
+/* A dict made by namespace(): "{% set ns.x = v %}" may change it. */
+#define EXPR_VALUE_NAMESPACE	0x8000
 
 /* Arguments of a filter, test, function or method call. */
 struct expr_args {
@@ -145,6 +157,12 @@ int		 expr_node_value(struct eval *, struct node *, struct value **,
 		    char **);
 void		 expr_set_undef(struct eval *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+/* A call's (or filter's) arguments, kids[1..] and keywords: 0, or -1. */
+int		 expr_eval_args(struct eval *, struct node *, struct expr_args *,
+		    char **);
+void		 expr_args_free(struct expr_args *);
+/* A variable: template locals first, then the scope; new ref or NULL. */
+struct value	*expr_lookup(struct eval *, const char *);
 /* Makes a caller-facing error of an undefined result; always -1. */
 int		 expr_undef_error(struct eval *, char **);
 void		 expr_eval_init(struct eval *, const struct expr_scope *);
@@ -263,5 +281,8 @@ int		 template_render_eval(struct eval *, const char *,
 /* Renders every template string in a value; new reference. */
 int		 template_value_eval(struct eval *, struct value *,
 		    struct value **, char **);
+/* Calls an EXPR_VALUE_CALL value with the arguments: 0 and *out, or -1. */
+int		 template_call(struct eval *, struct value *,
+		    const struct expr_args *, struct value **, char **);
 
 #endif

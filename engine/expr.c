@@ -1478,6 +1478,12 @@ lookup(struct eval *ev, const char *name)
 	return ev->scope->lookup(ev->scope->ud, name);
 }
 
+struct value *
+expr_lookup(struct eval *ev, const char *name)
+{
+	return lookup(ev, name);
+}
+
 static const char *
 chain_root(const struct node *n)
 {
@@ -1703,6 +1709,19 @@ eval_args(struct eval *ev, struct node *n, size_t first, struct expr_args *a,
 fail:
 	args_free(a);
 	return -1;
+}
+
+int
+expr_eval_args(struct eval *ev, struct node *n, struct expr_args *a,
+    char **cause)
+{
+	return eval_args(ev, n, 1, a, cause);
+}
+
+void
+expr_args_free(struct expr_args *a)
+{
+	args_free(a);
 }
 
 static int
@@ -2022,6 +2041,24 @@ eval_call(struct eval *ev, struct node *n, struct value **out, char **cause)
 	struct value	*obj = NULL, *v;
 	int		 r;
 
+	/* Macros, caller(), super(), self.x(), loop.cycle(): template.c's. */
+	if (ev->tmpl != NULL && (callee->type == N_NAME ||
+	    callee->type == N_GETATTR)) {
+		if (eval_raw(ev, callee, &obj, cause) != 0)
+			return -1;
+		if (obj != NULL && (obj->flags & EXPR_VALUE_CALL)) {
+			if (eval_args(ev, n, 1, &a, cause) != 0) {
+				value_unref(obj);
+				return -1;
+			}
+			r = template_call(ev, obj, &a, out, cause);
+			args_free(&a);
+			value_unref(obj);
+			return r;
+		}
+		value_unref(obj);
+		obj = NULL;
+	}
 	if (callee->type == N_NAME && expr_has_function(callee->name) &&
 	    (v = lookup(ev, callee->name)) != NULL)
 		value_unref(v);
