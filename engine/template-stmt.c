@@ -749,6 +749,19 @@ template_render_root(struct eval *ev, struct template *tm,
 	return r < 0 ? -1 : 0;
 }
 
+/*
+ * Rendered text as a value: never rendered again when a variable holds it
+ * (it may show "{{" from a raw block), as Jinja2's Markup is not.
+ */
+static struct value *
+rendered(struct buf *b)
+{
+	struct value	*v = expr_str_buf(b);
+
+	v->flags |= VALUE_UNSAFE;
+	return v;
+}
+
 /* Frames swapped in for a macro or caller body, and back. */
 struct frames_saved {
 	struct value	**frames;
@@ -848,7 +861,7 @@ call_body(struct eval *ev, struct tcall *c, const struct expr_args *a,
 		buf_release(&b);
 		return -1;
 	}
-	*out = expr_str_buf(&b);
+	*out = rendered(&b);
 	return 0;
 }
 
@@ -895,7 +908,7 @@ block_call(struct eval *ev, struct tcall *c, struct value **out, char **cause)
 		return -1;
 	}
 	ev->tmpl->depth--;
-	*out = expr_str_buf(&b);
+	*out = rendered(&b);
 	return 0;
 }
 
@@ -942,7 +955,7 @@ loop_call(struct eval *ev, struct tcall *c, const struct expr_args *a,
 		buf_release(&b);
 		return -1;
 	}
-	*out = expr_str_buf(&b);
+	*out = rendered(&b);
 	return 0;
 }
 
@@ -1096,7 +1109,7 @@ render_filter(struct eval *ev, struct tnode *t, struct buf *b, char **cause)
 		return r;
 	}
 	expr_push_frame(ev);
-	expr_set_local(ev, TEMPLATE_FILTER_BODY, expr_str_buf(&body));
+	expr_set_local(ev, TEMPLATE_FILTER_BODY, rendered(&body));
 	r = expr_node_value(ev, t->expr, &v, cause);
 	expr_pop_frame(ev);
 	if (r != 0)

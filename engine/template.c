@@ -269,8 +269,10 @@ scan(struct tparser *tp)
 				    o->block_end);
 				return -1;
 			}
-			add_text(tp, end, rend, rs == 1, rs == 0 &&
-			    o->trim_blocks, ls2 == 1 ? STRIP_ALL : ls2 == 0 &&
+			/* Jinja2's lexer: trim_blocks never eats the newline
+			 * right after "{% raw %}", only "-%}" strips there */
+			add_text(tp, end, rend, rs == 1, 0,
+			    ls2 == 1 ? STRIP_ALL : ls2 == 0 &&
 			    o->lstrip_blocks ? STRIP_LINE : STRIP_NONE);
 			lstrip = rs2 == 1;
 			trim_nl = rs2 == 0 && o->trim_blocks;
@@ -808,7 +810,9 @@ render_set(struct eval *ev, struct tnode *t, char **cause)
 			buf_release(&sb);
 			return -1;
 		}
+		/* as Jinja2, the captured text is not rendered again */
 		v = value_strn(buf_cstr(&sb), sb.len);
+		v->flags |= VALUE_UNSAFE;
 		buf_release(&sb);
 	} else if (expr_node_value(ev, t->expr, &v, cause) != 0)
 		return -1;
