@@ -438,15 +438,18 @@ f_hash(struct eval *ev, struct value *in, const struct expr_args *a,
     struct value **out, char **cause)
 {
 	const char	*alg = expr_arg_str(a, 0, "hashtype", "sha1");
-	char		 hex[41];
+	struct buf	 b = BUF_INIT;
 	char		*s;
+	int		 r;
 
-	if (strcmp(alg, "sha1") != 0)
-		return expr_fail(cause, "unsupported hash type '%s'", alg);
+	/* any name of Python's hashlib that OpenSSL knows */
 	s = expr_str_of(in);
-	sha1_hex(s, in->type == V_STR ? in->u.str.len : strlen(s), hex);
+	r = expr_digest_hex(alg, s, in->type == V_STR ? in->u.str.len :
+	    strlen(s), &b);
 	free(s);
-	*out = value_str(hex);
+	if (r != 0)
+		return expr_fail(cause, "unsupported hash type %s", alg);
+	*out = expr_str_buf(&b);
 	return 0;
 }
 

@@ -9,26 +9,41 @@
 /*
  * random: a number below an int (or in range(start, end, step)), or an
  * element of a list.  seed= makes it the same on every run (for spreading
- * cron minutes by host), though not the same numbers as Python's.
+ * cron minutes by host), and the same as Python's Random(seed) gives.
  */
 static int
 f_random(struct eval *ev, struct value *in, const struct expr_args *a,
     struct value **out, char **cause)
 {
-	const char		*seed = expr_arg_str(a, 2, "seed", NULL);
+	struct value		*seedv = expr_arg(a, 2, "seed");
+	struct py_random	 pr;
 	long long		 start, step;
 	unsigned long long	 x;
 	unsigned char		 b[8];
-	char			 hex[41];
 	FILE			*f;
 
 	(void)ev;
 	if (expr_arg_int(a, 0, "start", 0, &start, cause) != 0 ||
 	    expr_arg_int(a, 1, "step", 1, &step, cause) != 0)
 		return -1;
-	if (seed != NULL) {
-		sha1_hex(seed, strlen(seed), hex);
-		x = strtoull(hex + 24, NULL, 16);
+	if (seedv != NULL && seedv->type != V_NULL) {
+		/* Python's Random(seed), so the pick is Ansible's */
+		expr_pyrand_seed(&pr, seedv);
+		if (in->type == V_LIST) {
+			if (in->u.list.n == 0)
+				return expr_fail(cause, "random of an empty "
+				    "list");
+			*out = value_ref(in->u.list.items[expr_pyrand_below(
+			    &pr, in->u.list.n)]);
+			return 0;
+		}
+		if (in->type != V_INT || step <= 0 || in->u.i <= start)
+			return expr_fail(cause, "random needs a list or an end "
+			    "above the start");
+		*out = value_int(start + step * (long long)expr_pyrand_below(
+		    &pr, (unsigned long long)((in->u.i - start + step - 1) /
+		    step)));
+		return 0;
 	} else {
 		if ((f = fopen("/dev/urandom", "rb")) == NULL ||
 		    fread(b, 1, sizeof b, f) != sizeof b) {

@@ -329,6 +329,9 @@ static const struct expr_filter *const expr_filter_tables[] = {
 	expr_filters_encode,
 	expr_filters_path,
 	expr_filters_num,
+	expr_filters_text,
+	expr_filters_seq,
+	expr_filters_data,
 };
 
 /* Filters registered at run time (Lua). */

@@ -2,6 +2,8 @@
 #ifndef CAIRN_EXPR_INTERNAL_H
 #define CAIRN_EXPR_INTERNAL_H
 
+#include <stdint.h>
+
 #include "expr.h"
 
 /* Tokens of the expression lexer. */
@@ -115,6 +117,8 @@ struct eval {
  * state's table, marked so.  Outside value.h's flag bits.
  */
 #define EXPR_VALUE_CALL	0x4000
+/* A dict a for loop unpacks as its values (groupby's grouper, list). */
+#define EXPR_VALUE_TUPLE	0x2000
 /* A dict made by namespace(): "{% set ns.x = v %}" may change it. */
 #define EXPR_VALUE_NAMESPACE	0x8000
 
@@ -236,7 +240,23 @@ extern const struct expr_filter	expr_filters_list[];
 extern const struct expr_filter	expr_filters_encode[];
 extern const struct expr_filter	expr_filters_path[];
 extern const struct expr_filter	expr_filters_num[];
+extern const struct expr_filter	expr_filters_text[];
+extern const struct expr_filter	expr_filters_seq[];
+extern const struct expr_filter	expr_filters_data[];
 extern const struct expr_test	expr_tests_regex[];
+
+/* expr-filters-seq.c: Python's random.Random, for seeded results. */
+struct py_random {
+	uint32_t	mt[624];
+	int		mti;
+};
+/* Seeds as Random(seed) does: an int, or a string (with its SHA-512). */
+void		 expr_pyrand_seed(struct py_random *, const struct value *);
+/* Random()._randbelow(n): 0 <= r < n. */
+unsigned long long expr_pyrand_below(struct py_random *, unsigned long long);
+
+/* expr-filters-data.c: a digest (OpenSSL's name) in hex: 0, or -1. */
+int		 expr_digest_hex(const char *, const void *, size_t, struct buf *);
 
 /* expr-filters-list.c */
 /* 1 if the list l holds a value equal to v. */

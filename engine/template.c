@@ -664,6 +664,14 @@ bind(struct eval *ev, struct tnode *t, struct value *v, char **cause)
 		expr_set_local(ev, t->targets[0], v);
 		return 0;
 	}
+	if (v->type == V_DICT && (v->flags & EXPR_VALUE_TUPLE) &&
+	    v->u.dict.n == t->ntargets) {
+		for (i = 0; i < t->ntargets; i++)
+			expr_set_local(ev, t->targets[i],
+			    value_ref(v->u.dict.vals[i]));
+		value_unref(v);
+		return 0;
+	}
 	if (v->type != V_LIST || v->u.list.n != t->ntargets) {
 		free(*cause);
 		*cause = xasprintf("cannot unpack %s into %zu names",
