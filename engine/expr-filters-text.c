@@ -259,6 +259,82 @@ is_letter(unsigned char c)
 	return isalpha(c) || c >= 0x80;
 }
 
+/* The start of the character before byte i (i > 0). */
+static size_t
+u8_prev(const char *s, size_t i)
+{
+	do
+		i--;
+	while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80);
+	return i;
+}
+
+/* The byte after the character at i. */
+static size_t
+u8_next(const char *s, size_t len, size_t i)
+{
+	for (i++; i < len && ((unsigned char)s[i] & 0xc0) == 0x80; i++)
+		;
+	return i;
+}
+
+#define LT(k)	(is_letter((unsigned char)s[k]))
+
+/*
+ * textwrap's wordsep_re: a word may end after s[i - 1] == '-' if two
+ * letters ("ab-") or letter, hyphen, letter ("a-b-") come before and a
+ * letter, maybe a hyphen, and a letter after (characters, not bytes).
+ */
+static int
+hyphen_break(const char *s, size_t len, size_t i)
+{
+	size_t	p2, p3, p4, n1, n2;
+
+	if (s[i - 1] != '-' || i >= len || !LT(i) || i < 3)
+		return 0;
+	n1 = u8_next(s, len, i);
+	if (n1 >= len)
+		return 0;
+	if (!LT(n1)) {
+		if (s[n1] != '-' || (n2 = n1 + 1) >= len || !LT(n2))
+			return 0;
+	}
+	p2 = u8_prev(s, i - 1);
+	if (!LT(p2) || p2 == 0)
+		return 0;
+	p3 = u8_prev(s, p2);
+	if (LT(p3))
+		return 1;
+	if (s[p3] != '-' || p3 == 0)
+		return 0;
+	p4 = u8_prev(s, p3);
+	return LT(p4);
+}
+#undef LT
+
+/* Python's \w, and wordsep_re's word punctuation [\w!"'&.,?]. */
+static int	is_word(unsigned char);
+
+static int
+is_wp(unsigned char c)
+{
+	return is_word(c) || strchr("!\"'&.,?", c) != NULL;
+}
+
+/* An em-dash ("--" or longer) at s[i] between words: its length, or 0. */
+static size_t
+em_dash(const char *s, size_t len, size_t i)
+{
+	size_t	k;
+
+	if (i == 0 || i + 1 >= len || s[i] != '-' || s[i + 1] != '-' ||
+	    !is_wp((unsigned char)s[i - 1]))
+		return 0;
+	for (k = i; k < len && s[k] == '-'; k++)
+		;
+	return k < len && is_word((unsigned char)s[k]) ? k - i : 0;
+}
+
 /*
  * textwrap's chunks of a line: runs of blanks and words, a word also
  * split after a hyphen between letters ("well-known") if hyphens.
@@ -266,7 +342,7 @@ is_letter(unsigned char c)
 static size_t
 wrap_chunks(const char *s, size_t len, int hyphens, size_t **offs)
 {
-	size_t	i = 0, n = 0;
+	size_t	i = 0, n = 0, k;
 
 	*offs = xcalloc(len + 2, sizeof **offs);
 	while (i < len) {
@@ -276,12 +352,14 @@ wrap_chunks(const char *s, size_t len, int hyphens, size_t **offs)
 				i++;
 			continue;
 		}
+		if (hyphens && (k = em_dash(s, len, i)) > 0) {
+			i += k;
+			continue;
+		}
 		while (i < len && !py_space(s[i])) {
 			i++;
-			if (hyphens && s[i - 1] == '-' && i >= 3 &&
-			    is_letter((unsigned char)s[i - 2]) &&
-			    is_letter((unsigned char)s[i - 3]) && i < len &&
-			    is_letter((unsigned char)s[i]))
+			if (hyphens && (hyphen_break(s, len, i) ||
+			    em_dash(s, len, i) > 0))
 				break;
 		}
 	}
@@ -298,74 +376,72 @@ blank_chunk(const char *s, size_t from, size_t to)
 	return 1;
 }
 
-/* One line through Python's textwrap.wrap (no tab expansion). */
+static int
+blank_str(const char *s)
+{
+	return blank_chunk(s, 0, strlen(s));
+}
+
+/* One line through Python's textwrap.wrap (no tab expansion), exactly. */
 static void
 wrap_line(struct buf *b, const char *s, size_t len, size_t width, int longw,
     int hyphens, const char *sep, int *first)
 {
-	size_t	*offs, n, c, l, cur, start, space, k, h;
-	char	**chunks;
+	size_t	*offs, n, c, cur, space, k, l, end, h, ncur;
+	char	**chunks, **line;
 	int	 lines = 0;
 
 	n = wrap_chunks(s, len, hyphens, &offs);
-	/* chunks as strings, so a long word's rest can replace it */
 	chunks = xcalloc(n + 1, sizeof *chunks);
 	for (c = 0; c < n; c++)
 		chunks[c] = xstrndup(s + offs[c], offs[c + 1] - offs[c]);
 	free(offs);
+	/* the pieces of the line being made (borrowed or owned) */
+	line = xcalloc(2 * n + 2, sizeof *line);
 	c = 0;
 	while (c < n) {
-		if (blank_chunk(chunks[c], 0, strlen(chunks[c])) && lines > 0)
-			c++;
-		start = c;
+		ncur = 0;
 		cur = 0;
+		if (blank_str(chunks[c]) && lines > 0)
+			c++;
 		while (c < n && cur + (l = u8_len(chunks[c],
 		    strlen(chunks[c]))) <= width) {
+			line[ncur++] = xstrdup(chunks[c++]);
 			cur += l;
-			c++;
 		}
-		struct buf	line = BUF_INIT;
-		for (k = start; k < c; k++)
-			buf_adds(&line, chunks[k]);
 		if (c < n && u8_len(chunks[c], strlen(chunks[c])) > width) {
-			space = width > cur ? width - cur : 1;
+			space = width - cur;
 			if (longw) {
 				l = strlen(chunks[c]);
-				h = u8_off(chunks[c], l, space);
-				/* 3.11: break at the last hyphen that fits */
-				if (hyphens) {
-					for (k = h; k > 0 && chunks[c][k - 1] !=
-					    '-'; k--)
+				end = u8_off(chunks[c], l, space);
+				/* 3.11: at the last hyphen that fits */
+				if (hyphens && u8_len(chunks[c], l) > space) {
+					for (h = end; h > 0 &&
+					    chunks[c][h - 1] != '-'; h--)
 						;
-					if (k > 1 && strspn(chunks[c], "-") <
-					    k - 1)
-						h = k;
+					if (h > 1 && strspn(chunks[c], "-") <
+					    h - 1)
+						end = h;
 				}
-				buf_add(&line, chunks[c], h);
-				memmove(chunks[c], chunks[c] + h, l - h + 1);
-			} else if (line.len == 0)
-				buf_adds(&line, chunks[c++]);
+				line[ncur++] = xstrndup(chunks[c], end);
+				memmove(chunks[c], chunks[c] + end, l - end + 1);
+			} else if (ncur == 0)
+				line[ncur++] = xstrdup(chunks[c++]);
 		}
-		/* a blank last chunk is dropped */
-		if (c > start && c - 1 < n && line.len > 0 &&
-		    blank_chunk(buf_cstr(&line), 0, line.len) == 0) {
-			k = line.len;
-			while (k > 0 && py_space(line.s[k - 1]) &&
-			    blank_chunk(chunks[c - 1], 0, strlen(chunks[c - 1])))
-				k--;
-			line.len = k;
-		} else if (line.len > 0 && blank_chunk(buf_cstr(&line), 0,
-		    line.len))
-			line.len = 0;
-		if (line.len > 0) {
+		if (ncur > 0 && blank_str(line[ncur - 1]))
+			free(line[--ncur]);
+		if (ncur > 0) {
 			if (!*first)
 				buf_adds(b, sep);
 			*first = 0;
-			buf_add(b, line.s, line.len);
+			for (k = 0; k < ncur; k++)
+				buf_adds(b, line[k]);
 			lines++;
 		}
-		buf_release(&line);
+		for (k = 0; k < ncur; k++)
+			free(line[k]);
 	}
+	free(line);
 	for (c = 0; c < n; c++)
 		free(chunks[c]);
 	free(chunks);
@@ -397,16 +473,12 @@ f_wordwrap(struct eval *ev, struct value *in, const struct expr_args *a,
 	for (i = 0; i < len; i = j + 1) {
 		for (j = i; j < len && s[j] != '\n' && s[j] != '\r'; j++)
 			;
-		/* splitlines: an empty line wraps to nothing but joins */
-		if (j > i)
-			wrap_line(&b, s + i, j - i, (size_t)width, longw, hyph,
-			    sep, &first);
-		else if (!first || i > 0) {
-			if (!first)
-				buf_adds(&b, sep);
-			first = 0;
-		} else
-			first = 0;
+		/* splitlines: a line that wraps to nothing still joins */
+		if (i > 0)
+			buf_adds(&b, sep);
+		first = 1;
+		wrap_line(&b, s + i, j - i, (size_t)width, longw, hyph, sep,
+		    &first);
 		if (j < len && s[j] == '\r' && j + 1 < len && s[j + 1] == '\n')
 			j++;
 	}
