@@ -278,6 +278,10 @@ int		 lookup_call(struct eval *, const struct expr_args *, int wantlist,
 char		*lookup_find_file(struct eval *, const char *subdir,
 		    const char *name);
 
+/* lookup-inventory.c: the inventory_hostnames plugin. */
+int		 lookup_inventory_hostnames(struct eval *, struct value *terms,
+		    const struct expr_args *, struct value *acc, char **);
+
 /* expr-filters-func.c */
 int		 expr_call_function(struct eval *, const char *,
 		    const struct expr_args *, struct value **, char **);

@@ -17,6 +17,7 @@
 #include "expr-internal.h"
 #include "loop.h"
 #include "regex.h"
+#include "vault.h"
 
 /*
  * A plugin gets all its terms (the lookup's positional arguments after the
@@ -256,6 +257,57 @@ lookup_file(struct eval *ev, struct value *terms, const struct expr_args *a,
 			buf_release(&b);
 		} else
 			value_list_append(acc, expr_str_buf(&b));
+	}
+	return 0;
+}
+
+/*
+ * unvault: a controller file (searched as file does) decrypted with the
+ * run's vault secrets, or as it is when not encrypted; no stripping.
+ */
+static int
+lookup_unvault(struct eval *ev, struct value *terms, const struct expr_args *a,
+    struct value *acc, char **cause)
+{
+	struct buf	 b = BUF_INIT, plain = BUF_INIT;
+	struct value	*v;
+	char		*s, *path, *why = NULL;
+	int		 r;
+
+	(void)a;
+	for (size_t i = 0; i < terms->u.list.n; i++) {
+		s = lookup_term(terms, i);
+		if ((path = lookup_find_file(ev, "files", s)) == NULL) {
+			expr_fail(cause, "Unable to find '%s' in expected "
+			    "paths", s);
+			free(s);
+			return -1;
+		}
+		free(s);
+		if ((r = read_file(path, &b)) != 0) {
+			expr_fail(cause, "could not read file '%s': %s", path,
+			    strerror(-r));
+			free(path);
+			return -1;
+		}
+		if (!vault_is_encrypted(buf_cstr(&b), b.len)) {
+			free(path);
+			value_list_append(acc, expr_str_buf(&b));
+			continue;
+		}
+		r = vault_decrypt(vault_get_secrets(), buf_cstr(&b), b.len,
+		    path, &plain, NULL, &why);
+		buf_release(&b);
+		free(path);
+		if (r != 0) {
+			expr_fail(cause, "%s", why);
+			free(why);
+			buf_release(&plain);
+			return -1;
+		}
+		v = expr_str_buf(&plain);
+		v->flags |= VALUE_SECRET;
+		value_list_append(acc, v);
 	}
 	return 0;
 }
@@ -1261,6 +1313,7 @@ static const struct lookup_plugin lookup_plugins[] = {
 	{ "flattened", lookup_items },
 	{ "indexed_items", lookup_indexed_items },
 	{ "ini", lookup_ini },
+	{ "inventory_hostnames", lookup_inventory_hostnames },
 	{ "items", lookup_items },
 	{ "lines", lookup_lines },
 	{ "list", lookup_list },
@@ -1273,6 +1326,7 @@ static const struct lookup_plugin lookup_plugins[] = {
 	{ "subelements", lookup_subelements },
 	{ "template", lookup_template },
 	{ "together", lookup_together },
+	{ "unvault", lookup_unvault },
 	{ "url", lookup_url },
 	{ "vars", lookup_vars },
 	{ "varnames", lookup_varnames },
