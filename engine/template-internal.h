@@ -31,6 +31,7 @@ struct tlist {
 
 #define TF_IGNORE_MISSING	0x1	/* include ... ignore missing */
 #define TF_RECURSIVE		0x2	/* for ... recursive */
+#define TF_CONTEXT		0x4	/* import/include "with context" */
 
 struct tnode {
 	enum tnode_type	 type;

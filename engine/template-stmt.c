@@ -51,6 +51,7 @@ struct tcall {
 	struct tblocks	 *bt;		/* C_SUPER, C_SELF */
 	size_t		  idx;		/* C_SUPER: the block in bt->defs */
 	struct tloop	 *loop;
+	int		  noscope;	/* made without the context */
 };
 
 struct tfile {
@@ -171,16 +172,28 @@ parse_until(struct tparser *tp, struct parser *p, struct tnode *t,
 	return template_tag_end(tp, p);
 }
 
-/* "with context" / "without context" after an import or include. */
+/*
+ * "with context" / "without context" after an import or include; without
+ * either an include has the context and an import has not, as Jinja2.
+ */
 static int
-parse_context(struct tparser *tp, struct parser *p)
+parse_context(struct tparser *tp, struct parser *p, struct tnode *t)
 {
-	if ((next_is(p, "with") || next_is(p, "without")) &&
-	    !next_is(p, "context")) {
-		expr_unexpected(p);
-		return template_parse_fail(tp, p);
+	if (t->type == TN_INCLUDE)
+		t->flags |= TF_CONTEXT;
+	if (next_is(p, "with")) {
+		t->flags |= TF_CONTEXT;
+		if (!next_is(p, "context"))
+			goto bad;
+	} else if (next_is(p, "without")) {
+		t->flags &= ~TF_CONTEXT;
+		if (!next_is(p, "context"))
+			goto bad;
 	}
 	return template_tag_end(tp, p);
+bad:
+	expr_unexpected(p);
+	return template_parse_fail(tp, p);
 }
 
 /* "name(args) | f2" of {% filter %} as filters of the body's text. */
@@ -281,7 +294,7 @@ parse_from(struct tparser *tp, struct parser *p, struct tnode *t)
 		if (!next_op(p, OP_COMMA))
 			break;
 	}
-	return parse_context(tp, p);
+	return parse_context(tp, p, t);
 }
 
 static int
@@ -331,7 +344,7 @@ parse_stmt(struct tparser *tp, struct parser *p, const char *word,
 		}
 		if ((t->name = need_name(tp, p)) == NULL)
 			return -1;
-		return parse_context(tp, p);
+		return parse_context(tp, p, t);
 	case TN_FROM:
 		return parse_from(tp, p, t);
 	case TN_INCLUDE:
@@ -344,7 +357,7 @@ parse_stmt(struct tparser *tp, struct parser *p, const char *word,
 			}
 			t->flags |= TF_IGNORE_MISSING;
 		}
-		return parse_context(tp, p);
+		return parse_context(tp, p, t);
 	case TN_EXTENDS:
 		return (t->expr = template_tag_expr(tp, p, 0)) == NULL ? -1 : 0;
 	case TN_BLOCK:
@@ -450,6 +463,9 @@ tctx_free(struct tctx *tc)
 	free(tc);
 }
 
+/* What a template imported (or included) without the context sees. */
+static const struct expr_scope	no_scope = { NULL, NULL, NULL };
+
 /* A new callable of the render: its entry, and the value naming it. */
 static struct value *
 tcall_new(struct eval *ev, enum tcall_kind kind, struct tnode *t,
@@ -462,6 +478,7 @@ tcall_new(struct eval *ev, enum tcall_kind kind, struct tnode *t,
 
 	c->kind = kind;
 	c->t = t;
+	c->noscope = ev->scope == &no_scope;
 	if (capture && ev->nframes > 0) {
 		c->frames = xcalloc(ev->nframes, sizeof *c->frames);
 		for (i = 0; i < ev->nframes; i++)
@@ -762,26 +779,31 @@ rendered(struct buf *b)
 	return v;
 }
 
-/* Frames swapped in for a macro or caller body, and back. */
+/* Frames (and scope) swapped in for a body, and back. */
 struct frames_saved {
-	struct value	**frames;
-	size_t		  nframes;
-	size_t		  cap;
+	struct value		**frames;
+	size_t			  nframes;
+	size_t			  cap;
+	const struct expr_scope	 *scope;
 };
 
 static void
-frames_enter(struct eval *ev, struct tcall *c, struct frames_saved *s)
+frames_enter(struct eval *ev, struct value **frames, size_t n, int noscope,
+    struct frames_saved *s)
 {
 	size_t	i;
 
 	s->frames = ev->frames;
 	s->nframes = ev->nframes;
 	s->cap = ev->cap;
-	ev->cap = c->nframes + 4;
+	s->scope = ev->scope;
+	ev->cap = n + 4;
 	ev->frames = xcalloc(ev->cap, sizeof *ev->frames);
-	for (i = 0; i < c->nframes; i++)
-		ev->frames[i] = value_ref(c->frames[i]);
-	ev->nframes = c->nframes;
+	for (i = 0; i < n; i++)
+		ev->frames[i] = value_ref(frames[i]);
+	ev->nframes = n;
+	if (noscope)
+		ev->scope = &no_scope;
 	expr_push_frame(ev);
 }
 
@@ -794,6 +816,7 @@ frames_leave(struct eval *ev, struct frames_saved *s)
 	ev->frames = s->frames;
 	ev->nframes = s->nframes;
 	ev->cap = s->cap;
+	ev->scope = s->scope;
 }
 
 /* Binds a macro's (or caller's) parameters from the call's arguments. */
@@ -840,7 +863,7 @@ static int
 call_body(struct eval *ev, struct tcall *c, const struct expr_args *a,
     struct value *caller, struct value **out, char **cause)
 {
-	struct frames_saved	 s;
+	struct frames_saved	 s = { NULL, 0, 0, NULL };
 	struct buf		 b = BUF_INIT;
 	int			 r;
 
@@ -849,7 +872,7 @@ call_body(struct eval *ev, struct tcall *c, const struct expr_args *a,
 		value_unref(caller);
 		return -1;
 	}
-	frames_enter(ev, c, &s);
+	frames_enter(ev, c->frames, c->nframes, c->noscope, &s);
 	if (caller != NULL)
 		expr_set_local(ev, "caller", caller);
 	r = bind_params(ev, c->t, a, cause);
@@ -1026,20 +1049,27 @@ static int
 import_module(struct eval *ev, struct tnode *t, struct value **out,
     char **cause)
 {
-	struct tfile	*f;
-	struct buf	 discard = BUF_INIT;
-	int		 r;
+	struct tfile		*f;
+	struct buf		 discard = BUF_INIT;
+	struct frames_saved	 s = { NULL, 0, 0, NULL };
+	int			 r;
 
 	*out = NULL;
 	if (load_named(ev, t, 0, &f, cause) != 0)
 		return -1;
 	if (depth_enter(ev, "imports", cause) != 0)
 		return -1;
-	expr_push_frame(ev);
+	if (t->flags & TF_CONTEXT)
+		expr_push_frame(ev);
+	else
+		frames_enter(ev, NULL, 0, 1, &s);
 	r = template_render_root(ev, &f->tm, &ev->tmpl->o, &discard, cause);
 	if (r == 0)
 		*out = value_ref(ev->frames[ev->nframes - 1]);
-	expr_pop_frame(ev);
+	if (t->flags & TF_CONTEXT)
+		expr_pop_frame(ev);
+	else
+		frames_leave(ev, &s);
 	ev->tmpl->depth--;
 	buf_release(&discard);
 	return r;
@@ -1081,8 +1111,9 @@ render_import(struct eval *ev, struct tnode *t, char **cause)
 static int
 render_include(struct eval *ev, struct tnode *t, struct buf *b, char **cause)
 {
-	struct tfile	*f;
-	int		 r;
+	struct tfile		*f;
+	struct frames_saved	 s = { NULL, 0, 0, NULL };
+	int			 r;
 
 	if (load_named(ev, t, t->flags & TF_IGNORE_MISSING, &f, cause) != 0)
 		return -1;
@@ -1090,9 +1121,15 @@ render_include(struct eval *ev, struct tnode *t, struct buf *b, char **cause)
 		return 0;
 	if (depth_enter(ev, "includes", cause) != 0)
 		return -1;
-	expr_push_frame(ev);
+	if (t->flags & TF_CONTEXT)
+		expr_push_frame(ev);
+	else
+		frames_enter(ev, NULL, 0, 1, &s);
 	r = template_render_root(ev, &f->tm, &ev->tmpl->o, b, cause);
-	expr_pop_frame(ev);
+	if (t->flags & TF_CONTEXT)
+		expr_pop_frame(ev);
+	else
+		frames_leave(ev, &s);
 	ev->tmpl->depth--;
 	return r;
 }

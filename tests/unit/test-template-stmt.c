@@ -115,6 +115,9 @@ setup(void **state)
 	put("loop-a.j2", "{% extends 'loop-b.j2' %}");
 	put("loop-b.j2", "{% extends 'loop-a.j2' %}");
 	put("bad.j2", "{% if %}");
+	put("ctx.j2", "{% macro f() %}{{ a }}{% endmacro %}{% set top = "
+	    "range(2) | list %}");
+	put("ctx-inc.j2", "[{{ loc | default('none') }}]");
 	return 0;
 }
 
@@ -201,6 +204,15 @@ test_import_include(void **state)
 	    "template '../etc/passwd' not found");
 	EXPECT_ERR("{% include 'self.j2' %}", "includes nested too deeply");
 	EXPECT_ERR("{% include 'bad.j2' %}", "unexpected");
+	/* an import has no context unless asked; functions still work */
+	EXPECT_ERR("{% import 'ctx.j2' as m %}{{ m.f() }}", "'a' is undefined");
+	EXPECT_ERR("{% from 'ctx.j2' import f %}{{ f() }}", "'a' is undefined");
+	EXPECT_R("{% import 'ctx.j2' as m with context %}{{ m.f() }}{{ m.top }}",
+	    "1[0, 1]");
+	EXPECT_R("{% from 'ctx.j2' import f with context %}{{ f() }}", "1");
+	/* an include has it unless refused */
+	EXPECT_R("{% set loc = 5 %}{% include 'ctx-inc.j2' %}"
+	    "{% include 'ctx-inc.j2' without context %}", "[5][none]");
 	/* a computed name */
 	EXPECT_R("{% set n = 'inc' %}{% include n ~ '.j2' %}", "included 1 3");
 }
