@@ -51,7 +51,7 @@ struct tcall {
 	struct tblocks	 *bt;		/* C_SUPER, C_SELF */
 	size_t		  idx;		/* C_SUPER: the block in bt->defs */
 	struct tloop	 *loop;
-	int		  noscope;	/* made without the context */
+	const struct expr_scope *scope;	/* of where it was made */
 };
 
 struct tfile {
@@ -478,7 +478,7 @@ tcall_new(struct eval *ev, enum tcall_kind kind, struct tnode *t,
 
 	c->kind = kind;
 	c->t = t;
-	c->noscope = ev->scope == &no_scope;
+	c->scope = ev->scope;
 	if (capture && ev->nframes > 0) {
 		c->frames = xcalloc(ev->nframes, sizeof *c->frames);
 		for (i = 0; i < ev->nframes; i++)
@@ -788,8 +788,8 @@ struct frames_saved {
 };
 
 static void
-frames_enter(struct eval *ev, struct value **frames, size_t n, int noscope,
-    struct frames_saved *s)
+frames_enter(struct eval *ev, struct value **frames, size_t n,
+    const struct expr_scope *scope, struct frames_saved *s)
 {
 	size_t	i;
 
@@ -802,8 +802,7 @@ frames_enter(struct eval *ev, struct value **frames, size_t n, int noscope,
 	for (i = 0; i < n; i++)
 		ev->frames[i] = value_ref(frames[i]);
 	ev->nframes = n;
-	if (noscope)
-		ev->scope = &no_scope;
+	ev->scope = scope;
 	expr_push_frame(ev);
 }
 
@@ -872,7 +871,7 @@ call_body(struct eval *ev, struct tcall *c, const struct expr_args *a,
 		value_unref(caller);
 		return -1;
 	}
-	frames_enter(ev, c->frames, c->nframes, c->noscope, &s);
+	frames_enter(ev, c->frames, c->nframes, c->scope, &s);
 	if (caller != NULL)
 		expr_set_local(ev, "caller", caller);
 	r = bind_params(ev, c->t, a, cause);
@@ -1062,7 +1061,7 @@ import_module(struct eval *ev, struct tnode *t, struct value **out,
 	if (t->flags & TF_CONTEXT)
 		expr_push_frame(ev);
 	else
-		frames_enter(ev, NULL, 0, 1, &s);
+		frames_enter(ev, NULL, 0, &no_scope, &s);
 	r = template_render_root(ev, &f->tm, &ev->tmpl->o, &discard, cause);
 	if (r == 0)
 		*out = value_ref(ev->frames[ev->nframes - 1]);
@@ -1124,7 +1123,7 @@ render_include(struct eval *ev, struct tnode *t, struct buf *b, char **cause)
 	if (t->flags & TF_CONTEXT)
 		expr_push_frame(ev);
 	else
-		frames_enter(ev, NULL, 0, 1, &s);
+		frames_enter(ev, NULL, 0, &no_scope, &s);
 	r = template_render_root(ev, &f->tm, &ev->tmpl->o, b, cause);
 	if (t->flags & TF_CONTEXT)
 		expr_pop_frame(ev);

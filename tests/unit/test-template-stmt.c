@@ -117,6 +117,7 @@ setup(void **state)
 	put("bad.j2", "{% if %}");
 	put("ctx.j2", "{% macro f() %}{{ a }}{% endmacro %}{% set top = "
 	    "range(2) | list %}");
+	put("box.j2", "{% macro box() %}[{{ caller() }}]{% endmacro %}");
 	put("ctx-inc.j2", "[{{ loc | default('none') }}]");
 	return 0;
 }
@@ -210,6 +211,9 @@ test_import_include(void **state)
 	EXPECT_R("{% import 'ctx.j2' as m with context %}{{ m.f() }}{{ m.top }}",
 	    "1[0, 1]");
 	EXPECT_R("{% from 'ctx.j2' import f with context %}{{ f() }}", "1");
+	/* a caller body keeps its own context inside such a macro */
+	EXPECT_R("{% import 'box.j2' as m %}{% call m.box() %}{{ a }}"
+	    "{% endcall %}", "[1]");
 	/* an include has it unless refused */
 	EXPECT_R("{% set loc = 5 %}{% include 'ctx-inc.j2' %}"
 	    "{% include 'ctx-inc.j2' without context %}", "[5][none]");
