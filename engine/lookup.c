@@ -320,7 +320,7 @@ lookup_template(struct eval *ev, struct value *terms,
 	struct template_opts	 o;
 	struct buf		 b = BUF_INIT;
 	struct value		*v, *tv = expr_arg(a, 99, "template_vars");
-	char			*s, *path, *why = NULL;
+	char			*s, *path, *why = NULL, *dir;
 	int			 r;
 
 	template_opts_init(&o);
@@ -349,7 +349,14 @@ lookup_template(struct eval *ev, struct value *terms,
 			for (size_t k = 0; k < tv->u.dict.n; k++)
 				expr_set_local(ev, tv->u.dict.keys[k],
 				    value_ref(tv->u.dict.vals[k]));
+		/* includes are searched in the template's directory too */
+		dir = xstrdup(path);
+		if (strrchr(dir, '/') != NULL)
+			*strrchr(dir, '/') = '\0';
+		o.dir = dir;
 		r = template_render_opts(ev, buf_cstr(&b), &o, &v, &why);
+		o.dir = NULL;
+		free(dir);
 		expr_pop_frame(ev);
 		buf_release(&b);
 		if (r != 0) {
