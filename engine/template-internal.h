@@ -115,16 +115,21 @@ char		*template_lf(const char *);
 int		 template_render_list(struct eval *, struct tlist *,
 		    struct buf *, char **);
 
-/* template-stmt.c: macro, call, import, include, extends, block, ... */
-/* Parses the tag named name (its tokens from p->i): 1 if not ours. */
+/*
+ * template-stmt.c: macro, call, import, include, extends, block, ...
+ * Parses the tag named name (its tokens from p->i): 0 and *out, -1 (and
+ * *out, to free, if not NULL), or 1 if the tag is not one of these.
+ */
 int		 template_parse_stmt(struct tparser *, struct parser *,
 		    const char *, struct tnode **);
+
+/* template-call.c */
 /* Renders a node of a type template-stmt.c parses. */
 int		 template_render_stmt(struct eval *, struct tnode *,
 		    struct buf *, char **);
 /*
- * Renders a parsed template as a whole (blocks, extends), with the
- * render state made if ev has none; dir is the template's directory.
+ * Renders a parsed template as a whole (blocks, extends), with the render
+ * state made from o (o->dir: the template's directory) if ev has none.
  */
 int		 template_render_root(struct eval *, struct template *,
 		    const struct template_opts *, struct buf *, char **);
@@ -141,5 +146,99 @@ void		 template_loop_item(struct tloop *, struct value *loop,
 /* template.c: a for loop over seq's items at a recursion depth. */
 int		 template_render_for_items(struct eval *, struct tnode *,
 		    struct value *seq, int depth, struct buf *, char **);
+
+/* The render state of a template and what it includes: template-call.c. */
+/*
+ * Includes, imports, extends, macro and caller calls and loop() nested in
+ * one another: a template including itself stops here, not at the stack's
+ * end.
+ */
+#define TEMPLATE_MAX_CALLS	50
+
+enum tcall_kind {
+	C_MACRO,
+	C_CALLER,
+	C_SUPER,
+	C_SELF,
+	C_CYCLE,
+	C_CHANGED,
+	C_LOOP,
+};
+
+struct tblocks {
+	struct tnode	**defs;		/* most derived first */
+	size_t		  n;
+};
+
+struct tloop {
+	struct tnode	*t;
+	int		 depth;
+	size_t		 i;
+	struct value	*last;		/* loop.changed's, NULL before any */
+	struct value	*cycle;
+	struct value	*changed;
+	long long	 recurse;	/* loop()'s call, or -1 */
+};
+
+struct tcall {
+	enum tcall_kind	  kind;
+	struct tnode	 *t;		/* macro, call block, block, for */
+	struct value	**frames;	/* the scope it was made in */
+	size_t		  nframes;
+	struct tblocks	 *bt;		/* C_SUPER, C_SELF */
+	size_t		  idx;		/* C_SUPER: the block in bt->defs */
+	struct tloop	 *loop;
+	const struct expr_scope *scope;	/* of where it was made */
+};
+
+struct tfile {
+	char		*path;
+	char		*text;
+	struct template	 tm;
+};
+
+struct tctx {
+	struct template_opts	  o;
+	char			 *dir;		/* the main template's */
+	struct tcall		**calls;
+	size_t			  ncalls;
+	struct tloop		**loops;
+	size_t			  nloops;
+	struct tfile		**files;
+	size_t			  nfiles;
+	struct tblocks		**tables;
+	size_t			  ntables;
+	struct tblocks		 *blocks;	/* the current root's */
+	struct tfile		 *parent;	/* an {% extends %} seen */
+	int			  depth;
+};
+
+/* What a template imported (or included) without the context sees. */
+extern const struct expr_scope	template_no_scope;
+/* One more level of includes and calls: 0, or -1 past TEMPLATE_MAX_CALLS. */
+int		 template_depth_enter(struct eval *, const char *what, char **);
+/* Frames (and scope) swapped in for a body, and back. */
+struct frames_saved {
+	struct value		**frames;
+	size_t			  nframes;
+	size_t			  cap;
+	const struct expr_scope	 *scope;
+};
+/* The frames given (new refs), scope as the scope, a fresh frame on top. */
+void		 template_frames_enter(struct eval *, struct value **, size_t,
+		    const struct expr_scope *, struct frames_saved *);
+void		 template_frames_leave(struct eval *, struct frames_saved *);
+
+/* template-load.c */
+/*
+ * The first template t->expr names (a name or a list) by Ansible's search
+ * path: 0 and *out (NULL when missing and ignore_missing), or -1.
+ */
+int		 template_load_named(struct eval *, struct tnode *,
+		    int ignore_missing, struct tfile **, char **);
+/* {% import %} and {% from %}: binds the module or its names. */
+int		 template_render_import(struct eval *, struct tnode *, char **);
+int		 template_render_include(struct eval *, struct tnode *,
+		    struct buf *, char **);
 
 #endif
