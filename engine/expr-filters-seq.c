@@ -2,9 +2,8 @@
  * Sequence and math filters: batch, slice, groupby, combinations,
  * permutations, product, zip_longest, subelements, rekey_on_member, attr,
  * shuffle (Python's own Mersenne Twister when seeded, so a seed gives
- * Ansible's order), from_yaml_all, log, pow, root.
+ * Ansible's order), from_yaml_all.
  */
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -744,75 +743,15 @@ f_from_yaml_all(struct eval *ev, struct value *in, const struct expr_args *a,
 	return 0;
 }
 
-static int
-num_arg(struct value *v, const char *what, double *d, char **cause)
-{
-	if (v == NULL || expr_num_of(v, d) != 0)
-		return expr_fail(cause, "%s() can only be used on numbers",
-		    what);
-	return 0;
-}
-
-/* log(base=e), pow(y), root(base=2): floats, as Python's math gives. */
-static int
-f_log(struct eval *ev, struct value *in, const struct expr_args *a,
-    struct value **out, char **cause)
-{
-	struct value	*bv = expr_arg(a, 0, "base");
-	double		 x, base = M_E;
-
-	if (num_arg(in, "log", &x, cause) != 0 ||
-	    (bv != NULL && num_arg(bv, "log", &base, cause) != 0))
-		return -1;
-	if (x <= 0 || base <= 0 || base == 1)
-		return expr_fail(cause, "math domain error");
-	*out = value_float(bv != NULL && base == 10 ? log10(x) : bv == NULL ?
-	    log(x) : log(x) / log(base));
-	return 0;
-}
-
-static int
-f_pow(struct eval *ev, struct value *in, const struct expr_args *a,
-    struct value **out, char **cause)
-{
-	double	x, y;
-
-	if (num_arg(in, "pow", &x, cause) != 0 ||
-	    num_arg(expr_arg(a, 0, "y"), "pow", &y, cause) != 0)
-		return -1;
-	*out = value_float(pow(x, y));
-	return 0;
-}
-
-static int
-f_root(struct eval *ev, struct value *in, const struct expr_args *a,
-    struct value **out, char **cause)
-{
-	struct value	*bv = expr_arg(a, 0, "base");
-	double		 x, base = 2;
-
-	if (num_arg(in, "root", &x, cause) != 0 ||
-	    (bv != NULL && num_arg(bv, "root", &base, cause) != 0))
-		return -1;
-	if (base == 2 && x < 0)
-		return expr_fail(cause, "root() can only be used on numbers: "
-		    "math domain error");
-	*out = value_float(base == 2 ? sqrt(x) : pow(x, 1.0 / base));
-	return 0;
-}
-
 const struct expr_filter expr_filters_seq[] = {
 	{ "attr", f_attr, 0 },
 	{ "batch", f_batch, 0 },
 	{ "combinations", f_combinations, 0 },
 	{ "from_yaml_all", f_from_yaml_all, 0 },
 	{ "groupby", f_groupby, 0 },
-	{ "log", f_log, 0 },
 	{ "permutations", f_permutations, 0 },
-	{ "pow", f_pow, 0 },
 	{ "product", f_product, 0 },
 	{ "rekey_on_member", f_rekey_on_member, 0 },
-	{ "root", f_root, 0 },
 	{ "shuffle", f_shuffle, 0 },
 	{ "slice", f_slice, 0 },
 	{ "subelements", f_subelements, 0 },
