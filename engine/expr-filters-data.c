@@ -282,7 +282,7 @@ json_nl(struct buf *b, long long indent, int level)
 static void
 json_dump(struct buf *b, const struct value *v, long long indent, int level)
 {
-	size_t	*idx, i, j, t, n;
+	size_t	*idx, i, n;
 
 	switch (v->type) {
 	case V_NULL:
@@ -325,13 +325,7 @@ json_dump(struct buf *b, const struct value *v, long long indent, int level)
 			buf_adds(b, "{}");
 			return;
 		}
-		idx = xcalloc(n, sizeof *idx);
-		for (i = 0; i < n; i++)
-			idx[i] = i;
-		for (i = 1; i < n; i++)
-			for (j = i; j > 0 && strcmp(v->u.dict.keys[idx[j - 1]],
-			    v->u.dict.keys[idx[j]]) > 0; j--)
-				t = idx[j], idx[j] = idx[j - 1], idx[j - 1] = t;
+		idx = expr_sorted_keys(v);
 		buf_addc(b, '{');
 		for (i = 0; i < n; i++) {
 			if (i > 0)

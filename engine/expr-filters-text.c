@@ -602,14 +602,8 @@ pp_repr(struct buf *b, const struct value *v)
 		return;
 	}
 	if (v->type == V_DICT) {
-		size_t	*idx = xcalloc(v->u.dict.n + 1, sizeof *idx), i, j, t;
+		size_t	*idx = expr_sorted_keys(v), i;
 
-		for (i = 0; i < v->u.dict.n; i++)
-			idx[i] = i;
-		for (i = 1; i < v->u.dict.n; i++)
-			for (j = i; j > 0 && strcmp(v->u.dict.keys[idx[j - 1]],
-			    v->u.dict.keys[idx[j]]) > 0; j--)
-				t = idx[j], idx[j] = idx[j - 1], idx[j - 1] = t;
 		buf_addc(b, '{');
 		for (i = 0; i < v->u.dict.n; i++) {
 			struct value	*k = value_str(v->u.dict.keys[idx[i]]);
@@ -643,7 +637,7 @@ pp_format(struct buf *b, const struct value *v, size_t indent,
     size_t allowance)
 {
 	struct buf	 r = BUF_INIT;
-	size_t		*idx, i, j, t, n;
+	size_t		*idx, i, j, n;
 
 	pp_repr(&r, v);
 	n = v->type == V_DICT ? v->u.dict.n : v->type == V_LIST ?
@@ -668,13 +662,7 @@ pp_format(struct buf *b, const struct value *v, size_t indent,
 		buf_addc(b, ']');
 		return;
 	}
-	idx = xcalloc(n + 1, sizeof *idx);
-	for (i = 0; i < n; i++)
-		idx[i] = i;
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && strcmp(v->u.dict.keys[idx[j - 1]],
-		    v->u.dict.keys[idx[j]]) > 0; j--)
-			t = idx[j], idx[j] = idx[j - 1], idx[j - 1] = t;
+	idx = expr_sorted_keys(v);
 	buf_addc(b, '{');
 	for (i = 0; i < n; i++) {
 		struct value	*k = value_str(v->u.dict.keys[idx[i]]);

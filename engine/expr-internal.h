@@ -202,6 +202,8 @@ int		 expr_arg_int(const struct expr_args *, size_t, const char *,
 /* A string argument (borrowed), or def. */
 const char	*expr_arg_str(const struct expr_args *, size_t, const char *,
 		    const char *);
+/* A dict's entries in key order: a malloc'd array of their indexes. */
+size_t		*expr_sorted_keys(const struct value *);
 /* The value as Python's str() (malloc'd). */
 char		*expr_str_of(const struct value *);
 /* A string value of the buffer, which is released. */

@@ -262,6 +262,35 @@ lookup_file(struct eval *ev, struct value *terms, const struct expr_args *a,
 }
 
 /*
+ * Term i found by the search path under subdir and read: 0 with *path
+ * (malloc'd) and b, or -1 and *cause (missing: a format for the term).
+ */
+static int
+lookup_read_found(struct eval *ev, struct value *terms, size_t i,
+    const char *subdir, const char *missing, char **path, struct buf *b,
+    char **cause)
+{
+	char	*s = lookup_term(terms, i);
+	int	 r;
+
+	if ((*path = lookup_find_file(ev, subdir, s)) == NULL) {
+		free(*cause);
+		*cause = xasprintf(missing, s);
+		free(s);
+		return -1;
+	}
+	free(s);
+	if ((r = read_file(*path, b)) != 0) {
+		expr_fail(cause, "could not read file '%s': %s", *path,
+		    strerror(-r));
+		free(*path);
+		*path = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * unvault: a controller file (searched as file does) decrypted with the
  * run's vault secrets, or as it is when not encrypted; no stripping.
  */
@@ -271,25 +300,14 @@ lookup_unvault(struct eval *ev, struct value *terms, const struct expr_args *a,
 {
 	struct buf	 b = BUF_INIT, plain = BUF_INIT;
 	struct value	*v;
-	char		*s, *path, *why = NULL;
+	char		*path, *why = NULL;
 	int		 r;
 
 	(void)a;
 	for (size_t i = 0; i < terms->u.list.n; i++) {
-		s = lookup_term(terms, i);
-		if ((path = lookup_find_file(ev, "files", s)) == NULL) {
-			expr_fail(cause, "Unable to find '%s' in expected "
-			    "paths", s);
-			free(s);
+		if (lookup_read_found(ev, terms, i, "files", "Unable to find "
+		    "'%s' in expected paths", &path, &b, cause) != 0)
 			return -1;
-		}
-		free(s);
-		if ((r = read_file(path, &b)) != 0) {
-			expr_fail(cause, "could not read file '%s': %s", path,
-			    strerror(-r));
-			free(path);
-			return -1;
-		}
 		if (!vault_is_encrypted(buf_cstr(&b), b.len)) {
 			free(path);
 			value_list_append(acc, expr_str_buf(&b));
@@ -320,7 +338,7 @@ lookup_template(struct eval *ev, struct value *terms,
 	struct template_opts	 o;
 	struct buf		 b = BUF_INIT;
 	struct value		*v, *tv = expr_arg(a, 99, "template_vars");
-	char			*s, *path, *why = NULL, *dir;
+	char			*path, *why = NULL, *dir;
 	int			 r;
 
 	template_opts_init(&o);
@@ -330,20 +348,10 @@ lookup_template(struct eval *ev, struct value *terms,
 	o.comment_end = expr_arg_str(a, 99, "comment_end_string", "#}");
 	o.keep_trailing_newline = 1;
 	for (size_t i = 0; i < terms->u.list.n; i++) {
-		s = lookup_term(terms, i);
-		if ((path = lookup_find_file(ev, "templates", s)) == NULL) {
-			expr_fail(cause, "the template file %s could not be "
-			    "found for the lookup", s);
-			free(s);
+		if (lookup_read_found(ev, terms, i, "templates", "the template "
+		    "file %s could not be found for the lookup", &path, &b,
+		    cause) != 0)
 			return -1;
-		}
-		free(s);
-		if ((r = read_file(path, &b)) != 0) {
-			expr_fail(cause, "could not read file '%s': %s", path,
-			    strerror(-r));
-			free(path);
-			return -1;
-		}
 		expr_push_frame(ev);
 		if (tv != NULL && tv->type == V_DICT)
 			for (size_t k = 0; k < tv->u.dict.n; k++)

@@ -138,6 +138,28 @@ template_load_named(struct eval *ev, struct tnode *t, int ignore_missing,
 	return r;
 }
 
+/*
+ * A frame for another template: on top of the current ones "with
+ * context", or alone with no variables at all "without".
+ */
+static void
+context_enter(struct eval *ev, struct tnode *t, struct frames_saved *s)
+{
+	if (t->flags & TF_CONTEXT)
+		expr_push_frame(ev);
+	else
+		template_frames_enter(ev, NULL, 0, &template_no_scope, s);
+}
+
+static void
+context_leave(struct eval *ev, struct tnode *t, struct frames_saved *s)
+{
+	if (t->flags & TF_CONTEXT)
+		expr_pop_frame(ev);
+	else
+		template_frames_leave(ev, s);
+}
+
 /* {% import %}: the template's top level run for its macros and sets. */
 static int
 import_module(struct eval *ev, struct tnode *t, struct value **out,
@@ -153,17 +175,11 @@ import_module(struct eval *ev, struct tnode *t, struct value **out,
 		return -1;
 	if (template_depth_enter(ev, "imports", cause) != 0)
 		return -1;
-	if (t->flags & TF_CONTEXT)
-		expr_push_frame(ev);
-	else
-		template_frames_enter(ev, NULL, 0, &template_no_scope, &s);
+	context_enter(ev, t, &s);
 	r = template_render_root(ev, &f->tm, &ev->tmpl->o, &discard, cause);
 	if (r == 0)
 		*out = value_ref(ev->frames[ev->nframes - 1]);
-	if (t->flags & TF_CONTEXT)
-		expr_pop_frame(ev);
-	else
-		template_frames_leave(ev, &s);
+	context_leave(ev, t, &s);
 	ev->tmpl->depth--;
 	buf_release(&discard);
 	return r;
@@ -215,15 +231,9 @@ template_render_include(struct eval *ev, struct tnode *t, struct buf *b, char **
 		return 0;
 	if (template_depth_enter(ev, "includes", cause) != 0)
 		return -1;
-	if (t->flags & TF_CONTEXT)
-		expr_push_frame(ev);
-	else
-		template_frames_enter(ev, NULL, 0, &template_no_scope, &s);
+	context_enter(ev, t, &s);
 	r = template_render_root(ev, &f->tm, &ev->tmpl->o, b, cause);
-	if (t->flags & TF_CONTEXT)
-		expr_pop_frame(ev);
-	else
-		template_frames_leave(ev, &s);
+	context_leave(ev, t, &s);
 	ev->tmpl->depth--;
 	return r;
 }

@@ -104,6 +104,19 @@ parse_until(struct tparser *tp, struct parser *p, struct tnode *t,
 	return template_tag_end(tp, p);
 }
 
+/* The same for a body of its own: a loop around it is not the body's. */
+static int
+parse_until_own(struct tparser *tp, struct parser *p, struct tnode *t,
+    const char *end, int named)
+{
+	int	loops = tp->loops, r;
+
+	tp->loops = 0;
+	r = parse_until(tp, p, t, end, named);
+	tp->loops = loops;
+	return r;
+}
+
 /*
  * "with context" / "without context" after an import or include; without
  * either an include has the context and an import has not, as Jinja2.
@@ -233,8 +246,6 @@ static int
 parse_stmt(struct tparser *tp, struct parser *p, const char *word,
     struct tnode *t)
 {
-	int	loops, r;
-
 	switch (t->type) {
 	case TN_MACRO:
 		if ((t->name = need_name(tp, p)) == NULL)
@@ -246,12 +257,7 @@ parse_stmt(struct tparser *tp, struct parser *p, const char *word,
 		if (parse_params(tp, p, t, 1) != 0 ||
 		    template_tag_end(tp, p) != 0)
 			return -1;
-		/* a loop around the definition is not the body's */
-		loops = tp->loops;
-		tp->loops = 0;
-		r = parse_until(tp, p, t, "endmacro", 1);
-		tp->loops = loops;
-		return r;
+		return parse_until_own(tp, p, t, "endmacro", 1);
 	case TN_CALL:
 		if (next_op(p, OP_LPAREN) && parse_params(tp, p, t, 1) != 0)
 			return -1;
@@ -262,11 +268,7 @@ parse_stmt(struct tparser *tp, struct parser *p, const char *word,
 			    "expected a call after 'call'");
 			return -1;
 		}
-		loops = tp->loops;
-		tp->loops = 0;
-		r = parse_until(tp, p, t, "endcall", 0);
-		tp->loops = loops;
-		return r;
+		return parse_until_own(tp, p, t, "endcall", 0);
 	case TN_IMPORT:
 		if ((t->expr = expr_parse_expr(p)) == NULL)
 			return template_parse_fail(tp, p);
