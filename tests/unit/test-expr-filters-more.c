@@ -368,6 +368,8 @@ test_lookups(void **state)
 	EXPECT_T("{{ 'abc' | vault('k') | unvault('k') }}", "abc");
 	EXPECT_ERR("{{ 'abc' | vault('k') | unvault('wrong') }}",
 	    "Unable to decrypt");
+	vault_set_secrets(NULL);
+	vault_secrets_release(&s);
 	buf_release(&b);
 	assert_int_equal(system("rm -rf /tmp/cairn-test-filters"), 0);
 }
