@@ -206,7 +206,8 @@ template_render_root(struct eval *ev, struct template *tm,
 	tc->parent = NULL;
 	for (;;) {
 		blocks_add(tc->blocks, tm);
-		bind_self(ev);
+		if (tc->blocks->n > 0)
+			bind_self(ev);
 		for (i = 0; i < tm->body.n && r >= 0; i++) {
 			/* after {% extends %} only the parent's output counts */
 			one.v = &tm->body.v[i];
