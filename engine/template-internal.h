@@ -210,7 +210,8 @@ struct tctx {
 	size_t			  ntables;
 	struct tblocks		 *blocks;	/* the current root's */
 	struct tfile		 *parent;	/* an {% extends %} seen */
-	int			  depth;
+	int			  depth;	/* includes and calls */
+	int			  nest;		/* lists being rendered */
 };
 
 /* What a template imported (or included) without the context sees. */

@@ -3,31 +3,74 @@
  * per render, and the statements that render another template (include,
  * import, from ... import).
  */
+#include <sys/stat.h>
+
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "template-internal.h"
 
 /* Templates one render may load (each include of a file counts once). */
 #define TEMPLATE_MAX_FILES	200
 
+/*
+ * A name as Jinja2's split_template_path() reads it: pieces between "/",
+ * empty ones and "." dropped (so "/etc/x" is "etc/x" under each search
+ * directory, never the absolute path), and none at all if one is "..".
+ * malloc'd, or NULL.
+ */
+static char *
+template_name(const char *name)
+{
+	struct buf	 b = BUF_INIT;
+	char		*copy = xstrdup(name), *p = copy, *piece;
+
+	while ((piece = strsep(&p, "/")) != NULL) {
+		if (strcmp(piece, "..") == 0) {
+			free(copy);
+			buf_release(&b);
+			return NULL;
+		}
+		if (*piece == '\0' || strcmp(piece, ".") == 0)
+			continue;
+		if (b.len > 0)
+			buf_addc(&b, '/');
+		buf_adds(&b, piece);
+	}
+	free(copy);
+	if (b.len == 0) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* dir/sub/name if it is a regular file (Jinja2's loader wants one). */
+static char *
+file_try(const char *dir, const char *sub, const char *name)
+{
+	struct stat	 st;
+	char		*path;
+
+	path = sub != NULL ? xasprintf("%s/%s/%s", dir, sub, name) :
+	    xasprintf("%s/%s", dir, name);
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		return path;
+	free(path);
+	return NULL;
+}
+
 /* The directories Ansible's templar gives Jinja2 (each with templates/). */
 static char *
-find_template(struct eval *ev, const char *name)
+find_template(struct eval *ev, const char *given)
 {
 	const char	*vars[] = { "role_path", "playbook_dir" };
 	struct value	*v;
-	char		*path = NULL, *dir, *slash;
+	char		*path = NULL, *dir, *slash, *name;
 	size_t		 i;
 
-	/* Jinja2's loaders refuse ".." so a name stays under the path. */
-	if (strcmp(name, "..") == 0 || strncmp(name, "../", 3) == 0 ||
-	    strstr(name, "/../") != NULL || (strlen(name) >= 3 &&
-	    strcmp(name + strlen(name) - 3, "/..") == 0))
+	if ((name = template_name(given)) == NULL)
 		return NULL;
-	if (name[0] == '/')
-		return access(name, R_OK) == 0 ? xstrdup(name) : NULL;
 	for (i = 0; i < ARRAY_SIZE(vars) + 2 && path == NULL; i++) {
 		dir = NULL;
 		if (i < ARRAY_SIZE(vars)) {
@@ -46,10 +89,11 @@ find_template(struct eval *ev, const char *name)
 			dir = xstrdup(ev->tmpl->dir);
 		if (dir == NULL)
 			continue;
-		if ((path = path_try(dir, "templates", name)) == NULL)
-			path = path_try(dir, NULL, name);
+		if ((path = file_try(dir, "templates", name)) == NULL)
+			path = file_try(dir, NULL, name);
 		free(dir);
 	}
+	free(name);
 	return path;
 }
 

@@ -839,9 +839,35 @@ render_set(struct eval *ev, struct tnode *t, char **cause)
 	return 0;
 }
 
+/*
+ * Blocks inside blocks, through macro calls and includes too: each level
+ * is a few frames of C stack, so the whole render stops at this many.
+ */
+#define TEMPLATE_MAX_RENDER	1000
+
+static int	render_list(struct eval *, struct tlist *, struct buf *,
+		    char **);
+
 int
 template_render_list(struct eval *ev, struct tlist *l, struct buf *b,
     char **cause)
+{
+	int	r;
+
+	if (ev->tmpl == NULL)
+		return render_list(ev, l, b, cause);
+	if (ev->tmpl->nest >= TEMPLATE_MAX_RENDER)
+		return expr_fail(cause, "template nested too deeply (more "
+		    "than %d blocks inside one another, through macros and "
+		    "includes too)", TEMPLATE_MAX_RENDER);
+	ev->tmpl->nest++;
+	r = render_list(ev, l, b, cause);
+	ev->tmpl->nest--;
+	return r;
+}
+
+static int
+render_list(struct eval *ev, struct tlist *l, struct buf *b, char **cause)
 {
 	struct tnode	*t;
 	struct value	*v;

@@ -154,6 +154,21 @@ test_macros(void **state)
 	    "{% endif %}{% endmacro %}{{ down(3) }}", "3210");
 	EXPECT_ERR("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
 	    "macro calls nested too deeply");
+	{
+		/* 30 blocks deep in each of 40 calls: the stack is guarded */
+		struct buf	b = BUF_INIT;
+		int		i;
+
+		buf_adds(&b, "{% macro f(n) %}");
+		for (i = 0; i < 30; i++)
+			buf_adds(&b, "{% if true %}");
+		buf_adds(&b, "{% if n > 0 %}{{ f(n - 1) }}{% endif %}");
+		for (i = 0; i < 30; i++)
+			buf_adds(&b, "{% endif %}");
+		buf_adds(&b, "{% endmacro %}{{ f(40) }}");
+		EXPECT_ERR(buf_cstr(&b), "template nested too deeply");
+		buf_release(&b);
+	}
 	/* whitespace control inside a macro, trim_blocks after its tags */
 	EXPECT_R("{% macro f() -%}\n  x\n{%- endmacro %}\n[{{ f() }}]\n",
 	    "[x]\n");
@@ -203,6 +218,12 @@ test_import_include(void **state)
 	EXPECT_ERR("{% include 'nope.j2' %}", "template 'nope.j2' not found");
 	EXPECT_ERR("{% include '../etc/passwd' %}",
 	    "template '../etc/passwd' not found");
+	/* names are under the search path, as Jinja2 splits them */
+	EXPECT_ERR("{% include '/etc/passwd' %}",
+	    "template '/etc/passwd' not found");
+	EXPECT_R("{% include '/inc.j2' %}|{% include './/inc.j2' %}",
+	    "included 1 3|included 1 3");
+	EXPECT_ERR("{% include '.' %}", "template '.' not found");
 	EXPECT_ERR("{% include 'self.j2' %}", "includes nested too deeply");
 	EXPECT_ERR("{% include 'bad.j2' %}", "unexpected");
 	/* an import has no context unless asked; functions still work */
