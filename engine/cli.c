@@ -24,7 +24,9 @@
 #include "playbook.h"
 #include "regex.h"
 #include "settings.h"
+#include "vars.h"
 #include "vault.h"
+#include "expr.h"
 #include "yaml.h"
 
 static void
@@ -58,8 +60,13 @@ usage_play(FILE *f)
 "      --skip-tags TAGS     skip tasks with these tags\n"
 "      --list-hosts         list the hosts each play would run on\n"
 "      --list-tasks         list the tasks each play would run\n"
+"      --list-tags          list the tags of the tasks each play would run\n"
+"      --start-at-task NAME start at the task of this name (a glob)\n"
+"      --step               ask before each task: (N)o/(y)es/(c)ontinue\n"
 "      --syntax-check       check the playbooks, run nothing\n"
 "      --json               print the results as one JSON document\n"
+"      --report-md FILE     write a Markdown report of what changed (or would,\n"
+"                           with --check) and the diffs, for a merge request\n"
 "      --force-handlers     run notified handlers even on failed hosts\n"
 "      --host-key-checking MODE  strict (default), accept-new or off\n"
 "      --ssh-common-args ARGS    OpenSSH options (-o Key=Value...) for every host\n"
@@ -82,6 +89,7 @@ usage_main(FILE *f)
 "       cairn inventory [-i SRC] --list | --graph [GROUP] | --host HOST\n"
 "       cairn vault create|decrypt|edit|view|encrypt|encrypt_string|rekey ...\n"
 "       cairn doc [-l] [-s] [-j] [MODULE...]\n"
+"       cairn adhoc PATTERN [-m MODULE] [-a ARGS] [-o] [options]\n"
 "       cairn --version\n"
 "\n"
 "Run `cairn play --help` for the options of a run.\n", f);
@@ -285,12 +293,15 @@ enum {
 	OPT_HOST,
 	OPT_FLUSH_CACHE,
 	OPT_JSON,
+	OPT_REPORT_MD,
 	OPT_FORCE_HANDLERS,
 	OPT_VAULT_ID,
 	OPT_VAULT_FILE,
 	OPT_SSH_COMMON_ARGS,
 	OPT_SSH_EXTRA_ARGS,
 	OPT_SCP_EXTRA_ARGS,
+	OPT_START_AT_TASK,
+	OPT_STEP,
 };
 
 /* The vault options of play and inventory, as ansible-playbook's. */
@@ -341,6 +352,7 @@ vault_start(struct vault_opts *vo, const struct settings *st,
 	return EXIT_OK;
 }
 
+static const char play_shortopts[] = "i:l:e:f:u:c:T:bKJCDt:vM:h";
 static const struct option play_longopts[] = {
 	{ "inventory", required_argument, NULL, 'i' },
 	{ "inventory-file", required_argument, NULL, 'i' },
@@ -371,7 +383,10 @@ static const struct option play_longopts[] = {
 	{ "sftp-extra-args", required_argument, NULL, OPT_SCP_EXTRA_ARGS },
 	{ "flush-cache", no_argument, NULL, OPT_FLUSH_CACHE },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "report-md", required_argument, NULL, OPT_REPORT_MD },
 	{ "force-handlers", no_argument, NULL, OPT_FORCE_HANDLERS },
+	{ "start-at-task", required_argument, NULL, OPT_START_AT_TASK },
+	{ "step", no_argument, NULL, OPT_STEP },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "module-path", required_argument, NULL, 'M' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -394,6 +409,7 @@ struct play_args {
 	char			**extra;	/* -e, read once secrets are known */
 	size_t			 nextra;
 	char			*limit_patterns;	/* from --limit @FILE */
+	const char		*report_md;	/* --report-md FILE */
 };
 
 static void
@@ -488,6 +504,8 @@ play_option_hosts(struct play_args *pa, int c, char *arg)
 	return -1;
 }
 
+static int	step_prompt(const char *);
+
 /*
  * The options about what runs and what is shown: 0, or EXIT_OPTIONS
  * after printing why (an unknown option among them).
@@ -520,8 +538,10 @@ play_option_run(struct play_args *pa, int c, char *arg)
 		o->list_hosts = 1;
 		break;
 	case OPT_LIST_TASKS:
-	case OPT_LIST_TAGS:
 		o->list_tasks = 1;
+		break;
+	case OPT_LIST_TAGS:
+		o->list_tags = 1;
 		break;
 	case OPT_SYNTAX_CHECK:
 		pa->syntax = 1;
@@ -531,8 +551,17 @@ play_option_run(struct play_args *pa, int c, char *arg)
 	case OPT_JSON:
 		o->json = 1;
 		break;
+	case OPT_REPORT_MD:
+		pa->report_md = arg;
+		break;
 	case OPT_FORCE_HANDLERS:
 		o->force_handlers = 1;
+		break;
+	case OPT_START_AT_TASK:
+		o->start_at_task = arg;
+		break;
+	case OPT_STEP:
+		o->step = step_prompt;
 		break;
 	case 'v':
 		o->verbosity++;
@@ -616,7 +645,7 @@ play_parse(int argc, char **argv, struct play_args *pa)
 	pa->ask_pass = pa->st.become_ask_pass;
 	o->gather_facts = pa->st.gather_facts;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:l:e:f:u:c:T:bKJCDt:vM:h",
+	while ((c = getopt_long(argc, argv, play_shortopts,
 	    play_longopts, NULL)) != -1) {
 		if (vault_option(&pa->vault, c, optarg) == 0)
 			continue;
@@ -643,7 +672,7 @@ play_parse(int argc, char **argv, struct play_args *pa)
 		    "playbook.yml");
 		return EXIT_USAGE;
 	}
-	if ((cb = getenv("ANSIBLE_STDOUT_CALLBACK")) != NULL &&
+	if ((cb = pa->st.stdout_callback) != NULL &&
 	    (strcmp(cb, "json") == 0 || strcmp(cb, "ansible.posix.json") == 0))
 		o->json = 1;
 	return EXIT_OK;
@@ -667,6 +696,7 @@ play_load(struct play_args *pa, int argc, char **argv,
 		    pa->st.library);
 	module_configure(pa->modpath.len ? buf_cstr(&pa->modpath) : NULL,
 	    pa->o.verbosity);
+	playbook_configure(pa->st.roles_path, pa->st.collections_path);
 	for (int i = 0; i < argc; i++) {
 		if (access(argv[i], R_OK) != 0) {
 			output_error("the playbook: %s could not be found",
@@ -692,6 +722,223 @@ play_load(struct play_args *pa, int argc, char **argv,
 			output_error("%s", cause);
 			free(cause);
 			return EXIT_PARSE;
+		}
+	}
+	return EXIT_OK;
+}
+
+/* A line from the terminal, echoed or not, without its newline. */
+static char *
+prompt_line(const char *msg, int private, int *eof)
+{
+	struct termios	 old, quiet;
+	char		 line[4096];
+	int		 noecho = 0;
+
+	fputs(msg, stdout);
+	fflush(stdout);
+	if (private && tcgetattr(STDIN_FILENO, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		noecho = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+	}
+	if (fgets(line, sizeof line, stdin) == NULL) {
+		line[0] = '\0';
+		if (eof != NULL)
+			*eof = 1;
+	}
+	if (noecho) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stdout);
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	return xstrdup(line);
+}
+
+/*
+ * --step, as Ansible's _take_step: y/yes runs the task, c/continue runs
+ * it and every one after in the play, anything else skips it; the
+ * question is then printed again as a banner.
+ */
+static int
+step_prompt(const char *task_name)
+{
+	char	*msg, *ans;
+	int	 r = 0, eof = 0;
+
+	msg = xasprintf("Perform task: TASK: %s (N)o/(y)es/(c)ontinue: ",
+	    task_name);
+	ans = prompt_line(msg, 0, &eof);
+	if (strcasecmp(ans, "y") == 0 || strcasecmp(ans, "yes") == 0)
+		r = 1;
+	else if (strcasecmp(ans, "c") == 0 || strcasecmp(ans, "continue") == 0)
+		r = 2;
+	/* at the end of the input Ansible's prompt fails: no banner */
+	if (!eof)
+		output_banner(str_trim(msg));	/* Display.banner strips it */
+	else
+		r = -1;
+	free(ans);
+	free(msg);
+	return r;
+}
+
+/* A prompt's boolean field, Ansible's boolean(): dflt when unset. */
+static int
+prompt_bool(struct value *d, const char *key, int dflt)
+{
+	struct value	*v = value_dict_get(d, key);
+
+	return v == NULL ? dflt : value_truthy(v);
+}
+
+/* encrypt: the answer through password_hash, once, as do_encrypt does. */
+static int
+prompt_encrypt(struct value *d, struct value *answer, struct value **out,
+    char **cause)
+{
+	struct value	*vars = value_dict(), *tmpl;
+	struct scope	 s;
+	int		 r;
+
+	value_dict_set(vars, "cairn_prompt_answer", value_ref(answer));
+	value_dict_set(vars, "cairn_prompt_spec", value_ref(d));
+	scope_init(&s, NULL, NULL, NULL);
+	scope_push(&s, vars);
+	tmpl = value_str("{{ cairn_prompt_answer | password_hash("
+	    "cairn_prompt_spec.encrypt, cairn_prompt_spec.salt | "
+	    "default(none)) }}");
+	r = template_value(tmpl, &s.es, out, cause);
+	value_unref(tmpl);
+	value_unref(vars);
+	return r;
+}
+
+/*
+ * vars_prompt, as Ansible's PlaybookExecutor: a variable given with -e is
+ * not asked; listing and --syntax-check take the default; without a
+ * terminal, a warning and the default (or the string "None", as
+ * to_text(None) gives).  Asked for every play before the first runs.
+ */
+static int
+play_vars_prompt(struct play_args *pa, struct play *p)
+{
+	struct value	*vp = p->vars_prompt, *d, *spec = NULL, *dflt, *ans;
+	char		*cause = NULL, *msg, *name, *text, *again;
+	int		 listing = pa->o.list_hosts || pa->o.list_tasks ||
+			    pa->o.list_tags || pa->syntax, private;
+	int		 r = EXIT_ERROR;
+	static int	 warned;
+
+	if (vp == NULL)
+		return EXIT_OK;
+	if (playbook_render_play(p, pa->o.extra_vars, vp, &spec, &cause) != 0)
+		goto out;
+	for (size_t i = 0; i < spec->u.list.n; i++) {
+		d = spec->u.list.items[i];
+		name = value_to_string(value_dict_get(d, "name"));
+		dflt = value_dict_get(d, "default");
+		if (value_dict_get(pa->o.extra_vars, name) != NULL) {
+			free(name);
+			continue;
+		}
+		if (listing) {
+			value_dict_set(p->vars, name, dflt != NULL ?
+			    value_ref(dflt) : value_null());
+			free(name);
+			continue;
+		}
+		ans = NULL;
+		if (isatty(STDIN_FILENO)) {
+			struct value *pv = value_dict_get(d, "prompt");
+			char *pt = pv != NULL ? value_to_string(pv) : NULL;
+
+			private = prompt_bool(d, "private", 1);
+			if (pt != NULL && *pt != '\0' && dflt != NULL) {
+				char *ds = value_to_string(dflt);
+
+				msg = xasprintf("%s [%s]: ", pt, ds);
+				free(ds);
+			} else if (pt != NULL && *pt != '\0')
+				msg = xasprintf("%s: ", pt);
+			else
+				msg = xasprintf("input for %s: ", name);
+			free(pt);
+			for (;;) {
+				text = prompt_line(msg, private, NULL);
+				if (!prompt_bool(d, "confirm", 0))
+					break;
+				again = xasprintf("confirm %s", msg);
+				char *second = prompt_line(again, private, NULL);
+				free(again);
+				int same = strcmp(text, second) == 0;
+				free(second);
+				if (same)
+					break;
+				free(text);
+				printf("***** VALUES ENTERED DO NOT MATCH ****\n");
+			}
+			free(msg);
+			if (*text != '\0' || dflt == NULL)
+				ans = value_str_take(text);
+			else
+				free(text);
+		} else if (!warned++)
+			output_warning("Not prompting as we are not in "
+			    "interactive mode");
+		if (ans == NULL)
+			ans = dflt != NULL ? value_ref(dflt) : value_str("None");
+		if (value_dict_get(d, "encrypt") != NULL) {
+			struct value *hashed = NULL;
+
+			if (prompt_encrypt(d, ans, &hashed, &cause) != 0) {
+				value_unref(ans);
+				free(name);
+				goto out;
+			}
+			value_unref(ans);
+			ans = hashed;
+		}
+		/* unsafe: the answer is never templated */
+		if (prompt_bool(d, "unsafe", 0) && ans->type == V_STR) {
+			struct value *u = value_str(ans->u.str.s);
+
+			u->flags |= VALUE_UNSAFE;
+			value_unref(ans);
+			ans = u;
+		}
+		value_dict_set(p->vars, name, ans);
+		free(name);
+	}
+	r = EXIT_OK;
+out:
+	if (cause != NULL) {
+		output_error("%s", cause);
+		free(cause);
+	}
+	value_unref(spec);
+	return r;
+}
+
+/* What each play needs settled before the run: vars_prompt, strategy. */
+static int
+play_prepare(struct play_args *pa, struct playbook **pbs, size_t npbs)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	for (size_t i = 0; i < npbs; i++) {
+		for (size_t j = 0; j < pbs[i]->nplays; j++) {
+			struct play *p = pbs[i]->plays[j];
+
+			if ((rc = play_vars_prompt(pa, p)) != EXIT_OK)
+				return rc;
+			if (playbook_resolve_strategy(p, pa->o.extra_vars,
+			    &cause) != 0) {
+				output_error("%s", cause);
+				free(cause);
+				return EXIT_ERROR;
+			}
 		}
 	}
 	return EXIT_OK;
@@ -723,6 +970,45 @@ catch_stop_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* What reading the config file found worth a word, once each. */
+static void
+print_settings_warnings(const struct settings *st)
+{
+	for (size_t i = 0; st->warnings != NULL &&
+	    i < st->warnings->u.list.n; i++)
+		output_warning("%s", st->warnings->u.list.items[i]->u.str.s);
+}
+
+/*
+ * Where the junit callback writes, when callbacks_enabled names it
+ * (JUNIT_OUTPUT_DIR, else ~/.ansible.log, as Ansible's); NULL if not
+ * enabled.  malloc'd.
+ */
+static char *
+junit_dir(const char *enabled)
+{
+	const char	*d = getenv("JUNIT_OUTPUT_DIR"), *home;
+	char		*list, *w, *save = NULL;
+	int		 on = 0;
+
+	if (enabled == NULL)
+		return NULL;
+	list = xstrdup(enabled);
+	for (w = strtok_r(list, ", \t", &save); w != NULL;
+	    w = strtok_r(NULL, ", \t", &save))
+		if (strcmp(w, "junit") == 0 ||
+		    strcmp(w, "ansible.builtin.junit") == 0 ||
+		    strcmp(w, "community.general.junit") == 0)
+			on = 1;
+	free(list);
+	if (!on)
+		return NULL;
+	if (d != NULL && *d != '\0')
+		return xstrdup(d);
+	home = getenv("HOME");
+	return xasprintf("%s/.ansible.log", home != NULL ? home : "");
+}
+
 static int
 cmd_play(int argc, char **argv)
 {
@@ -730,16 +1016,39 @@ cmd_play(int argc, char **argv)
 	struct inventory	*inv = NULL;
 	struct playbook		**pbs = NULL;
 	size_t			 npbs = 0;
+	char			*junit;
 	int			 rc;
 
 	memset(&pa, 0, sizeof pa);
 	if ((rc = play_parse(argc, argv, &pa)) != EXIT_OK || pa.done)
 		goto out;
+	junit = junit_dir(pa.st.callbacks_enabled);
 	output_init(pa.o.verbosity, pa.o.diff, pa.o.json &&
-	    !pa.o.list_hosts && !pa.o.list_tasks && !pa.syntax);
+	    !pa.o.list_hosts && !pa.o.list_tasks && !pa.o.list_tags &&
+	    !pa.syntax, pa.o.list_hosts || pa.o.list_tasks || pa.o.list_tags ||
+	    pa.syntax ? NULL : junit,
+	    pa.st.stdout_callback);
+	free(junit);
+	output_display(pa.st.display_skipped_hosts, pa.st.display_ok_hosts,
+	    pa.st.nocolor, pa.st.force_color);
+	print_settings_warnings(&pa.st);
+	if (pa.report_md != NULL && !pa.o.list_hosts && !pa.o.list_tasks &&
+	    !pa.o.list_tags && !pa.syntax)
+		output_report_md(pa.report_md, pa.o.check, pa.o.diff);
+	/* -vv: the version block; -v: the configuration, in Ansible's words */
+	if (pa.o.verbosity > 1 && !pa.o.json)
+		print_version(&pa.st, buf_cstr(&pa.modpath));
+	if (pa.o.verbosity > 0 && !pa.o.json) {
+		if (pa.st.path != NULL)
+			output_msg("Using %s as config file", pa.st.path);
+		else
+			output_msg("No config file found; using defaults");
+	}
 	vault_set_lenient(pa.syntax);
 	if ((rc = play_load(&pa, argc - optind, argv + optind, &pbs, &npbs,
 	    &inv)) != EXIT_OK)
+		goto out;
+	if ((rc = play_prepare(&pa, pbs, npbs)) != EXIT_OK)
 		goto out;
 	if (pa.syntax) {
 		for (size_t i = 0; i < npbs; i++)
@@ -825,7 +1134,8 @@ cmd_inventory(int argc, char **argv)
 		rc = EXIT_OPTIONS;
 		goto out;
 	}
-	output_init(0, 0, 0);
+	output_init(0, 0, 0, NULL, NULL);
+	print_settings_warnings(&st);
 	if ((rc = vault_start(&vo, &st, &secrets)) != EXIT_OK ||
 	    (rc = load_inventory(&ia, &st, &inv)) != 0)
 		goto out;
@@ -863,6 +1173,24 @@ out:
 }
 
 int
+cli_play(int argc, char **argv)
+{
+	return cmd_play(argc, argv);
+}
+
+const struct option *
+cli_play_longopts(void)
+{
+	return play_longopts;
+}
+
+const char *
+cli_play_shortopts(void)
+{
+	return play_shortopts;
+}
+
+int
 cli_main(int argc, char **argv)
 {
 	const char	*prog = strrchr(argv[0], '/');
@@ -878,6 +1206,8 @@ cli_main(int argc, char **argv)
 		return cli_vault(argc, argv);
 	if (strcmp(prog, "cairn-doc") == 0)
 		return cli_doc(argc, argv);
+	if (strcmp(prog, "cairn-adhoc") == 0)
+		return cli_adhoc(argc, argv);
 	if (argc < 2) {
 		usage_main(stderr);
 		return EXIT_USAGE;
@@ -890,6 +1220,8 @@ cli_main(int argc, char **argv)
 		return cli_vault(argc - 1, argv + 1);
 	if (strcmp(argv[1], "doc") == 0)
 		return cli_doc(argc - 1, argv + 1);
+	if (strcmp(argv[1], "adhoc") == 0)
+		return cli_adhoc(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0) {
 		struct settings	 st;
 		char		*cause = NULL;

@@ -54,6 +54,9 @@ struct run {
 	size_t			 nincluded;
 	int			 any_failed;
 	int			 any_unreachable;
+	int			 start_at_done;	/* --start-at-task matched */
+	int			 step_off;	/* --step answered "continue" */
+	int			 step_eof;	/* --step met the input's end */
 	/* worker pool */
 	pthread_t		*threads;
 	size_t			 nthreads;

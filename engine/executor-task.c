@@ -130,6 +130,47 @@ done:
 	return r;
 }
 
+/*
+ * module_defaults (play, role, enclosing blocks, task) under args, which
+ * win: the merge point; the rules are playbook.c's.  0, or -1 and *cause.
+ */
+static int
+task_module_defaults(struct task_scope *ts, const struct task *t,
+    const struct frame *fr, struct value *args, char **cause)
+{
+	struct value		*layers[66], *all, *out = NULL, *pick;
+	const struct frame	*chain[64], *f;
+	size_t			 n = 0, nl = 0;
+
+	for (f = fr; f != NULL && n < ARRAY_SIZE(chain); f = f->parent)
+		chain[n++] = f;
+	layers[nl++] = ts->run->play->module_defaults;
+	layers[nl++] = t->role != NULL ? t->role->module_defaults : NULL;
+	while (n-- > 0)
+		layers[nl++] = chain[n]->block != NULL ?
+		    chain[n]->block->module_defaults : NULL;
+	layers[nl++] = t->module_defaults;
+	all = playbook_module_defaults_merge(layers, nl);
+	if (all->u.dict.n == 0) {
+		value_unref(all);
+		return 0;
+	}
+	/* the keys are static, the values may be templates */
+	if (template_value(all, &ts->s.es, &out, cause) != 0) {
+		value_unref(all);
+		return -1;
+	}
+	value_unref(all);
+	pick = playbook_module_defaults_pick(t, out);
+	value_unref(out);
+	for (size_t i = 0; i < pick->u.dict.n; i++)
+		if (value_dict_get(args, pick->u.dict.keys[i]) == NULL)
+			value_dict_set(args, pick->u.dict.keys[i],
+			    value_ref(pick->u.dict.vals[i]));
+	value_unref(pick);
+	return 0;
+}
+
 /* Runs the module once (no loop) on one host; returns a result dict. */
 static struct value *
 exec_module(struct task_scope *ts, const struct task *t,
@@ -167,6 +208,12 @@ exec_module(struct task_scope *ts, const struct task *t,
 		value_unref(args);
 		args = v;
 	}
+	if (task_module_defaults(ts, t, fr, args, &cause) != 0) {
+		value_unref(args);
+		v = task_fail_result("%s", cause);
+		free(cause);
+		return v;
+	}
 	drop_omitted(args);
 	if (module_prepare_args(m, args, 0, &margs, &cause) != 0) {
 		value_unref(args);
@@ -190,6 +237,7 @@ exec_module(struct task_scope *ts, const struct task *t,
 	}
 	memset(&ctx, 0, sizeof ctx);
 	memset(&bs, 0, sizeof bs);
+	memset(&cs, 0, sizeof cs);
 	ctx.host_name = hs->name;
 	ctx.check_mode = check;
 	ctx.diff_mode = diff;
@@ -222,10 +270,13 @@ exec_module(struct task_scope *ts, const struct task *t,
 		else {
 			executor_conn_settings(ts, t, fr, &cs);
 			rc = executor_host_connect(hs, &cs, &cause);
-			executor_conn_settings_release(&cs);
 			ctx.conn = hs->conn;
+			/* kept for ctx_reconnect until the module returns */
+			ctx.conn_slot = &hs->conn;
+			ctx.conn_opts = &cs.co;
 		}
 		if (rc != 0) {
+			executor_conn_settings_release(&cs);
 			mod_args_release(&margs);
 			v = task_fail_result("%s", cause);
 			if (rc != ERR_INVALID) {
@@ -243,6 +294,7 @@ exec_module(struct task_scope *ts, const struct task *t,
 	}
 	res.v = value_dict();
 	st = m->run(&ctx, &margs, &res);
+	executor_conn_settings_release(&cs);
 	free(env_prefix);
 	if (delegate != NULL)
 		value_dict_set(res.v, "_ansible_delegated_to",
@@ -692,7 +744,8 @@ report:
 		    st == OUT_FAILED && ignore, no_log,
 		    (t->module->flags & MOD_SHOWS_RESULT) != 0);
 	else {
-		output_loop_result(hs->name, res, no_log);
+		output_loop_result(hs->name, st, res, st == OUT_FAILED &&
+		    ignore, no_log, (t->module->flags & MOD_SHOWS_RESULT) != 0);
 		if (st == OUT_FAILED && ignore)
 			output_msg("...ignoring");
 	}

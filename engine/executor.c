@@ -269,6 +269,31 @@ run_block(struct run *r, const struct task *t, const struct frame *parent,
 	free(failed);
 }
 
+/* "/abs/path/site.yml:12", as Ansible's reports name a play or task. */
+static char *
+report_path(const struct loc *loc)
+{
+	char	*real, *s;
+
+	if (loc->file == NULL)
+		return NULL;
+	real = realpath(loc->file, NULL);
+	s = xasprintf("%s:%d", real != NULL ? real : loc->file, loc->line);
+	free(real);
+	return s;
+}
+
+static void
+play_header(const struct play *p)
+{
+	char	*path;
+
+	output_play(p->name ? p->name : p->hosts);
+	path = report_path(&p->loc);
+	output_play_detail(path);
+	free(path);
+}
+
 static void
 print_task_header(const struct task *t, const struct frame *fr)
 {
@@ -284,6 +309,12 @@ print_task_header(const struct task *t, const struct frame *fr)
 		free(name);
 	} else
 		output_task(kind, task_display_name(t));
+	name = report_path(&t->loc);
+	/* a no_log given as a template counts as set: never show args */
+	output_task_detail(name, t->action, t->args, t->no_log.set &&
+	    (t->no_log.v == NULL || t->no_log.v->type != V_BOOL ||
+	    value_truthy(t->no_log.v)));
+	free(name);
 }
 
 static void flush_handlers(struct run *, struct host_state **, size_t);
@@ -536,6 +567,46 @@ run_include(struct run *r, const struct task *t, const struct frame *fr,
 	buf_release(&b);
 }
 
+/*
+ * --start-at-task: tasks before the first that matches are passed over
+ * (tags or not); --step: the user says whether each task runs (t NULL:
+ * the facts gathering).
+ */
+static int
+task_gate(struct run *r, const struct task *t, int before_tags)
+{
+	int	 go = 1;
+	char	*name;
+
+	pthread_mutex_lock(&r->load_lock);
+	if (before_tags) {
+		if (r->opts->start_at_task != NULL && !r->start_at_done) {
+			if (playbook_task_matches(t, r->opts->start_at_task))
+				r->start_at_done = 1;
+			else
+				go = 0;
+		}
+	} else if (r->opts->step != NULL && !r->step_off) {
+		name = t != NULL ? playbook_task_full_name(t) :
+		    xstrdup("Gathering Facts");
+		switch (r->step_eof ? -1 : r->opts->step(name)) {
+		case -1:
+			/* Ansible's prompt raises: the run stops, status 2 */
+			r->step_eof = 1;
+			/* FALLTHROUGH */
+		case 0:
+			go = 0;
+			break;
+		case 2:
+			r->step_off = 1;
+			break;
+		}
+		free(name);
+	}
+	pthread_mutex_unlock(&r->load_lock);
+	return go;
+}
+
 static int
 run_tasks(struct run *r, struct task **tasks, size_t ntasks,
     const struct frame *fr, struct host_state **hosts, size_t n)
@@ -557,7 +628,8 @@ run_tasks(struct run *r, struct task **tasks, size_t ntasks,
 				run_block(r, t, fr, alive, k);
 			continue;
 		}
-		if (!tags_match(r, t))
+		if (!task_gate(r, t, 1) || !tags_match(r, t) ||
+		    !task_gate(r, t, 0))
 			continue;
 		if (t->kind == TASK_INCLUDE) {
 			run_include(r, t, fr, alive, k);
@@ -773,50 +845,29 @@ load_vars_files(struct run *r, struct play *p, char **cause)
 	return 0;
 }
 
-/* --list-tasks: a task list; the blocks imports made are looked into. */
-static void
-list_tasks(struct run *r, struct task **tasks, size_t n)
+static int
+list_match(void *arg, const struct task *t)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct task *t = tasks[i];
-		struct buf b = BUF_INIT;
-
-		if (t->kind == TASK_BLOCK && t->implicit) {
-			list_tasks(r, t->block, t->nblock);
-			continue;
-		}
-		if (!tags_match(r, t) && t->kind != TASK_BLOCK)
-			continue;
-		for (size_t j = 0; t->tags && j < t->tags->u.list.n; j++)
-			buf_addf(&b, "%s%s", j ? ", " : "",
-			    t->tags->u.list.items[j]->u.str.s);
-		output_msg("      %s\tTAGS: [%s]", task_display_name(t),
-		    buf_cstr(&b));
-		buf_release(&b);
-	}
+	return tags_match(arg, t);
 }
 
+/* --list-hosts/--list-tasks/--list-tags: playbook-list.c's text. */
 static void
 list_play(struct run *r, struct play *p, struct host_state **hosts, size_t n)
 {
-	if (r->opts->list_hosts) {
-		output_msg("\n  play #%zu (%s): %s\tTAGS: []", (size_t)1,
-		    p->hosts, p->name ? p->name : "");
-		output_msg("    pattern: ['%s']", p->hosts);
-		output_msg("    hosts (%zu):", n);
-		for (size_t i = 0; i < n; i++)
-			output_msg("      %s", hosts[i]->name);
-	}
-	if (r->opts->list_tasks) {
-		struct task **lists[] = {p->pre_tasks, p->tasks, p->post_tasks};
-		size_t counts[] = { p->npre_tasks, p->ntasks, p->npost_tasks };
+	struct playbook_list_opts	 lo = { r->opts->list_hosts,
+					    r->opts->list_tasks,
+					    r->opts->list_tags, list_match, r };
+	const char			**names;
+	char				 *text;
 
-		output_msg("\n  play #1 (%s): %s\tTAGS: []", p->hosts,
-		    p->name ? p->name : "");
-		output_msg("    tasks:");
-		for (size_t l = 0; l < 3; l++)
-			list_tasks(r, lists[l], counts[l]);
-	}
+	names = xcalloc(n + 1, sizeof *names);
+	for (size_t i = 0; i < n; i++)
+		names[i] = hosts[i]->name;
+	text = playbook_list_play(r->pb, p, names, n, &lo);
+	output_msg("%s", text);
+	free(text);
+	free(names);
 }
 
 /* Splits the play's hosts into batches per "serial". */
@@ -915,11 +966,14 @@ run_play(struct run *r, struct play *p)
 	struct inv_host		**ih = NULL, **lim = NULL;
 	struct host_state	**hosts;
 	size_t			 nih = 0, nlim = 0, n = 0, done, bn;
-	char			*cause = NULL, *pattern;
+	char			*cause = NULL, *pattern, *path;
 	struct task_scope	 ts;
 	int			 gather, rc;
 
+	if (r->step_eof)
+		return EXIT_HOST_FAILED;
 	r->play = p;
+	r->step_off = 0;	/* "continue" lasts the play, as Ansible's */
 	pattern = play_pattern(r, p, &cause);
 	if (pattern == NULL) {
 		output_error("%s", cause);
@@ -951,14 +1005,20 @@ run_play(struct run *r, struct play *p)
 	}
 	free(ih);
 	free(lim);
-	if (r->opts->list_hosts || r->opts->list_tasks) {
+	if (r->opts->list_hosts || r->opts->list_tasks || r->opts->list_tags) {
 		list_play(r, p, hosts, n);
 		free(hosts);
 		return 0;
 	}
-	output_play(p->name ? p->name : p->hosts);
+	play_header(p);
+	/* a play before the one --start-at-task names runs nothing */
+	if (r->opts->start_at_task != NULL && !r->start_at_done &&
+	    !playbook_play_has_task(p, r->opts->start_at_task)) {
+		free(hosts);
+		return 0;
+	}
 	if (n == 0) {
-		output_msg("skipping: no hosts matched");
+		output_no_hosts();
 		free(hosts);
 		return 0;
 	}
@@ -982,14 +1042,18 @@ run_play(struct run *r, struct play *p)
 		task_scope_release(&ts);
 		if (bsz < n - done || done > 0)
 			if (bn > 0)
-				output_play(p->name ? p->name : p->hosts);
+				play_header(p);
 		r->active = hosts + done;
 		r->nactive = bsz;
 		struct host_state **batch = xcalloc(bsz + 1, sizeof *batch);
 		size_t k = alive_hosts(hosts + done, bsz, batch);
 		if (gather && k > 0 && (r->opts->tags == NULL ||
-		    tags_match(r, &(struct task){ .tags = NULL }) || 1)) {
+		    tags_match(r, &(struct task){ .tags = NULL }) || 1) &&
+		    task_gate(r, NULL, 0)) {
 			output_task("TASK", "Gathering Facts");
+			path = report_path(&p->loc);
+			output_task_detail(path, "gather_facts", NULL, 0);
+			free(path);
 			pool_run(r, k, gather_facts_fn, batch);
 		}
 		k = alive_hosts(hosts + done, bsz, batch);
@@ -1155,11 +1219,11 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 		pool_stop(&r);
 		goto out;
 	}
-	if (opts->list_hosts || opts->list_tasks)
-		for (size_t i = 0; i < npbs; i++)
-			output_msg("\nplaybook: %s", pbs[i]->path);
 	for (size_t i = 0; i < npbs && rc == EXIT_OK; i++) {
 		r.pb = pbs[i];
+		output_playbook(pbs[i]->path, pbs[i]->nplays);
+		if (opts->list_hosts || opts->list_tasks || opts->list_tags)
+			output_msg("\nplaybook: %s", pbs[i]->path);
 		for (size_t j = 0; j < pbs[i]->nplays; j++) {
 			if ((prc = run_play(&r, pbs[i]->plays[j])) != 0) {
 				rc = prc;
@@ -1168,16 +1232,19 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 		}
 	}
 	pool_stop(&r);
+	if (r.step_eof && rc == EXIT_OK)
+		rc = EXIT_HOST_FAILED;
 	if (conn_interrupted()) {
 		/* Ansible's words; the recap still says what was done. */
 		output_display_error("User interrupted execution");
 		rc = conn_interrupted() == SIGINT ? EXIT_INTERRUPTED :
 		    128 + conn_interrupted();
 	}
-	if (!opts->list_hosts && !opts->list_tasks && opts->retry_files)
+	if (!opts->list_hosts && !opts->list_tasks && !opts->list_tags &&
+	    opts->retry_files)
 		for (size_t i = 0; i < npbs; i++)
 			write_retry_file(&r, pbs[i]->path);
-	if (!opts->list_hosts && !opts->list_tasks) {
+	if (!opts->list_hosts && !opts->list_tasks && !opts->list_tags) {
 		names = xcalloc(r.nhosts + 2, sizeof *names);
 		stats = xcalloc(r.nhosts + 2, sizeof *stats);
 		for (size_t i = 0; i < r.nhosts; i++) {
@@ -1203,6 +1270,13 @@ executor_run(struct inventory *inv, struct playbook **pbs, size_t npbs,
 		output_recap(names, stats, nstats);
 		free(names);
 		free(stats);
+		if (opts->start_at_task != NULL && !r.start_at_done) {
+			char *msg = playbook_start_at_missed(
+			    opts->start_at_task);
+
+			output_display_error("%s", msg);
+			free(msg);
+		}
 	}
 out:
 	if (rc == EXIT_OK && r.any_unreachable)

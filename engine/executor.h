@@ -36,6 +36,13 @@ struct run_opts {
 	int			 json;		/* machine-readable results */
 	int			 gather_facts;	/* default of gather_facts */
 	int			 force_handlers;	/* --force-handlers */
+	const char		*start_at_task;	/* a name or a glob, or NULL */
+	/*
+	 * --step (NULL: not stepping): asked before each task with its
+	 * full name; 0 skips it, 1 runs it, 2 runs it and stops asking,
+	 * -1 (no more input) skips it and ends the run with status 2.
+	 */
+	int			(*step)(const char *task_name);
 	/*
 	 * retry_files_enabled: the failed and unreachable hosts go into
 	 * DIR/PLAYBOOK.retry (DIR: retry_dir, else the playbook's).

@@ -95,10 +95,19 @@ struct parser {
 
 struct tctx;
 
-/* Evaluation state: the scope, template locals and the lazy-render guard. */
-#define EXPR_MAX_DEPTH	32
+/*
+ * Evaluation state: the scope, template locals and the lazy-render guard.
+ * Variables whose templates name other variables nest at most
+ * EXPR_MAX_DEPTH deep (ansible-core gives up near 137, on Python's
+ * recursion limit); each variable is rendered once per evaluation (memo),
+ * so "a: '{{ b }}{{ b }}'" chains cost their length, not 2^length.
+ */
+#define EXPR_MAX_DEPTH	128
+#define EXPR_MAX_MEMO	4096
 /* The largest string (bytes) or list (items) s * n may make. */
 #define EXPR_MAX_REPEAT	(64 * 1000000)
+/* EXPR_MAX_REPEAT, unless a fuzz harness lowers it to stay fast. */
+extern size_t	expr_max_result;
 struct eval {
 	const struct expr_scope	 *scope;
 	struct value		**frames;	/* dicts of locals, innermost last */
@@ -106,6 +115,10 @@ struct eval {
 	size_t			  cap;
 	const char		 *resolving[EXPR_MAX_DEPTH];
 	size_t			  nresolving;
+	/* rendered variables: memo_out[i] is what memo_src[i] (held) gave */
+	struct value		**memo_src;
+	struct value		**memo_out;
+	size_t			  nmemo;
 	int			  depth;
 	char			 *undef;	/* why the last undefined is undefined */
 	struct tctx		 *tmpl;		/* template.c's render state, or NULL */
@@ -132,6 +145,8 @@ struct expr_args {
 };
 
 /* expr.c */
+/* 0, or -1 and *cause for a result of n bytes or items past the limit. */
+int		 expr_size_check(size_t n, char **cause);
 void		 expr_error(char **, const char *, size_t, const char *, ...)
 		    __attribute__((format(printf, 4, 5)));
 int		 expr_lex(const char *, size_t, int, struct tokens *, size_t *,
@@ -178,8 +193,6 @@ int		 expr_truthy(const struct value *);
 /* Python ordering: -2 if the types do not compare. */
 int		 expr_compare(const struct value *, const struct value *, int);
 const char	*expr_type_name(const struct value *);
-/* Renders a value inside text: strings as is, others as Python's str(). */
-void		 expr_add_str(struct buf *, const struct value *);
 /* Attribute or key of a value (a "." path is split), new ref or NULL. */
 struct value	*expr_getattr(struct value *, const char *);
 /* Python's "needle in hay": 0 or 1, or -1 and *cause. */

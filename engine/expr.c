@@ -1112,6 +1112,45 @@ expr_eval_done(struct eval *ev)
 	free(ev->undef);
 	ev->frames = NULL;
 	ev->undef = NULL;
+	while (ev->nmemo > 0) {
+		ev->nmemo--;
+		value_unref(ev->memo_src[ev->nmemo]);
+		value_unref(ev->memo_out[ev->nmemo]);
+	}
+	free(ev->memo_src);
+	free(ev->memo_out);
+	ev->memo_src = ev->memo_out = NULL;
+}
+
+/*
+ * What rendering src gave earlier in this evaluation (a new reference),
+ * or NULL.  A variable renders in the scope alone, so the same value
+ * renders the same way until the evaluation ends; the memo holds src, so
+ * its address cannot be reused by another value meanwhile.
+ */
+static struct value *
+memo_get(struct eval *ev, const struct value *src)
+{
+	size_t	i;
+
+	for (i = 0; i < ev->nmemo; i++)
+		if (ev->memo_src[i] == src)
+			return value_ref(ev->memo_out[i]);
+	return NULL;
+}
+
+static void
+memo_put(struct eval *ev, struct value *src, struct value *out)
+{
+	if (ev->nmemo >= EXPR_MAX_MEMO)
+		return;
+	ev->memo_src = xgrowarray(ev->memo_src, ev->nmemo,
+	    sizeof *ev->memo_src);
+	ev->memo_out = xgrowarray(ev->memo_out, ev->nmemo,
+	    sizeof *ev->memo_out);
+	ev->memo_src[ev->nmemo] = value_ref(src);
+	ev->memo_out[ev->nmemo] = value_ref(out);
+	ev->nmemo++;
 }
 
 void
@@ -1435,16 +1474,29 @@ lazy(struct eval *ev, struct value *v, const char *name, int guard,
 		*out = v;
 		return 0;
 	}
-	for (i = 0; guard && i < ev->nresolving; i++) {
+	if ((*out = memo_get(ev, v)) != NULL) {
+		value_unref(v);
+		return 0;
+	}
+	for (i = 0; i < ev->nresolving; i++) {
 		if (strcmp(ev->resolving[i], name) == 0)
 			break;
 	}
+	/*
+	 * The same variable again is a loop; so is hitting the depth limit
+	 * through an attribute of a variable being rendered (a: {x: "{{
+	 * a.x }}"}), which cannot be told from a long chain sooner.
+	 */
 	if ((guard && i < ev->nresolving) ||
 	    ev->nresolving >= EXPR_MAX_DEPTH) {
 		value_unref(v);
 		free(*cause);
-		*cause = xasprintf("recursive loop detected in template '%s'",
-		    name);
+		if (i < ev->nresolving)
+			*cause = xasprintf("recursive loop detected in "
+			    "template '%s'", name);
+		else
+			*cause = xasprintf("variables nested more than %d "
+			    "deep, at '%s'", EXPR_MAX_DEPTH, name);
 		return -1;
 	}
 	ev->resolving[ev->nresolving++] = name;
@@ -1459,6 +1511,8 @@ lazy(struct eval *ev, struct value *v, const char *name, int guard,
 	free(ev->frames);
 	ev->frames = frames, ev->nframes = nframes, ev->cap = cap;
 	ev->nresolving--;
+	if (r == 0 && *out != NULL)
+		memo_put(ev, v, *out);
 	value_unref(v);
 	return r;
 }
@@ -1762,8 +1816,15 @@ repeat_n(const struct value *v, long long n)
 	size_t		 i;
 
 	if (v->type == V_STR) {
-		for (k = 0; k < n; k++)
+		size_t	total = v->u.str.len * (size_t)n, have;
+
+		/* one allocation, then the text so far copied onto its end */
+		buf_grow(&b, total);
+		if (n > 0)
 			buf_add(&b, v->u.str.s, v->u.str.len);
+		while ((have = b.len) < total)
+			buf_add(&b, b.s, have < total - have ? have :
+			    total - have);
 		r = value_strn(buf_cstr(&b), b.len);
 		buf_release(&b);
 		return r;
@@ -1776,7 +1837,7 @@ repeat_n(const struct value *v, long long n)
 }
 
 /*
- * s * n and [..] * n as Python; a result past EXPR_MAX_REPEAT bytes or
+ * s * n and [..] * n as Python; a result past expr_max_result bytes or
  * items is an error of the task, not a hang or an abort ('' * 10**18 is
  * '' at once, as in Python).  0, or -1 and *cause.
  */
@@ -1790,19 +1851,33 @@ repeat(const struct value *v, long long n, struct value **out, char **cause)
 	if (n < 0 || len == 0)
 		n = 0;
 	if (__builtin_mul_overflow((unsigned long long)len,
-	    (unsigned long long)n, &total) || total > EXPR_MAX_REPEAT) {
+	    (unsigned long long)n, &total) || total > expr_max_result) {
 		free(*cause);
 		*cause = xasprintf("'*' would make a %s of %zu %s times %lld, "
-		    "more than the %d million cairn allows",
+		    "more than the %zu million cairn allows",
 		    v->type == V_STR ? "string" : "list", len,
 		    v->type == V_STR ? "bytes" : "items", n,
-		    EXPR_MAX_REPEAT / 1000000);
+		    expr_max_result / 1000000);
 		return -1;
 	}
 	*out = repeat_n(v, n);
 	return 0;
 }
 
+
+size_t	expr_max_result = EXPR_MAX_REPEAT;
+
+/* A string or list result of n bytes or items: past the limit fails. */
+int
+expr_size_check(size_t n, char **cause)
+{
+	if (n <= expr_max_result)
+		return 0;
+	free(*cause);
+	*cause = xasprintf("result larger than %zu million bytes or items",
+	    expr_max_result / 1000000);
+	return -1;
+}
 
 static int
 arith(enum op op, struct value *a, struct value *b, struct value **out,
@@ -1818,6 +1893,10 @@ arith(enum op op, struct value *a, struct value *b, struct value **out,
 
 		expr_add_str(&bb, a);
 		expr_add_str(&bb, b);
+		if (expr_size_check(bb.len, cause) != 0) {
+			buf_release(&bb);
+			return -1;
+		}
 		*out = value_strn(buf_cstr(&bb), bb.len);
 		buf_release(&bb);
 		return 0;
@@ -1826,6 +1905,10 @@ arith(enum op op, struct value *a, struct value *b, struct value **out,
 		if (op == OP_ADD && a->type == b->type && a->type == V_STR) {
 			struct buf bb = BUF_INIT;
 
+			if (expr_size_check(a->u.str.len + b->u.str.len,
+			    cause) != 0)
+				return -1;
+
 			buf_add(&bb, a->u.str.s, a->u.str.len);
 			buf_add(&bb, b->u.str.s, b->u.str.len);
 			*out = value_strn(buf_cstr(&bb), bb.len);
@@ -1833,6 +1916,9 @@ arith(enum op op, struct value *a, struct value *b, struct value **out,
 			return 0;
 		}
 		if (op == OP_ADD && a->type == b->type && a->type == V_LIST) {
+			if (expr_size_check(a->u.list.n + b->u.list.n,
+			    cause) != 0)
+				return -1;
 			l = value_list();
 			for (i = 0; i < a->u.list.n; i++)
 				value_list_append(l, value_ref(a->u.list.items[i]));

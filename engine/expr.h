@@ -97,6 +97,9 @@ struct value	*template_file_vars(const char *src, const char *fullpath,
  * A registered name replaces a built-in one.  Register before worker
  * threads start: lookups do not lock against registration.
  */
+/* Renders a value inside text: strings as is, others as Python's str(). */
+void	 expr_add_str(struct buf *, const struct value *);
+
 typedef int (*expr_filter_fn)(void *ud, struct value *in,
     struct value *const *args, size_t nargs, struct value *kwargs,
     struct value **out, char **cause);

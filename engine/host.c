@@ -28,6 +28,33 @@ ctx_diff_mode(struct task_ctx *ctx)
 	return ctx->diff_mode;
 }
 
+int
+ctx_reconnect(struct task_ctx *ctx, int timeout, char **cause)
+{
+	struct conn_opts	co;
+	int			r;
+
+	if (ctx->conn_slot == NULL || ctx->conn_opts == NULL) {
+		*cause = xstrdup("this task's connection cannot be reopened "
+		    "(delegated or local)");
+		return ERR_INVALID;
+	}
+	conn_close(*ctx->conn_slot);
+	*ctx->conn_slot = ctx->conn = NULL;
+	co = *ctx->conn_opts;
+	if (timeout > 0)
+		co.timeout = timeout;
+	if ((r = conn_open(&co, ctx->conn_slot, cause)) != 0) {
+		*ctx->conn_slot = NULL;
+		return r;
+	}
+	ctx->conn = *ctx->conn_slot;
+	ctx->unreachable = 0;
+	free(ctx->unreachable_msg);
+	ctx->unreachable_msg = NULL;
+	return 0;
+}
+
 const char *
 ctx_host_name(struct task_ctx *ctx)
 {

@@ -30,6 +30,13 @@ struct task_ctx {
 	/* set by host.c when the connection fails: the host is unreachable */
 	int			 unreachable;
 	char			*unreachable_msg;
+	/*
+	 * For ctx_reconnect: where the executor keeps the host's
+	 * connection and the settings it was opened with (NULL for a
+	 * delegated or local task).
+	 */
+	struct conn		**conn_slot;
+	const struct conn_opts	*conn_opts;
 };
 
 /*

@@ -544,7 +544,7 @@ ini_add_pending(struct ini_ctx *ic, const char *name, enum ini_state state)
 {
 	struct ini_pending	*pd;
 
-	ic->pending = xreallocarray(ic->pending, ic->npending + 1,
+	ic->pending = xgrowarray(ic->pending, ic->npending,
 	    sizeof *ic->pending);
 	pd = &ic->pending[ic->npending++];
 	memset(pd, 0, sizeof *pd);
@@ -666,6 +666,11 @@ ini_host_line(struct ini_ctx *ic, const char *line, struct inv_group *g)
 			    value_ref(vars->u.dict.vals[j]));
 		}
 	}
+	if (ic->inv->nhosts > inventory_max_hosts) {
+		ini_error(ic, ic->line, "the inventory holds more than %zu "
+		    "hosts", inventory_max_hosts);
+		goto out;
+	}
 	r = 0;
 out:
 	inventory_free_names(names);
@@ -713,7 +718,7 @@ ini_children_line(struct ini_ctx *ic, const char *line, struct inv_group *g)
 	if ((child = inventory_find_group(ic->inv, name)) == NULL) {
 		if ((pd = ini_find_pending(ic, name)) == NULL)
 			pd = ini_add_pending(ic, name, INI_CHILDREN);
-		pd->parents = xreallocarray(pd->parents, pd->nparents + 1,
+		pd->parents = xgrowarray(pd->parents, pd->nparents,
 		    sizeof *pd->parents);
 		pd->parents[pd->nparents++] = xstrdup(g->name);
 	} else if (inventory_add_child(ic->inv, g, child, &cause) != 0) {

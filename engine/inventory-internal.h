@@ -4,8 +4,14 @@
 
 #include "inventory.h"
 
-/* Hard cap on what one host range may expand to: a typo, not a data centre. */
+/* Hard cap on what one host range may expand to: a typo, not a data centre, */
 #define INV_RANGE_MAX	100000
+/*
+ * ... and on the whole inventory, so that ranges multiplied cannot eat
+ * memory: inventory_max_hosts, INV_HOSTS_MAX unless a test lowers it.
+ */
+#define INV_HOSTS_MAX	1000000
+extern size_t	inventory_max_hosts;
 
 /* inventory.c */
 

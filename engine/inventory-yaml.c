@@ -81,6 +81,9 @@ yinv_hosts(struct yinv_ctx *yc, struct inv_group *g, struct value *hosts)
 			}
 		}
 		inventory_free_names(names);
+		if (yc->inv->nhosts > inventory_max_hosts)
+			return yinv_error(yc, hv, "the inventory holds more "
+			    "than %zu hosts", inventory_max_hosts);
 	}
 	return 0;
 }

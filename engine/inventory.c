@@ -96,6 +96,8 @@ inventory_table_get(struct inv_table *t, const char *key)
 	return NULL;
 }
 
+size_t	inventory_max_hosts = INV_HOSTS_MAX;
+
 struct inventory *
 inventory_new(void)
 {
@@ -184,7 +186,7 @@ inventory_add_group(struct inventory *inv, const char *name)
 	g->name = xstrdup(name);
 	g->vars = value_dict();
 	g->index = inv->ngroups;
-	inv->groups = xreallocarray(inv->groups, inv->ngroups + 1,
+	inv->groups = xgrowarray(inv->groups, inv->ngroups,
 	    sizeof *inv->groups);
 	inv->groups[inv->ngroups++] = g;
 	inventory_table_put(&inv->idx->groups, g->name, g);
@@ -208,10 +210,10 @@ inventory_group_add_host(struct inv_group *g, struct inv_host *h)
 {
 	if (inventory_has_group(h, g))
 		return;
-	h->groups = xreallocarray(h->groups, h->ngroups + 1,
+	h->groups = xgrowarray(h->groups, h->ngroups,
 	    sizeof *h->groups);
 	h->groups[h->ngroups++] = g;
-	g->hosts = xreallocarray(g->hosts, g->nhosts + 1, sizeof *g->hosts);
+	g->hosts = xgrowarray(g->hosts, g->nhosts, sizeof *g->hosts);
 	g->hosts[g->nhosts++] = h;
 }
 
@@ -257,7 +259,7 @@ inventory_add_host(struct inventory *inv, const char *name,
 			else
 				h->source = xstrdup(source);
 		}
-		inv->hosts = xreallocarray(inv->hosts, inv->nhosts + 1,
+		inv->hosts = xgrowarray(inv->hosts, inv->nhosts,
 		    sizeof *inv->hosts);
 		inv->hosts[inv->nhosts++] = h;
 		inventory_table_put(&inv->idx->hosts, h->name, h);
@@ -319,10 +321,10 @@ inventory_add_child(struct inventory *inv, struct inv_group *parent,
 		}
 		return -1;
 	}
-	parent->children = xreallocarray(parent->children,
-	    parent->nchildren + 1, sizeof *parent->children);
+	parent->children = xgrowarray(parent->children, parent->nchildren,
+	    sizeof *parent->children);
 	parent->children[parent->nchildren++] = child;
-	child->parents = xreallocarray(child->parents, child->nparents + 1,
+	child->parents = xgrowarray(child->parents, child->nparents,
 	    sizeof *child->parents);
 	child->parents[child->nparents++] = parent;
 	if (child->depth < parent->depth + 1) {
@@ -431,9 +433,18 @@ struct inv_names {
 static void
 inventory_names_add(struct inv_names *names, char *s)
 {
-	names->v = xreallocarray(names->v, names->n + 2, sizeof *names->v);
+	names->v = xgrowarray(names->v, names->n + 1, sizeof *names->v);
 	names->v[names->n++] = s;
 	names->v[names->n] = NULL;
+}
+
+/* What one line may expand to: INV_RANGE_MAX, or less when the whole
+ * inventory may hold less. */
+static size_t
+range_cap(void)
+{
+	return inventory_max_hosts < INV_RANGE_MAX ? inventory_max_hosts :
+	    INV_RANGE_MAX;
 }
 
 /* expand_hostname_range(): the first [a:b(:step)] then recurse on the rest. */
@@ -528,9 +539,9 @@ inventory_expand_range(const char *line, struct inv_names *out, char **cause)
 			free(name);
 		} else
 			inventory_names_add(out, name);
-		if (out->n > INV_RANGE_MAX) {
+		if (out->n > range_cap()) {
 			*cause = xasprintf("host range '%s' expands to more "
-			    "than %d hosts", line, INV_RANGE_MAX);
+			    "than %zu hosts", line, range_cap());
 			goto out;
 		}
 	}

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "host.h"
 #include "luamod.h"
@@ -497,13 +498,52 @@ module_find(const char *name)
 
 /* Module resolution: the C table and the Lua provider, in one order. */
 
-static int	module_verbosity;
+static int	 module_verbosity;
+static char	*module_path_copy;	/* for python_module_find */
 
 void
 module_configure(const char *module_path, int verbosity)
 {
 	luamod_configure(module_path);
 	module_verbosity = verbosity;
+	free(module_path_copy);
+	module_path_copy = module_path != NULL ? xstrdup(module_path) : NULL;
+}
+
+/*
+ * An Ansible (Python) module a task names: NAME.py in a library/ or on
+ * the module path.  Only looked for when no module answers the name, so
+ * the task can be refused saying why instead of "couldn't resolve".
+ */
+static char *
+python_module_find(const char *base, const char *role_dir,
+    const char *playbook_dir)
+{
+	const char	*dirs[2] = { role_dir, playbook_dir };
+	char		*path, *copy, *tok, *save;
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		if (dirs[i] == NULL)
+			continue;
+		path = xasprintf("%s/library/%s.py", dirs[i], base);
+		if (access(path, R_OK) == 0)
+			return path;
+		free(path);
+	}
+	if (module_path_copy == NULL)
+		return NULL;
+	copy = xstrdup(module_path_copy);
+	path = NULL;
+	for (tok = strtok_r(copy, ":", &save); tok != NULL && path == NULL;
+	    tok = strtok_r(NULL, ":", &save)) {
+		path = xasprintf("%s/%s.py", tok, base);
+		if (access(path, R_OK) != 0) {
+			free(path);
+			path = NULL;
+		}
+	}
+	free(copy);
+	return path;
 }
 
 const struct module_entry *
@@ -538,6 +578,13 @@ module_resolve(const char *name, const char *role_dir,
 		m = NULL;
 	free(shipped);
 	free(path);
+	if (m == NULL && *cause == NULL &&
+	    (path = python_module_find(base, role_dir, playbook_dir)) != NULL) {
+		*cause = xasprintf("'%s' is a Python module: cairn runs "
+		    "modules written in Lua, not Python (see "
+		    "docs/lua-modules.md to port it)", path);
+		free(path);
+	}
 	return m;
 }
 

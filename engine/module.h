@@ -158,6 +158,18 @@ void		 ctl_clear_facts(struct run_ctl *);
 void		 ctl_clear_host_errors(struct run_ctl *);
 /* The host's connection is closed; the next task opens a new one. */
 void		 ctl_reset_connection(struct run_ctl *);
+/*
+ * Within a run: closes the task's connection to its host and opens a new
+ * one with the same settings (reboot: the host went down and came back),
+ * which serves the rest of the task and the next tasks.  timeout is the
+ * connect timeout in seconds (0: the connection's own).  A connection
+ * lost before the call (the host went away) no longer makes the host
+ * unreachable once a new one is open.  0, or ERR_UNREACHABLE (no answer
+ * yet: the task has no connection until a later call succeeds) or
+ * ERR_INVALID (a delegated or local task: nothing to reopen), with
+ * *cause.
+ */
+int		 ctx_reconnect(struct task_ctx *, int timeout, char **cause);
 
 /*
  * Checks and converts raw arguments against a module's table into *out
@@ -463,7 +475,8 @@ void		 module_configure(const char *module_path, int verbosity);
  * checked once, the first time it is found.  Returns the entry (it lives
  * until the process exits); or NULL with *cause NULL when there is no
  * such module; or NULL with *cause ("file:line: message") when the file
- * is broken.
+ * is broken, or (a message) when the only module of that name is an
+ * Ansible Python module, NAME.py in a library/ or on the module path.
  */
 const struct module_entry *module_resolve(const char *name,
 		    const char *role_dir, const char *playbook_dir,

@@ -8,7 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "output.h"
+#include "expr.h"
+#include "output-internal.h"
 
 static pthread_mutex_t	 out_lock = PTHREAD_MUTEX_INITIALIZER;
 static int		 out_color;
@@ -16,13 +17,23 @@ static int		 out_verbosity;
 static int		 out_diff;
 /*
  * JSON mode (--json, or ANSIBLE_STDOUT_CALLBACK=json): nothing is printed
- * while the run goes; the whole run is printed as one document at the
- * recap, shaped like Ansible's json callback: plays, tasks, per-host
- * results, stats.
+ * while the run goes; output-report.c prints the run as one document at
+ * the recap.
  */
-static struct value	*out_json;	/* the document, or NULL */
-static struct value	*out_json_play;	/* the current play's task list */
-static struct value	*out_json_task;	/* the current task's hosts dict */
+static int		 out_json;
+/*
+ * The stdout callback: Ansible's default, or minimal / oneline ("host |
+ * SUCCESS => {...}" per result, no headers, no recap).
+ */
+static enum { STYLE_DEFAULT, STYLE_MINIMAL, STYLE_ONELINE } out_style;
+static char		*out_action;	/* the current task's module */
+/* display_skipped_hosts, display_ok_hosts: 0 hides those result lines */
+static int		 out_show_skipped = 1, out_show_ok = 1;
+/*
+ * With either hidden, a task's header waits for its first shown result
+ * (and is never printed when there is none), as Ansible's callback does.
+ */
+static char		*out_pending_header;
 
 #define C_RESET		"\033[0m"
 #define C_GREEN		"\033[0;32m"
@@ -33,15 +44,26 @@ static struct value	*out_json_task;	/* the current task's hosts dict */
 #define C_BRED		"\033[1;31m"
 
 void
-output_init(int verbosity, int diff, int json)
+output_init(int verbosity, int diff, int json, const char *junit_dir,
+    const char *style)
 {
 	const char	*force = getenv("ANSIBLE_FORCE_COLOR");
 
 	out_verbosity = verbosity;
 	out_diff = diff;
-	if (json) {
-		out_json = value_dict();
-		value_dict_set(out_json, "plays", value_list());
+	out_json = json;
+	report_init(json, junit_dir);
+	if (style != NULL && !json) {
+		if (strcmp(style, "minimal") == 0 ||
+		    strcmp(style, "ansible.builtin.minimal") == 0)
+			out_style = STYLE_MINIMAL;
+		else if (strcmp(style, "oneline") == 0 ||
+		    strcmp(style, "ansible.builtin.oneline") == 0)
+			out_style = STYLE_ONELINE;
+		else if (strcmp(style, "default") != 0 &&
+		    strcmp(style, "ansible.builtin.default") != 0)
+			output_warning("stdout callback '%s' is not available "
+			    "in cairn: using the default output", style);
 	}
 	out_color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL &&
 	    !json;
@@ -72,20 +94,10 @@ header(const char *text)
 	fputc('\n', stdout);
 }
 
-static struct value *
-json_named(const char *what, const char *name)
-{
-	struct value	*entry = value_dict(), *inner = value_dict();
-
-	value_dict_setstr(inner, "name", name);
-	value_dict_set(entry, what, inner);
-	return entry;
-}
-
 void
 output_banner(const char *text)
 {
-	if (out_json != NULL)
+	if (out_json || out_style != STYLE_DEFAULT)
 		return;
 	pthread_mutex_lock(&out_lock);
 	fputc('\n', stdout);
@@ -99,19 +111,14 @@ output_play(const char *name)
 {
 	char	*text;
 
-	if (out_json != NULL) {
-		struct value *play = json_named("play", name);
-
-		pthread_mutex_lock(&out_lock);
-		out_json_play = value_list();
-		value_dict_set(play, "tasks", out_json_play);
-		value_list_append(value_dict_get(out_json, "plays"), play);
-		pthread_mutex_unlock(&out_lock);
+	report_play(name);
+	if (out_json || out_style != STYLE_DEFAULT)
 		return;
-	}
 	text = xasprintf("PLAY [%s]", name);
 
 	pthread_mutex_lock(&out_lock);
+	free(out_pending_header);
+	out_pending_header = NULL;
 	fputc('\n', stdout);
 	header(text);
 	fflush(stdout);
@@ -124,27 +131,102 @@ output_task(const char *kind, const char *name)
 {
 	char	*text;
 
-	if (out_json != NULL) {
-		struct value *task = json_named("task", name);
-
-		pthread_mutex_lock(&out_lock);
-		out_json_task = value_dict();
-		value_dict_set(task, "hosts", out_json_task);
-		if (out_json_play != NULL)
-			value_list_append(out_json_play, task);
-		else
-			value_unref(task);
-		pthread_mutex_unlock(&out_lock);
+	report_task(name);
+	if (out_json || out_style != STYLE_DEFAULT)
 		return;
-	}
 	text = xasprintf("%s [%s]", kind, name);
 
 	pthread_mutex_lock(&out_lock);
+	free(out_pending_header);
+	out_pending_header = NULL;
+	if (!out_show_skipped || !out_show_ok) {
+		out_pending_header = text;
+		pthread_mutex_unlock(&out_lock);
+		return;
+	}
 	fputc('\n', stdout);
 	header(text);
 	fflush(stdout);
 	pthread_mutex_unlock(&out_lock);
 	free(text);
+}
+
+/* The deferred task header, before the first result shown (locked). */
+static void
+flush_pending_header(void)
+{
+	if (out_pending_header == NULL)
+		return;
+	fputc('\n', stdout);
+	header(out_pending_header);
+	free(out_pending_header);
+	out_pending_header = NULL;
+}
+
+void
+output_display(int skipped, int ok, int nocolor, int force_color)
+{
+	out_show_skipped = skipped;
+	out_show_ok = ok;
+	if (nocolor)
+		out_color = 0;
+	if (force_color && !out_json)
+		out_color = 1;
+}
+
+void
+output_report_md(const char *file, int check, int diff)
+{
+	md_init(file, check, diff);
+}
+
+void
+output_playbook(const char *path, size_t nplays)
+{
+	const char	*base = strrchr(path, '/');
+	char		*text;
+
+	report_playbook(path);
+	if (out_json || out_style != STYLE_DEFAULT || out_verbosity < 2)
+		return;
+	/* -vv: the playbook's banner and where its plays come from */
+	text = xasprintf("PLAYBOOK: %s", base != NULL ? base + 1 : path);
+	pthread_mutex_lock(&out_lock);
+	fputc('\n', stdout);
+	header(text);
+	printf("%zu plays in %s\n", nplays, path);
+	fflush(stdout);
+	pthread_mutex_unlock(&out_lock);
+	free(text);
+}
+
+void
+output_play_detail(const char *path)
+{
+	report_play_detail(path);
+}
+
+void
+output_task_detail(const char *path, const char *action, struct value *args,
+    int no_log)
+{
+	pthread_mutex_lock(&out_lock);
+	free(out_action);
+	out_action = action != NULL ? xstrdup(action) : NULL;
+	/* -vv: where the task just announced is written */
+	if (!out_json && out_style == STYLE_DEFAULT && out_verbosity >= 2 &&
+	    path != NULL) {
+		printf("task path: %s\n", path);
+		fflush(stdout);
+	}
+	pthread_mutex_unlock(&out_lock);
+	report_task_detail(path, action, args, no_log);
+}
+
+void
+output_custom_stats(const char *host, struct value *data)
+{
+	report_custom_stats(host, data);
 }
 
 static int
@@ -153,22 +235,23 @@ key_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* JSON with sorted keys, as Ansible's callback prints results. */
+/* Python's json.dumps(sort_keys=True, indent=...): see output-internal.h. */
 static void
 sorted_json(struct buf *b, const struct value *v, int indent, int depth)
 {
-	char	**keys;
-	size_t	  i;
+	const char	*sep = indent < 0 ? ", " : ",";
+	char		**keys;
+	size_t		  i;
 
 	if (v->type == V_LIST && v->u.list.n > 0) {
 		buf_addc(b, '[');
 		for (i = 0; i < v->u.list.n; i++) {
-			buf_adds(b, i ? (indent ? "," : ", ") : "");
-			if (indent)
+			buf_adds(b, i ? sep : "");
+			if (indent >= 0)
 				buf_addf(b, "\n%*s", (depth + 1) * indent, "");
 			sorted_json(b, v->u.list.items[i], indent, depth + 1);
 		}
-		if (indent)
+		if (indent >= 0)
 			buf_addf(b, "\n%*s", depth * indent, "");
 		buf_addc(b, ']');
 		return;
@@ -184,23 +267,28 @@ sorted_json(struct buf *b, const struct value *v, int indent, int depth)
 	for (i = 0; i < v->u.dict.n; i++) {
 		struct value *k = value_str(keys[i]);
 
-		buf_adds(b, i ? (indent ? "," : ", ") : "");
-		if (indent)
+		buf_adds(b, i ? sep : "");
+		if (indent >= 0)
 			buf_addf(b, "\n%*s", (depth + 1) * indent, "");
 		value_to_json(b, k, 0);
 		value_unref(k);
 		buf_adds(b, ": ");
 		sorted_json(b, value_dict_get(v, keys[i]), indent, depth + 1);
 	}
-	if (indent)
+	if (indent >= 0)
 		buf_addf(b, "\n%*s", depth * indent, "");
 	buf_addc(b, '}');
 	free(keys);
 }
 
-/* What the callback shows of a result: no internals, no diff. */
-static struct value *
-shown_result(struct value *res, int no_log)
+void
+output_sorted_json(struct buf *b, const struct value *v, int indent)
+{
+	sorted_json(b, v, indent, 0);
+}
+
+struct value *
+output_shown_result(struct value *res, int no_log)
 {
 	struct value	*c = value_dict();
 
@@ -228,11 +316,10 @@ shown_result(struct value *res, int no_log)
 	return c;
 }
 
-static void
-print_diffs(struct value *res)
+void
+output_format_diffs(struct buf *b, struct value *res)
 {
 	struct value	*d = value_dict_get(res, "diff"), *e;
-	struct buf	 b = BUF_INIT;
 	const char	*bh, *ah;
 
 	if (d == NULL)
@@ -245,10 +332,10 @@ print_diffs(struct value *res)
 
 		/* apt and others describe their change as prepared text */
 		if (prep != NULL && prep->type == V_STR) {
-			buf_add(&b, prep->u.str.s, prep->u.str.len);
+			buf_add(b, prep->u.str.s, prep->u.str.len);
 			if (prep->u.str.len && prep->u.str.s[prep->u.str.len - 1]
 			    != '\n')
-				buf_addc(&b, '\n');
+				buf_addc(b, '\n');
 		}
 		struct value *bv = value_dict_get(e, "before");
 		struct value *av = value_dict_get(e, "after");
@@ -262,14 +349,176 @@ print_diffs(struct value *res)
 		char *bs = bv ? value_to_string(bv) : xstrdup("");
 		char *as = av ? value_to_string(av) : xstrdup("");
 		if (strcmp(bs, as) != 0)
-			output_text_diff(&b, bh, bs, ah, as);
+			output_text_diff(b, bh, bs, ah, as);
 		free(bs);
 		free(as);
 	}
-	if (b.len) {
+}
+
+static void
+print_diffs(struct value *res)
+{
+	struct buf	 b = BUF_INIT;
+
+	output_format_diffs(&b, res);
+	if (b.len)
 		fputs(buf_cstr(&b), stdout);
-	}
 	buf_release(&b);
+}
+
+/* The colour of a status, the same in every stdout callback. */
+static const char *
+status_colour(enum out_status st)
+{
+	static const char *const colours[] = {
+		[OUT_OK] = C_GREEN, [OUT_CHANGED] = C_YELLOW,
+		[OUT_FAILED] = C_RED, [OUT_SKIPPED] = C_CYAN,
+		[OUT_UNREACHABLE] = C_BRED,
+	};
+
+	return colours[st];
+}
+
+/* Ansible's MODULE_NO_JSON: results shown as their output, not JSON. */
+static int
+no_json_action(const char *a)
+{
+	static const char *const names[] = { "command", "shell", "raw",
+	    "ansible.builtin.command", "ansible.builtin.shell",
+	    "ansible.builtin.raw", "ansible.legacy.command",
+	    "ansible.legacy.shell", "ansible.legacy.raw", NULL };
+
+	for (size_t i = 0; a != NULL && names[i] != NULL; i++)
+		if (strcmp(a, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* str of a result's key, "" if absent; oneline escapes newlines. */
+static void
+add_field(struct buf *b, struct value *res, const char *key, int escape)
+{
+	struct value	*v = value_dict_get(res, key);
+	struct buf	 t = BUF_INIT;
+
+	if (v == NULL)
+		return;
+	expr_add_str(&t, v);
+	for (size_t i = 0; i < t.len; i++) {
+		if (escape && t.s[i] == '\n')
+			buf_adds(b, "\\n");
+		else if (escape && t.s[i] == '\r')
+			buf_adds(b, "\\r");
+		else
+			buf_addc(b, t.s[i]);
+	}
+	buf_release(&t);
+}
+
+/* One result as the minimal or oneline callback prints it. */
+static void
+print_short(const char *host, enum out_status st, struct value *res,
+    int no_log, int is_debug)
+{
+	struct buf	 b = BUF_INIT, js = BUF_INIT;
+	static const char *const words[] = {
+		[OUT_OK] = "SUCCESS", [OUT_CHANGED] = "CHANGED",
+		[OUT_FAILED] = "FAILED", [OUT_SKIPPED] = "SKIPPED",
+		[OUT_UNREACHABLE] = "UNREACHABLE!",
+	};
+	struct value	*shown, *rc;
+	const char	*c = status_colour(st), *word = words[st];
+	int		 one = out_style == STYLE_ONELINE;
+
+	if (st == OUT_SKIPPED) {
+		buf_addf(&b, "%s%s | SKIPPED", col(c), host);
+		goto print;
+	}
+	if (st == OUT_UNREACHABLE && one) {
+		buf_addf(&b, "%s%s | UNREACHABLE!: ", col(c), host);
+		add_field(&b, res, "msg", 0);
+		goto print;
+	}
+	/*
+	 * Commands show their output; a failed one only in minimal (oneline
+	 * does so for exceptions, which cairn's modules do not raise).
+	 */
+	if (res != NULL && !no_log && st != OUT_UNREACHABLE &&
+	    no_json_action(out_action) && !(one && st == OUT_FAILED) &&
+	    value_dict_get(res, "ansible_job_id") == NULL &&
+	    value_dict_get(res, "module_stderr") == NULL) {
+		rc = value_dict_get(res, "rc");
+		buf_addf(&b, "%s%s | %s | rc=", col(c), host, word);
+		if (rc != NULL)
+			expr_add_str(&b, rc);
+		else
+			buf_adds(&b, "-1");
+		if (one) {
+			buf_adds(&b, " | (stdout) ");
+			add_field(&b, res, "stdout", 1);
+			if (value_truthy(value_dict_get(res, "stderr"))) {
+				buf_adds(&b, " (stderr) ");
+				add_field(&b, res, "stderr", 1);
+			}
+		} else {
+			buf_adds(&b, " >>\n");
+			add_field(&b, res, "stdout", 0);
+			add_field(&b, res, "stderr", 0);
+			add_field(&b, res, "msg", 0);
+			buf_addc(&b, '\n');
+		}
+		goto print;
+	}
+	shown = res != NULL ? output_shown_result(res, no_log) : value_dict();
+	if (is_debug && st == OUT_OK && !one &&
+	    value_dict_get(shown, "msg") != NULL) {
+		/* minimal cleans a debug result down to its msg */
+		struct value *m = value_ref(value_dict_get(shown, "msg"));
+
+		value_unref(shown);
+		shown = value_dict();
+		value_dict_set(shown, "msg", m);
+	} else if (is_debug && st == OUT_OK && !one)
+		value_dict_del(shown, "changed");
+	if (is_debug && one && res != NULL &&
+	    value_dict_get(res, "results") != NULL) {
+		struct value *l = value_dict_get(shown, "results");
+
+		for (size_t i = 0; l != NULL && l->type == V_LIST &&
+		    i < l->u.list.n; i++)
+			if (l->u.list.items[i]->type == V_DICT &&
+			    !value_dict_get(l->u.list.items[i], "failed"))
+				value_dict_setbool(l->u.list.items[i],
+				    "failed", 0);
+	}
+	/* a debug result is dumped indented, oneline then joins its lines */
+	output_sorted_json(&js, shown, one && !(is_debug && !no_log &&
+	    value_dict_get(shown, "results") == NULL) ? 0 : 4);
+	value_unref(shown);
+	if (one) {
+		/* indent=0 with its newlines removed, as oneline does */
+		size_t	 i, k;
+
+		for (i = k = 0; i < js.len; i++)
+			if (js.s[i] != '\n')
+				js.s[k++] = js.s[i];
+		js.len = k;
+		js.s[k] = '\0';
+	}
+	buf_addf(&b, "%s%s | %s%s => %s", col(c), host, word,
+	    st == OUT_FAILED ? "!" : "", buf_cstr(&js));
+print:
+	/* Ansible's display adds the newline a text lacks, no more */
+	buf_addf(&b, "%s%s", col(C_RESET), b.len > 0 && b.s[b.len - 1] == '\n' ?
+	    "" : "\n");
+	pthread_mutex_lock(&out_lock);
+	if (out_diff && res != NULL && !no_log && !one)
+		print_diffs(res);
+	fputs(buf_cstr(&b), stdout);
+	fflush(stdout);
+	pthread_mutex_unlock(&out_lock);
+	buf_release(&b);
+	buf_release(&js);
 }
 
 void
@@ -279,39 +528,40 @@ output_result(const char *host, const char *delegated, enum out_status st,
 {
 	struct buf	 b = BUF_INIT, js = BUF_INIT;
 	struct value	*shown;
-	const char	*c = C_GREEN, *word = "ok";
+	const char	*c, *word = "ok";
 	int		 show, always;
 
-	if (out_json != NULL) {
-		/* loop items are inside the task's final result */
-		if (item != NULL || out_json_task == NULL)
-			return;
-		shown = res != NULL ? shown_result(res, no_log) : value_dict();
-		if (res != NULL && value_dict_get(res, "failed") != NULL)
-			value_dict_set(shown, "failed",
-			    value_ref(value_dict_get(res, "failed")));
-		if (res != NULL && !no_log && value_dict_get(res, "diff"))
-			value_dict_set(shown, "diff",
-			    value_ref(value_dict_get(res, "diff")));
-		pthread_mutex_lock(&out_lock);
-		value_dict_set(out_json_task, host, shown);
-		pthread_mutex_unlock(&out_lock);
+	/* loop items are inside the task's final result */
+	if (item == NULL)
+		report_result(host, st, res, ignored, no_log,
+		    is_debug ? REP_VERBOSE : 0);
+	if (out_json)
+		return;
+	if (out_style != STYLE_DEFAULT) {
+		/* neither callback shows loop items */
+		if (item == NULL)
+			print_short(host, st, res, no_log, is_debug);
 		return;
 	}
+	/* display_skipped_hosts / display_ok_hosts = False */
+	if ((st == OUT_SKIPPED && !out_show_skipped) ||
+	    (st == OUT_OK && !out_show_ok))
+		return;
+	c = status_colour(st);
 	switch (st) {
 	case OUT_OK:
 		break;
 	case OUT_CHANGED:
-		c = C_YELLOW, word = "changed";
+		word = "changed";
 		break;
 	case OUT_SKIPPED:
-		c = C_CYAN, word = "skipping";
+		word = "skipping";
 		break;
 	case OUT_FAILED:
-		c = C_RED, word = item ? "failed" : "fatal";
+		word = item ? "failed" : "fatal";
 		break;
 	case OUT_UNREACHABLE:
-		c = C_BRED, word = "fatal";
+		word = "fatal";
 		break;
 	}
 	buf_addf(&b, "%s%s: [%s%s%s]", col(c), word, host,
@@ -328,7 +578,9 @@ output_result(const char *host, const char *delegated, enum out_status st,
 	show = res != NULL && (st == OUT_FAILED || st == OUT_UNREACHABLE ||
 	    out_verbosity > 0 || ((is_debug || always) && st != OUT_SKIPPED));
 	if (show) {
-		shown = shown_result(res, no_log);
+		shown = output_shown_result(res, no_log);
+		if (st == OUT_SKIPPED && item == NULL)
+			value_dict_del(shown, "skipped");
 		if (is_debug && st == OUT_OK) {
 			value_dict_del(shown, "changed");
 			value_dict_del(shown, "failed");
@@ -338,8 +590,9 @@ output_result(const char *host, const char *delegated, enum out_status st,
 				value_dict_del(shown, "item");
 			}
 		}
-		sorted_json(&js, shown, is_debug || always || out_verbosity > 0 ?
-		    4 : 0, 0);
+		/* indented when verbose by nature, or from -vvv on */
+		sorted_json(&js, shown, is_debug || always || out_verbosity > 2 ?
+		    4 : -1, 0);
 		value_unref(shown);
 		buf_addf(&b, " => %s", buf_cstr(&js));
 	}
@@ -347,6 +600,7 @@ output_result(const char *host, const char *delegated, enum out_status st,
 	if (ignored)
 		buf_addf(&b, "%s...ignoring%s\n", col(C_CYAN), col(C_RESET));
 	pthread_mutex_lock(&out_lock);
+	flush_pending_header();
 	if (out_diff && res != NULL && !no_log)
 		print_diffs(res);
 	fputs(buf_cstr(&b), stdout);
@@ -356,48 +610,24 @@ output_result(const char *host, const char *delegated, enum out_status st,
 	buf_release(&js);
 }
 
+/* The reports take a loop's final result; the terminal showed its items. */
 void
-output_loop_result(const char *host, struct value *res, int no_log)
+output_loop_result(const char *host, enum out_status st, struct value *res,
+    int ignored, int no_log, int is_debug)
 {
-	if (out_json != NULL)
-		output_result(host, NULL, OUT_OK, res, NULL, 0, no_log, 0);
-}
-
-static void
-json_recap(const char *const *hosts, const struct host_stats *st, size_t n)
-{
-	struct value	*stats = value_dict(), *h;
-	struct buf	 b = BUF_INIT;
-
-	for (size_t i = 0; i < n; i++) {
-		h = value_dict();
-		value_dict_setint(h, "ok", st[i].ok);
-		value_dict_setint(h, "changed", st[i].changed);
-		value_dict_setint(h, "unreachable", st[i].unreachable);
-		value_dict_setint(h, "failures", st[i].failed);
-		value_dict_setint(h, "skipped", st[i].skipped);
-		value_dict_setint(h, "rescued", st[i].rescued);
-		value_dict_setint(h, "ignored", st[i].ignored);
-		value_dict_set(stats, hosts[i], h);
-	}
-	value_dict_set(out_json, "stats", stats);
-	value_to_json(&b, out_json, 1);
-	puts(buf_cstr(&b));
-	fflush(stdout);
-	buf_release(&b);
-	value_unref(out_json);
-	out_json = out_json_play = out_json_task = NULL;
+	if (st != OUT_UNREACHABLE)
+		report_result(host, st, res, ignored, no_log,
+		    REP_LOOP | (is_debug ? REP_VERBOSE : 0));
+	if (out_style != STYLE_DEFAULT && !out_json)
+		print_short(host, st, res, no_log, is_debug);
 }
 
 void
 output_recap(const char *const *hosts, const struct host_stats *st, size_t n)
 {
-	if (out_json != NULL) {
-		pthread_mutex_lock(&out_lock);
-		json_recap(hosts, st, n);
-		pthread_mutex_unlock(&out_lock);
+	report_recap(hosts, st, n);
+	if (out_json || out_style != STYLE_DEFAULT)
 		return;
-	}
 	pthread_mutex_lock(&out_lock);
 	fputc('\n', stdout);
 	header("PLAY RECAP");
@@ -426,11 +656,19 @@ output_recap(const char *const *hosts, const struct host_stats *st, size_t n)
 }
 
 void
+output_no_hosts(void)
+{
+	/* the minimal and oneline callbacks have nothing to say here */
+	if (out_style == STYLE_DEFAULT)
+		output_msg("skipping: no hosts matched");
+}
+
+void
 output_msg(const char *fmt, ...)
 {
 	va_list	ap;
 
-	if (out_json != NULL)
+	if (out_json)
 		return;
 	pthread_mutex_lock(&out_lock);
 	va_start(ap, fmt);

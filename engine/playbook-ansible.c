@@ -1307,3 +1307,88 @@ playbook_ansible_module(const char *name)
 	}
 	return NULL;
 }
+
+/*
+ * module_defaults' "group/NAME": the action groups of Ansible 2.14
+ * (ansible_builtin_runtime.yml and the collections' meta/runtime.yml)
+ * that hold modules cairn has or may have, with the builtin groups that
+ * extend them.  A group is its FQCN and its members' FQCNs, ';' between.
+ */
+static const struct {
+	const char	*group;
+	const char	*members;
+} action_groups[] = {
+	{ "ansible.builtin.testgroup", "ansible.builtin.ping;"
+	    "ansible.builtin.legacy_ping;ansible.builtin.formerly_core_ping" },
+	{ "ansible.builtin.docker", "@community.docker.docker" },
+	{ "community.docker.docker", "community.docker.docker_compose;"
+	    "community.docker.docker_config;"
+	    "community.docker.docker_container;"
+	    "community.docker.docker_container_copy_into;"
+	    "community.docker.docker_container_exec;"
+	    "community.docker.docker_container_info;"
+	    "community.docker.docker_host_info;community.docker.docker_image;"
+	    "community.docker.docker_image_info;"
+	    "community.docker.docker_image_load;community.docker.docker_login;"
+	    "community.docker.docker_network;"
+	    "community.docker.docker_network_info;"
+	    "community.docker.docker_node;community.docker.docker_node_info;"
+	    "community.docker.docker_plugin;community.docker.docker_prune;"
+	    "community.docker.docker_secret;community.docker.docker_swarm;"
+	    "community.docker.docker_swarm_info;"
+	    "community.docker.docker_swarm_service;"
+	    "community.docker.docker_swarm_service_info;"
+	    "community.docker.docker_volume;"
+	    "community.docker.docker_volume_info" },
+	{ "ansible.builtin.acme", "@community.crypto.acme" },
+	{ "community.crypto.acme", "community.crypto.acme_inspect;"
+	    "community.crypto.acme_certificate_revoke;"
+	    "community.crypto.acme_certificate;community.crypto.acme_account;"
+	    "community.crypto.acme_account_info" },
+	{ "community.postgresql.all", "community.postgresql.postgresql_copy;"
+	    "community.postgresql.postgresql_db;"
+	    "community.postgresql.postgresql_ext;"
+	    "community.postgresql.postgresql_idx;"
+	    "community.postgresql.postgresql_info;"
+	    "community.postgresql.postgresql_lang;"
+	    "community.postgresql.postgresql_membership;"
+	    "community.postgresql.postgresql_owner;"
+	    "community.postgresql.postgresql_pg_hba;"
+	    "community.postgresql.postgresql_ping;"
+	    "community.postgresql.postgresql_privs;"
+	    "community.postgresql.postgresql_publication;"
+	    "community.postgresql.postgresql_query;"
+	    "community.postgresql.postgresql_schema;"
+	    "community.postgresql.postgresql_script;"
+	    "community.postgresql.postgresql_sequence;"
+	    "community.postgresql.postgresql_set;"
+	    "community.postgresql.postgresql_slot;"
+	    "community.postgresql.postgresql_subscription;"
+	    "community.postgresql.postgresql_table;"
+	    "community.postgresql.postgresql_tablespace;"
+	    "community.postgresql.postgresql_user;"
+	    "community.postgresql.postgresql_user_obj_stat_info" },
+};
+
+int
+playbook_action_group_has(const char *group, const struct module_entry *m)
+{
+	char	*fq, *copy, *tok, *save;
+	int	 hit = 0;
+
+	/* "docker" is ansible.builtin's, as Base._resolve_group reads it */
+	fq = strchr(group, '.') == NULL ?
+	    xasprintf("ansible.builtin.%s", group) : xstrdup(group);
+	for (size_t i = 0; i < ARRAY_SIZE(action_groups) && !hit; i++) {
+		if (strcmp(action_groups[i].group, fq) != 0)
+			continue;
+		copy = xstrdup(action_groups[i].members);
+		for (tok = strtok_r(copy, ";", &save); tok != NULL && !hit;
+		    tok = strtok_r(NULL, ";", &save))
+			hit = tok[0] == '@' ? playbook_action_group_has(tok + 1,
+			    m) : module_find(tok) == m;
+		free(copy);
+	}
+	free(fq);
+	return hit;
+}

@@ -15,6 +15,9 @@ struct loader {
 	int		 in_deps;	/* reading meta dependencies */
 	struct value	*warnings;	/* list of strings, or NULL */
 	struct value	*errors;	/* list of strings, or NULL */
+	struct value	*collections;	/* the play's "collections", or NULL */
+	char		*role_basedir;	/* loading a role's dependencies */
+	int		 module_defaults; /* inside a module_defaults' scope */
 };
 
 /* playbook.c */
@@ -44,6 +47,13 @@ get(const struct value *d, const char *key)
 int		 playbook_want_conditions(struct loader *, struct value *v,
 		    const char *what, struct value **out);
 /*
+ * module_defaults as written (a mapping or a list of mappings, keys
+ * static, values may template) as a new list of the mappings in *out;
+ * nothing when v is NULL.  0, or -1 with ld->cause.
+ */
+int		 playbook_want_module_defaults(struct loader *, struct value *v,
+		    struct value **out);
+/*
  * inherited's tags (NULL: none), then v's ("a,b", a list or a number),
  * as a new list of strings in *out.  0, or -1 with ld->cause.
  */
@@ -72,8 +82,25 @@ void		 playbook_keep_error(struct loader *);
  * collection) that name, short or full, stands for; NULL if none.
  */
 const char	*playbook_ansible_module(const char *name);
+/*
+ * 1 when the module_defaults group ("docker", "community.docker.docker")
+ * holds module m, as Ansible 2.14's action groups say.
+ */
+int		 playbook_action_group_has(const char *group,
+		    const struct module_entry *m);
 
 /* playbook-role.c */
+
+/*
+ * The directory of role name, searched as Ansible 2.14 does: a
+ * "ns.coll.role" (or a short name under the play's collections) in the
+ * collections path; then roles/ beside the playbook, the roles path,
+ * the depending role's directory, the playbook's directory; then the
+ * name as a path.  malloc'd, or NULL and (where non-NULL) *where the
+ * places tried, ':' between, malloc'd.
+ */
+char		*playbook_role_search(struct loader *, const char *name,
+		    char **where);
 
 /* Frees a role; NULL is fine. */
 void		 playbook_role_free(struct role *);

@@ -14,6 +14,7 @@
 #include "loop.h"
 #include "playbook-internal.h"
 #include "playbook.h"
+#include "vars.h"
 #include "yaml.h"
 
 static const char *const play_keywords[] = {
@@ -23,7 +24,9 @@ static const char *const play_keywords[] = {
 	"ignore_errors", "check_mode", "diff", "no_log", "tags", "environment",
 	"any_errors_fatal", "force_handlers", "max_fail_percentage",
 	"gather_subset", "gather_timeout", "collections", "order", "port",
-	"become_flags", "become_exe", "roles", NULL
+	"become_flags", "become_exe", "roles", "vars_prompt",
+	"module_defaults", "fact_path", "run_once", "throttle", "timeout",
+	"debugger", "ignore_unreachable", NULL
 };
 
 static const char *const task_keywords[] = {
@@ -34,8 +37,15 @@ static const char *const task_keywords[] = {
 	"listen", "no_log", "check_mode", "diff", "environment", "until",
 	"retries", "delay", "block", "rescue", "always", "run_once",
 	"remote_user", "timeout", "delegate_to", "collections", "throttle",
-	"any_errors_fatal", "debugger", "connection", NULL
+	"any_errors_fatal", "debugger", "connection", "async", "poll",
+	"delegate_facts", "module_defaults", "port", "become_exe", NULL
 };
+
+/*
+ * New task keywords Ansible's Block does not have (the older ones a block
+ * takes silently, as it always has in cairn).
+ */
+static const char *const task_only_keywords[] = { "async", "poll", NULL };
 
 /* Keys that Ansible pulls out of a free-form command line. */
 static const char *const free_form_keys[] = {
@@ -191,6 +201,21 @@ want_bool(struct loader *ld, struct value *v, const char *what,
 	    v->type == V_STR ? v->u.str.s : value_type_name(v->type));
 }
 
+/* A boolean keyword of node, when it is there, as a plain flag. */
+static int
+want_flag(struct loader *ld, struct value *node, const char *key, int *out)
+{
+	struct opt_bool	ob = { 0, NULL };
+
+	if (get(node, key) == NULL)
+		return 0;
+	if (want_bool(ld, get(node, key), key, &ob) != 0)
+		return -1;
+	*out = value_truthy(ob.v);
+	value_unref(ob.v);
+	return 0;
+}
+
 static int
 want_int(struct loader *ld, struct value *v, const char *what, int *out)
 {
@@ -315,6 +340,133 @@ playbook_want_tags(struct loader *ld, struct value *v, struct value *inherited,
 		}
 	}
 	*out = list;
+	return 0;
+}
+
+int
+playbook_want_module_defaults(struct loader *ld, struct value *v,
+    struct value **out)
+{
+	struct value	*list;
+	size_t		 i, n;
+
+	if (v == NULL || v->type == V_NULL)
+		return 0;
+	n = v->type == V_LIST ? v->u.list.n : 1;
+	for (i = 0; i < n; i++) {
+		struct value *d = v->type == V_LIST ? v->u.list.items[i] : v;
+
+		if (d->type != V_DICT)
+			return playbook_fail_at(ld, d, "The field "
+			    "'module_defaults' is supposed to be a dictionary "
+			    "or list of dictionaries, the keys of which must "
+			    "be static action, module, or group names. Only "
+			    "the values may contain templates. For example: "
+			    "{'ping': \"{{ ping_defaults }}\"}");
+		if (check_templates(ld, d) != 0)
+			return -1;
+	}
+	list = value_list();
+	for (i = 0; i < n; i++)
+		value_list_append(list, value_ref(v->type == V_LIST ?
+		    v->u.list.items[i] : v));
+	*out = list;
+	return 0;
+}
+
+/* The last dot-separated part of a module name: "a.b.NAME". */
+static const char *
+short_name(const char *s)
+{
+	const char	*dot = strrchr(s, '.');
+
+	return dot != NULL ? dot + 1 : s;
+}
+
+/* A module_defaults key that names t's module. */
+static int
+names_module(const char *key, const struct task *t)
+{
+	const struct module_entry	*m = module_find(key);
+
+	if (m != NULL)
+		return m == t->module;
+	/* a Lua module: by its name, with or without a collection */
+	return strcmp(key, t->action) == 0 ||
+	    strcmp(short_name(key), t->module->name) == 0;
+}
+
+struct value *
+playbook_module_defaults_merge(struct value *const *layers, size_t n)
+{
+	struct value	*all = value_dict();
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; layers[i] != NULL &&
+		    j < layers[i]->u.list.n; j++)
+			value_dict_merge(all, layers[i]->u.list.items[j], 0);
+	return all;
+}
+
+struct value *
+playbook_module_defaults_pick(const struct task *t, const struct value *all)
+{
+	struct value	*out = value_dict(), *v;
+
+	if (t->kind != TASK_MODULE || t->module == NULL || all == NULL)
+		return out;
+	for (size_t i = 0; i < all->u.dict.n; i++) {
+		const char *k = all->u.dict.keys[i];
+
+		v = all->u.dict.vals[i];
+		if (str_startswith(k, "group/") && v->type == V_DICT &&
+		    playbook_action_group_has(k + 6, t->module))
+			value_dict_merge(out, v, 0);
+	}
+	for (size_t i = 0; i < all->u.dict.n; i++) {
+		const char *k = all->u.dict.keys[i];
+
+		v = all->u.dict.vals[i];
+		if (!str_startswith(k, "group/") && v->type == V_DICT &&
+		    names_module(k, t))
+			value_dict_merge(out, v, 0);
+	}
+	return out;
+}
+
+/*
+ * vars_prompt: a list of mappings with a name, checked as Ansible's
+ * Play._load_vars_prompt; prompting is the command line's (cli.c).
+ */
+static int
+playbook_want_vars_prompt(struct loader *ld, struct value *v,
+    struct value **out)
+{
+	static const char *const keys[] = { "name", "prompt", "default",
+	    "private", "confirm", "encrypt", "salt_size", "salt", "unsafe",
+	    NULL };
+
+	if (v == NULL || v->type == V_NULL)
+		return 0;
+	if (v->type != V_LIST)
+		return playbook_fail_at(ld, v, "'vars_prompt' must be a list "
+		    "of mappings");
+	for (size_t i = 0; i < v->u.list.n; i++) {
+		struct value *d = v->u.list.items[i];
+
+		if (d->type != V_DICT || get(d, "name") == NULL)
+			return playbook_fail_at(ld, d, "Invalid vars_prompt "
+			    "data structure, missing 'name' key");
+		for (size_t j = 0; j < d->u.dict.n; j++)
+			if (!playbook_in_list(keys, d->u.dict.keys[j]))
+				return fail_key(ld, d, d->u.dict.keys[j],
+				    "Invalid vars_prompt data structure, "
+				    "found unsupported key '%s'",
+				    d->u.dict.keys[j]);
+		if (check_templates(ld, d) != 0)
+			return -1;
+	}
+	*out = value_ref(v);
 	return 0;
 }
 
@@ -497,6 +649,7 @@ task_free(struct task *t)
 	value_unref(t->environment);
 	value_unref(t->delegate_to);
 	value_unref(t->connection);
+	value_unref(t->module_defaults);
 	free(t);
 }
 
@@ -645,6 +798,9 @@ parse_module_args(struct loader *ld, struct value *node, struct task *t)
 	if (check_templates(ld, a) != 0)
 		return -1;
 	if (t->module == &playbook_missing_module)
+		return 0;
+	/* module_defaults may give what is missing: checked at run time */
+	if (ld->module_defaults > 0 || get(node, "module_defaults") != NULL)
 		return 0;
 	if (module_prepare_args(t->module, a, ARGS_STATIC, &margs,
 	    &cause) != 0) {
@@ -899,8 +1055,10 @@ parse_include(struct loader *ld, struct value *node, const char *key,
 		name = get(t->include_spec, "name");
 		apply = get(t->include_spec, "apply");
 		/* an unnamed include_role shows as "include_role : role" */
-		if (t->name == NULL && name != NULL && name->type == V_STR)
+		if (t->name == NULL && name != NULL && name->type == V_STR) {
 			t->name = xasprintf("%s : %s", key, name->u.str.s);
+			t->implicit_name = 1;
+		}
 	} else if (v->type == V_DICT || (v->type == V_NULL && args != NULL)) {
 		struct value *spec = v->type == V_DICT ? value_copy(v) :
 		    value_dict();
@@ -992,6 +1150,7 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 	t->role = ld->role;
 	t->retries = 3;
 	t->delay = 5;
+	t->poll = 15;	/* Ansible's DEFAULT_POLL_INTERVAL */
 	if (want_string(ld, get(node, "name"), "name", &t->name) != 0 ||
 	    playbook_want_tags(ld, get(node, "tags"), tags, &t->tags) != 0)
 		goto out;
@@ -1008,18 +1167,25 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 		for (size_t i = 0; i < node->u.dict.n; i++) {
 			const char *k = node->u.dict.keys[i];
 
-			if (!playbook_in_list(task_keywords, k))
+			if (!playbook_in_list(task_keywords, k) ||
+			    playbook_in_list(task_only_keywords, k))
 				return fail_key(ld, node, k,
 				    "'%s' is not a valid keyword for a block",
 				    k), task_free(t), -1;
 		}
-		if (parse_task_list(ld, v, "block", t->tags, &t->block,
+		int md = get(node, "module_defaults") != NULL;
+
+		ld->module_defaults += md;
+		r = parse_task_list(ld, v, "block", t->tags, &t->block,
 		    &t->nblock, section) != 0 ||
 		    parse_task_list(ld, get(node, "rescue"), "rescue", t->tags,
 		    &t->rescue, &t->nrescue, section) != 0 ||
 		    parse_task_list(ld, get(node, "always"), "always", t->tags,
-		    &t->always, &t->nalways, section) != 0)
+		    &t->always, &t->nalways, section) != 0 ? -1 : 0;
+		ld->module_defaults -= md;
+		if (r != 0)
 			goto out;
+		r = -1;
 	} else {
 		if (get(node, "rescue") || get(node, "always"))
 			return playbook_fail_at(ld, node,
@@ -1060,6 +1226,10 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 	    want_int(ld, get(node, "retries"), "retries", &t->retries) != 0 ||
 	    want_int(ld, get(node, "delay"), "delay", &t->delay) != 0 ||
 	    want_int(ld, get(node, "timeout"), "timeout", &t->timeout) != 0 ||
+	    want_int(ld, get(node, "async"), "async", &t->async_) != 0 ||
+	    want_int(ld, get(node, "poll"), "poll", &t->poll) != 0 ||
+	    want_int(ld, get(node, "throttle"), "throttle", &t->throttle) !=
+	        0 ||
 	    want_string_list(ld, get(node, "notify"), "notify", &t->notify) !=
 	        0 ||
 	    want_string_list(ld, get(node, "listen"), "listen", &t->listen) !=
@@ -1084,15 +1254,12 @@ parse_task(struct loader *ld, struct value *node, struct value *tags,
 	t->become_user = value_ref(get(node, "become_user"));
 	t->become_method = value_ref(get(node, "become_method"));
 	t->connection = value_ref(get(node, "connection"));
-	if (get(node, "any_errors_fatal") != NULL) {
-		struct opt_bool afe = { 0, NULL };
-
-		if (want_bool(ld, get(node, "any_errors_fatal"),
-		    "any_errors_fatal", &afe) != 0)
-			goto out;
-		t->any_errors_fatal = value_truthy(afe.v);
-		value_unref(afe.v);
-	}
+	/* delegate_facts: the run side reads it (NAME=run) */
+	if (want_flag(ld, node, "delegate_facts", &t->delegate_facts) != 0 ||
+	    playbook_want_module_defaults(ld, get(node, "module_defaults"),
+	    &t->module_defaults) != 0 ||
+	    want_flag(ld, node, "any_errors_fatal", &t->any_errors_fatal) != 0)
+		goto out;
 	t->remote_user = value_ref(get(node, "remote_user"));
 	if (get(node, "delegate_to") != NULL) {
 		value_unref(t->delegate_to);
@@ -1411,6 +1578,7 @@ play_free(struct play *p)
 		return;
 	free(p->name);
 	free(p->hosts);
+	value_unref(p->hosts_list);
 	value_unref(p->vars);
 	value_unref(p->vars_files);
 	value_unref(p->remote_user);
@@ -1428,6 +1596,9 @@ play_free(struct play *p)
 	value_unref(p->no_log.v);
 	value_unref(p->tags);
 	value_unref(p->environment);
+	value_unref(p->strategy);
+	value_unref(p->module_defaults);
+	value_unref(p->vars_prompt);
 	tasks_free(p->pre_tasks, p->npre_tasks);
 	tasks_free(p->tasks, p->ntasks);
 	tasks_free(p->post_tasks, p->npost_tasks);
@@ -1455,9 +1626,6 @@ parse_play(struct loader *ld, struct value *node, struct play **out)
 	for (size_t i = 0; i < node->u.dict.n; i++) {
 		const char *k = node->u.dict.keys[i];
 
-		if (strcmp(k, "vars_prompt") == 0)
-			return fail_key(ld, node, k, "'vars_prompt'"
-			    " is not supported: pass the values with -e");
 		if (!playbook_in_list(play_keywords, k))
 			return fail_key(ld, node, k, "'%s' is not "
 			    "a valid attribute for a play", k);
@@ -1478,6 +1646,7 @@ parse_play(struct loader *ld, struct value *node, struct play **out)
 			free(s);
 		}
 		p->hosts = buf_detach(&b, NULL);
+		p->hosts_list = value_ref(v);
 	} else if (want_string(ld, v, "hosts", &p->hosts) != 0)
 		goto fail;
 	if (want_string(ld, get(node, "name"), "name", &p->name) != 0 ||
@@ -1512,7 +1681,18 @@ parse_play(struct loader *ld, struct value *node, struct play **out)
 	    playbook_want_tags(ld, get(node, "tags"), NULL, &p->tags) != 0 ||
 	    want_dict(ld, get(node, "environment"), "environment",
 	    &p->environment) != 0 ||
-	    want_string(ld, get(node, "strategy"), "strategy", &strategy) != 0)
+	    playbook_want_module_defaults(ld, get(node, "module_defaults"),
+	    &p->module_defaults) != 0 ||
+	    playbook_want_vars_prompt(ld, get(node, "vars_prompt"),
+	    &p->vars_prompt) != 0)
+		goto fail;
+	v = get(node, "strategy");
+	if (v != NULL && value_is_template(v)) {
+		/* Ansible templates it at play start, with the play's vars */
+		if (check_templates(ld, v) != 0)
+			goto fail;
+		p->strategy = value_ref(v);
+	} else if (want_string(ld, v, "strategy", &strategy) != 0)
 		goto fail;
 	if (strategy != NULL) {
 		if (strcmp(strategy, "free") == 0)
@@ -1537,6 +1717,9 @@ parse_play(struct loader *ld, struct value *node, struct play **out)
 	p->gather_subset = value_ref(get(node, "gather_subset"));
 	p->gather_timeout = value_ref(get(node, "gather_timeout"));
 	ld->play = p;
+	ld->module_defaults = p->module_defaults != NULL;
+	v = get(node, "collections");
+	ld->collections = v != NULL && v->type == V_LIST ? v : NULL;
 	if (parse_task_list(ld, get(node, "handlers"), "handlers", p->tags,
 	    &p->handlers, &p->nhandlers, "handlers") != 0 ||
 	    playbook_parse_roles(ld, get(node, "roles"), p) != 0 ||
@@ -1665,6 +1848,49 @@ playbook_load(const char *path, struct playbook **out, char **cause)
 	pb->warnings = ld.warnings != NULL ? ld.warnings : value_list();
 	*out = pb;
 	return 0;
+}
+
+int
+playbook_render_play(const struct play *p, struct value *extra_vars,
+    struct value *v, struct value **out, char **cause)
+{
+	struct scope	s;
+
+	scope_init(&s, NULL, NULL, NULL);
+	scope_push(&s, extra_vars);
+	scope_push(&s, p->vars);
+	return template_value(v, &s.es, out, cause);
+}
+
+int
+playbook_resolve_strategy(struct play *p, struct value *extra_vars,
+    char **cause)
+{
+	struct value	*out = NULL;
+	char		*s;
+	int		 r = 0;
+
+	if (p->strategy == NULL)
+		return 0;
+	if (playbook_render_play(p, extra_vars, p->strategy, &out,
+	    cause) != 0)
+		return -1;
+	s = value_to_string(out);
+	if (strcmp(s, "free") == 0)
+		p->strategy_free = 1;
+	else if (strcmp(s, "linear") == 0)
+		p->strategy_free = 0;
+	else {
+		char *where = loc_format(&p->strategy->loc);
+
+		*cause = xasprintf("%s: invalid play strategy specified: "
+		    "'%s' (linear or free)", where, s);
+		free(where);
+		r = -1;
+	}
+	free(s);
+	value_unref(out);
+	return r;
 }
 
 int

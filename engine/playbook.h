@@ -32,6 +32,7 @@ struct role {
 	struct value	*defaults;	/* dict */
 	struct value	*vars;		/* dict: vars/main.yml, then params */
 	struct value	*when;		/* list of conditions, or NULL */
+	struct value	*module_defaults; /* of the roles: entry, or NULL */
 	int		 dependency;	/* pulled in by another's meta */
 };
 
@@ -39,6 +40,7 @@ struct task {
 	enum task_kind		 kind;
 	const struct role	*role;		/* the role the task is from, or NULL */
 	char			*name;		/* NULL: the header shows the action */
+	int			 implicit_name;	/* made up: "include_role : x" */
 	struct loc		 loc;
 	/* TASK_MODULE */
 	const struct module_entry *module;
@@ -89,12 +91,30 @@ struct task {
 	struct value		*delegate_to;
 	struct value		*connection;	/* ssh, local, or NULL */
 	int			 any_errors_fatal;
+	/*
+	 * Parsed at load, acted on by the executor (async/poll/
+	 * delegate_facts/throttle are the run side's): async_ is seconds,
+	 * 0 when the task is not async; poll is Ansible's
+	 * DEFAULT_POLL_INTERVAL (15) unless given, 0 fires and forgets;
+	 * throttle 0 means no limit.
+	 */
+	int			 async_;
+	int			 poll;
+	int			 delegate_facts;
+	int			 throttle;
+	/*
+	 * module_defaults of the task and what encloses it (block, role,
+	 * play), a list of dicts, innermost last, or NULL; merged under
+	 * the task's args at run time.
+	 */
+	struct value		*module_defaults;
 };
 
 struct play {
 	char		 *name;
 	struct loc	  loc;
 	char		 *hosts;	/* pattern (may hold a template) */
+	struct value	 *hosts_list;	/* "hosts" written as a list, or NULL */
 	struct value	 *vars;		/* dict */
 	struct value	 *vars_files;	/* list of paths, or NULL */
 	struct value	 *remote_user;
@@ -106,6 +126,7 @@ struct play {
 	struct value	 *gather_subset;	/* as written (facts.h), or NULL */
 	struct value	 *gather_timeout;	/* as written, or NULL */
 	int		  strategy_free;
+	struct value	 *strategy;	/* a template, resolved at play start */
 	struct value	 *serial;	/* int, "30%", or list; NULL: all */
 	struct opt_bool	  ignore_errors;
 	struct opt_bool	  check_mode;
@@ -116,6 +137,8 @@ struct play {
 	int		  max_fail_percentage;	/* -1: unset */
 	struct value	 *tags;
 	struct value	 *environment;
+	struct value	 *module_defaults;	/* list of dicts, or NULL */
+	struct value	 *vars_prompt;	/* list of dicts as written, or NULL */
 	struct task	**pre_tasks, **tasks, **post_tasks, **handlers;
 	size_t		  npre_tasks, ntasks, npost_tasks, nhandlers;
 	struct task	**role_tasks;	/* roles: run between pre_tasks and tasks */
@@ -137,6 +160,14 @@ struct playbook {
  * takes any arguments, and the task fails on a host that reaches it.
  */
 extern const struct module_entry playbook_missing_module;
+
+/*
+ * The roles path and the collections path (':' between; NULL: Ansible's
+ * defaults under ~/.ansible, /usr/share/ansible, /etc/ansible) roles are
+ * looked for in.  Call before any playbook is loaded.
+ */
+void	 playbook_configure(const char *roles_path,
+	    const char *collections_path);
 
 /*
  * Loads and checks a playbook.  Returns 0, or -1 and *cause: every
@@ -168,6 +199,68 @@ int	 playbook_load_include(struct playbook *pb, struct play *p,
 	    const struct task *inc, const char *name, struct value *vars,
 	    struct task **out, char **path_out, char **cause);
 void	 playbook_task_free(struct task *);	/* NULL-safe */
+
+/*
+ * Renders v (borrowed) with what a play knows before any host: the extra
+ * vars, then the play's vars, as Ansible templates play keywords and
+ * vars_prompt.  A new value in *out; 0, or -1 and *cause.
+ */
+int	 playbook_render_play(const struct play *, struct value *extra_vars,
+	    struct value *v, struct value **out, char **cause);
+/*
+ * A "strategy: {{ ... }}" rendered into p->strategy_free (nothing to do
+ * for a literal one, checked at load).  0, or -1 and *cause.
+ */
+int	 playbook_resolve_strategy(struct play *, struct value *extra_vars,
+	    char **cause);
+
+/*
+ * --list-hosts/--list-tasks/--list-tags: what each shows, and which tasks
+ * the --tags and --skip-tags select (match NULL: all).
+ */
+struct playbook_list_opts {
+	int	 hosts, tasks, tags;
+	int	(*match)(void *arg, const struct task *);
+	void	*arg;
+};
+/*
+ * The text ansible-playbook 2.14 prints for play p of pb (hosts: its
+ * matched host names), from the "\n  play #N" line on, without the
+ * final newline.  malloc'd.
+ */
+char	*playbook_list_play(const struct playbook *pb, const struct play *p,
+	    const char *const *hosts, size_t nhosts,
+	    const struct playbook_list_opts *);
+
+/*
+ * module_defaults, as Ansible's get_action_args_with_defaults, in two
+ * steps around the templating of the values.  _merge: the mappings of
+ * layers (lists as parsed: the play's, the role's, the blocks', the
+ * task's; outermost first, NULL ones skipped) updating one dict in
+ * order, a new one.  _pick: from that dict, templated, what applies to
+ * module task t: the "group/..." entries whose group holds its module,
+ * then the entries naming its module (name, alias or FQCN), a new dict
+ * the task's own arguments go over.
+ */
+struct value	*playbook_module_defaults_merge(struct value *const *layers,
+		    size_t n);
+struct value	*playbook_module_defaults_pick(const struct task *t,
+		    const struct value *all);
+
+/* Task.get_name(): "role : name", the action for a nameless task. */
+char	*playbook_task_full_name(const struct task *);
+/*
+ * --start-at-task: 1 when t's name or full name is pattern or matches
+ * it as a shell glob (fnmatch), as Ansible's play iterator compares.
+ */
+int	 playbook_task_matches(const struct task *, const char *pattern);
+/*
+ * Ansible's error when --start-at-task matched nothing, wrapped at 79
+ * columns after its " [ERROR]: " as display.error wraps it.  malloc'd.
+ */
+char	*playbook_start_at_missed(const char *pattern);
+/* 1 when a task of p that the iterator would reach matches pattern. */
+int	 playbook_play_has_task(const struct play *, const char *pattern);
 
 /* The name shown in TASK [...] headers. */
 const char	*task_display_name(const struct task *);

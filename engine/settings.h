@@ -9,6 +9,7 @@
 #define CAIRN_SETTINGS_H
 
 #include "conn.h"
+#include "value.h"
 
 struct settings {
 	char			*path;		/* the file read, or NULL */
@@ -24,10 +25,18 @@ struct settings {
 	int			 become_ask_pass;
 	int			 gather_facts;	/* "gathering = explicit": 0 */
 	char			*library;	/* Lua module path, ':' between */
+	char			*roles_path;	/* ':' between, or NULL: default */
+	char			*collections_path; /* likewise */
 	char			*vault_password_file;
 	int			 retry_files_enabled;
 	char			*retry_files_save_path;
 	char			*vault_identity_list;	/* "id@src,id2@src2" */
+	char			*callbacks_enabled;	/* "junit,timer" */
+	char			*stdout_callback;	/* "json", "minimal" */
+	int			 display_skipped_hosts;
+	int			 display_ok_hosts;
+	int			 nocolor, force_color;
+	struct value		*warnings;	/* strings to show once */
 };
 
 /* Fills defaults, then the file, then the environment; -1 and *cause. */

@@ -919,6 +919,8 @@ render_list(struct eval *ev, struct tlist *l, struct buf *b, char **cause)
 				return r;
 			break;
 		}
+		if (expr_size_check(b->len, cause) != 0)
+			return -1;
 	}
 	return 0;
 }

@@ -55,6 +55,16 @@ xreallocarray(void *p, size_t nmemb, size_t size)
 	return xrealloc(p, nmemb * size);
 }
 
+void *
+xgrowarray(void *p, size_t n, size_t size)
+{
+	if (n < 4)
+		return p != NULL ? p : xreallocarray(NULL, 4, size);
+	if ((n & (n - 1)) == 0)
+		return xreallocarray(p, n * 2, size);
+	return p;
+}
+
 char *
 xstrdup(const char *s)
 {

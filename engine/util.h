@@ -13,6 +13,13 @@ void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xrealloc(void *, size_t);
 void	*xreallocarray(void *, size_t, size_t);
+/*
+ * Room for element n of an array of n (call before each append): grows by
+ * doubling, so appending n elements costs O(n).  The capacity is implicit
+ * (4, then the next power of two), so the array must only grow through
+ * here, starting from NULL.
+ */
+void	*xgrowarray(void *, size_t n, size_t size);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -381,6 +381,8 @@ vault_parse_envelope(const char *text, size_t len, struct vault_envelope *e,
 	if (strcmp(e->version, "1.1") != 0 && strcmp(e->version, "1.2") != 0) {
 		*cause = xasprintf("unsupported vault format version '%s'",
 		    e->version);
+		free(e->id);
+		e->id = NULL;
 		return -1;
 	}
 	for (p = nl != NULL ? nl + 1 : end; p < end; p++)

@@ -30,6 +30,7 @@ extern const struct module_entry module_group;
 extern const struct module_entry module_authorized_key;
 extern const struct module_entry module_template;
 extern const struct module_entry module_include_vars;
+extern const struct module_entry module_validate_argument_spec;
 extern const struct module_entry module_assemble;
 extern const struct module_entry module_fetch;
 extern const struct module_entry module_find_entry;	/* module_find is the lookup */
@@ -41,6 +42,11 @@ extern const struct module_entry module_dpkg_selections;
 extern const struct module_entry module_debconf;
 extern const struct module_entry module_getent;
 extern const struct module_entry module_pam_limits;
+extern const struct module_entry module_mount;
+extern const struct module_entry module_systemd;
+extern const struct module_entry module_service_facts;
+extern const struct module_entry module_reboot;
+extern const struct module_entry module_pamd;
 extern const struct module_entry module_wait_for;
 extern const struct module_entry module_get_url;
 extern const struct module_entry module_uri;
@@ -73,6 +79,7 @@ const struct module_entry *const module_table[] = {
 	&module_authorized_key,
 	&module_template,
 	&module_include_vars,
+	&module_validate_argument_spec,
 	&module_assemble,
 	&module_fetch,
 	&module_find_entry,
@@ -84,6 +91,11 @@ const struct module_entry *const module_table[] = {
 	&module_debconf,
 	&module_getent,
 	&module_pam_limits,
+	&module_mount,
+	&module_systemd,
+	&module_service_facts,
+	&module_reboot,
+	&module_pamd,
 	&module_wait_for,
 	&module_get_url,
 	&module_uri,

@@ -250,6 +250,13 @@ fileedit_replace(const char *in, size_t len, const char *regexp,
 			goto out;
 		}
 		g = regex_group_index(sre, "subsection");
+		if (g < 0) {
+			/* after: '[' swallows the group into a class. */
+			*cause = xasprintf("the before/after pattern has no "
+			    "section (an unclosed bracket in after or "
+			    "before?): %s", pattern);
+			goto out;
+		}
 		if (m.start[g] == REGEX_UNSET) {
 			/*
 			 * A top-level | in after/before can match without

@@ -5,7 +5,10 @@ local M = {}
 
 M.params = {
   name = { type = "str", required = true },
-  use  = { type = "str", choices = { "systemd", "debian", "generic" } },
+  -- Ansible's choices; the other platforms' strategies are refused in run.
+  use  = { type = "str", choices = { "alpine", "debian", "freebsd", "generic",
+    "macos", "macosx", "darwin", "openbsd", "openrc", "redhat", "sles",
+    "solaris", "systemd" } },
 }
 M.supports_check = true
 
@@ -50,6 +53,12 @@ function M.run(host, args)
   if not valid(name) then
     return { failed = true, msg = "invalid hostname '" .. name .. "': letters, digits, "
       .. "hyphens and dots only, at most 63 characters between dots" }
+  end
+  -- Alpine's strategy is Debian's file and hostname(1).
+  local known = { systemd = true, debian = true, generic = true, alpine = true }
+  if args.use and not known[args.use] then
+    return { failed = true, msg = "use=" .. args.use .. " is another platform's "
+      .. "way of naming a host: cairn drives systemd, debian, alpine and generic" }
   end
   local use = strategy(host, args.use)
   local r = host:run("hostname", { check_ok = true })

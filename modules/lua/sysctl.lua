@@ -1,6 +1,5 @@
--- sysctl: a kernel parameter persisted in a file of /etc/sysctl.d/ and
--- applied, like ansible.posix.sysctl (whose default file is
--- /etc/sysctl.conf; cairn's is /etc/sysctl.d/99-cairn.conf).
+-- sysctl: a kernel parameter persisted in a file (/etc/sysctl.conf by
+-- default, as ansible.posix.sysctl) and applied.
 local M = {}
 
 M.params = {
@@ -8,7 +7,7 @@ M.params = {
   value        = { type = "str", aliases = { "val" } },
   state        = { type = "str", default = "present", choices = { "present", "absent" } },
   reload       = { type = "bool", default = true },
-  sysctl_file  = { type = "path", default = "/etc/sysctl.d/99-cairn.conf" },
+  sysctl_file  = { type = "path", default = "/etc/sysctl.conf" },
   sysctl_set   = { type = "bool", default = false },
   ignoreerrors = { type = "bool", default = false },
 }

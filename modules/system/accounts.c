@@ -103,6 +103,15 @@ accounts_group_release(struct accounts_group *g)
 	memset(g, 0, sizeof *g);
 }
 
+/* A numeric shadow field i as spwd gives it: -1 when empty or absent. */
+static void
+accounts_shadow_field(size_t n, char **f, size_t i, long long *out)
+{
+	*out = -1;
+	if (n > i && *f[i] != '\0' && accounts_number(f[i], out) != 0)
+		*out = -1;
+}
+
 static int
 accounts_parse_shadow(const char *line, struct accounts_db *db, char **cause)
 {
@@ -120,6 +129,10 @@ accounts_parse_shadow(const char *line, struct accounts_db *db, char **cause)
 	db->expire = -1;
 	if (n > 7 && *f[7] != '\0' && accounts_number(f[7], &db->expire) != 0)
 		db->expire = -1;
+	accounts_shadow_field(n, f, 3, &db->sp_min);
+	accounts_shadow_field(n, f, 4, &db->sp_max);
+	accounts_shadow_field(n, f, 5, &db->sp_warn);
+	accounts_shadow_field(n, f, 6, &db->sp_inact);
 	free(copy);
 	return 0;
 }
@@ -131,7 +144,7 @@ accounts_parse_db(const char *text, struct accounts_db *db, char **cause)
 	int		 r = 0;
 
 	memset(db, 0, sizeof *db);
-	db->expire = -1;
+	db->expire = db->sp_min = db->sp_max = db->sp_warn = db->sp_inact = -1;
 	for (line = copy; *line != '\0'; line = nl) {
 		if ((nl = strchr(line, '\n')) != NULL)
 			*nl++ = '\0';
@@ -173,7 +186,7 @@ accounts_db_release(struct accounts_db *db)
 		accounts_group_release(&db->groups[i]);
 	free(db->groups);
 	memset(db, 0, sizeof *db);
-	db->expire = -1;
+	db->expire = db->sp_min = db->sp_max = db->sp_warn = db->sp_inact = -1;
 }
 
 void
@@ -700,4 +713,32 @@ accounts_change_script(struct buf *s, const struct accounts_user_want *w,
 	if (accounts_argv_password(a) != NULL)
 		buf_adds(s, "chpasswd -e || exit $?\n");
 	buf_adds(s, "echo '" ACCOUNTS_MARK "'\n");
+}
+
+void
+accounts_chage(const struct accounts_user_want *w, const struct accounts_db *db,
+    struct accounts_argv *a)
+{
+	static const char *const flag[] = { "-m", "-M", "-W", "-I" };
+	long long	 want[4], have[4];
+	size_t		 i;
+
+	want[0] = w->expire_min;
+	want[1] = w->expire_max;
+	want[2] = w->expire_warn;
+	want[3] = w->expire_inact;
+	have[0] = db->sp_min;
+	have[1] = db->sp_max;
+	have[2] = db->sp_warn;
+	have[3] = db->sp_inact;
+	for (i = 0; i < 4; i++) {
+		if (want[i] == -2 || (db->has_shadow && want[i] == have[i]))
+			continue;
+		if (a->n == 0)
+			accounts_argv_add(a, "chage");
+		accounts_argv_add(a, flag[i]);
+		accounts_argv_addf(a, "%lld", want[i]);
+	}
+	if (a->n > 0)
+		accounts_argv_add(a, w->name);
 }

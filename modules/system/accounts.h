@@ -38,6 +38,8 @@ struct accounts_db {
 	int			 has_shadow;
 	char			*hash;		/* shadow password field */
 	long long		 expire;	/* days since the epoch, -1: none */
+	/* chage's fields of the shadow entry, -1 when empty */
+	long long		 sp_min, sp_max, sp_warn, sp_inact;
 	struct accounts_group	*groups;
 	size_t			 ngroups;
 	int			 path_exists;	/* the "H" line */
@@ -123,6 +125,8 @@ struct accounts_user_want {
 	int		 remove;
 	const char	*skeleton;
 	const char	*umask;
+	/* password_expire_min/_max/_warn/_account_disable; -2: not given */
+	long long	 expire_min, expire_max, expire_warn, expire_inact;
 };
 
 /*
@@ -139,6 +143,14 @@ int	 accounts_usermod(const struct accounts_user_want *,
 	    const struct accounts_db *, struct accounts_argv *, char **cause);
 void	 accounts_userdel(const struct accounts_user_want *,
 	    struct accounts_argv *);
+/*
+ * The chage vector for the password ageing fields w asks for that differ
+ * from the shadow entry in db (all of those asked for when db has none:
+ * a user created by this task), as Ansible's set_password_expire; an
+ * empty vector when nothing differs.
+ */
+void	 accounts_chage(const struct accounts_user_want *,
+	    const struct accounts_db *, struct accounts_argv *);
 /* "YYYY-MM-DD" (UTC) of an epoch time, as useradd -e takes it. */
 void	 accounts_date(double, char out[16]);
 

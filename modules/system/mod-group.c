@@ -16,6 +16,8 @@ static const struct mod_param group_params[] = {
 	{ "state", P_STR, 0, "present", state_choices, NULL },
 	{ "system", P_BOOL, 0, "no", NULL, NULL },
 	{ "non_unique", P_BOOL, 0, "no", NULL, NULL },
+	/* lgroupadd's: refused when set, Debian has no libuser */
+	{ "local", P_BOOL, 0, "no", NULL, NULL },
 	{ NULL }
 };
 
@@ -33,6 +35,11 @@ group_validate(const struct mod_args *args, char **cause)
 	if (args_bool(args, "non_unique", 0) && !args_has(args, "gid")) {
 		*cause = xstrdup("non_unique is True but all of the "
 		    "following are missing: gid");
+		return -1;
+	}
+	if (args_bool(args, "local", 0)) {
+		*cause = xstrdup("local=yes needs lgroupadd (libuser), which "
+		    "cairn does not drive: leave local unset");
 		return -1;
 	}
 	return 0;

@@ -1,7 +1,8 @@
 /*
- * service (and systemd, sysvinit): starts, stops, restarts and reloads a
- * service and sets whether it starts at boot.  systemctl when systemd
- * runs the host, else the init script through `service` and update-rc.d.
+ * service (and sysvinit): starts, stops, restarts and reloads a service
+ * and sets whether it starts at boot.  systemctl when systemd runs the
+ * host, else the init script through `service` and update-rc.d; the
+ * systemd module hands hosts without systemctl to this run.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +10,9 @@
 #include "module.h"
 #include "service-plan.h"
 
+/* systemd and systemd_service are mod-systemd.c, which calls run here. */
 static const char *const service_aliases[] = {
-	"ansible.builtin.service", "ansible.legacy.service", "systemd",
-	"ansible.builtin.systemd", "ansible.legacy.systemd",
-	"systemd_service", "ansible.builtin.systemd_service", "sysvinit",
+	"ansible.builtin.service", "ansible.legacy.service", "sysvinit",
 	"ansible.builtin.sysvinit", "ansible.legacy.sysvinit", NULL
 };
 static const char *const name_aliases[] = { "service", "unit", NULL };

@@ -41,6 +41,19 @@ static const struct mod_param user_params[] = {
 	{ "ssh_key_file", P_PATH, 0, NULL, NULL, NULL },
 	{ "ssh_key_comment", P_STR, 0, NULL, NULL, NULL },
 	{ "ssh_key_passphrase", P_STR, P_SECRET, NULL, NULL, NULL },
+	{ "password_expire_max", P_INT, 0, NULL, NULL, NULL },
+	{ "password_expire_min", P_INT, 0, NULL, NULL, NULL },
+	{ "password_expire_warn", P_INT, 0, NULL, NULL, NULL },
+	{ "password_expire_account_disable", P_INT, 0, NULL, NULL, NULL },
+	/* luseradd's: refused when set, Debian has no libuser */
+	{ "local", P_BOOL, 0, "no", NULL, NULL },
+	/* BSD, macOS and Solaris only, or SELinux: accepted and ignored */
+	{ "hidden", P_BOOL, 0, NULL, NULL, NULL },
+	{ "login_class", P_STR, 0, NULL, NULL, NULL },
+	{ "authorization", P_STR, 0, NULL, NULL, NULL },
+	{ "profile", P_STR, 0, NULL, NULL, NULL },
+	{ "role", P_STR, 0, NULL, NULL, NULL },
+	{ "seuser", P_STR, 0, NULL, NULL, NULL },
 	{ NULL }
 };
 
@@ -53,6 +66,11 @@ user_validate(const struct mod_args *args, char **cause)
 	if (name != NULL && !value_is_template(v) && (name[0] == '\0' ||
 	    name[0] == '-' || strpbrk(name, ":\n,") != NULL)) {
 		*cause = xasprintf("invalid user name '%s'", name);
+		return -1;
+	}
+	if (args_bool(args, "local", 0)) {
+		*cause = xstrdup("local=yes needs luseradd (libuser), which "
+		    "cairn does not drive: leave local unset");
 		return -1;
 	}
 	return 0;
@@ -98,6 +116,11 @@ user_want(const struct mod_args *args, struct accounts_user_want *w)
 	w->remove = args_bool(args, "remove", 0);
 	w->skeleton = args_str(args, "skeleton");
 	w->umask = args_str(args, "umask");
+	w->expire_min = args_int(args, "password_expire_min", -2);
+	w->expire_max = args_int(args, "password_expire_max", -2);
+	w->expire_warn = args_int(args, "password_expire_warn", -2);
+	w->expire_inact = args_int(args, "password_expire_account_disable",
+	    -2);
 }
 
 static void
@@ -229,6 +252,48 @@ out:
 	return rv;
 }
 
+/*
+ * Password ageing through chage, last as Ansible's set_password_expire;
+ * db is the shadow entry read before the task (none for a new user).
+ */
+static int
+user_chage(struct task_ctx *ctx, const struct accounts_user_want *w,
+    const struct accounts_db *db, struct result *r, int *changed,
+    enum mod_status *st)
+{
+	struct accounts_argv	 a = { NULL, 0 };
+	struct buf		 s = BUF_INIT;
+	struct exec_result	 res = EXEC_RESULT_INIT;
+	char			*line;
+	int			 rv = -1;
+
+	accounts_chage(w, db, &a);
+	if (a.n == 0) {
+		rv = 0;
+		goto out;
+	}
+	*changed = 1;
+	if (ctx_check_mode(ctx)) {
+		rv = 0;
+		goto out;
+	}
+	line = accounts_argv_line(&a, 0);
+	buf_adds(&s, line);
+	free(line);
+	if (accounts_exec(ctx, &s, NULL, &res, r) != 0)
+		goto out;
+	if (res.rc != 0) {
+		*st = accounts_cmd_failed(r, &a, &res);
+		goto out;
+	}
+	rv = 0;
+out:
+	accounts_argv_release(&a);
+	exec_result_release(&res);
+	buf_release(&s);
+	return rv;
+}
+
 static enum mod_status
 user_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 {
@@ -323,6 +388,8 @@ user_run(struct task_ctx *ctx, const struct mod_args *args, struct result *r)
 			goto out_db;
 		changed |= kc;
 	}
+	if (user_chage(ctx, &w, &db, r, &changed, &st) != 0)
+		goto out_db;
 done:
 	if (before != NULL && changed && !value_equal(before, after))
 		result_diff_dict(r, before, after);

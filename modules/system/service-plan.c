@@ -6,6 +6,7 @@
 #include "service-plan.h"
 #include "shell.h"
 #include "util.h"
+#include "value.h"
 
 /* s lowercased with every occurrence of name (lowercased) removed. */
 static char *
@@ -105,4 +106,192 @@ service_rcd_script(struct buf *b, const char *name, int enable, int klinks)
 	buf_adds(b, "svc update-rc.d ");
 	shell_quote_buf(b, name);
 	buf_adds(b, enable ? " enable" : " disable");
+}
+
+/* The next line of *text (without its newline) as a malloc'd string. */
+static char *
+service_line(const char **text)
+{
+	const char	*p = *text;
+	size_t		 len;
+
+	if (*p == '\0')
+		return NULL;
+	len = strcspn(p, "\n");
+	*text = p + len + (p[len] == '\n');
+	return xstrndup(p, len);
+}
+
+/* Splits line in place on blanks; at most max words, returns count. */
+static size_t
+service_words(char *line, char **w, size_t max)
+{
+	size_t	 n = 0;
+	char	*save;
+
+	for (char *p = strtok_r(line, " \t\r", &save); p != NULL && n < max;
+	    p = strtok_r(NULL, " \t\r", &save))
+		w[n++] = p;
+	return n;
+}
+
+struct value *
+service_show_parse(const char *out)
+{
+	struct value	*d = value_dict();
+	struct buf	 multi = BUF_INIT;
+	char		*line, *key = NULL, *eq, *v;
+
+	while ((line = service_line(&out)) != NULL) {
+		if (key == NULL) {
+			if ((eq = strchr(line, '=')) == NULL) {
+				free(line);
+				continue;
+			}
+			*eq = '\0';
+			v = eq + 1;
+			if (str_startswith(line, "Exec") &&
+			    v[strspn(v, " \t")] == '{') {
+				char	*t = str_trim(xstrdup(v));
+				size_t	 tl = strlen(t);
+
+				if (tl == 0 || t[tl - 1] != '}') {
+					buf_adds(&multi, v);
+					key = xstrdup(line);
+					free(t);
+					free(line);
+					continue;
+				}
+				free(t);
+			}
+			value_dict_set(d, line, value_str_take(str_trim(
+			    xstrdup(v))));
+		} else {
+			char	*t = str_trim(xstrdup(line));
+			size_t	 tl = strlen(t);
+
+			buf_addf(&multi, "\n%s", line);
+			if (tl > 0 && t[tl - 1] == '}') {
+				value_dict_set(d, key, value_str_take(str_trim(
+				    buf_detach(&multi, NULL))));
+				free(key);
+				key = NULL;
+			}
+			free(t);
+		}
+		free(line);
+	}
+	free(key);
+	buf_release(&multi);
+	return d;
+}
+
+static void
+service_fact(struct value *services, const char *name, const char *state,
+    const char *status, const char *source)
+{
+	struct value	*e = value_dict();
+
+	value_dict_setstr(e, "name", name);
+	value_dict_setstr(e, "state", state);
+	if (status != NULL)
+		value_dict_setstr(e, "status", status);
+	value_dict_setstr(e, "source", source);
+	value_dict_set(services, name, e);
+}
+
+void
+service_facts_sysv(const char *out, struct value *services)
+{
+	char	*line, *p, *name;
+
+	while ((line = service_line(&out)) != NULL) {
+		p = line + strspn(line, " \t");
+		if (strncmp(p, "[ ", 2) == 0 && (p[2] == '+' || p[2] == '-') &&
+		    strncmp(p + 3, " ]", 2) == 0 && (p[5] == ' ' ||
+		    p[5] == '\t')) {
+			name = p + 5 + strspn(p + 5, " \t");
+			if (*name != '\0')
+				service_fact(services, name, p[2] == '+' ?
+				    "running" : "stopped", NULL, "sysv");
+		}
+		free(line);
+	}
+}
+
+static int
+service_bad_state(const char *s)
+{
+	return strcmp(s, "not-found") == 0 || strcmp(s, "masked") == 0 ||
+	    strcmp(s, "failed") == 0;
+}
+
+void
+service_facts_units(const char *out, struct value *services)
+{
+	char		*line, *w[8], **f;
+	const char	*status;
+	size_t		 n, i;
+
+	while ((line = service_line(&out)) != NULL) {
+		if (strstr(line, ".service") == NULL) {
+			free(line);
+			continue;
+		}
+		n = service_words(line, w, 8);
+		f = w;
+		status = NULL;
+		for (i = 0; i < n; i++)
+			if (service_bad_state(w[i]))
+				status = w[i];
+		/* A bad unit's line starts with a dot ("*" in the C locale). */
+		if (status != NULL && n > 0 && strstr(w[0], ".service") ==
+		    NULL) {
+			f = w + 1;
+			n--;
+		} else if (n > 2)
+			status = w[2];
+		if (n >= 4)
+			service_fact(services, f[0], strcmp(f[3], "running") ==
+			    0 ? "running" : "stopped", status, "systemd");
+		free(line);
+	}
+}
+
+/* The state shows gives for name ("NAME STATE" lines), or "unknown". */
+static char *
+service_shown_state(const char *shows, const char *name)
+{
+	char	*line, *w[2], *st = NULL;
+
+	while (st == NULL && (line = service_line(&shows)) != NULL) {
+		if (service_words(line, w, 2) == 2 && strcmp(w[0], name) == 0)
+			st = xstrdup(w[1]);
+		free(line);
+	}
+	return st != NULL ? st : xstrdup("unknown");
+}
+
+void
+service_facts_unit_files(const char *out, const char *shows,
+    struct value *services)
+{
+	struct value	*e, *cur;
+	char		*line, *w[3], *st;
+
+	while ((line = service_line(&out)) != NULL) {
+		if (strstr(line, ".service") == NULL ||
+		    service_words(line, w, 3) < 2) {
+			free(line);
+			continue;
+		}
+		if ((e = value_dict_get(services, w[0])) == NULL) {
+			st = service_shown_state(shows, w[0]);
+			service_fact(services, w[0], st, w[1], "systemd");
+			free(st);
+		} else if ((cur = value_dict_get(e, "status")) == NULL ||
+		    cur->type != V_STR || !service_bad_state(cur->u.str.s))
+			value_dict_setstr(e, "status", w[1]);
+		free(line);
+	}
 }

@@ -35,4 +35,28 @@ struct buf;
 void	 service_rcd_script(struct buf *, const char *name, int enable,
 	    int klinks);
 
+struct value;
+/*
+ * `systemctl show` output as Ansible's parse_systemctl_show reads it: a
+ * dict of KEY=value lines (values trimmed), an Exec* value that opens a
+ * "{" running on to the line that closes it.  A new reference.
+ */
+struct value *service_show_parse(const char *out);
+
+/*
+ * service_facts' parsers, each adding {name, state, status?, source} dicts
+ * to services by name as Ansible's service_facts builds them:
+ * `service --status-all` lines ("[ + ]  cron": running, "-": stopped;
+ * source sysv), `systemctl list-units --type service --all` lines
+ * (running or stopped, status active/inactive or not-found, masked,
+ * failed), then `systemctl list-unit-files --type service` lines, which
+ * give the status of the units already seen (unless a bad one) and add
+ * the others with their state from shows ("NAME STATE" lines of `systemctl
+ * show -p ActiveState`, "unknown" when missing).
+ */
+void	 service_facts_sysv(const char *out, struct value *services);
+void	 service_facts_units(const char *out, struct value *services);
+void	 service_facts_unit_files(const char *out, const char *shows,
+	    struct value *services);
+
 #endif

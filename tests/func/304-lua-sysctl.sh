@@ -1,6 +1,6 @@
 #!/bin/bash
-# The shipped sysctl module (Lua): a key persisted in /etc/sysctl.d/ and
-# applied.  The test hosts share the machine's kernel, so the key is
+# The shipped sysctl module (Lua): a key persisted in /etc/sysctl.conf
+# (Ansible's default file) and applied.  The test hosts share the machine's kernel, so the key is
 # kernel.domainname, which each host's UTS namespace keeps to itself.
 . "$(dirname "$0")/lib.sh"
 CAIRN_LUA_PATH=$(cd "$(dirname "$0")/../../modules/lua" && pwd)
@@ -21,14 +21,14 @@ run_play --check --diff "$pb"
 assert_rc 0
 assert_contains "$OUT" "+kernel.domainname=h1.cairn.test"
 assert_recap h1 changed=1
-assert_host 1 'test ! -e /etc/sysctl.d/99-cairn.conf' "check mode wrote"
+assert_host 1 '! grep -q "^kernel.domainname" /etc/sysctl.conf' "check mode wrote"
 assert_host_eq 1 "(none)" 'sysctl -n kernel.domainname'
 
 run_play "$pb"
 assert_rc 0
 assert_recap h1 changed=1 failed=0
 assert_recap h2 changed=1 failed=0
-assert_host_eq 1 "kernel.domainname=h1.cairn.test" 'cat /etc/sysctl.d/99-cairn.conf'
+assert_host_eq 1 "kernel.domainname=h1.cairn.test" 'grep -v "^#" /etc/sysctl.conf | grep .'
 assert_host_eq 1 h1.cairn.test 'sysctl -n kernel.domainname'
 assert_host_eq 2 h2.cairn.test 'sysctl -n kernel.domainname'
 
@@ -67,4 +67,4 @@ EOF2
 )"
 assert_rc 0
 assert_recap h1 changed=1
-assert_host_eq 1 "" 'cat /etc/sysctl.d/99-cairn.conf'
+assert_host_eq 1 "" 'grep -v "^#" /etc/sysctl.conf | grep .'

@@ -662,6 +662,43 @@ test_change_script_password(void **state)
 	accounts_argv_release(&a);
 }
 
+/* password_expire_*: chage for what differs from the shadow entry only. */
+static void
+test_chage(void **state)
+{
+	struct accounts_db		db;
+	struct accounts_user_want	w = want("alice");
+	struct accounts_argv		a = { NULL, 0 };
+	char				*l;
+
+	(void)state;
+	db_alice(&db, HASH1, -1);
+	assert_int_equal(db.sp_min, 0);
+	assert_int_equal(db.sp_max, 99999);
+	assert_int_equal(db.sp_warn, 7);
+	assert_int_equal(db.sp_inact, -1);
+	w.expire_min = w.expire_max = w.expire_warn = w.expire_inact = -2;
+	accounts_chage(&w, &db, &a);
+	assert_int_equal(a.n, 0);
+	w.expire_min = 0;
+	w.expire_max = 99999;
+	w.expire_inact = -1;
+	accounts_chage(&w, &db, &a);
+	assert_int_equal(a.n, 0);
+	w.expire_max = 90;
+	w.expire_warn = 14;
+	l = line_of((accounts_chage(&w, &db, &a), &a));
+	assert_string_equal(l, "'chage' '-M' '90' '-W' '14' 'alice'");
+	free(l);
+	/* A user this task created: everything asked for. */
+	accounts_db_release(&db);
+	memset(&db, 0, sizeof db);
+	w.expire_max = 99999;
+	l = line_of((accounts_chage(&w, &db, &a), &a));
+	assert_string_equal(l, "'chage' '-m' '0' '-M' '99999' '-W' '14' '-I' '-1' 'alice'");
+	free(l);
+}
+
 int
 main(void)
 {
@@ -675,6 +712,7 @@ main(void)
 		cmocka_unit_test(test_authkeys_options_equal),
 		cmocka_unit_test(test_authkeys_apply),
 		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_chage),
 		cmocka_unit_test(test_change_script),
 		cmocka_unit_test(test_change_script_password),
 	};

@@ -440,6 +440,29 @@ test_yaml_basic(void **state)
 	inventory_free(inv);
 }
 
+/* Ranges multiplied by lines cannot make an inventory without bound. */
+static void
+test_total_hosts_cap(void **state)
+{
+	struct inventory	*inv;
+	char			*e;
+
+	(void)state;
+	inventory_max_hosts = 1000;
+	inv = load_text("ok.ini", "[a]\nh[0:599]\n[b]\nk[0:399]\n");
+	inventory_free(inv);
+	e = load_error("big.ini", "[a]\nh[0:599]\n[b]\nk[0:599]\n");
+	assert_string_equal(e, "big.ini:4:1: the inventory holds more than "
+	    "1000 hosts");
+	free(e);
+	e = load_error("big.yml", "a:\n  hosts:\n    h[0:599]:\n"
+	    "b:\n  hosts:\n    k[0:599]:\n");
+	assert_non_null(strstr(e, "big.yml:6:"));
+	assert_non_null(strstr(e, "the inventory holds more than 1000 hosts"));
+	free(e);
+	inventory_max_hosts = INV_HOSTS_MAX;
+}
+
 static void
 test_yaml_errors(void **state)
 {
@@ -912,6 +935,7 @@ main(void)
 		T(test_ini_children_before_groups),
 		T(test_ini_ranges),
 		T(test_ini_errors),
+		T(test_total_hosts_cap),
 		T(test_yaml_basic),
 		T(test_yaml_errors),
 		T(test_dir_source),

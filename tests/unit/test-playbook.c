@@ -609,6 +609,353 @@ test_refusals(void **state)
 	    "play.yml:4:13", "'loop' must be a list");
 }
 
+
+/* async, poll, delegate_facts, throttle, module_defaults...: parsed. */
+static void
+test_task_keywords(void **state)
+{
+	struct playbook	*pb;
+	struct task	*t;
+	char		*err;
+
+	(void)state;
+	err = load(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - command: sleep 1\n"
+	    "      async: 30\n"
+	    "      poll: 0\n"
+	    "      delegate_facts: true\n"
+	    "      throttle: 2\n"
+	    "      debugger: on_failed\n"
+	    "      module_defaults: {command: {chdir: /tmp}}\n"
+	    "    - debug: msg=x\n", &pb);
+	if (err != NULL)
+		fail_msg("%s", err);
+	t = pb->plays[0]->tasks[0];
+	assert_int_equal(t->async_, 30);
+	assert_int_equal(t->poll, 0);
+	assert_int_equal(t->delegate_facts, 1);
+	assert_int_equal(t->throttle, 2);
+	assert_non_null(t->module_defaults);
+	assert_int_equal(t->module_defaults->u.list.n, 1);
+	t = pb->plays[0]->tasks[1];
+	assert_int_equal(t->async_, 0);
+	assert_int_equal(t->poll, 15);	/* DEFAULT_POLL_INTERVAL */
+	assert_null(t->module_defaults);
+	playbook_free(pb);
+	expect_error(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - block: [{debug: msg=x}]\n"
+	    "      async: 3\n",
+	    "play.yml:4:7", "'async' is not a valid keyword for a block");
+	expect_error(
+	    "- hosts: all\n"
+	    "  module_defaults: [1]\n",
+	    "play.yml:2:21", "'module_defaults' is supposed to be a "
+	    "dictionary or list of dictionaries");
+}
+
+/* module_defaults: layers in order, groups first, task args win later. */
+static void
+test_module_defaults(void **state)
+{
+	struct playbook	*pb;
+	struct play	*p;
+	struct value	*layers[3], *all, *pick;
+	char		*err;
+
+	(void)state;
+	err = load(
+	    "- hosts: all\n"
+	    "  module_defaults:\n"
+	    "    ansible.builtin.file: {mode: '0600', owner: root}\n"
+	    "    group/testgroup: {data: grp}\n"
+	    "    copy: {force: false}\n"
+	    "  tasks:\n"
+	    "    - file: path=/x\n"
+	    "      module_defaults:\n"
+	    "        - {file: {mode: '0644'}}\n"
+	    "    - ping:\n"
+	    "    - copy: src=a dest=b\n", &pb);
+	if (err != NULL)
+		fail_msg("%s", err);
+	p = pb->plays[0];
+	layers[0] = p->module_defaults;
+	layers[1] = NULL;
+	layers[2] = p->tasks[0]->module_defaults;
+	all = playbook_module_defaults_merge(layers, 3);
+	/* "file" replaces "ansible.builtin.file"? no: other keys, both kept */
+	pick = playbook_module_defaults_pick(p->tasks[0], all);
+	assert_string_equal(value_dict_get(pick, "mode")->u.str.s, "0644");
+	assert_string_equal(value_dict_get(pick, "owner")->u.str.s, "root");
+	assert_null(value_dict_get(pick, "data"));
+	value_unref(pick);
+	pick = playbook_module_defaults_pick(p->tasks[1], all);
+	assert_string_equal(value_dict_get(pick, "data")->u.str.s, "grp");
+	assert_int_equal(pick->u.dict.n, 1);
+	value_unref(pick);
+	pick = playbook_module_defaults_pick(p->tasks[2], all);
+	assert_false(value_truthy(value_dict_get(pick, "force")));
+	value_unref(pick);
+	value_unref(all);
+	/* a required argument module_defaults gives is not missing at load */
+	playbook_free(pb);
+	err = load(
+	    "- hosts: all\n"
+	    "  module_defaults: {copy: {dest: /tmp/x}}\n"
+	    "  tasks:\n"
+	    "    - copy: content=hi\n", &pb);
+	if (err != NULL)
+		fail_msg("%s", err);
+	assert_int_equal(pb->warnings->u.list.n, 0);
+	playbook_free(pb);
+}
+
+/* vars_prompt is kept for the command line; its keys are checked. */
+static void
+test_vars_prompt(void **state)
+{
+	struct playbook	*pb;
+	char		*err;
+
+	(void)state;
+	err = load(
+	    "- hosts: all\n"
+	    "  vars_prompt:\n"
+	    "    - name: pw\n"
+	    "      prompt: Password\n"
+	    "      private: true\n"
+	    "      encrypt: sha512_crypt\n"
+	    "      confirm: true\n"
+	    "      salt_size: 8\n"
+	    "      unsafe: true\n"
+	    "  tasks: []\n", &pb);
+	if (err != NULL)
+		fail_msg("%s", err);
+	assert_int_equal(pb->plays[0]->vars_prompt->u.list.n, 1);
+	playbook_free(pb);
+	expect_error(
+	    "- hosts: all\n"
+	    "  vars_prompt:\n"
+	    "    - prompt: x\n",
+	    "play.yml:3:7", "Invalid vars_prompt data structure, missing "
+	    "'name' key");
+	expect_error(
+	    "- hosts: all\n"
+	    "  vars_prompt:\n"
+	    "    - name: x\n"
+	    "      colour: red\n",
+	    "play.yml:4:7", "found unsupported key 'colour'");
+}
+
+/* strategy: a literal is checked at load, a template at play start. */
+static void
+test_strategy(void **state)
+{
+	struct playbook	*pb;
+	struct value	*ev = value_dict();
+	char		*err, *cause = NULL;
+
+	(void)state;
+	err = load(
+	    "- hosts: all\n"
+	    "  strategy: \"{{ how }}\"\n"
+	    "  serial: \"{{ size }}\"\n"
+	    "  tasks: []\n", &pb);
+	if (err != NULL)
+		fail_msg("%s", err);
+	value_dict_setstr(ev, "how", "free");
+	assert_int_equal(playbook_resolve_strategy(pb->plays[0], ev, &cause),
+	    0);
+	assert_true(pb->plays[0]->strategy_free);
+	value_dict_setstr(ev, "how", "bogus");
+	assert_int_equal(playbook_resolve_strategy(pb->plays[0], ev, &cause),
+	    -1);
+	assert_non_null(strstr(cause, "invalid play strategy specified: "
+	    "'bogus'"));
+	free(cause);
+	value_unref(ev);
+	playbook_free(pb);
+	expect_error("- hosts: all\n  strategy: fast\n", "play.yml:2:13",
+	    "unknown strategy 'fast'");
+}
+
+/*
+ * Roles: roles/ beside the playbook, then the roles path, then the
+ * playbook's directory; a collection's role by its FQCN; the message
+ * names the places.
+ */
+static void
+test_role_search(void **state)
+{
+	struct playbook	*pb;
+	char		*err, *cmd, *rp, *cp;
+
+	(void)state;
+	cmd = xasprintf("mkdir -p %s/rp/far/tasks %s/roles/twice/tasks "
+	    "%s/rp/twice/tasks %s/coll/ansible_collections/my/stuff/roles/"
+	    "cr/tasks", tmpdir, tmpdir, tmpdir, tmpdir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(write_file("rp/far/tasks/main.yml", "- name: far\n  ping:\n"));
+	free(write_file("roles/twice/tasks/main.yml",
+	    "- name: near twice\n  ping:\n"));
+	free(write_file("rp/twice/tasks/main.yml",
+	    "- name: far twice\n  ping:\n"));
+	free(write_file("coll/ansible_collections/my/stuff/roles/cr/tasks/"
+	    "main.yml", "- name: in collection\n  ping:\n"));
+	rp = xasprintf("%s/rp", tmpdir);
+	cp = xasprintf("%s/coll", tmpdir);
+	playbook_configure(rp, cp);
+	err = load("- hosts: all\n  roles: [far, twice, my.stuff.cr]\n", &pb);
+	if (err != NULL)
+		fail_msg("%s", err);
+	assert_int_equal(pb->plays[0]->nrole_tasks, 3);
+	assert_string_equal(pb->plays[0]->role_tasks[0]->name, "far");
+	assert_string_equal(pb->plays[0]->role_tasks[1]->name, "near twice");
+	assert_string_equal(pb->plays[0]->role_tasks[2]->name,
+	    "in collection");
+	playbook_free(pb);
+	err = load("- hosts: all\n  roles: [nowhere]\n", &pb);
+	assert_non_null(err);
+	cmd = xasprintf("the role 'nowhere' was not found in %s/roles:%s:%s",
+	    tmpdir, rp, tmpdir);
+	if (strstr(err, cmd) == NULL)
+		fail_msg("'%s' lacks '%s'", err, cmd);
+	free(cmd);
+	free(err);
+	playbook_configure(NULL, NULL);
+	free(rp);
+	free(cp);
+}
+
+/* meta/argument_specs.yml: the validation task comes first, tagged. */
+static void
+test_role_argument_specs(void **state)
+{
+	struct playbook	*pb;
+	struct task	*t;
+	struct value	*a;
+	char		*err, *cmd;
+
+	(void)state;
+	cmd = xasprintf("mkdir -p %s/roles/spec/tasks %s/roles/spec/meta "
+	    "%s/roles/spec2/tasks %s/roles/spec2/meta", tmpdir, tmpdir, tmpdir,
+	    tmpdir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(write_file("roles/spec/tasks/main.yml", "- name: real\n  ping:\n"));
+	free(write_file("roles/spec/meta/argument_specs.yml",
+	    "argument_specs:\n"
+	    "  main:\n"
+	    "    short_description: Spec role\n"
+	    "    options:\n"
+	    "      port: {type: int, required: true}\n"));
+	/* meta/main.yml's is used when there is no argument_specs.yml */
+	free(write_file("roles/spec2/tasks/main.yml", "- name: two\n  ping:\n"));
+	free(write_file("roles/spec2/meta/main.yml",
+	    "argument_specs:\n  other:\n    options: {}\n"));
+	err = load(
+	    "- hosts: all\n"
+	    "  roles:\n"
+	    "    - role: spec\n"
+	    "      size: 3\n"
+	    "    - spec2\n", &pb);
+	if (err != NULL)
+		fail_msg("%s", err);
+	assert_int_equal(pb->plays[0]->nrole_tasks, 3);
+	t = pb->plays[0]->role_tasks[0];
+	assert_string_equal(t->name, "Validating arguments against arg spec "
+	    "'main' - Spec role");
+	assert_string_equal(t->module->name, "validate_argument_spec");
+	assert_string_equal(t->tags->u.list.items[0]->u.str.s, "always");
+	a = value_dict_get(t->args, "provided_arguments");
+	assert_int_equal(value_dict_get(a, "size")->u.i, 3);
+	a = value_dict_get(t->args, "validate_args_context");
+	assert_string_equal(value_dict_get(a, "type")->u.str.s, "role");
+	assert_string_equal(value_dict_get(a, "argument_spec_name")->u.str.s,
+	    "main");
+	assert_non_null(value_dict_get(value_dict_get(t->args,
+	    "argument_spec"), "port"));
+	/* spec2 has no spec for "main": no validation task */
+	assert_string_equal(pb->plays[0]->role_tasks[2]->name, "two");
+	playbook_free(pb);
+}
+
+/* A Python module in library/ is refused, saying why. */
+static void
+test_python_module(void **state)
+{
+	char	*cmd;
+
+	(void)state;
+	cmd = xasprintf("mkdir -p %s/library", tmpdir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(write_file("library/my_py_mod.py", "print('hi')\n"));
+	expect_error(
+	    "- hosts: all\n"
+	    "  tasks:\n"
+	    "    - my_py_mod: a=1\n",
+	    "play.yml:3:7", "library/my_py_mod.py' is a Python module: cairn "
+	    "runs modules written in Lua");
+}
+
+/* --list-tasks text, and --start-at-task's matching. */
+static void
+test_listing(void **state)
+{
+	struct playbook			*pb;
+	struct playbook_list_opts	 lo = { 0, 1, 1, NULL, NULL };
+	const char			*hosts[] = { "h1" };
+	char				*err, *text;
+
+	(void)state;
+	err = load(
+	    "- hosts: [web, db]\n"
+	    "  tags: p\n"
+	    "  tasks:\n"
+	    "    - name: one\n"
+	    "      ping:\n"
+	    "      tags: [b, a]\n"
+	    "    - block:\n"
+	    "        - ping:\n"
+	    "      rescue:\n"
+	    "        - name: never listed\n"
+	    "          ping:\n"
+	    "    - include_role: name=x\n", &pb);
+	if (err != NULL)
+		fail_msg("%s", err);
+	text = playbook_list_play(pb, pb->plays[0], hosts, 1, &lo);
+	assert_string_equal(text,
+	    "\n  play #1 (web,db): web,db\tTAGS: [p]\n"
+	    "    tasks:\n"
+	    "      one\tTAGS: [a, b, p]\n"
+	    "      ping\tTAGS: [p]\n"
+	    "      include_role\tTAGS: [p]\n"
+	    "      TASK TAGS: [a, b, p]");
+	free(text);
+	lo.tasks = lo.tags = 0;
+	lo.hosts = 1;
+	text = playbook_list_play(pb, pb->plays[0], hosts, 1, &lo);
+	assert_string_equal(text,
+	    "\n  play #1 (web,db): web,db\tTAGS: [p]\n"
+	    "    pattern: ['web', 'db']\n    hosts (1):\n      h1");
+	free(text);
+	assert_true(playbook_task_matches(pb->plays[0]->tasks[0], "o*"));
+	assert_true(playbook_task_matches(pb->plays[0]->tasks[0], "one"));
+	assert_false(playbook_task_matches(pb->plays[0]->tasks[0], "two"));
+	assert_true(playbook_play_has_task(pb->plays[0], "ping"));
+	assert_false(playbook_play_has_task(pb->plays[0], "never listed"));
+	playbook_free(pb);
+	text = playbook_start_at_missed("nomatch");
+	assert_string_equal(text, "No matching task \"nomatch\" found. Note: "
+	    "--start-at-task can only\nfollow static includes.");
+	free(text);
+}
+
 static int
 setup(void **state)
 {
@@ -641,6 +988,14 @@ main(void)
 		cmocka_unit_test(test_role_dependency_defaults),
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_task_keywords),
+		cmocka_unit_test(test_module_defaults),
+		cmocka_unit_test(test_vars_prompt),
+		cmocka_unit_test(test_strategy),
+		cmocka_unit_test(test_role_search),
+		cmocka_unit_test(test_role_argument_specs),
+		cmocka_unit_test(test_python_module),
+		cmocka_unit_test(test_listing),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

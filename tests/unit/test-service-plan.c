@@ -83,9 +83,13 @@ test_validate_and_aliases(void **state)
 	char		*c;
 
 	(void)state;
-	assert_ptr_equal(module_find("systemd"), module_find("service"));
+	/* systemd is a module of its own (issue 9); sysvinit is service. */
+	assert_non_null(module_find("systemd"));
+	assert_ptr_not_equal(module_find("systemd"), module_find("service"));
 	assert_ptr_equal(module_find("ansible.builtin.systemd"),
-	    module_find("service"));
+	    module_find("systemd"));
+	assert_ptr_equal(module_find("ansible.builtin.systemd_service"),
+	    module_find("systemd"));
 	assert_ptr_equal(module_find("ansible.builtin.sysvinit"),
 	    module_find("service"));
 	d = value_dict();
@@ -110,8 +114,26 @@ test_validate_and_aliases(void **state)
 	value_dict_setstr(d, "name", "x");
 	value_dict_setstr(d, "state", "started");
 	value_dict_setstr(d, "scope", "user");
-	c = validate("systemd", d);
+	c = validate("service", d);
 	assert_non_null(strstr(c, "scope=user"));
+	free(c);
+	/* systemd drives the user's and the global manager too. */
+	d = value_dict();
+	value_dict_setstr(d, "name", "x");
+	value_dict_setstr(d, "state", "started");
+	value_dict_setstr(d, "scope", "user");
+	assert_null(validate("systemd", d));
+	d = value_dict();
+	value_dict_setstr(d, "enabled", "yes");
+	c = validate("systemd", d);
+	assert_non_null(strstr(c, "required by 'state', 'enabled' or "
+	    "'masked': name"));
+	free(c);
+	d = value_dict();
+	value_dict_setstr(d, "name", "app@*");
+	value_dict_setstr(d, "state", "started");
+	c = validate("systemd", d);
+	assert_non_null(strstr(c, "glob patterns, found '*'"));
 	free(c);
 }
 
@@ -133,6 +155,79 @@ test_rcd_script(void **state)
 	buf_release(&b);
 }
 
+static const char *
+field(struct value *d, const char *name, const char *key)
+{
+	struct value	*e = value_dict_get(d, name), *v;
+
+	if (e == NULL || (v = value_dict_get(e, key)) == NULL ||
+	    v->type != V_STR)
+		return NULL;
+	return v->u.str.s;
+}
+
+static void
+test_show_parse(void **state)
+{
+	struct value	*d;
+	struct value	*v;
+
+	(void)state;
+	d = service_show_parse("Type=simple\nActiveState=active \n"
+	    "ExecStart={ path=/bin/sleep ; argv[]=/bin/sleep 1 }\n"
+	    "ExecReload={ path=/bin/kill ;\n  argv[]=/bin/kill -HUP $MAINPID }\n"
+	    "no equals sign\nDescription=a = b\n");
+	v = value_dict_get(d, "ActiveState");
+	assert_string_equal(v->u.str.s, "active");
+	v = value_dict_get(d, "ExecStart");
+	assert_string_equal(v->u.str.s,
+	    "{ path=/bin/sleep ; argv[]=/bin/sleep 1 }");
+	v = value_dict_get(d, "ExecReload");
+	assert_string_equal(v->u.str.s, "{ path=/bin/kill ;\n"
+	    "  argv[]=/bin/kill -HUP $MAINPID }");
+	v = value_dict_get(d, "Description");
+	assert_string_equal(v->u.str.s, "a = b");
+	assert_int_equal(value_len(d), 5);
+	value_unref(d);
+}
+
+static void
+test_facts(void **state)
+{
+	struct value	*d = value_dict();
+
+	(void)state;
+	service_facts_sysv(" [ + ]  cron\n [ - ]  procps\n [ ? ]  hwclock.sh\n",
+	    d);
+	assert_string_equal(field(d, "cron", "state"), "running");
+	assert_string_equal(field(d, "cron", "source"), "sysv");
+	assert_null(field(d, "cron", "status"));
+	assert_string_equal(field(d, "procps", "state"), "stopped");
+	assert_null(value_dict_get(d, "hwclock.sh"));
+	service_facts_units(
+	    "  UNIT            LOAD   ACTIVE SUB     DESCRIPTION\n"
+	    "  cron.service    loaded active running Regular jobs\n"
+	    "* gone.service    not-found inactive dead gone.service\n"
+	    "  ssh.service     loaded inactive dead  OpenBSD shell\n"
+	    "\n3 loaded units listed.\n", d);
+	assert_string_equal(field(d, "cron.service", "state"), "running");
+	assert_string_equal(field(d, "cron.service", "status"), "active");
+	assert_string_equal(field(d, "gone.service", "status"), "not-found");
+	assert_string_equal(field(d, "ssh.service", "state"), "stopped");
+	service_facts_unit_files(
+	    "UNIT FILE        STATE    VENDOR PRESET\n"
+	    "cron.service     enabled  enabled\n"
+	    "gone.service     disabled enabled\n"
+	    "rsync.service    disabled enabled\n"
+	    "other.service    static   -\n", "rsync.service inactive\n", d);
+	assert_string_equal(field(d, "cron.service", "status"), "enabled");
+	assert_string_equal(field(d, "gone.service", "status"), "not-found");
+	assert_string_equal(field(d, "rsync.service", "state"), "inactive");
+	assert_string_equal(field(d, "rsync.service", "status"), "disabled");
+	assert_string_equal(field(d, "other.service", "state"), "unknown");
+	value_unref(d);
+}
+
 int
 main(void)
 {
@@ -141,6 +236,8 @@ main(void)
 		cmocka_unit_test(test_action),
 		cmocka_unit_test(test_validate_and_aliases),
 		cmocka_unit_test(test_rcd_script),
+		cmocka_unit_test(test_show_parse),
+		cmocka_unit_test(test_facts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

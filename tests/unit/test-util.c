@@ -42,6 +42,32 @@ test_alloc(void **state)
 	free(s);
 }
 
+/* Appending through xgrowarray keeps every element, from NULL on. */
+static void
+test_growarray(void **state)
+{
+	size_t	*v = NULL, n, i;
+
+	(void)state;
+	for (n = 0; n < 5000; n++) {
+		v = xgrowarray(v, n, sizeof *v);
+		v[n] = n * 7;
+	}
+	for (i = 0; i < n; i++)
+		assert_int_equal(v[i], i * 7);
+	free(v);
+	/* With a terminator: room for n + 2, as NULL-ended lists need. */
+	v = NULL;
+	for (n = 0; n < 100; n++) {
+		v = xgrowarray(v, n + 1, sizeof *v);
+		v[n] = n;
+		v[n + 1] = 0;
+	}
+	assert_int_equal(v[99], 99);
+	assert_int_equal(v[100], 0);
+	free(v);
+}
+
 static void
 test_buf_basic(void **state)
 {
@@ -382,6 +408,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_alloc),
+		cmocka_unit_test(test_growarray),
 		cmocka_unit_test(test_py_unescape),
 		cmocka_unit_test(test_buf_basic),
 		cmocka_unit_test(test_buf_binary_and_growth),
