@@ -16,7 +16,7 @@ static struct value *
 sort_keys(struct value *v)
 {
 	struct value	*r;
-	size_t		 i, j, *idx, t;
+	size_t		 i, *idx;
 
 	if (v->type == V_LIST) {
 		r = value_list();
@@ -26,14 +26,7 @@ sort_keys(struct value *v)
 	}
 	if (v->type != V_DICT)
 		return value_ref(v);
-	idx = xcalloc(v->u.dict.n + 1, sizeof *idx);
-	for (i = 0; i < v->u.dict.n; i++)
-		idx[i] = i;
-	for (i = 1; i < v->u.dict.n; i++) {
-		for (j = i; j > 0 && strcmp(v->u.dict.keys[idx[j - 1]],
-		    v->u.dict.keys[idx[j]]) > 0; j--)
-			t = idx[j], idx[j] = idx[j - 1], idx[j - 1] = t;
-	}
+	idx = expr_sorted_keys(v);
 	r = value_dict();
 	for (i = 0; i < v->u.dict.n; i++)
 		value_dict_set(r, v->u.dict.keys[idx[i]],
@@ -438,15 +431,18 @@ f_hash(struct eval *ev, struct value *in, const struct expr_args *a,
     struct value **out, char **cause)
 {
 	const char	*alg = expr_arg_str(a, 0, "hashtype", "sha1");
-	char		 hex[41];
+	struct buf	 b = BUF_INIT;
 	char		*s;
+	int		 r;
 
-	if (strcmp(alg, "sha1") != 0)
-		return expr_fail(cause, "unsupported hash type '%s'", alg);
+	/* any name of Python's hashlib that OpenSSL knows */
 	s = expr_str_of(in);
-	sha1_hex(s, in->type == V_STR ? in->u.str.len : strlen(s), hex);
+	r = expr_digest_hex(alg, s, in->type == V_STR ? in->u.str.len :
+	    strlen(s), &b);
 	free(s);
-	*out = value_str(hex);
+	if (r != 0)
+		return expr_fail(cause, "unsupported hash type %s", alg);
+	*out = expr_str_buf(&b);
 	return 0;
 }
 

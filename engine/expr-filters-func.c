@@ -1,4 +1,7 @@
-/* Global functions: range(), lookup()/query() (engine/lookup.c), dict(). */
+/*
+ * Global functions: range(), lookup()/query() (engine/lookup.c), dict(),
+ * namespace().
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,8 +73,19 @@ fn_dict(struct eval *ev, const struct expr_args *a, struct value **out,
 	return 0;
 }
 
+/* Jinja2's namespace(): a dict "{% set ns.x = v %}" may change. */
+static int
+fn_namespace(struct eval *ev, const struct expr_args *a, struct value **out,
+    char **cause)
+{
+	if (fn_dict(ev, a, out, cause) != 0)
+		return -1;
+	(*out)->flags |= EXPR_VALUE_NAMESPACE;
+	return 0;
+}
+
 static const char *const functions[] = { "range", "lookup", "query", "q",
-    "dict", NULL };
+    "dict", "namespace", NULL };
 
 int
 expr_has_function(const char *name)
@@ -97,5 +111,7 @@ expr_call_function(struct eval *ev, const char *name,
 		return lookup_call(ev, a, 1, out, cause);
 	if (strcmp(name, "dict") == 0)
 		return fn_dict(ev, a, out, cause);
+	if (strcmp(name, "namespace") == 0)
+		return fn_namespace(ev, a, out, cause);
 	return expr_fail(cause, "'%s' is undefined", name);
 }

@@ -66,6 +66,25 @@ expr_arg_int(const struct expr_args *a, size_t i, const char *kw, long long def,
 	    kw, expr_type_name(v));
 }
 
+static int
+key_cmp(const void *a, const void *b, void *keys)
+{
+	char	**k = keys;
+
+	return strcmp(k[*(const size_t *)a], k[*(const size_t *)b]);
+}
+
+size_t *
+expr_sorted_keys(const struct value *d)
+{
+	size_t	*idx = xcalloc(d->u.dict.n + 1, sizeof *idx), i;
+
+	for (i = 0; i < d->u.dict.n; i++)
+		idx[i] = i;
+	qsort_r(idx, d->u.dict.n, sizeof *idx, key_cmp, d->u.dict.keys);
+	return idx;
+}
+
 /* The argument as a string (borrowed), or def. */
 const char *
 expr_arg_str(const struct expr_args *a, size_t i, const char *kw,
@@ -329,6 +348,9 @@ static const struct expr_filter *const expr_filter_tables[] = {
 	expr_filters_encode,
 	expr_filters_path,
 	expr_filters_num,
+	expr_filters_text,
+	expr_filters_seq,
+	expr_filters_data,
 };
 
 /* Filters registered at run time (Lua). */

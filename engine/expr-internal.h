@@ -2,6 +2,8 @@
 #ifndef CAIRN_EXPR_INTERNAL_H
 #define CAIRN_EXPR_INTERNAL_H
 
+#include <stdint.h>
+
 #include "expr.h"
 
 /* Tokens of the expression lexer. */
@@ -91,6 +93,8 @@ struct parser {
 #define EXPR_MAX_NEST	200
 #define EXPR_MAX_TREE	1000
 
+struct tctx;
+
 /*
  * Evaluation state: the scope, template locals and the lazy-render guard.
  * Variables whose templates name other variables nest at most
@@ -117,7 +121,19 @@ struct eval {
 	size_t			  nmemo;
 	int			  depth;
 	char			 *undef;	/* why the last undefined is undefined */
+	struct tctx		 *tmpl;		/* template.c's render state, or NULL */
 };
+
+/*
+ * A value standing for something callable in a template (a macro,
+ * caller, super, self.block, loop.cycle): a V_INT indexing the render
+ * state's table, marked so.  Outside value.h's flag bits.
+ */
+#define EXPR_VALUE_CALL	0x4000
+/* A dict a for loop unpacks as its values (groupby's grouper, list). */
+#define EXPR_VALUE_TUPLE	0x2000
+/* A dict made by namespace(): "{% set ns.x = v %}" may change it. */
+#define EXPR_VALUE_NAMESPACE	0x8000
 
 /* Arguments of a filter, test, function or method call. */
 struct expr_args {
@@ -160,6 +176,12 @@ int		 expr_node_value(struct eval *, struct node *, struct value **,
 		    char **);
 void		 expr_set_undef(struct eval *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+/* A call's (or filter's) arguments, kids[1..] and keywords: 0, or -1. */
+int		 expr_eval_args(struct eval *, struct node *, struct expr_args *,
+		    char **);
+void		 expr_args_free(struct expr_args *);
+/* A variable: template locals first, then the scope; new ref or NULL. */
+struct value	*expr_lookup(struct eval *, const char *);
 /* Makes a caller-facing error of an undefined result; always -1. */
 int		 expr_undef_error(struct eval *, char **);
 void		 expr_eval_init(struct eval *, const struct expr_scope *);
@@ -193,6 +215,8 @@ int		 expr_arg_int(const struct expr_args *, size_t, const char *,
 /* A string argument (borrowed), or def. */
 const char	*expr_arg_str(const struct expr_args *, size_t, const char *,
 		    const char *);
+/* A dict's entries in key order: a malloc'd array of their indexes. */
+size_t		*expr_sorted_keys(const struct value *);
 /* The value as Python's str() (malloc'd). */
 char		*expr_str_of(const struct value *);
 /* A string value of the buffer, which is released. */
@@ -231,7 +255,23 @@ extern const struct expr_filter	expr_filters_list[];
 extern const struct expr_filter	expr_filters_encode[];
 extern const struct expr_filter	expr_filters_path[];
 extern const struct expr_filter	expr_filters_num[];
+extern const struct expr_filter	expr_filters_text[];
+extern const struct expr_filter	expr_filters_seq[];
+extern const struct expr_filter	expr_filters_data[];
 extern const struct expr_test	expr_tests_regex[];
+
+/* expr-filters-seq.c: Python's random.Random, for seeded results. */
+struct py_random {
+	uint32_t	mt[624];
+	int		mti;
+};
+/* Seeds as Random(seed) does: an int, or a string (with its SHA-512). */
+void		 expr_pyrand_seed(struct py_random *, const struct value *);
+/* Random()._randbelow(n): 0 <= r < n. */
+unsigned long long expr_pyrand_below(struct py_random *, unsigned long long);
+
+/* expr-filters-data.c: a digest (OpenSSL's name) in hex: 0, or -1. */
+int		 expr_digest_hex(const char *, const void *, size_t, struct buf *);
 
 /* expr-filters-list.c */
 /* 1 if the list l holds a value equal to v. */
@@ -252,6 +292,10 @@ int		 lookup_call(struct eval *, const struct expr_args *, int wantlist,
  */
 char		*lookup_find_file(struct eval *, const char *subdir,
 		    const char *name);
+
+/* lookup-inventory.c: the inventory_hostnames plugin. */
+int		 lookup_inventory_hostnames(struct eval *, struct value *terms,
+		    const struct expr_args *, struct value *acc, char **);
 
 /* expr-filters-func.c */
 int		 expr_call_function(struct eval *, const char *,
@@ -276,5 +320,8 @@ int		 template_render_eval(struct eval *, const char *,
 /* Renders every template string in a value; new reference. */
 int		 template_value_eval(struct eval *, struct value *,
 		    struct value **, char **);
+/* Calls an EXPR_VALUE_CALL value with the arguments: 0 and *out, or -1. */
+int		 template_call(struct eval *, struct value *,
+		    const struct expr_args *, struct value **, char **);
 
 #endif

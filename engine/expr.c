@@ -1532,6 +1532,12 @@ lookup(struct eval *ev, const char *name)
 	return ev->scope->lookup(ev->scope->ud, name);
 }
 
+struct value *
+expr_lookup(struct eval *ev, const char *name)
+{
+	return lookup(ev, name);
+}
+
 static const char *
 chain_root(const struct node *n)
 {
@@ -1757,6 +1763,19 @@ eval_args(struct eval *ev, struct node *n, size_t first, struct expr_args *a,
 fail:
 	args_free(a);
 	return -1;
+}
+
+int
+expr_eval_args(struct eval *ev, struct node *n, struct expr_args *a,
+    char **cause)
+{
+	return eval_args(ev, n, 1, a, cause);
+}
+
+void
+expr_args_free(struct expr_args *a)
+{
+	args_free(a);
 }
 
 static int
@@ -2100,6 +2119,24 @@ compare_op(enum op op, struct value *a, struct value *b, int *res,
 	return 0;
 }
 
+/* Calls fn (an EXPR_VALUE_CALL value, taken) with n's arguments. */
+static int
+call_template(struct eval *ev, struct node *n, struct value *fn,
+    struct value **out, char **cause)
+{
+	struct expr_args	a;
+	int			r;
+
+	if (eval_args(ev, n, 1, &a, cause) != 0) {
+		value_unref(fn);
+		return -1;
+	}
+	r = template_call(ev, fn, &a, out, cause);
+	args_free(&a);
+	value_unref(fn);
+	return r;
+}
+
 static int
 eval_call(struct eval *ev, struct node *n, struct value **out, char **cause)
 {
@@ -2108,6 +2145,15 @@ eval_call(struct eval *ev, struct node *n, struct value **out, char **cause)
 	struct value	*obj = NULL, *v;
 	int		 r;
 
+	/* Macros, caller(), super(), loop(): template-call.c's. */
+	if (ev->tmpl != NULL && callee->type == N_NAME) {
+		if (eval_raw(ev, callee, &obj, cause) != 0)
+			return -1;
+		if (obj != NULL && (obj->flags & EXPR_VALUE_CALL))
+			return call_template(ev, n, obj, out, cause);
+		value_unref(obj);
+		obj = NULL;
+	}
 	if (callee->type == N_NAME && expr_has_function(callee->name) &&
 	    (v = lookup(ev, callee->name)) != NULL)
 		value_unref(v);
@@ -2131,6 +2177,14 @@ eval_call(struct eval *ev, struct node *n, struct value **out, char **cause)
 		return -1;
 	if (obj == NULL)
 		return expr_undef_error(ev, cause);
+	/* m.macro(), self.block(), loop.cycle(): a callable member */
+	if (ev->tmpl != NULL && obj->type == V_DICT &&
+	    (v = value_dict_get(obj, callee->name)) != NULL &&
+	    (v->flags & EXPR_VALUE_CALL)) {
+		value_ref(v);
+		value_unref(obj);
+		return call_template(ev, n, v, out, cause);
+	}
 	if (eval_args(ev, n, 1, &a, cause) != 0) {
 		value_unref(obj);
 		return -1;

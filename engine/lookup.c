@@ -17,6 +17,7 @@
 #include "expr-internal.h"
 #include "loop.h"
 #include "regex.h"
+#include "vault.h"
 
 /*
  * A plugin gets all its terms (the lookup's positional arguments after the
@@ -260,6 +261,75 @@ lookup_file(struct eval *ev, struct value *terms, const struct expr_args *a,
 	return 0;
 }
 
+/*
+ * Term i found by the search path under subdir and read: 0 with *path
+ * (malloc'd) and b, or -1 and *cause (missing: a format for the term).
+ */
+static int
+lookup_read_found(struct eval *ev, struct value *terms, size_t i,
+    const char *subdir, const char *missing, char **path, struct buf *b,
+    char **cause)
+{
+	char	*s = lookup_term(terms, i);
+	int	 r;
+
+	if ((*path = lookup_find_file(ev, subdir, s)) == NULL) {
+		free(*cause);
+		*cause = xasprintf(missing, s);
+		free(s);
+		return -1;
+	}
+	free(s);
+	if ((r = read_file(*path, b)) != 0) {
+		expr_fail(cause, "could not read file '%s': %s", *path,
+		    strerror(-r));
+		free(*path);
+		*path = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * unvault: a controller file (searched as file does) decrypted with the
+ * run's vault secrets, or as it is when not encrypted; no stripping.
+ */
+static int
+lookup_unvault(struct eval *ev, struct value *terms, const struct expr_args *a,
+    struct value *acc, char **cause)
+{
+	struct buf	 b = BUF_INIT, plain = BUF_INIT;
+	struct value	*v;
+	char		*path, *why = NULL;
+	int		 r;
+
+	(void)a;
+	for (size_t i = 0; i < terms->u.list.n; i++) {
+		if (lookup_read_found(ev, terms, i, "files", "Unable to find "
+		    "'%s' in expected paths", &path, &b, cause) != 0)
+			return -1;
+		if (!vault_is_encrypted(buf_cstr(&b), b.len)) {
+			free(path);
+			value_list_append(acc, expr_str_buf(&b));
+			continue;
+		}
+		r = vault_decrypt(vault_get_secrets(), buf_cstr(&b), b.len,
+		    path, &plain, NULL, &why);
+		buf_release(&b);
+		free(path);
+		if (r != 0) {
+			expr_fail(cause, "%s", why);
+			free(why);
+			buf_release(&plain);
+			return -1;
+		}
+		v = expr_str_buf(&plain);
+		v->flags |= VALUE_SECRET;
+		value_list_append(acc, v);
+	}
+	return 0;
+}
+
 /* template: a file under templates/ rendered with the current variables. */
 static int
 lookup_template(struct eval *ev, struct value *terms,
@@ -268,7 +338,7 @@ lookup_template(struct eval *ev, struct value *terms,
 	struct template_opts	 o;
 	struct buf		 b = BUF_INIT;
 	struct value		*v, *tv = expr_arg(a, 99, "template_vars");
-	char			*s, *path, *why = NULL;
+	char			*path, *why = NULL, *dir;
 	int			 r;
 
 	template_opts_init(&o);
@@ -278,26 +348,23 @@ lookup_template(struct eval *ev, struct value *terms,
 	o.comment_end = expr_arg_str(a, 99, "comment_end_string", "#}");
 	o.keep_trailing_newline = 1;
 	for (size_t i = 0; i < terms->u.list.n; i++) {
-		s = lookup_term(terms, i);
-		if ((path = lookup_find_file(ev, "templates", s)) == NULL) {
-			expr_fail(cause, "the template file %s could not be "
-			    "found for the lookup", s);
-			free(s);
+		if (lookup_read_found(ev, terms, i, "templates", "the template "
+		    "file %s could not be found for the lookup", &path, &b,
+		    cause) != 0)
 			return -1;
-		}
-		free(s);
-		if ((r = read_file(path, &b)) != 0) {
-			expr_fail(cause, "could not read file '%s': %s", path,
-			    strerror(-r));
-			free(path);
-			return -1;
-		}
 		expr_push_frame(ev);
 		if (tv != NULL && tv->type == V_DICT)
 			for (size_t k = 0; k < tv->u.dict.n; k++)
 				expr_set_local(ev, tv->u.dict.keys[k],
 				    value_ref(tv->u.dict.vals[k]));
+		/* includes are searched in the template's directory too */
+		dir = xstrdup(path);
+		if (strrchr(dir, '/') != NULL)
+			*strrchr(dir, '/') = '\0';
+		o.dir = dir;
 		r = template_render_opts(ev, buf_cstr(&b), &o, &v, &why);
+		o.dir = NULL;
+		free(dir);
 		expr_pop_frame(ev);
 		buf_release(&b);
 		if (r != 0) {
@@ -1261,6 +1328,7 @@ static const struct lookup_plugin lookup_plugins[] = {
 	{ "flattened", lookup_items },
 	{ "indexed_items", lookup_indexed_items },
 	{ "ini", lookup_ini },
+	{ "inventory_hostnames", lookup_inventory_hostnames },
 	{ "items", lookup_items },
 	{ "lines", lookup_lines },
 	{ "list", lookup_list },
@@ -1273,6 +1341,7 @@ static const struct lookup_plugin lookup_plugins[] = {
 	{ "subelements", lookup_subelements },
 	{ "template", lookup_template },
 	{ "together", lookup_together },
+	{ "unvault", lookup_unvault },
 	{ "url", lookup_url },
 	{ "vars", lookup_vars },
 	{ "varnames", lookup_varnames },

@@ -1,4 +1,7 @@
-/* Jinja2 templates: text, {{ }}, {% if/for/set/raw %}, {# #}, whitespace control. */
+/*
+ * Jinja2 templates: scanning text, {{ }}, {# #} and whitespace control,
+ * parsing and rendering {% if/for/set/raw %}; template-stmt.c has the rest.
+ */
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
@@ -10,61 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "expr-internal.h"
-
-enum tnode_type {
-	TN_TEXT,
-	TN_OUT,
-	TN_IF,
-	TN_FOR,
-	TN_SET,
-};
-
-struct tnode;
-struct tlist {
-	struct tnode	**v;
-	size_t		  n;
-};
-
-struct tnode {
-	enum tnode_type	 type;
-	size_t		 pos;
-	const char	*text;		/* TN_TEXT: points into the template */
-	size_t		 len;
-	struct node	*expr;		/* TN_OUT, TN_SET value, TN_FOR iterable */
-	struct node	**conds;	/* TN_IF: NULL for else */
-	struct tlist	*bodies;
-	size_t		 nbranch;
-	char		**targets;	/* TN_FOR, TN_SET */
-	size_t		 ntargets;
-	struct node	*filter;	/* TN_FOR: "for x in y if cond" */
-	struct tlist	 body;		/* TN_FOR, block TN_SET */
-	struct tlist	 else_body;	/* TN_FOR */
-};
-
-enum piece_type {
-	P_TEXT,
-	P_VAR,
-	P_BLOCK,
-};
-
-struct piece {
-	enum piece_type	 type;
-	size_t		 pos;
-	const char	*text;
-	size_t		 len;
-	struct tokens	 toks;
-};
-
-struct tparser {
-	const char			*text;
-	const struct template_opts	*o;
-	struct piece			*pieces;
-	size_t				 n;
-	size_t				 i;
-	char				*cause;
-	int				 depth;	/* nested blocks */
-};
+#include "template-internal.h"
 
 /* Nested {% if %}/{% for %} blocks a template may hold (stack, not taste). */
 #define TEMPLATE_MAX_NEST	200
@@ -89,6 +38,13 @@ tnode_free(struct tnode *t)
 	strv_free(t->targets, t->ntargets);
 	tlist_free(&t->body);
 	tlist_free(&t->else_body);
+	free(t->name);
+	for (i = 0; i < t->nparams; i++)
+		expr_node_free(t->defaults[i]);
+	strv_free(t->params, t->nparams);
+	free(t->defaults);
+	if (t->aliases != NULL)
+		strv_free(t->aliases, t->ntargets);
 	free(t);
 }
 
@@ -104,15 +60,15 @@ tlist_free(struct tlist *l)
 	l->n = 0;
 }
 
-static void
-tlist_add(struct tlist *l, struct tnode *t)
+void
+template_tlist_add(struct tlist *l, struct tnode *t)
 {
 	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
 	l->v[l->n++] = t;
 }
 
-static struct tnode *
-tnode_new(enum tnode_type type, size_t pos)
+struct tnode *
+template_tnode_new(enum tnode_type type, size_t pos)
 {
 	struct tnode	*t = xcalloc(1, sizeof *t);
 
@@ -313,8 +269,10 @@ scan(struct tparser *tp)
 				    o->block_end);
 				return -1;
 			}
-			add_text(tp, end, rend, rs == 1, rs == 0 &&
-			    o->trim_blocks, ls2 == 1 ? STRIP_ALL : ls2 == 0 &&
+			/* Jinja2's lexer: trim_blocks never eats the newline
+			 * right after "{% raw %}", only "-%}" strips there */
+			add_text(tp, end, rend, rs == 1, 0,
+			    ls2 == 1 ? STRIP_ALL : ls2 == 0 &&
 			    o->lstrip_blocks ? STRIP_LINE : STRIP_NONE);
 			lstrip = rs2 == 1;
 			trim_nl = rs2 == 0 && o->trim_blocks;
@@ -339,8 +297,8 @@ scan(struct tparser *tp)
 
 /* Parsing pieces into a tree. */
 
-static int
-piece_name(struct tparser *tp, const char *name)
+int
+template_piece_name(struct tparser *tp, const char *name)
 {
 	struct piece	*pc;
 
@@ -351,9 +309,18 @@ piece_name(struct tparser *tp, const char *name)
 	    strcmp(pc->toks.t[0].s, name) == 0;
 }
 
+int
+template_parse_fail(struct tparser *tp, struct parser *p)
+{
+	free(tp->cause);
+	tp->cause = p->cause;
+	p->cause = NULL;
+	return -1;
+}
+
 /* Parses an expression filling the rest of a tag. */
-static struct node *
-tag_expr(struct tparser *tp, struct parser *p, int tuple)
+struct node *
+template_tag_expr(struct tparser *tp, struct parser *p, int tuple)
 {
 	struct node	*n;
 
@@ -371,8 +338,8 @@ tag_expr(struct tparser *tp, struct parser *p, int tuple)
 	return n;
 }
 
-static int
-tag_end(struct tparser *tp, struct parser *p)
+int
+template_tag_end(struct tparser *tp, struct parser *p)
 {
 	if (expr_peek(p)->type == T_END)
 		return 0;
@@ -409,10 +376,9 @@ tag_targets(struct tparser *tp, struct parser *p, struct tnode *t)
 	}
 }
 
-static int	parse_body(struct tparser *, struct tlist *, const char *const *);
 
-static int
-end_expected(struct tparser *tp, const char *what)
+int
+template_end_expected(struct tparser *tp, const char *what)
 {
 	if (tp->i >= tp->n) {
 		expr_error(&tp->cause, tp->text, strlen(tp->text),
@@ -431,9 +397,9 @@ parse_if(struct tparser *tp, struct parser *p, struct tnode *t)
 
 	for (;;) {
 		cond = NULL;
-		if (!is_else && (cond = tag_expr(tp, p, 0)) == NULL)
+		if (!is_else && (cond = template_tag_expr(tp, p, 0)) == NULL)
 			return -1;
-		if (is_else && tag_end(tp, p) != 0)
+		if (is_else && template_tag_end(tp, p) != 0)
 			return -1;
 		t->conds = xreallocarray(t->conds, t->nbranch + 1,
 		    sizeof *t->conds);
@@ -442,18 +408,18 @@ parse_if(struct tparser *tp, struct parser *p, struct tnode *t)
 		t->conds[t->nbranch] = cond;
 		memset(&t->bodies[t->nbranch], 0, sizeof *t->bodies);
 		t->nbranch++;
-		if (parse_body(tp, &t->bodies[t->nbranch - 1],
+		if (template_parse_body(tp, &t->bodies[t->nbranch - 1],
 		    is_else ? stops + 2 : stops) != 0)
 			return -1;
-		if (end_expected(tp, "endif") != 0)
+		if (template_end_expected(tp, "endif") != 0)
 			return -1;
 		p->toks = &tp->pieces[tp->i].toks;
 		p->i = 1;
-		if (piece_name(tp, "endif")) {
+		if (template_piece_name(tp, "endif")) {
 			tp->i++;
-			return tag_end(tp, p);
+			return template_tag_end(tp, p);
 		}
-		is_else = piece_name(tp, "else");
+		is_else = template_piece_name(tp, "else");
 		tp->i++;
 	}
 }
@@ -463,6 +429,7 @@ parse_for(struct tparser *tp, struct parser *p, struct tnode *t)
 {
 	static const char *const stops[] = { "else", "endfor", NULL };
 	const struct token	*tok;
+	int			 r;
 
 	if (tag_targets(tp, p, t) != 0)
 		return -1;
@@ -484,17 +451,25 @@ parse_for(struct tparser *tp, struct parser *p, struct tnode *t)
 	tok = expr_peek(p);
 	if (tok->type == T_NAME && strcmp(tok->s, "if") == 0) {
 		p->i++;
-		if ((t->filter = tag_expr(tp, p, 0)) == NULL)
-			return -1;
-	} else if (tag_end(tp, p) != 0)
+		if ((t->filter = expr_parse_expr(p)) == NULL)
+			return template_parse_fail(tp, p);
+		tok = expr_peek(p);
+	}
+	if (tok->type == T_NAME && strcmp(tok->s, "recursive") == 0) {
+		t->flags |= TF_RECURSIVE;
+		p->i++;
+	}
+	if (template_tag_end(tp, p) != 0)
 		return -1;
-	if (parse_body(tp, &t->body, stops) != 0 ||
-	    end_expected(tp, "endfor") != 0)
+	tp->loops++;
+	r = template_parse_body(tp, &t->body, stops);
+	tp->loops--;
+	if (r != 0 || template_end_expected(tp, "endfor") != 0)
 		return -1;
-	if (piece_name(tp, "else")) {
+	if (template_piece_name(tp, "else")) {
 		tp->i++;
-		if (parse_body(tp, &t->else_body, stops + 1) != 0 ||
-		    end_expected(tp, "endfor") != 0)
+		if (template_parse_body(tp, &t->else_body, stops + 1) != 0 ||
+		    template_end_expected(tp, "endfor") != 0)
 			return -1;
 	}
 	tp->i++;
@@ -510,9 +485,21 @@ parse_set(struct tparser *tp, struct parser *p, struct tnode *t)
 	if (tag_targets(tp, p, t) != 0)
 		return -1;
 	tok = expr_peek(p);
-	if (tok->type == T_END && t->ntargets == 1) {
-		if (parse_body(tp, &t->body, stops) != 0 ||
-		    end_expected(tp, "endset") != 0)
+	/* "set ns.attr = v": an attribute of a namespace() */
+	if (t->ntargets == 1 && tok->type == T_OP && tok->op == OP_DOT) {
+		p->i++;
+		tok = expr_peek(p);
+		if (tok->type != T_NAME) {
+			expr_unexpected(p);
+			return template_parse_fail(tp, p);
+		}
+		t->name = xstrdup(tok->s);
+		p->i++;
+		tok = expr_peek(p);
+	}
+	if (tok->type == T_END && t->ntargets == 1 && t->name == NULL) {
+		if (template_parse_body(tp, &t->body, stops) != 0 ||
+		    template_end_expected(tp, "endset") != 0)
 			return -1;
 		tp->i++;
 		return 0;
@@ -525,7 +512,7 @@ parse_set(struct tparser *tp, struct parser *p, struct tnode *t)
 		return -1;
 	}
 	p->i++;
-	return (t->expr = tag_expr(tp, p, 1)) == NULL ? -1 : 0;
+	return (t->expr = template_tag_expr(tp, p, 1)) == NULL ? -1 : 0;
 }
 
 /* Parses pieces until a block tag named in stops (left unconsumed). */
@@ -545,18 +532,18 @@ parse_body_inner(struct tparser *tp, struct tlist *l, const char *const *stops)
 		p.text = tp->text;
 		p.toks = &pc->toks;
 		if (pc->type == P_TEXT) {
-			t = tnode_new(TN_TEXT, pc->pos);
+			t = template_tnode_new(TN_TEXT, pc->pos);
 			t->text = pc->text;
 			t->len = pc->len;
-			tlist_add(l, t);
+			template_tlist_add(l, t);
 			tp->i++;
 			continue;
 		}
 		if (pc->type == P_VAR) {
-			t = tnode_new(TN_OUT, pc->pos);
-			tlist_add(l, t);
+			t = template_tnode_new(TN_OUT, pc->pos);
+			template_tlist_add(l, t);
 			tp->i++;
-			if ((t->expr = tag_expr(tp, &p, 0)) == NULL)
+			if ((t->expr = template_tag_expr(tp, &p, 0)) == NULL)
 				return -1;
 			continue;
 		}
@@ -573,17 +560,20 @@ parse_body_inner(struct tparser *tp, struct tlist *l, const char *const *stops)
 		p.i = 1;
 		tp->i++;
 		if (strcmp(tok->s, "if") == 0) {
-			t = tnode_new(TN_IF, pc->pos);
-			tlist_add(l, t);
+			t = template_tnode_new(TN_IF, pc->pos);
+			template_tlist_add(l, t);
 			r = parse_if(tp, &p, t);
 		} else if (strcmp(tok->s, "for") == 0) {
-			t = tnode_new(TN_FOR, pc->pos);
-			tlist_add(l, t);
+			t = template_tnode_new(TN_FOR, pc->pos);
+			template_tlist_add(l, t);
 			r = parse_for(tp, &p, t);
 		} else if (strcmp(tok->s, "set") == 0) {
-			t = tnode_new(TN_SET, pc->pos);
-			tlist_add(l, t);
+			t = template_tnode_new(TN_SET, pc->pos);
+			template_tlist_add(l, t);
 			r = parse_set(tp, &p, t);
+		} else if ((r = template_parse_stmt(tp, &p, tok->s, &t)) != 1) {
+			if (t != NULL)
+				template_tlist_add(l, t);
 		} else {
 			expr_error(&tp->cause, tp->text, tok->pos,
 			    "%s tag '%s'", strncmp(tok->s, "end", 3) == 0 ||
@@ -599,8 +589,9 @@ parse_body_inner(struct tparser *tp, struct tlist *l, const char *const *stops)
 }
 
 /* A block's body; nesting past TEMPLATE_MAX_NEST is an error, not a crash. */
-static int
-parse_body(struct tparser *tp, struct tlist *l, const char *const *stops)
+int
+template_parse_body(struct tparser *tp, struct tlist *l,
+    const char *const *stops)
 {
 	int	r;
 
@@ -617,24 +608,20 @@ parse_body(struct tparser *tp, struct tlist *l, const char *const *stops)
 	return r;
 }
 
-struct template {
-	struct tparser	tp;
-	struct tlist	body;
-};
-
-static void
+void
 template_free(struct template *tm)
 {
 	size_t	i;
 
 	tlist_free(&tm->body);
+	free(tm->tp.blocks);
 	for (i = 0; i < tm->tp.n; i++)
 		expr_tokens_free(&tm->tp.pieces[i].toks);
 	free(tm->tp.pieces);
 	free(tm->tp.cause);
 }
 
-static int
+int
 template_parse(const char *text, const struct template_opts *o,
     struct template *tm, char **cause)
 {
@@ -655,7 +642,7 @@ template_parse(const char *text, const struct template_opts *o,
 		}
 	}
 	if (tm->tp.cause != NULL ||
-	    parse_body(&tm->tp, &tm->body, NULL) != 0) {
+	    template_parse_body(&tm->tp, &tm->body, NULL) != 0) {
 		free(*cause);
 		*cause = tm->tp.cause;
 		tm->tp.cause = NULL;
@@ -667,9 +654,6 @@ template_parse(const char *text, const struct template_opts *o,
 
 /* Rendering. */
 
-static int	render_list(struct eval *, struct tlist *, struct buf *,
-		    char **);
-
 /* Binds for/set targets; several names unpack a list. Takes v. */
 static int
 bind(struct eval *ev, struct tnode *t, struct value *v, char **cause)
@@ -678,6 +662,14 @@ bind(struct eval *ev, struct tnode *t, struct value *v, char **cause)
 
 	if (t->ntargets == 1) {
 		expr_set_local(ev, t->targets[0], v);
+		return 0;
+	}
+	if (v->type == V_DICT && (v->flags & EXPR_VALUE_TUPLE) &&
+	    v->u.dict.n == t->ntargets) {
+		for (i = 0; i < t->ntargets; i++)
+			expr_set_local(ev, t->targets[i],
+			    value_ref(v->u.dict.vals[i]));
+		value_unref(v);
 		return 0;
 	}
 	if (v->type != V_LIST || v->u.list.n != t->ntargets) {
@@ -737,26 +729,28 @@ items_free(struct value **items, size_t n)
 	free(items);
 }
 
-static int
-render_for(struct eval *ev, struct tnode *t, struct buf *b, char **cause)
+int
+template_render_for_items(struct eval *ev, struct tnode *t, struct value *seq,
+    int depth, struct buf *b, char **cause)
 {
-	struct value	*seq, **items, *c, *loop;
-	size_t		 n, i, k;
-	int		 r = -1;
+	struct value	**items, *c, *loop;
+	struct tloop	 *tl;
+	size_t		  n, i, k;
+	int		  r = -1, rr;
 
-	if (expr_node_value(ev, t->expr, &seq, cause) != 0)
+	if (iter_items(seq, &items, &n, cause) != 0)
 		return -1;
-	if (iter_items(seq, &items, &n, cause) != 0) {
-		value_unref(seq);
-		return -1;
-	}
-	value_unref(seq);
 	expr_push_frame(ev);
 	if (t->filter != NULL) {
 		for (i = k = 0; i < n; i++) {
 			if (bind(ev, t, value_ref(items[i]), cause) != 0 ||
-			    expr_node_value(ev, t->filter, &c, cause) != 0)
+			    expr_node_value(ev, t->filter, &c, cause) != 0) {
+				/* the kept ones are at the front, the rest after i */
+				for (; i < n; i++)
+					items[k++] = items[i];
+				n = k;
 				goto out;
+			}
 			if (expr_truthy(c))
 				items[k++] = items[i];
 			else
@@ -765,6 +759,7 @@ render_for(struct eval *ev, struct tnode *t, struct buf *b, char **cause)
 		}
 		n = k;
 	}
+	tl = template_loop_begin(ev, t, depth);
 	for (i = 0; i < n; i++) {
 		if (bind(ev, t, value_ref(items[i]), cause) != 0)
 			goto out;
@@ -776,17 +771,20 @@ render_for(struct eval *ev, struct tnode *t, struct buf *b, char **cause)
 		value_dict_setbool(loop, "first", i == 0);
 		value_dict_setbool(loop, "last", i == n - 1);
 		value_dict_setint(loop, "length", (long long)n);
-		value_dict_setint(loop, "depth", 1);
-		value_dict_setint(loop, "depth0", 0);
+		value_dict_setint(loop, "depth", depth + 1);
+		value_dict_setint(loop, "depth0", depth);
 		if (i > 0)
 			value_dict_set(loop, "previtem", value_ref(items[i - 1]));
 		if (i + 1 < n)
 			value_dict_set(loop, "nextitem", value_ref(items[i + 1]));
+		template_loop_item(tl, loop, i);
 		expr_set_local(ev, "loop", loop);
-		if (render_list(ev, &t->body, b, cause) != 0)
+		if ((rr = template_render_list(ev, &t->body, b, cause)) < 0)
 			goto out;
+		if (rr == RENDER_BREAK)
+			break;
 	}
-	if (n == 0 && render_list(ev, &t->else_body, b, cause) != 0)
+	if (n == 0 && template_render_list(ev, &t->else_body, b, cause) < 0)
 		goto out;
 	r = 0;
 out:
@@ -796,13 +794,85 @@ out:
 }
 
 static int
+render_for(struct eval *ev, struct tnode *t, struct buf *b, char **cause)
+{
+	struct value	*seq;
+	int		 r;
+
+	if (expr_node_value(ev, t->expr, &seq, cause) != 0)
+		return -1;
+	r = template_render_for_items(ev, t, seq, 0, b, cause);
+	value_unref(seq);
+	return r;
+}
+
+/* {% set %}: a name, names unpacking a list, or a namespace's attribute. */
+static int
+render_set(struct eval *ev, struct tnode *t, char **cause)
+{
+	struct value	*v, *ns;
+	struct buf	 sb = BUF_INIT;
+
+	if (t->expr == NULL) {
+		if (template_render_list(ev, &t->body, &sb, cause) < 0) {
+			buf_release(&sb);
+			return -1;
+		}
+		/* as Jinja2, the captured text is not rendered again */
+		v = value_strn(buf_cstr(&sb), sb.len);
+		v->flags |= VALUE_UNSAFE;
+		buf_release(&sb);
+	} else if (expr_node_value(ev, t->expr, &v, cause) != 0)
+		return -1;
+	if (t->name == NULL)
+		return bind(ev, t, v, cause);
+	ns = expr_lookup(ev, t->targets[0]);
+	if (ns == NULL || ns->type != V_DICT ||
+	    !(ns->flags & EXPR_VALUE_NAMESPACE)) {
+		value_unref(ns);
+		value_unref(v);
+		return expr_fail(cause, "cannot assign attribute on "
+		    "non-namespace object");
+	}
+	value_dict_set(ns, t->name, v);
+	value_unref(ns);
+	return 0;
+}
+
+/*
+ * Blocks inside blocks, through macro calls and includes too: each level
+ * is a few frames of C stack, so the whole render stops at this many.
+ */
+#define TEMPLATE_MAX_RENDER	1000
+
+static int	render_list(struct eval *, struct tlist *, struct buf *,
+		    char **);
+
+int
+template_render_list(struct eval *ev, struct tlist *l, struct buf *b,
+    char **cause)
+{
+	int	r;
+
+	if (ev->tmpl == NULL)
+		return render_list(ev, l, b, cause);
+	if (ev->tmpl->nest >= TEMPLATE_MAX_RENDER)
+		return expr_fail(cause, "template nested too deeply (more "
+		    "than %d blocks inside one another, through macros and "
+		    "includes too)", TEMPLATE_MAX_RENDER);
+	ev->tmpl->nest++;
+	r = render_list(ev, l, b, cause);
+	ev->tmpl->nest--;
+	return r;
+}
+
+static int
 render_list(struct eval *ev, struct tlist *l, struct buf *b, char **cause)
 {
 	struct tnode	*t;
 	struct value	*v;
-	struct buf	 sb = BUF_INIT;
 	size_t		 i, k;
-	int		 c;
+	int		 c, r;
 
 	for (i = 0; i < l->n; i++) {
 		t = l->v[i];
@@ -828,26 +898,25 @@ render_list(struct eval *ev, struct tlist *l, struct buf *b, char **cause)
 				if (c)
 					break;
 			}
-			if (k < t->nbranch &&
-			    render_list(ev, &t->bodies[k], b, cause) != 0)
-				return -1;
+			if (k < t->nbranch && (r = template_render_list(ev,
+			    &t->bodies[k], b, cause)) != 0)
+				return r;
 			break;
 		case TN_FOR:
 			if (render_for(ev, t, b, cause) != 0)
 				return -1;
 			break;
 		case TN_SET:
-			if (t->expr == NULL) {
-				if (render_list(ev, &t->body, &sb, cause) != 0) {
-					buf_release(&sb);
-					return -1;
-				}
-				v = value_strn(buf_cstr(&sb), sb.len);
-				buf_release(&sb);
-			} else if (expr_node_value(ev, t->expr, &v, cause) != 0)
+			if (render_set(ev, t, cause) != 0)
 				return -1;
-			if (bind(ev, t, v, cause) != 0)
-				return -1;
+			break;
+		case TN_BREAK:
+			return RENDER_BREAK;
+		case TN_CONTINUE:
+			return RENDER_CONTINUE;
+		default:
+			if ((r = template_render_stmt(ev, t, b, cause)) != 0)
+				return r;
 			break;
 		}
 		if (expr_size_check(b->len, cause) != 0)
@@ -1019,7 +1088,7 @@ render_text(struct eval *ev, const char *text, const struct template_opts *o0,
 		r = expr_node_value(ev, tm.body.v[0]->expr, out, cause);
 	else {
 		expr_push_frame(ev);
-		r = render_list(ev, &tm.body, &b, cause);
+		r = template_render_root(ev, &tm, &o, &b, cause);
 		expr_pop_frame(ev);
 		if (r == 0) {
 			want = trailing_newlines(text, strlen(text));
@@ -1180,7 +1249,7 @@ template_check(const char *tmpl, char **cause)
 }
 
 /* Normalizes line ends to "\n", as Jinja2 reads a template's source. */
-static char *
+char *
 template_lf(const char *text)
 {
 	struct buf	b = BUF_INIT;
