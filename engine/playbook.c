@@ -558,12 +558,31 @@ decode_escapes(const char *s, size_t n)
 	return buf_detach(&b, NULL);
 }
 
+/*
+ * What the white space after a raw word gives it in Ansible's
+ * split_args/join_args: the gap as written, less the one space that
+ * separated the words on its last line (join_args puts that back between
+ * two words, unless the first ends a line).
+ */
+static void
+raw_gap(struct buf *b, const char *gap, size_t n)
+{
+	const char	*nl = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (gap[i] == '\n')
+			nl = gap + i;
+	if (nl == NULL ? n > 0 : (size_t)(gap + n - nl - 1) > 0)
+		n--;
+	buf_add(b, gap, n);
+}
+
 struct value *
 playbook_parse_kv(const char *s, int free_form)
 {
 	struct value	*d = value_dict();
-	struct buf	 raw = BUF_INIT;
-	size_t		 pos = 0, len, keylen;
+	struct buf	 raw = BUF_INIT, pending = BUF_INIT;
+	size_t		 pos = 0, len, keylen, g;
 	const char	*tok, *eq;
 	char		*key, *val;
 
@@ -583,17 +602,32 @@ playbook_parse_kv(const char *s, int free_form)
 			free(dec);
 			value_dict_set(d, key, value_str_take(val));
 		} else {
-			if (raw.len)
-				buf_addc(&raw, ' ');
+			/*
+			 * A script keeps its newlines and indentation, as
+			 * Ansible's split_args/join_args keep them.
+			 */
+			if (raw.len) {
+				buf_add(&raw, pending.s, pending.len);
+				if (raw.s[raw.len - 1] != '\n')
+					buf_addc(&raw, ' ');
+			}
 			buf_add(&raw, tok, len);
+			for (g = pos + len; s[g] == ' ' || s[g] == '\t' ||
+			    s[g] == '\n'; g++)
+				;
+			buf_reset(&pending);
+			raw_gap(&pending, s + pos + len, g - pos - len);
 		}
 		free(key);
 		pos += len;
 	}
-	if (raw.len)
+	if (raw.len) {
+		buf_add(&raw, pending.s, pending.len);
 		value_dict_set(d, "_raw_params",
 		    value_str_take(buf_detach(&raw, NULL)));
+	}
 	buf_release(&raw);
+	buf_release(&pending);
 	return d;
 }
 

@@ -109,6 +109,36 @@ test_parse_kv(void **state)
 	assert_string_equal(value_dict_get(d, "creates")->u.str.s, "/x");
 	assert_string_equal(value_dict_get(d, "chdir")->u.str.s, "/tmp");
 	value_unref(d);
+
+	/*
+	 * A script keeps its lines, spacing and final newline, as
+	 * Ansible's split_args/join_args give them ("shell: |" blocks).
+	 */
+	d = playbook_parse_kv("set -e\nif true; then\n  echo  a\nfi\n", 1);
+	assert_string_equal(value_dict_get(d, "_raw_params")->u.str.s,
+	    "set -e\nif true; then\n  echo  a\nfi\n");
+	value_unref(d);
+	d = playbook_parse_kv("echo a chdir=/tmp b\n", 1);
+	assert_string_equal(value_dict_get(d, "_raw_params")->u.str.s,
+	    "echo a b\n");
+	value_unref(d);
+	/* each expected value is what ansible-core 2.14's parse_kv gives */
+	d = playbook_parse_kv("echo a\ncreates=/x\n", 1);
+	assert_string_equal(value_dict_get(d, "_raw_params")->u.str.s,
+	    "echo a\n");
+	value_unref(d);
+	d = playbook_parse_kv("echo a creates=/x\necho b", 1);
+	assert_string_equal(value_dict_get(d, "_raw_params")->u.str.s,
+	    "echo a echo b");
+	value_unref(d);
+	d = playbook_parse_kv("echo a  chdir=/tmp b chdir=/x", 1);
+	assert_string_equal(value_dict_get(d, "_raw_params")->u.str.s,
+	    "echo a  b");
+	value_unref(d);
+	d = playbook_parse_kv("a\n\n  b \n", 1);
+	assert_string_equal(value_dict_get(d, "_raw_params")->u.str.s,
+	    "a\n\n  b \n");
+	value_unref(d);
 }
 
 static void
