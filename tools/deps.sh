@@ -6,7 +6,7 @@ set -eu
 PKGS="build-essential autoconf automake libtool pkg-config libssh-dev
 libyaml-dev libpcre2-dev liblua5.4-dev libcmocka-dev debootstrap dpkg-dev
 busybox-static openssh-client iproute2 util-linux procps ca-certificates git
-sudo bc libcrypt-dev libssl-dev clang libclang-rt-14-dev"
+sudo bc libcrypt-dev libssl-dev clang libclang-rt-14-dev rsync"
 
 missing=
 for p in $PKGS; do
