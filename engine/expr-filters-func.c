@@ -31,10 +31,17 @@ fn_range(struct eval *ev, const struct expr_args *a, struct value **out,
 			v[k] = a->pos[k]->u.i;
 	if (v[2] == 0)
 		return expr_fail(cause, "range step must not be zero");
-	n = v[2] > 0 ? (v[1] - v[0] + v[2] - 1) / v[2] :
-	    (v[0] - v[1] - v[2] - 1) / -v[2];
-	if (n > 100000)
-		return expr_fail(cause, "range too big (%lld items)", n);
+	{
+		/* in 128 bits: range(-2**63, 2**63 - 1) must not overflow */
+		__int128 w = v[2] > 0 ?
+		    ((__int128)v[1] - v[0] + v[2] - 1) / v[2] :
+		    ((__int128)v[0] - v[1] - v[2] - 1) / -(__int128)v[2];
+
+		if (w > 100000)
+			return expr_fail(cause, "range too big (more than "
+			    "100000 items)");
+		n = (long long)w;
+	}
 	l = value_list();
 	for (i = 0; i < n; i++)
 		value_list_append(l, value_int(v[0] + i * v[2]));

@@ -108,6 +108,17 @@ struct tctx;
 #define EXPR_MAX_REPEAT	(64 * 1000000)
 /* EXPR_MAX_REPEAT, unless a fuzz harness lowers it to stay fast. */
 extern size_t	expr_max_result;
+/*
+ * The evaluation budget, as Lua modules have one: an evaluation (one
+ * template or expression, with the variables it renders) may take at most
+ * EXPR_MAX_STEPS steps (expression nodes and template statements), some
+ * seconds of work, then fails instead of hanging the task.
+ */
+#define EXPR_MAX_STEPS	(10 * 1000000ULL)
+extern unsigned long long	expr_max_steps;
+struct eval;
+/* Counts one step of ev: 0, or -1 and *cause past the budget. */
+int		 expr_step(struct eval *, char **cause);
 struct eval {
 	const struct expr_scope	 *scope;
 	struct value		**frames;	/* dicts of locals, innermost last */
@@ -120,6 +131,7 @@ struct eval {
 	struct value		**memo_out;
 	size_t			  nmemo;
 	int			  depth;
+	unsigned long long	  steps;	/* against expr_max_steps */
 	char			 *undef;	/* why the last undefined is undefined */
 	struct tctx		 *tmpl;		/* template.c's render state, or NULL */
 };

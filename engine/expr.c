@@ -1866,6 +1866,18 @@ repeat(const struct value *v, long long n, struct value **out, char **cause)
 
 
 size_t	expr_max_result = EXPR_MAX_REPEAT;
+unsigned long long	expr_max_steps = EXPR_MAX_STEPS;
+
+int
+expr_step(struct eval *ev, char **cause)
+{
+	if (++ev->steps <= expr_max_steps)
+		return 0;
+	free(*cause);
+	*cause = xasprintf("the template takes more than %llu evaluation "
+	    "steps: an endless or enormous loop?", expr_max_steps);
+	return -1;
+}
 
 /* A string or list result of n bytes or items: past the limit fails. */
 int
@@ -2208,6 +2220,8 @@ expr_node_eval(struct eval *ev, struct node *n, struct value **out,
 	char		*key;
 
 	*out = NULL;
+	if (expr_step(ev, cause) != 0)
+		return -1;
 	switch (n->type) {
 	case N_CONST:
 		*out = value_ref(n->v);

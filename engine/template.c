@@ -854,6 +854,9 @@ template_render_list(struct eval *ev, struct tlist *l, struct buf *b,
 {
 	int	r;
 
+	/* one step per body rendered: an empty loop body still counts */
+	if (expr_step(ev, cause) != 0)
+		return -1;
 	if (ev->tmpl == NULL)
 		return render_list(ev, l, b, cause);
 	if (ev->tmpl->nest >= TEMPLATE_MAX_RENDER)
@@ -876,6 +879,8 @@ render_list(struct eval *ev, struct tlist *l, struct buf *b, char **cause)
 
 	for (i = 0; i < l->n; i++) {
 		t = l->v[i];
+		if (expr_step(ev, cause) != 0)
+			return -1;
 		switch (t->type) {
 		case TN_TEXT:
 			buf_add(b, t->text, t->len);

@@ -16,9 +16,10 @@
 
 /*
  * Fills s from YAML text (anything but a mapping gives no variables).
- * Results are capped at a million bytes or items instead of 64 million:
- * the limit is what is tested, and under the sanitizers 64 MB strings
- * take longer than libFuzzer's timeout for no new coverage.
+ * Results are capped at a million bytes or items instead of 64 million,
+ * and evaluations at 100,000 steps: the limits are what is tested, and
+ * under the sanitizers the real ones outlast libFuzzer's timeout for no
+ * new coverage.
  */
 static struct value *
 fuzz_scope(struct scope *s, const char *yaml)
@@ -27,6 +28,7 @@ fuzz_scope(struct scope *s, const char *yaml)
 	char		*cause = NULL;
 
 	expr_max_result = 1000000;
+	expr_max_steps = 100000;
 	if (yaml_load_string("vars.yml", yaml, strlen(yaml), &v,
 	    &cause) != 0 || v->type != V_DICT) {
 		free(cause);

@@ -206,10 +206,12 @@ host_pid() {
 	esac
 }
 
+# Up to 30 s each: a loaded CI machine (two ASan suites, a fuzzer and a
+# distcheck at once) has been seen taking more than 5 s to reap a host.
 wait_gone() {
 	local p i
 	for p in "$@"; do
-		for i in $(seq 1 100); do
+		for i in $(seq 1 600); do
 			[ -d "/proc/$p" ] || break
 			sleep 0.05
 		done

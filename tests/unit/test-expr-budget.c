@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "expr.h"
+#include "expr-internal.h"
 #include "value.h"
 
 static struct value	*vars;
@@ -136,6 +137,37 @@ test_result_size_limit(void **state)
 	free(got);
 }
 
+/* Work without output or size still ends: the step budget. */
+static void
+test_step_budget(void **state)
+{
+	struct value	*v = NULL;
+	char		*cause = NULL;
+
+	(void)state;
+	value_unref(vars);
+	vars = value_dict();
+	expr_max_steps = 200000;
+	assert_int_equal(template_render("{% for i in range(100000) %}"
+	    "{% for j in range(100000) %}{% endfor %}{% endfor %}", &scope,
+	    &v, &cause), -1);
+	assert_non_null(strstr(cause, "evaluation steps: an endless"));
+	free(cause);
+	cause = NULL;
+	/* a budget per evaluation: the next one starts afresh */
+	assert_int_equal(template_render("{{ range(1000) | sum }}", &scope,
+	    &v, &cause), 0);
+	assert_int_equal(v->type, V_INT);
+	assert_int_equal(v->u.i, 499500);
+	value_unref(v);
+	expr_max_steps = EXPR_MAX_STEPS;
+	/* range's bounds never overflow */
+	assert_int_equal(expr_eval("range(-9223372036854775807, "
+	    "9223372036854775807)", &scope, &v, &cause), -1);
+	assert_non_null(strstr(cause, "range too big"));
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -143,6 +175,7 @@ main(void)
 		cmocka_unit_test(test_each_variable_renders_once),
 		cmocka_unit_test(test_variable_nesting_depth),
 		cmocka_unit_test(test_result_size_limit),
+		cmocka_unit_test(test_step_budget),
 	};
 	int	rc;
 
